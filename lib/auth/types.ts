@@ -1,0 +1,21 @@
+export type Role = 'admin' | 'operator' | 'viewer';
+
+/** Who is calling, resolved from a next-auth session cookie or an API token. */
+export interface Principal {
+  userId: string;
+  username: string;
+  role: Role;
+  via: 'session' | 'token';
+  /** API tokens are scoped; sessions always carry 'write' (the role still limits them). */
+  scope: 'read' | 'write';
+  /** 'all' for admins; otherwise the clusters granted to the user. */
+  clusters: 'all' | string[];
+  /** epoch ms when the session or token expires, if it does */
+  expiresAt?: number;
+}
+
+/** Minimal request shape shared by route handlers (Request) and the upgrade handler (IncomingMessage). */
+export interface AuthRequestLike {
+  headers: { get(name: string): string | null };
+  url: string;
+}

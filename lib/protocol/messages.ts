@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { changeKindSchema, nodeSummarySchema } from './node-summary';
+
+/**
+ * One module of zod schemas for every pushed message: the WebSocket hub, the SSE stream
+ * and the browser all parse and build messages through these, so they cannot drift apart.
+ */
+const base = {
+  cluster_name: z.string().optional(),
+  timestamp: z.string(),
+};
+
+export const nodeEventMessageSchema = z.object({
+  ...base,
+  type: z.enum(['node_add', 'node_update', 'node_delete']),
+  cluster_name: z.string(),
+  node_name: z.string(),
+  seq: z.number().int().positive(),
+  resource_version: z.string(),
+  changes: z.array(changeKindSchema),
+  data: nodeSummarySchema,
+});
+
+export const connectedMessageSchema = z.object({
+  ...base,
+  type: z.literal('connected'),
+  data: z.object({
+    connection_id: z.string(),
+    user: z.string(),
+    clusters: z.record(z.string(), z.object({ seq: z.number().int().nonnegative() })),
+  }),
+});
+
+export const subscribedMessageSchema = z.object({
+  ...base,
+  type: z.literal('subscribed'),
+  cluster_name: z.string(),
+  seq: z.number().int().nonnegative(),
+  data: z.object({ replayed: z.number().int().nonnegative() }),
+});
+
+export const unsubscribedMessageSchema = z.object({
+  ...base,
+  type: z.literal('unsubscribed'),
+  cluster_name: z.string(),
+});
+
+export const resyncMessageSchema = z.object({
+  ...base,
+  type: z.literal('resync'),
+  cluster_name: z.string(),
+  seq: z.number().int().nonnegative(),
+  data: z.object({ reason: z.string() }),
+});
+
+export const pingMessageSchema = z.object({ ...base, type: z.literal('ping') });
+
+export const errorMessageSchema = z.object({
+  ...base,
+  type: z.literal('error'),
+  data: z.object({ code: z.string(), message: z.string() }),
+});
+
+export const operationProgressMessageSchema = z.object({
+  ...base,
+  type: z.literal('operation_progress'),
+  cluster_name: z.string(),
+  data: z.object({
+    operation_id: z.string(),
+    kind: z.string(),
+    state: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']),
+    total: z.number().int().nonnegative(),
+    done: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    node_name: z.string().optional(),
+    node_result: z.object({ ok: z.boolean(), message: z.string().optional() }).optional(),
+  }),
+});
+
+export const testMessageSchema = z.object({
+  ...base,
+  type: z.literal('test'),
+  cluster_name: z.string(),
+  data: z.object({ message: z.string() }),
+});
+
+export const shutdownMessageSchema = z.object({ ...base, type: z.literal('shutdown') });
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  nodeEventMessageSchema,
+  connectedMessageSchema,
+  subscribedMessageSchema,
+  unsubscribedMessageSchema,
+  resyncMessageSchema,
+  pingMessageSchema,
+  errorMessageSchema,
+  operationProgressMessageSchema,
+  testMessageSchema,
+  shutdownMessageSchema,
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+export type NodeEventMessage = z.infer<typeof nodeEventMessageSchema>;
+
+const clusterName = z.string().min(1).max(63);
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('subscribe'),
+    data: z.object({ cluster: clusterName, since: z.number().int().nonnegative().optional() }),
+  }),
+  z.object({ type: z.literal('unsubscribe'), data: z.object({ cluster: clusterName }) }),
+  z.object({ type: z.literal('pong'), timestamp: z.string().optional() }),
+  z.object({ type: z.literal('ping'), timestamp: z.string().optional() }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
