@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { AuditLog } from '@/lib/audit/audit-log';
+import type { Authenticator } from '@/lib/auth/authenticator';
+import type { ClusterService } from '@/lib/clusters/cluster-service';
+import type { AppConfig } from '@/lib/config';
+import type { Database } from '@/lib/db';
+import type { PushHub } from '@/lib/push/hub';
+import type { RealtimeManager } from '@/lib/realtime/manager';
+
+/** Long-lived services created once by server.ts and shared with Next's separately bundled route handlers. */
+export interface AppContext {
+  config: AppConfig;
+  logger: Logger;
+  db: Database;
+  auth: Authenticator;
+  audit: AuditLog;
+  clusters: ClusterService;
+  manager: RealtimeManager;
+  hub: PushHub;
+  /** set once shutdown begins; SSE streams and new work check it */
+  shuttingDown: boolean;
+  /** route handlers register per-stream closers here so shutdown can end SSE streams */
+  sseClosers: Set<() => void>;
+}
+
+const KEY = Symbol.for('kube-node-manager.app-context');
+type GlobalWithContext = typeof globalThis & { [KEY]?: AppContext };
+
+export function setAppContext(ctx: AppContext): void {
+  (globalThis as GlobalWithContext)[KEY] = ctx;
+}
+
+/** The one accessor route handlers use; throws when the app was not started through server.ts. */
+export function getAppContext(): AppContext {
+  const ctx = (globalThis as GlobalWithContext)[KEY];
+  if (!ctx) throw new Error('App context missing: start the app with server.ts (npm start / npm run dev)');
+  return ctx;
+}
+
+export function clearAppContext(): void {
+  delete (globalThis as GlobalWithContext)[KEY];
+}
