@@ -1,0 +1,47 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseEnv } from './index';
+
+describe('parseEnv', () => {
+  it('applies defaults', () => {
+    const e = parseEnv({});
+    expect(e.PORT).toBe(3000);
+    expect(e.DEMO_CLUSTER).toBe(true);
+    expect(e.DATA_DIR).toBe('./data');
+  });
+
+  it('names the bad variable and why', () => {
+    expect(() => parseEnv({ PORT: 'abc' })).toThrow(/PORT: must be a number/);
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
+    expect(() => parseEnv({ ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/ENCRYPTION_KEY: must be 32 bytes/);
+    expect(() => parseEnv({ DEMO_CLUSTER: 'maybe' })).toThrow(ConfigError);
+  });
+
+  it('requires OIDC settings together', () => {
+    expect(() => parseEnv({ OIDC_ISSUER: 'https://idp.example.com' })).toThrow(/set all three/);
+  });
+});
+
+describe('loadConfig', () => {
+  it('generates secrets once, mode 0600, and reuses them', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'knm-config-'));
+    const a = await loadConfig({ DATA_DIR: dir });
+    const b = await loadConfig({ DATA_DIR: dir });
+    expect(a.nextAuthSecret).toHaveLength(64);
+    expect(a.nextAuthSecret).toBe(b.nextAuthSecret);
+    expect(a.encryptionKey.equals(b.encryptionKey)).toBe(true);
+    expect((await stat(path.join(dir, 'encryption.key'))).mode & 0o777).toBe(0o600);
+    expect((await readFile(path.join(dir, 'nextauth-secret'), 'utf8')).trim().length).toBeGreaterThan(0);
+    expect(a.publicOrigins).toContain('http://localhost:3000');
+  });
+
+  it('uses given secrets without touching the data dir', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'knm-config-'));
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const c = await loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: key, NEXTAUTH_SECRET: 'x'.repeat(40) });
+    expect(c.encryptionKey.toString('base64')).toBe(key);
+    await expect(stat(path.join(dir, 'encryption.key'))).rejects.toThrow();
+  });
+});

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { loadOrCreateSecret } from './secrets';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be an integer' })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
+const csv = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** Every environment variable the app reads; README and .env.example document the same list. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL (leave unset for embedded SQLite)' })
+    .optional(),
+  NEXTAUTH_URL: z.url({ message: 'must be an absolute URL such as http://localhost:3000' }).optional(),
+  NEXTAUTH_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes, base64-encoded' })
+    .optional(),
+  PUBLIC_ORIGINS: csv.optional(),
+  ADMIN_USERNAME: z.string().min(1).max(64).optional(),
+  ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
+  DEMO_CLUSTER: bool.default(true),
+  DEMO_NODES: int(1, 20000).default(300),
+  DEMO_CHURN: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WS_MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
+  WS_MAX_CONNECTIONS_PER_USER: int(1, 100_000).default(200),
+  WS_SLOW_CLIENT_BYTES: int(1024, 1 << 30).default(1 << 20),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_GROUPS_CLAIM: z.string().default('groups'),
+  OIDC_ADMIN_GROUPS: csv.default([]),
+  OIDC_OPERATOR_GROUPS: csv.default([]),
+});
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  nextAuthUrl: string;
+  nextAuthSecret: string;
+  encryptionKey: Buffer;
+  publicOrigins: string[];
+  adminUsername?: string;
+  adminPassword?: string;
+  demoCluster: boolean;
+  demoNodes: number;
+  demoChurn: boolean;
+  logLevel: string;
+  ws: { maxConnections: number; maxConnectionsPerUser: number; slowClientBytes: number };
+  oidc?: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    groupsClaim: string;
+    adminGroups: string[];
+    operatorGroups: string[];
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+export type ParsedEnv = z.infer<typeof envSchema>;
+
+/** Validates the environment; the error names each bad variable and why. Empty strings count as unset. */
+export function parseEnv(env: Env): ParsedEnv {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  const oidcVars = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];
+  if (oidcVars.some(Boolean) && !oidcVars.every(Boolean)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: set all three to enable OIDC, or none',
+    );
+  }
+  return e;
+}
+
+/** Pure: builds the config from validated env and already-resolved secrets. */
+export function buildConfig(e: ParsedEnv, secrets: { nextAuthSecret: string; encryptionKey: Buffer }): AppConfig {
+  const nextAuthUrl = e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`;
+  const defaultOrigins = [new URL(nextAuthUrl).origin, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    nextAuthUrl,
+    nextAuthSecret: secrets.nextAuthSecret,
+    encryptionKey: secrets.encryptionKey,
+    publicOrigins: [...new Set(e.PUBLIC_ORIGINS ?? defaultOrigins)],
+    adminUsername: e.ADMIN_USERNAME,
+    adminPassword: e.ADMIN_PASSWORD,
+    demoCluster: e.DEMO_CLUSTER,
+    demoNodes: e.DEMO_NODES,
+    demoChurn: e.DEMO_CHURN,
+    logLevel: e.LOG_LEVEL,
+    ws: {
+      maxConnections: e.WS_MAX_CONNECTIONS,
+      maxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
+      slowClientBytes: e.WS_SLOW_CLIENT_BYTES,
+    },
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            groupsClaim: e.OIDC_GROUPS_CLAIM,
+            adminGroups: e.OIDC_ADMIN_GROUPS,
+            operatorGroups: e.OIDC_OPERATOR_GROUPS,
+          }
+        : undefined,
+  };
+}
+
+/** Reads the environment, generating missing secrets into the data directory (mode 0600). */
+export async function loadConfig(env: Env = process.env): Promise<AppConfig> {
+  const e = parseEnv(env);
+  const nextAuthSecret =
+    e.NEXTAUTH_SECRET ?? (await loadOrCreateSecret(e.DATA_DIR, 'nextauth-secret', 48)).toString('base64url');
+  const encryptionKey = e.ENCRYPTION_KEY
+    ? Buffer.from(e.ENCRYPTION_KEY, 'base64')
+    : await loadOrCreateSecret(e.DATA_DIR, 'encryption.key', 32);
+  return buildConfig(e, { nextAuthSecret, encryptionKey });
+}
