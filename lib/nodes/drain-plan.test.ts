@@ -1,0 +1,42 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { drainOptionsSchema, planDrain } from './drain-plan';
+
+const pod = (name: string, extra: Partial<V1Pod> & { owner?: string; emptyDir?: boolean; phase?: string } = {}): V1Pod => ({
+  metadata: {
+    name,
+    namespace: 'ns',
+    annotations: extra.metadata?.annotations,
+    ownerReferences: extra.owner ? [{ apiVersion: 'v1', kind: extra.owner, name: `${name}-owner`, uid: 'u', controller: true }] : undefined,
+  },
+  spec: { containers: [], volumes: extra.emptyDir ? [{ name: 'scratch', emptyDir: {} }] : [] },
+  status: { phase: extra.phase ?? 'Running' },
+});
+
+describe('planDrain', () => {
+  const defaults = drainOptionsSchema.parse({});
+
+  it('evicts managed pods, skips daemonsets and mirror pods, blocks unmanaged and emptyDir pods', () => {
+    const plan = planDrain(
+      [
+        pod('web', { owner: 'ReplicaSet' }),
+        pod('ds', { owner: 'DaemonSet' }),
+        pod('static', { metadata: { annotations: { 'kubernetes.io/config.mirror': 'x' } } }),
+        pod('bare'),
+        pod('cache', { owner: 'ReplicaSet', emptyDir: true }),
+        pod('done', { phase: 'Succeeded' }),
+      ],
+      defaults,
+    );
+    expect(plan.evict.map((p) => p.name)).toEqual(['web', 'done']);
+    expect(plan.skipped.map((p) => p.name)).toEqual(['ds', 'static']);
+    expect(plan.blockers.map((p) => p.name)).toEqual(['bare', 'cache']);
+  });
+
+  it('honours force, deleteEmptyDirData and ignoreDaemonSets=false', () => {
+    const pods = [pod('bare'), pod('cache', { owner: 'ReplicaSet', emptyDir: true }), pod('ds', { owner: 'DaemonSet' })];
+    const plan = planDrain(pods, { ...defaults, force: true, deleteEmptyDirData: true, ignoreDaemonSets: false });
+    expect(plan.evict.map((p) => p.name)).toEqual(['bare', 'cache']);
+    expect(plan.blockers.map((p) => p.name)).toEqual(['ds']);
+  });
+});

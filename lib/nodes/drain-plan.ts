@@ -1,0 +1,60 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { z } from 'zod';
+
+export const drainOptionsSchema = z
+  .object({
+    ignoreDaemonSets: z.boolean().default(true),
+    deleteEmptyDirData: z.boolean().default(false),
+    /** evict pods that no controller owns (they will not come back) */
+    force: z.boolean().default(false),
+    gracePeriodSeconds: z.number().int().min(0).max(3600).optional(),
+    timeoutSeconds: z.number().int().min(1).max(3600).default(300),
+  })
+  .strict();
+export type DrainOptions = z.infer<typeof drainOptionsSchema>;
+
+export interface PodRef {
+  namespace: string;
+  name: string;
+}
+export interface DrainPlan {
+  evict: PodRef[];
+  skipped: Array<PodRef & { reason: string }>;
+  /** pods that stop the drain before anything is evicted, as kubectl drain refuses them */
+  blockers: Array<PodRef & { reason: string }>;
+}
+
+const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
+const ref = (p: V1Pod): PodRef => ({ namespace: p.metadata?.namespace ?? 'default', name: p.metadata?.name ?? '' });
+
+/** Decides, like `kubectl drain`, which pods on a node are evicted, skipped, or block the drain. */
+export function planDrain(pods: V1Pod[], opts: DrainOptions): DrainPlan {
+  const plan: DrainPlan = { evict: [], skipped: [], blockers: [] };
+  for (const pod of pods) {
+    const r = ref(pod);
+    if (pod.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined) {
+      plan.skipped.push({ ...r, reason: 'mirror pod (managed by the kubelet)' });
+      continue;
+    }
+    const phase = pod.status?.phase;
+    const finished = phase === 'Succeeded' || phase === 'Failed';
+    const controller = pod.metadata?.ownerReferences?.find((o) => o.controller);
+    if (controller?.kind === 'DaemonSet' && !finished) {
+      if (opts.ignoreDaemonSets) plan.skipped.push({ ...r, reason: `DaemonSet-managed (${controller.name})` });
+      else plan.blockers.push({ ...r, reason: 'DaemonSet-managed pod; set ignoreDaemonSets' });
+      continue;
+    }
+    if (!controller && !finished && !opts.force) {
+      plan.blockers.push({ ...r, reason: 'not managed by a controller; set force to evict it' });
+      continue;
+    }
+    const emptyDir = pod.spec?.volumes?.some((v) => v.emptyDir !== undefined) ?? false;
+    if (emptyDir && !finished && !opts.deleteEmptyDirData) {
+      plan.blockers.push({ ...r, reason: 'uses emptyDir local data; set deleteEmptyDirData' });
+      continue;
+    }
+    plan.evict.push(r);
+  }
+  return plan;
+}
