@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { LabelSelectorError } from './label-selector';
+import { SmartCache } from './smart-cache';
+import { rawNode } from './testing/node-fixture';
+
+function cache(now = { t: 0 }, staticRecheckMs = 3_600_000) {
+  return new SmartCache({ cluster: 'c1', now: () => now.t, staticRecheckMs });
+}
+
+describe('SmartCache updates', () => {
+  it('emits add, classified update and delete with increasing seq', () => {
+    const c = cache();
+    const [add] = c.upsertNode(rawNode({ name: 'a', rv: 1 }));
+    expect(add).toMatchObject({ type: 'node_add', seq: 1, name: 'a', cluster: 'c1' });
+    const [upd] = c.upsertNode(rawNode({ name: 'a', rv: 2, unschedulable: true }));
+    expect(upd).toMatchObject({ type: 'node_update', seq: 2, changes: ['schedulable'], resourceVersion: '2' });
+    const [del] = c.deleteNode('a', '3');
+    expect(del).toMatchObject({ type: 'node_delete', seq: 3, resourceVersion: '3' });
+    expect(c.getNode('a')).toBeUndefined();
+    expect(c.deleteNode('a')).toEqual([]);
+    expect(c.seq).toBe(3);
+  });
+
+  it('drops heartbeat noise but keeps the observed resourceVersion', () => {
+    const c = cache();
+    c.upsertNode(rawNode({ name: 'a', rv: 1 }));
+    const before = c.getNode('a');
+    expect(c.upsertNode(rawNode({ name: 'a', rv: 5, heartbeat: '2026-03-03T00:00:00Z' }))).toEqual([]);
+    expect(c.counters.dropped).toBe(1);
+    expect(c.seq).toBe(1);
+    expect(c.getNode('a')?.resourceVersion).toBe('5');
+    expect(c.getNode('a')?.labels).toBe(before?.labels);
+  });
+
+  it('shares the static part by reference and re-checks it at most every staticRecheckMs', () => {
+    const now = { t: 0 };
+    const c = cache(now, 1000);
+    c.upsertNode(rawNode({ name: 'a', rv: 1 }));
+    const st = c.getNode('a')?.static;
+    c.upsertNode(rawNode({ name: 'a', rv: 2, labels: { x: 'y' } }));
+    expect(c.getNode('a')?.static).toBe(st);
+    // capacity change inside the window is not looked at yet
+    expect(c.upsertNode(rawNode({ name: 'a', rv: 3, labels: { x: 'y' }, cpu: '16' }))).toEqual([]);
+    now.t = 1000;
+    const [ch] = c.upsertNode(rawNode({ name: 'a', rv: 4, labels: { x: 'y' }, cpu: '16' }));
+    expect(ch?.changes).toEqual(['capacity']);
+    expect(c.getNode('a')?.static).not.toBe(st);
+  });
+
+  it('treats a uid change as delete + add', () => {
+    const c = cache();
+    c.upsertNode(rawNode({ name: 'a', rv: 1 }));
+    const out = c.upsertNode(rawNode({ name: 'a', rv: 9, uid: 'other' }));
+    expect(out.map((x) => x.type)).toEqual(['node_delete', 'node_add']);
+  });
+
+  it('replaceAll diffs a relist: add, update, delete, nothing for unchanged', () => {
+    const c = cache();
+    c.replaceAll([rawNode({ name: 'a', rv: 1 }), rawNode({ name: 'b', rv: 1 }), rawNode({ name: 'c', rv: 1 })]);
+    const out = c.replaceAll([
+      rawNode({ name: 'a', rv: 1 }),
+      rawNode({ name: 'b', rv: 7, taints: [{ key: 'k', effect: 'NoExecute' }], cpu: '4' }),
+      rawNode({ name: 'd', rv: 8 }),
+    ]);
+    expect(out.map((x) => [x.type, x.name, x.changes])).toEqual([
+      ['node_update', 'b', ['taints', 'capacity']],
+      ['node_add', 'd', []],
+      ['node_delete', 'c', []],
+    ]);
+    expect(c.digestLines()).toEqual(['a@1', 'b@7', 'd@8']);
+  });
+
+  it('emits pods updates only when the aggregate differs', () => {
+    const c = cache();
+    c.upsertNode(rawNode({ name: 'a' }));
+    const stats = { count: 2, cpuRequestsMilli: 200, memoryRequestsBytes: 10, phases: { Running: 2 } };
+    expect(c.setPodStats('a', stats)[0]?.changes).toEqual(['pods']);
+    expect(c.setPodStats('a', { ...stats, phases: { Running: 2 } })).toEqual([]);
+    expect(c.setPodStats('zzz', stats)).toEqual([]);
+  });
+
+  it('keeps a replay log and resets it', () => {
+    const c = cache();
+    c.upsertNode(rawNode({ name: 'a' }));
+    c.upsertNode(rawNode({ name: 'b' }));
+    const r = c.changesSince(1);
+    expect(r.ok && r.changes.map((x) => x.name)).toEqual(['b']);
+    expect(c.resetHistory()).toBe(2);
+    expect(c.changesSince(1)).toEqual({ ok: false, reason: 'too_old' });
+  });
+});
+
+describe('SmartCache.listNodes', () => {
+  const c = cache();
+  for (let i = 0; i < 50; i++) {
+    c.upsertNode(
+      rawNode({
+        name: `node-${String(i).padStart(3, '0')}`,
+        ip: `10.1.0.${i}`,
+        labels: { zone: i % 2 ? 'a' : 'b', ...(i % 10 === 0 ? { 'node-role.kubernetes.io/control-plane': '' } : {}) },
+        ready: i % 7 === 0 ? 'False' : 'True',
+        unschedulable: i % 5 === 0,
+        taints: i % 3 === 0 ? [{ key: 'dedicated', effect: 'NoSchedule' }] : undefined,
+        cpu: String(2 + (i % 4)),
+        kubelet: i % 2 ? 'v1.9.0' : 'v1.10.0',
+      }),
+    );
+  }
+
+  it('pages in name order by default and reports the total', () => {
+    const r = c.listNodes({ page: { offset: 10, limit: 5 } });
+    expect(r.total).toBe(50);
+    expect(r.items.map((n) => n.name)).toEqual(['node-010', 'node-011', 'node-012', 'node-013', 'node-014']);
+    expect(c.listNodes({ sort: { by: 'name', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name).toBe('node-049');
+  });
+
+  it('filters by text, selector, status, role, schedulable and taint', () => {
+    expect(c.listNodes({ text: '10.1.0.4' }).items.map((n) => n.name)).toEqual(['node-004', 'node-040', 'node-041', 'node-042', 'node-043', 'node-044', 'node-045', 'node-046', 'node-047', 'node-048', 'node-049']);
+    expect(c.listNodes({ labelSelector: 'zone=a' }).total).toBe(25);
+    expect(c.listNodes({ labelSelector: 'zone in (a,b),!node-role.kubernetes.io/control-plane' }).total).toBe(45);
+    expect(c.listNodes({ status: 'NotReady' }).total).toBe(8);
+    expect(c.listNodes({ status: ['NotReady', 'Ready'] }).total).toBe(50);
+    expect(c.listNodes({ role: 'control-plane' }).total).toBe(5);
+    expect(c.listNodes({ schedulable: false }).total).toBe(10);
+    expect(c.listNodes({ taint: { key: 'dedicated', effect: 'NoSchedule' } }).total).toBe(17);
+    expect(c.listNodes({ taint: { effect: 'NoExecute' } }).total).toBe(0);
+    expect(c.listNodes({ schedulable: true, labelSelector: 'zone=b', status: 'Ready' }).total).toBe(17);
+  });
+
+  it('sorts by other columns with name as tie-break, and re-sorts after changes', () => {
+    const byCpu = c.listNodes({ sort: { by: 'cpu', dir: 'asc' } }).items;
+    expect(byCpu).toHaveLength(50);
+    const byVersion = c.listNodes({ sort: { by: 'version', dir: 'asc' }, page: { offset: 0, limit: 1 } }).items[0];
+    expect(byVersion?.static.nodeInfo.kubeletVersion).toBe('v1.9.0');
+    const sched = c.listNodes({ sort: { by: 'schedulable', dir: 'desc' }, page: { offset: 0, limit: 10 } }).items;
+    expect(sched.every((n) => n.unschedulable)).toBe(true);
+    const st = c.listNodes({ sort: { by: 'status', dir: 'desc' }, page: { offset: 0, limit: 8 } }).items;
+    expect(st.every((n) => n.status === 'NotReady')).toBe(true);
+    c.setPodStats('node-025', { count: 99, cpuRequestsMilli: 0, memoryRequestsBytes: 0, phases: { Running: 99 } });
+    expect(c.listNodes({ sort: { by: 'pods', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name).toBe('node-025');
+    c.upsertNode(rawNode({ name: 'node-100', rv: 3 }));
+    c.setPodStats('node-100', { count: 200, cpuRequestsMilli: 0, memoryRequestsBytes: 0, phases: { Running: 200 } });
+    expect(c.listNodes({ sort: { by: 'pods', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name).toBe('node-100');
+    c.deleteNode('node-100');
+    expect(c.listNodes({ sort: { by: 'pods', dir: 'desc' } }).total).toBe(50);
+  });
+
+  it('throws a named error for a bad selector', () => {
+    expect(() => c.listNodes({ labelSelector: 'zone in a' })).toThrow(LabelSelectorError);
+  });
+});

@@ -1,0 +1,263 @@
+import type { NodeSummary, PodStats } from '@/lib/protocol/node-summary';
+import { ChangeLog } from './change-log';
+import { classifyChange, classifyStatic, samePodStats } from './classify';
+import { compareKeys, compileFilter, sortKeyOf, type NodePage, type NodeQuery, type SortKey } from './node-query';
+import { emptyPodStats, nodeName, summarizeNode, summarizeStatic } from './summarize';
+import type { NodeChange, ReplayResult } from './types';
+
+export interface SmartCacheOptions {
+  cluster: string;
+  now?: () => number;
+  /** how often static attributes (capacity, node info, addresses) are re-read; default 1 h */
+  staticRecheckMs?: number;
+  logCapacity?: number;
+  logMaxAgeMs?: number;
+  /** seq to continue from (a re-registered cluster keeps its seq monotonic) */
+  startSeq?: number;
+  /** pod aggregate for a node that appears; defaults to empty */
+  podStats?: (node: string) => PodStats | undefined;
+}
+
+interface Order {
+  version: number;
+  names: string[];
+}
+
+/**
+ * Per-cluster store of NodeSummary with change classification, seq numbering and a replay
+ * log. Pure: no I/O, injected clock. Every mutator returns the changes it emitted (already
+ * appended to the log); noise updates return [] and only refresh the cached resourceVersion.
+ */
+export class SmartCache {
+  readonly cluster: string;
+  private readonly nodes = new Map<string, NodeSummary>();
+  private readonly byName: string[] = [];
+  private readonly orders = new Map<SortKey, Order>();
+  private readonly staticCheckedAt = new Map<string, number>();
+  private readonly log: ChangeLog;
+  private readonly now: () => number;
+  private readonly staticRecheckMs: number;
+  private readonly podStats: (node: string) => PodStats | undefined;
+  private version = 0;
+  private seqCounter: number;
+  readonly counters = { applied: 0, dropped: 0, emitted: 0 };
+
+  constructor(opts: SmartCacheOptions) {
+    this.cluster = opts.cluster;
+    this.now = opts.now ?? Date.now;
+    this.staticRecheckMs = opts.staticRecheckMs ?? 3_600_000;
+    this.podStats = opts.podStats ?? (() => undefined);
+    this.seqCounter = opts.startSeq ?? 0;
+    this.log = new ChangeLog(
+      { capacity: opts.logCapacity ?? 10_000, maxAgeMs: opts.logMaxAgeMs ?? 300_000, now: this.now },
+      this.seqCounter,
+    );
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+  get seq(): number {
+    return this.seqCounter;
+  }
+
+  getNode(name: string): NodeSummary | undefined {
+    return this.nodes.get(name);
+  }
+
+  /** Names in name order. */
+  names(): readonly string[] {
+    return this.byName;
+  }
+
+  /** Applies an ADDED/MODIFIED node object. */
+  upsertNode(raw: unknown, opts: { forceStaticCheck?: boolean } = {}): NodeChange[] {
+    const name = nodeName(raw);
+    if (!name) return [];
+    this.counters.applied++;
+    const prev = this.nodes.get(name);
+    const now = this.now();
+    if (!prev) {
+      const node = summarizeNode(raw, this.podStats(name) ?? emptyPodStats());
+      this.staticCheckedAt.set(name, now);
+      return [this.commit('node_add', node, [])];
+    }
+    const incoming = summarizeNode(raw, prev.pods, prev.static);
+    if (incoming.uid !== prev.uid && prev.uid && incoming.uid) {
+      // recreated under the same name: report it as what it is
+      const del = this.remove(name, prev);
+      const node = summarizeNode(raw, this.podStats(name) ?? emptyPodStats());
+      this.staticCheckedAt.set(name, now);
+      return [del, this.commit('node_add', node, [])];
+    }
+    const checkedAt = this.staticCheckedAt.get(name) ?? 0;
+    if (opts.forceStaticCheck || now - checkedAt >= this.staticRecheckMs) {
+      this.staticCheckedAt.set(name, now);
+      const fresh = summarizeStatic(raw);
+      if (classifyStatic(prev.static, fresh).length > 0) incoming.static = fresh;
+    }
+    const kinds = classifyChange(prev, incoming);
+    if (kinds.length === 0) {
+      this.counters.dropped++;
+      if (incoming.resourceVersion !== prev.resourceVersion) {
+        // keep the observed RV current (read-your-writes, digests) without emitting
+        this.nodes.set(name, { ...prev, resourceVersion: incoming.resourceVersion });
+      }
+      return [];
+    }
+    return [this.commit('node_update', incoming, kinds)];
+  }
+
+  /** Applies a DELETED event (or a tombstone found by a relist). */
+  deleteNode(name: string, resourceVersion?: string): NodeChange[] {
+    const prev = this.nodes.get(name);
+    if (!prev) return [];
+    this.counters.applied++;
+    const change = this.remove(name, resourceVersion ? { ...prev, resourceVersion } : prev);
+    return [change];
+  }
+
+  /** New pod aggregate for a node; emits a 'pods' update when it differs. */
+  setPodStats(name: string, stats: PodStats): NodeChange[] {
+    const prev = this.nodes.get(name);
+    if (!prev || samePodStats(prev.pods, stats)) return [];
+    return [this.commit('node_update', { ...prev, pods: stats }, ['pods'])];
+  }
+
+  /**
+   * Reconciles against a full list (initial sync or relist after 410/restart): adds, updates
+   * (static attributes force-checked) and deletes whatever changed meanwhile, so nothing is lost.
+   */
+  replaceAll(rawNodes: readonly unknown[]): NodeChange[] {
+    const out: NodeChange[] = [];
+    const seen = new Set<string>();
+    for (const raw of rawNodes) {
+      const name = nodeName(raw);
+      if (!name || seen.has(name)) continue;
+      seen.add(name);
+      const prev = this.nodes.get(name);
+      if (prev && prev.resourceVersion === resourceVersionOfRaw(raw)) continue;
+      for (const c of this.upsertNode(raw, { forceStaticCheck: true })) out.push(c);
+    }
+    for (const name of [...this.byName]) {
+      if (!seen.has(name)) for (const c of this.deleteNode(name)) out.push(c);
+    }
+    return out;
+  }
+
+  listNodes(query: NodeQuery = {}): NodePage {
+    const filter = compileFilter(query);
+    const by = query.sort?.by ?? 'name';
+    const desc = query.sort?.dir === 'desc';
+    const order = by === 'name' ? this.byName : this.orderFor(by);
+    const page = query.page ?? 'all';
+    const offset = page === 'all' ? 0 : (page.offset ?? 0);
+    const limit = page === 'all' ? Number.POSITIVE_INFINITY : page.limit;
+    const items: NodeSummary[] = [];
+    let total = 0;
+    const len = order.length;
+    for (let i = 0; i < len; i++) {
+      const name = order[desc ? len - 1 - i : i] as string;
+      const n = this.nodes.get(name);
+      if (!n || (filter && !filter(n))) continue;
+      if (total >= offset && items.length < limit) items.push(n);
+      total++;
+    }
+    return { items, total };
+  }
+
+  changesSince(seq: number): ReplayResult {
+    return this.log.since(seq);
+  }
+
+  /** Breaks the replay history (credentials changed, re-registered): returns the seq clients resume from. */
+  resetHistory(): number {
+    this.log.reset(this.seqCounter);
+    return this.seqCounter;
+  }
+
+  /** Sorted "name@resourceVersion" lines; equal digests mean equal cache contents. */
+  digestLines(): string[] {
+    return this.byName.map((n) => `${n}@${this.nodes.get(n)?.resourceVersion ?? ''}`);
+  }
+
+  /** Rough retained size: sampled JSON size of summaries (statics counted once per shared object). */
+  approxBytes(): number {
+    if (this.nodes.size === 0) return 0;
+    const step = Math.max(1, Math.floor(this.byName.length / 32));
+    let sampled = 0;
+    let bytes = 0;
+    for (let i = 0; i < this.byName.length; i += step) {
+      const n = this.nodes.get(this.byName[i] as string);
+      if (!n) continue;
+      bytes += JSON.stringify(n).length * 2 + 400; // UTF-16 strings + object headers
+      sampled++;
+    }
+    return Math.round((bytes / Math.max(1, sampled)) * this.nodes.size + this.log.length * 120);
+  }
+
+  private commit(type: NodeChange['type'], node: NodeSummary, kinds: NodeChange['changes']): NodeChange {
+    if (type !== 'node_delete') {
+      if (!this.nodes.has(node.name)) insertSorted(this.byName, node.name);
+      this.nodes.set(node.name, node);
+    }
+    this.version++;
+    const change: NodeChange = {
+      cluster: this.cluster,
+      seq: ++this.seqCounter,
+      type,
+      name: node.name,
+      resourceVersion: node.resourceVersion,
+      changes: kinds,
+      node,
+      at: this.now(),
+    };
+    this.log.append(change);
+    this.counters.emitted++;
+    return change;
+  }
+
+  private remove(name: string, last: NodeSummary): NodeChange {
+    this.nodes.delete(name);
+    this.staticCheckedAt.delete(name);
+    const i = lowerBound(this.byName, name);
+    if (this.byName[i] === name) this.byName.splice(i, 1);
+    return this.commit('node_delete', last, []);
+  }
+
+  /** Order for a non-name column, re-sorted lazily; the previous order makes TimSort near-linear. */
+  private orderFor(by: SortKey): readonly string[] {
+    const cached = this.orders.get(by);
+    if (cached && cached.version === this.version) return cached.names;
+    const base = cached && cached.names.length > 0 ? cached.names.filter((n) => this.nodes.has(n)) : [...this.byName];
+    if (cached && base.length !== this.nodes.size) {
+      const present = new Set(base);
+      for (const n of this.byName) if (!present.has(n)) base.push(n);
+    }
+    const keys = new Map<string, string | number>();
+    for (const n of base) keys.set(n, sortKeyOf(this.nodes.get(n) as NodeSummary, by));
+    base.sort((a, b) => compareKeys(keys.get(a) as string | number, keys.get(b) as string | number) || compareKeys(a, b));
+    this.orders.set(by, { version: this.version, names: base });
+    return base;
+  }
+}
+
+function resourceVersionOfRaw(raw: unknown): string {
+  const meta = (raw as { metadata?: { resourceVersion?: unknown } } | null)?.metadata;
+  return typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : '';
+}
+
+function lowerBound(arr: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((arr[mid] as string) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(arr: string[], x: string): void {
+  arr.splice(lowerBound(arr, x), 0, x);
+}
