@@ -1,0 +1,102 @@
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { fromK8sError, k8sStatusCode, NodeOpError } from './errors';
+import { planDrain, type DrainOptions, type PodRef } from './drain-plan';
+
+export interface DrainDeps {
+  kubeConfig: KubeConfig;
+  node: string;
+  options: DrainOptions;
+  cordon: () => Promise<unknown>;
+  signal?: AbortSignal;
+  /** pause between eviction retries after a PodDisruptionBudget refusal (429) and between "gone?" checks */
+  retryMs?: number;
+  onEvent?: (event: { pod: PodRef; state: 'evicting' | 'blocked_by_pdb' | 'evicted' | 'gone'; message?: string }) => void;
+}
+
+export interface DrainResult {
+  evicted: PodRef[];
+  skipped: Array<PodRef & { reason: string }>;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new NodeOpError('timeout', 'drain cancelled'));
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(new NodeOpError('timeout', 'drain cancelled'));
+    }, { once: true });
+  });
+
+/**
+ * Cordon, then evict every evictable pod through the Eviction API. A PodDisruptionBudget
+ * refusal (429) is retried until the timeout and never bypassed by deleting the pod; the
+ * drain finishes when the pods are gone, not when their evictions are accepted.
+ */
+export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
+  const { node, options } = deps;
+  const api = deps.kubeConfig.makeApiClient(CoreV1Api);
+  const retryMs = deps.retryMs ?? 1000;
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  const timedOut = (what: string) => new NodeOpError('timeout', `drain of node ${node} timed out after ${options.timeoutSeconds} s: ${what}`);
+
+  await deps.cordon();
+  let pods;
+  try {
+    pods = await api.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` });
+  } catch (err) {
+    throw fromK8sError(err, `pods on node ${node}`);
+  }
+  const plan = planDrain(pods.items, options);
+  if (plan.blockers.length) {
+    const list = plan.blockers.map((b) => `${b.namespace}/${b.name} (${b.reason})`).join(', ');
+    throw new NodeOpError('blocked', `cannot drain node ${node}: ${list}`, { blockers: plan.blockers });
+  }
+
+  const evictOne = async (pod: PodRef) => {
+    for (;;) {
+      deps.onEvent?.({ pod, state: 'evicting' });
+      try {
+        await api.createNamespacedPodEviction({
+          name: pod.name,
+          namespace: pod.namespace,
+          body: {
+            apiVersion: 'policy/v1',
+            kind: 'Eviction',
+            metadata: { name: pod.name, namespace: pod.namespace },
+            deleteOptions: options.gracePeriodSeconds === undefined ? undefined : { gracePeriodSeconds: options.gracePeriodSeconds },
+          },
+        });
+        deps.onEvent?.({ pod, state: 'evicted' });
+        return;
+      } catch (err) {
+        const code = k8sStatusCode(err);
+        if (code === 404) return;
+        if (code !== 429) throw fromK8sError(err, `eviction of ${pod.namespace}/${pod.name} from node ${node}`);
+        const msg = fromK8sError(err, `${pod.namespace}/${pod.name}`).message;
+        deps.onEvent?.({ pod, state: 'blocked_by_pdb', message: msg });
+        if (Date.now() + retryMs > deadline) throw timedOut(`${msg} (still refused; the budget was not bypassed)`);
+        await sleep(retryMs, deps.signal);
+      }
+    }
+  };
+  await Promise.all(plan.evict.map(evictOne));
+
+  const remaining = new Set(plan.evict.map((p) => `${p.namespace}/${p.name}`));
+  while (remaining.size) {
+    for (const key of [...remaining]) {
+      const [namespace, name] = key.split('/') as [string, string];
+      try {
+        await api.readNamespacedPod({ name, namespace });
+      } catch (err) {
+        if (k8sStatusCode(err) !== 404) throw fromK8sError(err, `pod ${key}`);
+        remaining.delete(key);
+        deps.onEvent?.({ pod: { namespace, name }, state: 'gone' });
+      }
+    }
+    if (!remaining.size) break;
+    if (Date.now() + retryMs > deadline) throw timedOut(`pods still terminating: ${[...remaining].join(', ')}`);
+    await sleep(Math.min(retryMs, 250), deps.signal);
+  }
+  return { evicted: plan.evict, skipped: plan.skipped };
+}

@@ -1,0 +1,86 @@
+import { ApiException } from '@kubernetes/client-node';
+
+export type NodeOpErrorCode =
+  | 'invalid'
+  | 'not_found'
+  | 'forbidden'
+  | 'conflict'
+  | 'too_many_requests'
+  | 'timeout'
+  | 'blocked'
+  | 'unavailable';
+
+const statusOf: Record<NodeOpErrorCode, number> = {
+  invalid: 422,
+  not_found: 404,
+  forbidden: 403,
+  conflict: 409,
+  too_many_requests: 429,
+  timeout: 504,
+  blocked: 409,
+  unavailable: 502,
+};
+
+/** A node operation's failure, naming the node and the reason; route handlers map it to JSON once. */
+export class NodeOpError extends Error {
+  override name = 'NodeOpError';
+  readonly status: number;
+  constructor(
+    readonly code: NodeOpErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.status = statusOf[code];
+  }
+}
+
+interface K8sStatus {
+  message?: string;
+  reason?: string;
+  details?: { causes?: Array<{ field?: string; message?: string; reason?: string }> };
+}
+
+function parseStatus(body: unknown): K8sStatus {
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body) as K8sStatus;
+    } catch {
+      return { message: body };
+    }
+  }
+  return (body ?? {}) as K8sStatus;
+}
+
+/** HTTP status of a client-node error, or undefined for network-level failures. */
+export function k8sStatusCode(err: unknown): number | undefined {
+  return err instanceof ApiException ? err.code : undefined;
+}
+
+/** Maps a Kubernetes API failure to a NodeOpError that says which node and why. */
+export function fromK8sError(err: unknown, what: string): NodeOpError {
+  if (err instanceof NodeOpError) return err;
+  if (!(err instanceof ApiException)) {
+    const msg = err instanceof Error ? err.message : String(err);
+    return new NodeOpError('unavailable', `${what}: the API server could not be reached (${msg})`);
+  }
+  const status = parseStatus(err.body);
+  const reason = status.message ?? status.reason ?? `HTTP ${err.code}`;
+  const causes = status.details?.causes;
+  switch (err.code) {
+    case 400:
+    case 422:
+      return new NodeOpError('invalid', `${what}: rejected by the API server: ${reason}`, causes ? { causes } : undefined);
+    case 401:
+    case 403:
+      return new NodeOpError('forbidden', `${what}: the cluster's credentials are not allowed to do this: ${reason}`);
+    case 404:
+      return new NodeOpError('not_found', `${what}: not found`);
+    case 409:
+      return new NodeOpError('conflict', `${what}: ${reason}`);
+    case 429:
+      return new NodeOpError('too_many_requests', `${what}: ${reason}`, causes ? { causes } : undefined);
+    default:
+      return new NodeOpError('unavailable', `${what}: the API server answered ${err.code}: ${reason}`);
+  }
+}

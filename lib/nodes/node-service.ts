@@ -1,0 +1,132 @@
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
+import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { fromK8sError, k8sStatusCode, NodeOpError } from './errors';
+import {
+  applyTaintEdit,
+  cordonPatch,
+  labelPatch,
+  uncordonPatch,
+  validateLabelEdit,
+  validateTaintEdit,
+  type FieldError,
+  type LabelEdit,
+  type TaintEdit,
+} from './node-edits';
+import type { NodeSource } from './node-source';
+
+const MAX_ATTEMPTS = 3;
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+export interface NodeServiceOptions {
+  source: NodeSource;
+  /** bounded wait for the informer to see our write (read-your-writes) */
+  readYourWritesMs?: number;
+  now?: () => Date;
+}
+
+export interface Actor {
+  username: string;
+  isAdmin: boolean;
+}
+
+function invalid(node: string, errors: FieldError[]): NodeOpError {
+  return new NodeOpError('invalid', `node ${node}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, { fields: errors });
+}
+
+/**
+ * Label, taint and cordon writes. Each answers only once the cache has seen the write, so
+ * the next read shows it; label and taint writes carry the resourceVersion they were computed
+ * from and retry on fresh state after a 409.
+ */
+export class NodeService {
+  private readonly ryw: number;
+  private readonly now: () => Date;
+
+  constructor(private readonly opts: NodeServiceOptions) {
+    this.ryw = opts.readYourWritesMs ?? 3000;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  editLabels(cluster: string, node: string, edit: LabelEdit, actor: Actor): Promise<NodeSummary> {
+    const errors = validateLabelEdit(edit, actor.isAdmin);
+    if (errors.length) return Promise.reject(invalid(node, errors));
+    return this.optimistic(cluster, node, (cur) => {
+      const labels = labelPatch(cur.labels, edit);
+      return labels && { metadata: { resourceVersion: cur.resourceVersion, labels } };
+    });
+  }
+
+  editTaints(cluster: string, node: string, edit: TaintEdit, actor: Actor): Promise<NodeSummary> {
+    const errors = validateTaintEdit(edit, actor.isAdmin);
+    if (errors.length) return Promise.reject(invalid(node, errors));
+    return this.optimistic(cluster, node, (cur) => {
+      const taints = applyTaintEdit(cur.taints, edit);
+      return taints && { metadata: { resourceVersion: cur.resourceVersion }, spec: { taints } };
+    });
+  }
+
+  async cordon(cluster: string, node: string, actor: Actor, reason?: string): Promise<NodeSummary> {
+    await this.current(cluster, node);
+    return this.write(cluster, node, cordonPatch(actor.username, reason, this.now()));
+  }
+
+  async uncordon(cluster: string, node: string): Promise<NodeSummary> {
+    await this.current(cluster, node);
+    return this.write(cluster, node, uncordonPatch());
+  }
+
+  private async current(cluster: string, node: string): Promise<NodeSummary> {
+    const cur = await this.opts.source.getNode(cluster, node).catch((err: unknown) => {
+      throw fromK8sError(err, `node ${node}`);
+    });
+    if (!cur) throw new NodeOpError('not_found', `node ${node} not found in cluster ${cluster}`);
+    return cur;
+  }
+
+  private async optimistic(
+    cluster: string,
+    node: string,
+    build: (cur: NodeSummary) => Record<string, unknown> | null,
+  ): Promise<NodeSummary> {
+    let cur = await this.current(cluster, node);
+    for (let attempt = 1; ; attempt++) {
+      const body = build(cur);
+      if (!body) return cur;
+      try {
+        return await this.write(cluster, node, body);
+      } catch (err) {
+        if (!(err instanceof NodeOpError && err.code === 'conflict') || attempt >= MAX_ATTEMPTS) throw err;
+        cur = await this.fresh(cluster, node);
+      }
+    }
+  }
+
+  /** After a conflict the cache may lag; read the node from the API to retry on the newest state. */
+  private async fresh(cluster: string, node: string): Promise<NodeSummary> {
+    const api = this.opts.source.kubeConfig(cluster).makeApiClient(CoreV1Api);
+    try {
+      const obj = await api.readNode({ name: node });
+      const rv = obj.metadata?.resourceVersion ?? '';
+      return (await this.opts.source.waitForResourceVersion(cluster, node, rv, this.ryw)) ?? (await this.current(cluster, node));
+    } catch (err) {
+      throw fromK8sError(err, `node ${node}`);
+    }
+  }
+
+  private async write(cluster: string, node: string, body: Record<string, unknown>): Promise<NodeSummary> {
+    const api = this.opts.source.kubeConfig(cluster).makeApiClient(CoreV1Api);
+    let written: V1Node;
+    try {
+      written = await api.patchNode({ name: node, body }, mergePatch);
+    } catch (err) {
+      if (k8sStatusCode(err) === 409) throw new NodeOpError('conflict', `node ${node} changed meanwhile; retry on fresh state`);
+      throw fromK8sError(err, `node ${node}`);
+    }
+    const rv = written.metadata?.resourceVersion ?? '';
+    const seen = await this.opts.source.waitForResourceVersion(cluster, node, rv, this.ryw);
+    if (!seen) {
+      throw new NodeOpError('timeout', `node ${node}: the change was written (resourceVersion ${rv}) but not yet seen by the cache within ${this.ryw} ms`);
+    }
+    return seen;
+  }
+}
