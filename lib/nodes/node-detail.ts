@@ -1,0 +1,88 @@
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { fromK8sError } from './errors';
+
+export interface PodInfo {
+  name: string;
+  namespace: string;
+  phase: string;
+  owner?: string;
+  cpuRequestsMilli: number;
+  memoryRequestsBytes: number;
+}
+
+export interface NodeDetail {
+  summary: NodeSummary;
+  object: unknown;
+  pods: PodInfo[];
+  events: Array<{ type?: string; reason?: string; message?: string; count?: number; lastTimestamp?: string }>;
+  metrics?: { cpu: string; memory: string; timestamp?: string };
+}
+
+const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12, m: 1e-3 };
+
+function quantity(q: string | undefined): number {
+  if (!q) return 0;
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
+  if (!m) return 0;
+  return Number(m[1]) * (units[m[2] ?? ''] ?? 1);
+}
+
+function podInfo(p: V1Pod): PodInfo {
+  let cpu = 0;
+  let mem = 0;
+  for (const c of p.spec?.containers ?? []) {
+    cpu += quantity(c.resources?.requests?.cpu) * 1000;
+    mem += quantity(c.resources?.requests?.memory);
+  }
+  const owner = p.metadata?.ownerReferences?.find((o) => o.controller);
+  return {
+    name: p.metadata?.name ?? '',
+    namespace: p.metadata?.namespace ?? '',
+    phase: p.status?.phase ?? 'Unknown',
+    owner: owner ? `${owner.kind}/${owner.name}` : undefined,
+    cpuRequestsMilli: Math.round(cpu),
+    memoryRequestsBytes: Math.round(mem),
+  };
+}
+
+/** Everything the node panel shows; metrics are optional because not every cluster serves metrics.k8s.io. */
+export async function loadNodeDetail(kc: KubeConfig, summary: NodeSummary): Promise<NodeDetail> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const name = summary.name;
+  try {
+    const [object, pods, events] = await Promise.all([
+      core.readNode({ name }),
+      core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` }),
+      core.listEventForAllNamespaces({ fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`, limit: 50 }),
+    ]);
+    if (object.metadata) delete object.metadata.managedFields;
+    let metrics: NodeDetail['metrics'];
+    try {
+      const m = (await kc.makeApiClient(CustomObjectsApi).getClusterCustomObject({
+        group: 'metrics.k8s.io',
+        version: 'v1beta1',
+        plural: 'nodes',
+        name,
+      })) as { usage?: { cpu?: string; memory?: string }; timestamp?: string };
+      if (m.usage?.cpu && m.usage.memory) metrics = { cpu: m.usage.cpu, memory: m.usage.memory, timestamp: m.timestamp };
+    } catch {
+      metrics = undefined;
+    }
+    return {
+      summary,
+      object,
+      pods: pods.items.map(podInfo),
+      events: events.items.map((e) => ({
+        type: e.type,
+        reason: e.reason,
+        message: e.message,
+        count: e.count,
+        lastTimestamp: e.lastTimestamp ? new Date(e.lastTimestamp).toISOString() : undefined,
+      })),
+      metrics,
+    };
+  } catch (err) {
+    throw fromK8sError(err, `node ${name}`);
+  }
+}
