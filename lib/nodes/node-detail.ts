@@ -1,5 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { podRequests } from '@/lib/realtime/pod-index';
 import { fromK8sError } from './errors';
 
 export interface PodInfo {
@@ -19,22 +20,8 @@ export interface NodeDetail {
   metrics?: { cpu: string; memory: string; timestamp?: string };
 }
 
-const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12, m: 1e-3 };
-
-function quantity(q: string | undefined): number {
-  if (!q) return 0;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
-  if (!m) return 0;
-  return Number(m[1]) * (units[m[2] ?? ''] ?? 1);
-}
-
 function podInfo(p: V1Pod): PodInfo {
-  let cpu = 0;
-  let mem = 0;
-  for (const c of p.spec?.containers ?? []) {
-    cpu += quantity(c.resources?.requests?.cpu) * 1000;
-    mem += quantity(c.resources?.requests?.memory);
-  }
+  const { cpu, mem } = podRequests(p);
   const owner = p.metadata?.ownerReferences?.find((o) => o.controller);
   return {
     name: p.metadata?.name ?? '',
