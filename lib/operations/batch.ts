@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
+import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
+
+export const operationKinds = ['labels', 'taints', 'cordon', 'uncordon', 'drain'] as const;
+export type OperationKind = (typeof operationKinds)[number];
+
+const nodeName = z.string().min(1).max(253);
+
+export const batchRequestSchema = z
+  .object({
+    kind: z.enum(operationKinds),
+    nodes: z.array(nodeName).min(1).max(10_000).optional(),
+    selector: z.string().min(1).max(4096).optional(),
+    params: z.unknown().optional(),
+    concurrency: z.number().int().min(1).max(100).default(10),
+  })
+  .strict()
+  .refine((r) => (r.nodes === undefined) !== (r.selector === undefined), {
+    message: 'give either nodes or selector, not both',
+    path: ['nodes'],
+  });
+export type BatchRequest = z.infer<typeof batchRequestSchema>;
+
+export const cordonParamsSchema = z.object({ reason: z.string().max(1024).optional() }).strict();
+
+/** Per-kind parameter schemas: the batch and the single-node routes accept the same shapes. */
+export const paramsSchemas = {
+  labels: labelEditSchema,
+  taints: taintEditSchema,
+  cordon: cordonParamsSchema,
+  uncordon: z.object({}).strict(),
+  drain: drainOptionsSchema,
+} as const;
+
+export type ParsedBatch =
+  | { kind: 'labels'; params: z.infer<typeof labelEditSchema> }
+  | { kind: 'taints'; params: z.infer<typeof taintEditSchema> }
+  | { kind: 'cordon'; params: z.infer<typeof cordonParamsSchema> }
+  | { kind: 'uncordon'; params: Record<string, never> }
+  | { kind: 'drain'; params: z.infer<typeof drainOptionsSchema> };
+
+/** Parses `params` for the request's kind; returns zod issues with paths under `params`. */
+export function parseBatchParams(req: BatchRequest): { ok: true; value: ParsedBatch } | { ok: false; issues: z.core.$ZodIssue[] } {
+  const schema = paramsSchemas[req.kind];
+  const result = schema.safeParse(req.params ?? {});
+  if (!result.success) {
+    return { ok: false, issues: result.error.issues.map((i) => ({ ...i, path: ['params', ...i.path] })) };
+  }
+  return { ok: true, value: { kind: req.kind, params: result.data } as ParsedBatch };
+}
