@@ -12,6 +12,8 @@ export interface Principal {
   clusters: 'all' | string[];
   /** epoch ms when the session or token expires, if it does */
   expiresAt?: number;
+  /** set when via === 'token': lets stillValid() notice a revocation */
+  tokenId?: string;
 }
 
 /** Minimal request shape shared by route handlers (Request) and the upgrade handler (IncomingMessage). */

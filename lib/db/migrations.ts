@@ -1,0 +1,100 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+type Dialect = 'sqlite' | 'postgres';
+
+// Migrations take Kysely<any> on purpose: they must keep working after DB evolves.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function initial(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text')
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull().defaultTo('local'))
+        .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('password_changed_at', 'bigint')
+        .execute();
+
+      await db.schema
+        .createTable('user_clusters')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('cluster', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_clusters_pk', ['user_id', 'cluster'])
+        .execute();
+
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('last_used_at', 'bigint')
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('api_tokens_user_idx').on('api_tokens').column('user_id').execute();
+
+      await db.schema
+        .createTable('clusters')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('context', 'text')
+        .addColumn('server', 'text')
+        .addColumn('kubeconfig_enc', 'text')
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      // The only engine-specific line: an auto-increment key for stable audit pagination.
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('user_id', 'text')
+        .addColumn('username', 'text')
+        .addColumn('cluster', 'text')
+        .addColumn('target', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('parameters', 'text')
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('user_agent', 'text')
+        .execute();
+      for (const col of ['at', 'user_id', 'cluster', 'action']) {
+        await db.schema.createIndex(`audit_log_${col}_idx`).on('audit_log').column(col).execute();
+      }
+
+      await db.schema
+        .createTable('meta')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const t of ['meta', 'audit_log', 'clusters', 'api_tokens', 'user_clusters', 'users']) {
+        await db.schema.dropTable(t).ifExists().execute();
+      }
+    },
+  };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** In-code provider: migrations ship inside the bundle, no filesystem scanning. */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect) }),
+  };
+}

@@ -1,0 +1,73 @@
+import type { Generated } from 'kysely';
+
+/** Row types. Timestamps are epoch ms (bigint columns, parsed to number on both engines); booleans are 0/1. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string | null;
+  role: string;
+  source: string;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+  password_changed_at: number | null;
+}
+
+export interface UserClustersTable {
+  user_id: string;
+  cluster: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  scope: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ClustersTable {
+  name: string;
+  display_name: string;
+  kind: string;
+  context: string | null;
+  server: string | null;
+  kubeconfig_enc: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  user_id: string | null;
+  username: string | null;
+  cluster: string | null;
+  target: string | null;
+  action: string;
+  parameters: string | null;
+  result: string;
+  error: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface DB {
+  users: UsersTable;
+  user_clusters: UserClustersTable;
+  api_tokens: ApiTokensTable;
+  clusters: ClustersTable;
+  audit_log: AuditLogTable;
+  meta: MetaTable;
+}
