@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyNodeEvent, applyNodeEvents, compareNodeNames, isOlderResourceVersion } from './apply-node-event';
+import {
+  applyNodeEvent,
+  applyNodeEvents,
+  compareNodeNames,
+  isOlderResourceVersion,
+} from './apply-node-event';
 import { makeEvent, makeList } from './test-fixtures';
 
 describe('applyNodeEvent', () => {
@@ -14,7 +19,10 @@ describe('applyNodeEvent', () => {
 
   it('replaces only the changed item, sharing the others by reference', () => {
     const list = makeList(['a', 'b', 'c']);
-    const next = applyNodeEvent(list, makeEvent('node_update', 'b', 11, { resourceVersion: '5', unschedulable: true }));
+    const next = applyNodeEvent(
+      list,
+      makeEvent('node_update', 'b', 11, { resourceVersion: '5', unschedulable: true }),
+    );
     expect(next).not.toBe(list);
     expect(next.items).not.toBe(list.items);
     expect(next.items[0]).toBe(list.items[0]);
@@ -24,14 +32,19 @@ describe('applyNodeEvent', () => {
 
   it('accepts an update with the same resourceVersion (pod stats change without touching the Node)', () => {
     const list = makeList(['a']);
-    const ev = makeEvent('node_update', 'a', 11, { pods: { count: 99, cpuRequestsMilli: 0, memoryRequestsBytes: 0, phases: {} } });
+    const ev = makeEvent('node_update', 'a', 11, {
+      pods: { count: 99, cpuRequestsMilli: 0, memoryRequestsBytes: 0, phases: {} },
+    });
     expect(applyNodeEvent(list, ev).items[0]!.pods.count).toBe(99);
   });
 
   it('rejects an update whose resourceVersion is older than the cached one but still advances seq', () => {
     const list = makeList(['a']);
     list.items[0] = { ...list.items[0]!, resourceVersion: '100' };
-    const next = applyNodeEvent(list, makeEvent('node_update', 'a', 11, { resourceVersion: '99', status: 'NotReady' }));
+    const next = applyNodeEvent(
+      list,
+      makeEvent('node_update', 'a', 11, { resourceVersion: '99', status: 'NotReady' }),
+    );
     expect(next.items).toBe(list.items);
     expect(next.items[0]!.status).toBe('Ready');
     expect(next.seq).toBe(11);
@@ -39,7 +52,10 @@ describe('applyNodeEvent', () => {
 
   it('treats an add for a known node as an update and an update for an unknown node as an insert', () => {
     const list = makeList(['a', 'c']);
-    const added = applyNodeEvent(list, makeEvent('node_add', 'a', 11, { resourceVersion: '2', status: 'Unknown' }));
+    const added = applyNodeEvent(
+      list,
+      makeEvent('node_add', 'a', 11, { resourceVersion: '2', status: 'Unknown' }),
+    );
     expect(added.items.map((n) => n.name)).toEqual(['a', 'c']);
     expect(added.items[0]!.status).toBe('Unknown');
     const upserted = applyNodeEvent(list, makeEvent('node_update', 'b', 11));
@@ -90,9 +106,15 @@ describe('applyNodeEvents', () => {
     let list = makeList([], 0);
     let seq = 0;
     const names = Array.from({ length: 5000 }, (_, i) => `node-${(i * 7919) % 5000}`);
-    list = applyNodeEvents(list, names.map((n) => makeEvent('node_add', n, ++seq)));
+    list = applyNodeEvents(
+      list,
+      names.map((n) => makeEvent('node_add', n, ++seq)),
+    );
     expect(list.total).toBe(5000);
-    list = applyNodeEvents(list, names.slice(0, 2500).map((n) => makeEvent('node_delete', n, ++seq)));
+    list = applyNodeEvents(
+      list,
+      names.slice(0, 2500).map((n) => makeEvent('node_delete', n, ++seq)),
+    );
     const got = list.items.map((n) => n.name);
     expect(got).toEqual([...got].sort(compareNodeNames));
     expect(got).toHaveLength(2500);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { LabelSelectorError, matchesSelector, parseLabelSelector, validateLabelKey, validateLabelValue } from './label-selector';
+import {
+  LabelSelectorError,
+  matchesSelector,
+  parseLabelSelector,
+  validateLabelKey,
+  validateLabelValue,
+} from './label-selector';
 
 const labels = { 'node-role.kubernetes.io/worker': '', zone: 'a', tier: 'gpu' };
 const match = (sel: string) => matchesSelector(labels, parseLabelSelector(sel));

@@ -17,7 +17,8 @@ export class LabelSelectorError extends Error {
   }
 }
 
-const keyRe = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const keyRe =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const valueRe = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** Splits on commas that are not inside parentheses. */
@@ -43,7 +44,8 @@ function checkKey(key: string, at: number): string {
 }
 
 function checkValue(value: string, at: number): string {
-  if (!valueRe.test(value) || value.length > 63) throw new LabelSelectorError(`invalid label value "${value}"`, at);
+  if (!valueRe.test(value) || value.length > 63)
+    throw new LabelSelectorError(`invalid label value "${value}"`, at);
   return value;
 }
 
@@ -102,7 +104,8 @@ export function validateLabelKey(key: string): string | null {
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (slash >= 0 && key.slice(0, slash).length > 253) return 'key prefix must be at most 253 characters';
   if (name.length > 63) return 'key name must be at most 63 characters';
-  if (!keyRe.test(key)) return 'key must be [prefix/]name: alphanumerics, "-", "_", "." (prefix a DNS subdomain)';
+  if (!keyRe.test(key))
+    return 'key must be [prefix/]name: alphanumerics, "-", "_", "." (prefix a DNS subdomain)';
   return null;
 }
 

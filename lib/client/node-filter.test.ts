@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { collectRoles, emptyFilters, filterAndSortNodes, type NodeFilters, type SortSpec } from './node-filter';
+import {
+  collectRoles,
+  emptyFilters,
+  filterAndSortNodes,
+  type NodeFilters,
+  type SortSpec,
+} from './node-filter';
 import { makeNode } from './test-fixtures';
 
 const nodes = [
@@ -61,17 +67,28 @@ describe('filterAndSortNodes', () => {
   });
 
   it('sorts by status (problems first), pods, cpu ratio and age with a name tie-break', () => {
-    expect(names({}, { column: 'status', direction: 'asc' })).toEqual(['node-10', 'cp-1', 'node-2', 'node-1']);
+    expect(names({}, { column: 'status', direction: 'asc' })).toEqual([
+      'node-10',
+      'cp-1',
+      'node-2',
+      'node-1',
+    ]);
     expect(names({}, { column: 'pods', direction: 'desc' })[0]).toBe('node-2');
     expect(names({}, { column: 'cpu', direction: 'desc' })[0]).toBe('node-2');
     expect(names({}, { column: 'age', direction: 'desc' })[0]).toBe('cp-1');
   });
 
   it('does not mutate its input and handles 5,000 nodes quickly', () => {
-    const many = Array.from({ length: 5000 }, (_, i) => makeNode(`n-${i}`, { labels: { zone: i % 2 ? 'a' : 'b' } }));
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      makeNode(`n-${i}`, { labels: { zone: i % 2 ? 'a' : 'b' } }),
+    );
     const copy = many.slice();
     const t0 = performance.now();
-    const r = filterAndSortNodes(many, { ...emptyFilters, labelSelector: 'zone=a', text: 'n-' }, { column: 'cpu', direction: 'desc' });
+    const r = filterAndSortNodes(
+      many,
+      { ...emptyFilters, labelSelector: 'zone=a', text: 'n-' },
+      { column: 'cpu', direction: 'desc' },
+    );
     const ms = performance.now() - t0;
     expect(r.items).toHaveLength(2500);
     expect(many).toEqual(copy);

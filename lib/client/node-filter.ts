@@ -24,7 +24,18 @@ export const emptyFilters: NodeFilters = {
   taint: '',
 };
 
-export const sortColumns = ['name', 'status', 'roles', 'version', 'ip', 'cpu', 'memory', 'pods', 'taints', 'age'] as const;
+export const sortColumns = [
+  'name',
+  'status',
+  'roles',
+  'version',
+  'ip',
+  'cpu',
+  'memory',
+  'pods',
+  'taints',
+  'age',
+] as const;
 export type SortColumn = (typeof sortColumns)[number];
 export interface SortSpec {
   column: SortColumn;
@@ -45,11 +56,19 @@ export function parseTaintFilter(input: string): TaintMatcher | null {
   if (t === 'tainted') return (ts) => ts.length > 0;
   if (t === 'untainted') return (ts) => ts.length === 0;
   const negate = t.startsWith('!');
-  const m = /^([^=:\s]+)(?:=([^:\s]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?$/.exec(negate ? t.slice(1) : t);
-  if (!m) throw new LabelSelectorError('taint filter must be key[=value][:NoSchedule|PreferNoSchedule|NoExecute]', 0);
+  const m = /^([^=:\s]+)(?:=([^:\s]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?$/.exec(
+    negate ? t.slice(1) : t,
+  );
+  if (!m)
+    throw new LabelSelectorError(
+      'taint filter must be key[=value][:NoSchedule|PreferNoSchedule|NoExecute]',
+      0,
+    );
   const [, key, value, effect] = m;
   const one = (x: Taint) =>
-    x.key === key && (value === undefined || (x.value ?? '') === value) && (effect === undefined || x.effect === effect);
+    x.key === key &&
+    (value === undefined || (x.value ?? '') === value) &&
+    (effect === undefined || x.effect === effect);
   return negate ? (ts) => !ts.some(one) : (ts) => ts.some(one);
 }
 

@@ -44,7 +44,9 @@ export function rowModel(node: NodeSummary): NodeRowModel {
     pods: node.pods.count,
     podCapacity: parseQuantity(s.allocatable.pods ?? s.capacity.pods),
     createdAt: Date.parse(node.creationTimestamp),
-    search: [node.name, ip, s.nodeInfo.kubeletVersion, node.roles.join(' '), labelText].join(' ').toLowerCase(),
+    search: [node.name, ip, s.nodeInfo.kubeletVersion, node.roles.join(' '), labelText]
+      .join(' ')
+      .toLowerCase(),
   };
   cache.set(node, m);
   return m;

@@ -41,7 +41,9 @@ function setup(opts: { sse?: boolean } = {}) {
   const c = client;
   const states = () => events.filter((e) => e.type === 'state').map((e) => (e as { state: string }).state);
   const nodeSeqs = () =>
-    events.flatMap((e) => (e.type === 'message' && 'seq' in e.message && e.message.type.startsWith('node_') ? [e.message.seq] : []));
+    events.flatMap((e) =>
+      e.type === 'message' && 'seq' in e.message && e.message.type.startsWith('node_') ? [e.message.seq] : [],
+    );
   const resyncs = () => events.filter((e) => e.type === 'resync');
   return { clock, ...t, client: c, events, states, nodeSeqs, resyncs };
 }
@@ -112,7 +114,13 @@ describe('StreamClient over WebSocket', () => {
     client.subscribe('c1', 5);
     sockets[0]!.open();
     sockets[0]!.receive(makeEvent('node_add', 'x', 1, {}, 'other'));
-    sockets[0]!.receive({ type: 'resync', timestamp: ts, cluster_name: 'c1', seq: 0, data: { reason: 'too_old' } });
+    sockets[0]!.receive({
+      type: 'resync',
+      timestamp: ts,
+      cluster_name: 'c1',
+      seq: 0,
+      data: { reason: 'too_old' },
+    });
     expect(resyncs()).toEqual([{ type: 'resync', cluster: 'c1', reason: 'too_old' }]);
     expect(nodeSeqs()).toEqual([]);
   });
@@ -198,7 +206,10 @@ describe('StreamClient SSE fallback', () => {
     s.client.subscribe('c2');
     failThrice(s);
     expect(s.client.getState()).toBe('fallback-sse');
-    expect(s.sources.map((x) => x.url)).toEqual(['/api/v1/sse/nodes?cluster=c1&since=7', '/api/v1/sse/nodes?cluster=c2']);
+    expect(s.sources.map((x) => x.url)).toEqual([
+      '/api/v1/sse/nodes?cluster=c1&since=7',
+      '/api/v1/sse/nodes?cluster=c2',
+    ]);
     s.sources[0]!.receive(makeEvent('node_update', 'a', 8));
     s.sources[0]!.receive(makeEvent('node_update', 'a', 9));
     expect(s.nodeSeqs()).toEqual([8, 9]);

@@ -1,7 +1,13 @@
 import { serverMessageSchema, type ClientMessage, type ServerMessage } from '@/lib/protocol/messages';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';
 import { SeqTracker } from './seq-tracker';
-import type { Clock, EventSourceFactory, EventSourceHandle, SocketFactory, SocketHandle } from './stream-transport';
+import type {
+  Clock,
+  EventSourceFactory,
+  EventSourceHandle,
+  SocketFactory,
+  SocketHandle,
+} from './stream-transport';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'fallback-sse' | 'offline';
 
@@ -52,7 +58,10 @@ export class StreamClient {
   private connectTimer: unknown = null;
   private idleTimer: unknown = null;
   private probeTimer: unknown = null;
-  private readonly sse = new Map<string, { handle: EventSourceHandle; gen: number; failures: number; timer: unknown }>();
+  private readonly sse = new Map<
+    string,
+    { handle: EventSourceHandle; gen: number; failures: number; timer: unknown }
+  >();
   private sseGen = 0;
 
   constructor(private readonly opts: StreamClientOptions) {
@@ -169,7 +178,8 @@ export class StreamClient {
   private connectWs(): void {
     this.retryTimer = this.clear(this.retryTimer);
     this.closeWs();
-    if (this.mode === 'ws') this.setState(this.state === 'offline' || this.state === 'connecting' ? 'connecting' : 'reconnecting');
+    if (this.mode === 'ws')
+      this.setState(this.state === 'offline' || this.state === 'connecting' ? 'connecting' : 'reconnecting');
     const gen = this.wsGen;
     this.wsGotMessage = false;
     this.ws = this.opts.createSocket(this.opts.wsUrl, {
@@ -234,7 +244,9 @@ export class StreamClient {
       return;
     }
     this.setState('reconnecting');
-    const delay = backoffDelay(Math.max(0, this.wsFailures - 1), this.backoff, () => this.opts.clock.random());
+    const delay = backoffDelay(Math.max(0, this.wsFailures - 1), this.backoff, () =>
+      this.opts.clock.random(),
+    );
     this.retryTimer = this.opts.clock.setTimeout(() => {
       this.retryTimer = null;
       this.connectWs();
@@ -244,7 +256,8 @@ export class StreamClient {
   private enterSse(): void {
     this.mode = 'sse';
     this.setState('fallback-sse');
-    for (const cluster of this.tracker.clusters()) if (!this.tracker.isResyncing(cluster)) this.openSse(cluster);
+    for (const cluster of this.tracker.clusters())
+      if (!this.tracker.isResyncing(cluster)) this.openSse(cluster);
     this.scheduleProbe();
   }
 
@@ -309,7 +322,10 @@ export class StreamClient {
     const r = serverMessageSchema.safeParse(json);
     if (!r.success) {
       const issue = r.error.issues[0];
-      this.emit({ type: 'protocol_error', error: `invalid message: ${issue?.path.join('.') || 'type'}: ${issue?.message}` });
+      this.emit({
+        type: 'protocol_error',
+        error: `invalid message: ${issue?.path.join('.') || 'type'}: ${issue?.message}`,
+      });
       return null;
     }
     return r.data;
@@ -338,7 +354,8 @@ export class StreamClient {
         }
         return;
       case 'subscribed':
-        if (this.tracker.observeServerSeq(msg.cluster_name, msg.seq, true)) this.resync(msg.cluster_name, 'server seq went backwards');
+        if (this.tracker.observeServerSeq(msg.cluster_name, msg.seq, true))
+          this.resync(msg.cluster_name, 'server seq went backwards');
         break;
       case 'connected':
         for (const [cluster, { seq }] of Object.entries(msg.data.clusters)) {

@@ -1,4 +1,10 @@
-import type { Clock, EventSourceFactory, EventSourceHandlers, SocketFactory, SocketHandlers } from './stream-transport';
+import type {
+  Clock,
+  EventSourceFactory,
+  EventSourceHandlers,
+  SocketFactory,
+  SocketHandlers,
+} from './stream-transport';
 
 /** Test doubles for the stream client: a manual clock and scriptable sockets / event sources. */
 export class FakeClock implements Clock {
