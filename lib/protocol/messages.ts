@@ -55,6 +55,9 @@ export const resyncMessageSchema = z.object({
 
 export const pingMessageSchema = z.object({ ...base, type: z.literal('ping') });
 
+/** Answer to a client's application-level `ping` (added for the push hub; compatible extension). */
+export const pongMessageSchema = z.object({ ...base, type: z.literal('pong') });
+
 export const errorMessageSchema = z.object({
   ...base,
   type: z.literal('error'),
@@ -93,6 +96,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   unsubscribedMessageSchema,
   resyncMessageSchema,
   pingMessageSchema,
+  pongMessageSchema,
   errorMessageSchema,
   operationProgressMessageSchema,
   testMessageSchema,

@@ -1,0 +1,374 @@
+import type { Logger } from 'pino';
+import type { Principal } from '@/lib/auth/types';
+import type { ClientMessage, ServerMessage } from '@/lib/protocol/messages';
+import type { ChangeSource, ManagerEvent, NodeChange } from '@/lib/realtime/types';
+import { SharedFrame, changeFrame, sseEventId } from './frames';
+import { ClientIndex, type ClientState } from './client-index';
+import { findRevoked } from './revalidate';
+import {
+  CloseCode,
+  defaultHubLimits,
+  type AccessResult,
+  type ConnectResult,
+  type HubLimits,
+  type PushClient,
+  type PushStats,
+  type SubscribeResult,
+  type SubscriptionRequest,
+} from './types';
+
+export interface PushHubOptions {
+  source: ChangeSource;
+  now?: () => number;
+  limits?: Partial<HubLimits>;
+  /** re-checks a connected principal (session revoked, token deleted, user disabled) */
+  stillValid?: (principal: Principal) => Promise<boolean>;
+  logger?: Pick<Logger, 'warn' | 'debug'>;
+}
+
+export function canSeeCluster(principal: Principal, cluster: string): boolean {
+  return principal.clusters === 'all' || principal.clusters.includes(cluster);
+}
+
+/**
+ * Fan-out core shared by the WebSocket and SSE transports: tracks clients and their cluster
+ * subscriptions, replays missed changes on (re)subscribe, serializes each change once for all
+ * subscribers and drops clients that cannot keep up. No sockets and no timers except the optional
+ * revalidation interval started by start().
+ */
+export class PushHub {
+  readonly limits: HubLimits;
+  private readonly source: ChangeSource;
+  private readonly now: () => number;
+  private readonly stillValid?: (p: Principal) => Promise<boolean>;
+  private readonly logger?: Pick<Logger, 'warn' | 'debug'>;
+  private readonly index = new ClientIndex();
+  private readonly counters = { messagesSent: 0, bytesSent: 0, slow: 0, rejected: 0, revalidation: 0 };
+  private readonly unsubscribeSource: () => void;
+  private revalidateTimer?: NodeJS.Timeout;
+  private revalidating = false;
+  private closing = false;
+
+  constructor(opts: PushHubOptions) {
+    this.source = opts.source;
+    this.now = opts.now ?? Date.now;
+    this.limits = { ...defaultHubLimits, ...opts.limits };
+    this.stillValid = opts.stillValid;
+    this.logger = opts.logger;
+    this.unsubscribeSource = this.source.subscribe((event) => this.onManagerEvent(event));
+  }
+
+  /** Starts the periodic principal revalidation (unref'd; stopped by closeAll/dispose). */
+  start(): void {
+    if (this.revalidateTimer || this.closing) return;
+    this.revalidateTimer = setInterval(() => void this.revalidate(), this.limits.revalidateIntervalMs);
+    this.revalidateTimer.unref();
+  }
+
+  checkAccess(principal: Principal, cluster: string): AccessResult {
+    if (!canSeeCluster(principal, cluster)) return 'forbidden';
+    return this.source.hasCluster(cluster) ? 'ok' : 'unknown_cluster';
+  }
+
+  /** Whether a new connection of this principal would be admitted (adapters ask before upgrading work). */
+  admission(principal: Principal): ConnectResult {
+    if (this.closing) return { ok: false, code: CloseCode.shutdown, reason: 'server shutting down' };
+    if (principal.expiresAt !== undefined && principal.expiresAt <= this.now()) {
+      return { ok: false, code: CloseCode.unauthorized, reason: 'credentials expired' };
+    }
+    if (this.index.size >= this.limits.maxConnections) {
+      return { ok: false, code: CloseCode.tryAgainLater, reason: 'too many connections' };
+    }
+    if (this.index.userCount(principal.userId) >= this.limits.maxConnectionsPerUser) {
+      return { ok: false, code: CloseCode.tryAgainLater, reason: 'too many connections for this user' };
+    }
+    return { ok: true };
+  }
+
+  /**
+   * Registers a client, sends `connected`, then subscribes it to the requested clusters (replay or
+   * resync each). A rejected client is not registered; the adapter closes it with the returned code.
+   */
+  connect(client: PushClient, subscriptions: SubscriptionRequest[] = []): ConnectResult {
+    const admitted = this.admission(client.principal);
+    if (!admitted.ok) {
+      this.counters.rejected++;
+      return admitted;
+    }
+    if (this.index.has(client.id)) return { ok: false, code: CloseCode.policyViolation, reason: 'duplicate id' };
+    const state = this.index.add(client);
+    const clusters: Record<string, { seq: number }> = {};
+    for (const sub of subscriptions) {
+      if (this.checkAccess(client.principal, sub.cluster) === 'ok') {
+        clusters[sub.cluster] = { seq: this.source.currentSeq(sub.cluster) };
+      }
+    }
+    this.sendOwn(state, {
+      type: 'connected',
+      timestamp: this.isoNow(),
+      data: { connection_id: client.id, user: client.principal.username, clusters },
+    });
+    for (const sub of subscriptions) {
+      if (state.closed) break;
+      const res = this.subscribe(client.id, sub.cluster, sub.since);
+      if (!res.ok) this.sendError(state, res.code, res.message);
+    }
+    return { ok: true };
+  }
+
+  /** Forgets a client; idempotent, called by adapters when the socket or stream ends. */
+  disconnect(clientId: string): void {
+    this.index.remove(clientId);
+  }
+
+  /**
+   * Subscribes a client to a cluster. With `since` (the last seq the client saw) the missed changes
+   * are replayed in order, or a `resync` is sent when the history no longer reaches back (or the
+   * replay would not fit the client's buffer). Always ends with `subscribed` carrying the resume seq.
+   */
+  subscribe(clientId: string, cluster: string, since?: number): SubscribeResult {
+    const state = this.index.get(clientId);
+    if (!state) return { ok: false, code: 'unknown_client', message: 'connection is closed' };
+    const access = this.checkAccess(state.client.principal, cluster);
+    if (access === 'forbidden') return { ok: false, code: 'forbidden', message: `no access to cluster "${cluster}"` };
+    if (access === 'unknown_cluster') {
+      return { ok: false, code: 'unknown_cluster', message: `unknown cluster "${cluster}"` };
+    }
+    if (!state.clusters.has(cluster) && state.clusters.size >= this.limits.maxClustersPerConnection) {
+      return { ok: false, code: 'too_many_clusters', message: `at most ${this.limits.maxClustersPerConnection} clusters per connection` };
+    }
+    const current = this.source.currentSeq(cluster);
+    let replay: NodeChange[] = [];
+    let resyncReason: string | undefined;
+    if (since !== undefined) {
+      const result = this.source.changesSince(cluster, since);
+      if (!result.ok) resyncReason = result.reason;
+      else if (this.replayBytes(result.changes) > this.limits.maxBufferedBytes / 2) resyncReason = 'too_many_changes';
+      else replay = result.changes;
+    }
+    this.index.join(state, cluster, since !== undefined && resyncReason === undefined ? since : current);
+    if (resyncReason !== undefined) this.deliver(state, this.resyncFrame(cluster, current, resyncReason), false);
+    let replayed = 0;
+    for (const change of replay) {
+      if (state.closed) break;
+      if (this.deliverChange(state, change, false)) replayed++;
+    }
+    if (state.closed) return { ok: false, code: 'unknown_client', message: 'connection is closed' };
+    const seq = state.clusters.get(cluster) ?? current;
+    const ack: ServerMessage = { type: 'subscribed', cluster_name: cluster, seq, timestamp: this.isoNow(), data: { replayed } };
+    this.deliver(state, new SharedFrame(ack, { cluster, seq }), true);
+    return { ok: true, seq, replayed, resync: resyncReason !== undefined };
+  }
+
+  unsubscribe(clientId: string, cluster: string): boolean {
+    const state = this.index.get(clientId);
+    if (!state || !this.index.leave(state, cluster)) return false;
+    this.sendOwn(state, { type: 'unsubscribed', cluster_name: cluster, timestamp: this.isoNow() });
+    return true;
+  }
+
+  /** Acts on an already validated client message (adapters parse with parseClientFrame). */
+  handleClientMessage(clientId: string, msg: ClientMessage): void {
+    const state = this.index.get(clientId);
+    if (!state) return;
+    switch (msg.type) {
+      case 'subscribe': {
+        const res = this.subscribe(clientId, msg.data.cluster, msg.data.since);
+        if (!res.ok) this.sendError(state, res.code, res.message);
+        return;
+      }
+      case 'unsubscribe':
+        if (!this.unsubscribe(clientId, msg.data.cluster)) {
+          this.sendError(state, 'not_subscribed', `not subscribed to cluster "${msg.data.cluster}"`);
+        }
+        return;
+      case 'ping':
+        this.sendOwn(state, { type: 'pong', timestamp: this.isoNow() });
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  sendError(target: string | ClientState, code: string, message: string): void {
+    const state = typeof target === 'string' ? this.index.get(target) : target;
+    if (state) this.sendOwn(state, { type: 'error', timestamp: this.isoNow(), data: { code, message } });
+  }
+
+  /** Sends a message (operation_progress, test, ...) to every subscriber of a cluster; returns recipients. */
+  broadcastToCluster(cluster: string, message: ServerMessage): number {
+    const set = this.index.subscribers(cluster);
+    if (!set || set.size === 0) return 0;
+    const frame = new SharedFrame(message);
+    let sent = 0;
+    for (const state of set) if (this.deliver(state, frame, true)) sent++;
+    return sent;
+  }
+
+  /** Routes by cluster_name: cluster subscribers, or every client for a message without one. */
+  publish(message: ServerMessage): number {
+    if (message.cluster_name !== undefined) return this.broadcastToCluster(message.cluster_name, message);
+    const frame = new SharedFrame(message);
+    let sent = 0;
+    for (const state of this.index.all()) if (this.deliver(state, frame, true)) sent++;
+    return sent;
+  }
+
+  /** Closes clients whose principal expired or is no longer valid (4001). Never rejects. */
+  async revalidate(): Promise<void> {
+    if (this.revalidating) return;
+    this.revalidating = true;
+    try {
+      const states = this.index.all().map((state) => ({ state, principal: state.client.principal }));
+      const revoked = await findRevoked(states, this.now(), this.stillValid, (err, p) =>
+        this.logger?.warn({ err, user: p.username }, 'principal revalidation failed; keeping connection'),
+      );
+      for (const { state } of revoked) {
+        if (state.closed) continue;
+        this.counters.revalidation++;
+        this.sendError(state, 'unauthorized', 'credentials expired or revoked');
+        this.closeClient(state, CloseCode.unauthorized, 'credentials expired or revoked');
+      }
+    } finally {
+      this.revalidating = false;
+    }
+  }
+
+  stats(): PushStats {
+    const clusters: PushStats['clusters'] = {};
+    for (const cluster of this.index.clusterNames()) {
+      const seq = this.source.hasCluster(cluster) ? this.source.currentSeq(cluster) : 0;
+      clusters[cluster] = { seq, subscribers: this.index.subscribers(cluster)?.size ?? 0 };
+    }
+    return {
+      connections: this.index.counts(),
+      messagesSent: this.counters.messagesSent,
+      bytesSent: this.counters.bytesSent,
+      slowConsumersDropped: this.counters.slow,
+      rejectedConnections: this.counters.rejected,
+      revalidationCloses: this.counters.revalidation,
+      clusters,
+    };
+  }
+
+  /** Shutdown: every client gets a final `shutdown` message and is closed (1001); new connects are refused. */
+  closeAll(code: number = CloseCode.shutdown, reason = 'server shutting down'): void {
+    this.closing = true;
+    this.stopTimer();
+    const frame = new SharedFrame({ type: 'shutdown', timestamp: this.isoNow() });
+    for (const state of this.index.all()) {
+      this.deliver(state, frame, false);
+      this.closeClient(state, code, reason);
+    }
+  }
+
+  /** Detaches from the change source (after closeAll, or in tests). */
+  dispose(): void {
+    this.stopTimer();
+    this.unsubscribeSource();
+  }
+
+  private stopTimer(): void {
+    if (this.revalidateTimer) clearInterval(this.revalidateTimer);
+    this.revalidateTimer = undefined;
+  }
+
+  private onManagerEvent(event: ManagerEvent): void {
+    switch (event.kind) {
+      case 'change': {
+        const set = this.index.subscribers(event.change.cluster);
+        if (set) for (const state of set) this.deliverChange(state, event.change, true);
+        return;
+      }
+      case 'resync': {
+        const set = this.index.subscribers(event.cluster);
+        if (!set) return;
+        const frame = this.resyncFrame(event.cluster, event.seq, event.reason);
+        for (const state of set) {
+          state.clusters.set(event.cluster, event.seq);
+          this.deliver(state, frame, true);
+        }
+        return;
+      }
+      case 'cluster_removed': {
+        const set = this.index.subscribers(event.cluster);
+        if (!set) return;
+        for (const state of [...set]) {
+          this.sendError(state, 'cluster_removed', `cluster "${event.cluster}" was removed`);
+          this.unsubscribe(state.client.id, event.cluster);
+        }
+        return;
+      }
+      case 'cluster_status':
+        return;
+    }
+  }
+
+  private deliverChange(state: ClientState, change: NodeChange, checkSlow: boolean): boolean {
+    const last = state.clusters.get(change.cluster);
+    if (last === undefined || change.seq <= last) return false;
+    state.clusters.set(change.cluster, change.seq);
+    return this.deliver(state, changeFrame(change), checkSlow);
+  }
+
+  /** Sends one frame; drops the client when its buffer passes the limit. Returns whether it was sent. */
+  private deliver(state: ClientState, frame: SharedFrame, checkSlow: boolean): boolean {
+    if (state.closed) return false;
+    let text: string;
+    if (state.client.transport === 'ws') text = frame.json;
+    else if (frame.resume && state.clusters.size > 1) text = `id: ${this.compositeId(state)}\n${frame.sseBody}`;
+    else text = frame.sse;
+    try {
+      state.client.send(text);
+    } catch (err) {
+      this.logger?.warn({ err, clientId: state.client.id }, 'push send failed; dropping client');
+      this.closeClient(state, 1011, 'send failed');
+      return false;
+    }
+    this.counters.messagesSent++;
+    this.counters.bytesSent += text.length;
+    if (checkSlow && state.client.bufferedAmount() > this.limits.maxBufferedBytes) {
+      this.counters.slow++;
+      this.logger?.warn({ clientId: state.client.id, user: state.client.principal.username }, 'slow push consumer dropped');
+      this.closeClient(state, CloseCode.slowConsumer, 'client too slow');
+    }
+    return true;
+  }
+
+  private sendOwn(state: ClientState, message: ServerMessage): void {
+    this.deliver(state, new SharedFrame(message), true);
+  }
+
+  private closeClient(state: ClientState, code: number, reason: string): void {
+    if (state.closed) return;
+    this.disconnect(state.client.id);
+    try {
+      state.client.close(code, reason);
+    } catch (err) {
+      this.logger?.debug({ err }, 'push client close failed');
+    }
+  }
+
+  private compositeId(state: ClientState): string {
+    const parts: string[] = [];
+    for (const [cluster, seq] of state.clusters) parts.push(sseEventId(cluster, seq));
+    return parts.join(',');
+  }
+
+  private resyncFrame(cluster: string, seq: number, reason: string): SharedFrame {
+    return new SharedFrame(
+      { type: 'resync', cluster_name: cluster, seq, timestamp: this.isoNow(), data: { reason } },
+      { cluster, seq },
+    );
+  }
+
+  private replayBytes(changes: NodeChange[]): number {
+    let bytes = 0;
+    for (const change of changes) bytes += changeFrame(change).sse.length;
+    return bytes;
+  }
+
+  private isoNow(): string {
+    return new Date(this.now()).toISOString();
+  }
+}
