@@ -1,13 +1,9 @@
-import { serverMessageSchema, type ClientMessage, type ServerMessage } from '@/lib/protocol/messages';
+import type { ClientMessage, ServerMessage } from '@/lib/protocol/messages';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';
 import { SeqTracker } from './seq-tracker';
-import type {
-  Clock,
-  EventSourceFactory,
-  EventSourceHandle,
-  SocketFactory,
-  SocketHandle,
-} from './stream-transport';
+import { parseServerMessage } from './parse-server-message';
+import { SsePool } from './sse-pool';
+import type { Clock, EventSourceFactory, SocketFactory, SocketHandle } from './stream-transport';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'fallback-sse' | 'offline';
 
@@ -58,14 +54,23 @@ export class StreamClient {
   private connectTimer: unknown = null;
   private idleTimer: unknown = null;
   private probeTimer: unknown = null;
-  private readonly sse = new Map<
-    string,
-    { handle: EventSourceHandle; gen: number; failures: number; timer: unknown }
-  >();
-  private sseGen = 0;
+  private readonly sse: SsePool | null;
 
   constructor(private readonly opts: StreamClientOptions) {
     this.backoff = opts.backoff ?? defaultBackoff;
+    const factory = opts.createEventSource;
+    this.sse = factory
+      ? new SsePool({
+          factory,
+          url: (cluster) => opts.sseUrl(cluster, this.tracker.last(cluster)),
+          clock: opts.clock,
+          backoff: this.backoff,
+          onMessage: (_cluster, data) => {
+            const msg = this.parse(data);
+            if (msg && msg.type !== 'ping') this.dispatch(msg);
+          },
+        })
+      : null;
   }
 
   getState(): ConnectionState {
@@ -123,7 +128,7 @@ export class StreamClient {
     if (!this.tracker.has(cluster)) return;
     this.tracker.untrack(cluster);
     if (this.wsOpen) this.send({ type: 'unsubscribe', data: { cluster } });
-    this.closeSse(cluster);
+    this.sse?.close(cluster);
   }
 
   private emit(e: StreamEvent): void {
@@ -162,7 +167,7 @@ export class StreamClient {
     this.closeWs();
     this.retryTimer = this.clear(this.retryTimer);
     this.probeTimer = this.clear(this.probeTimer);
-    for (const c of [...this.sse.keys()]) this.closeSse(c);
+    this.sse?.closeAll();
   }
 
   private closeWs(): void {
@@ -197,7 +202,7 @@ export class StreamClient {
     this.wsOpen = true;
     if (this.mode === 'sse') {
       // a probe succeeded: leave SSE, the WebSocket resumes every cluster from the last seq seen
-      for (const c of [...this.sse.keys()]) this.closeSse(c);
+      this.sse?.closeAll();
       this.probeTimer = this.clear(this.probeTimer);
       this.mode = 'ws';
     }
@@ -270,70 +275,22 @@ export class StreamClient {
   }
 
   private openSse(cluster: string): void {
-    const factory = this.opts.createEventSource;
-    if (!factory) return;
-    const prev = this.sse.get(cluster);
-    const failures = prev?.failures ?? 0;
-    this.closeSse(cluster);
-    const gen = ++this.sseGen;
+    if (!this.sse) return;
     // a fresh per-cluster stream starts at since+1: any jump on it is a real loss
     this.tracker.expectAck(cluster, false);
-    const url = this.opts.sseUrl(cluster, this.tracker.last(cluster));
-    const handle = factory(url, {
-      onOpen: () => undefined,
-      onMessage: (data) => {
-        const entry = this.sse.get(cluster);
-        if (entry?.gen !== gen) return;
-        entry.failures = 0;
-        const msg = this.parse(data);
-        if (msg && msg.type !== 'ping') this.dispatch(msg);
-      },
-      onError: () => {
-        const entry = this.sse.get(cluster);
-        if (entry?.gen !== gen) return;
-        // reopen ourselves from the last seq seen rather than trusting the browser's Last-Event-ID retry
-        entry.handle.close();
-        const delay = backoffDelay(entry.failures, this.backoff, () => this.opts.clock.random());
-        entry.failures++;
-        entry.timer = this.opts.clock.setTimeout(() => {
-          if (this.sse.get(cluster)?.gen === gen && this.mode === 'sse') this.openSse(cluster);
-        }, delay);
-      },
-    });
-    this.sse.set(cluster, { handle, gen, failures, timer: null });
-  }
-
-  private closeSse(cluster: string): void {
-    const entry = this.sse.get(cluster);
-    if (!entry) return;
-    this.sse.delete(cluster);
-    this.clear(entry.timer);
-    entry.handle.close();
+    this.sse.open(cluster);
   }
 
   private parse(data: string): ServerMessage | null {
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      this.emit({ type: 'protocol_error', error: 'message is not JSON' });
-      return null;
-    }
-    const r = serverMessageSchema.safeParse(json);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      this.emit({
-        type: 'protocol_error',
-        error: `invalid message: ${issue?.path.join('.') || 'type'}: ${issue?.message}`,
-      });
-      return null;
-    }
-    return r.data;
+    const r = parseServerMessage(data);
+    if (r.ok) return r.message;
+    this.emit({ type: 'protocol_error', error: r.error });
+    return null;
   }
 
   private resync(cluster: string, reason: string): void {
     // SSE streams are per cluster and the server cannot be told to pause one: close until resubscribed
-    this.closeSse(cluster);
+    this.sse?.close(cluster);
     this.emit({ type: 'resync', cluster, reason });
   }
 
