@@ -1,0 +1,59 @@
+/** Typed errors of the realtime core. */
+
+export class UnknownClusterError extends Error {
+  constructor(readonly cluster: string) {
+    super(`cluster '${cluster}' is not registered`);
+    this.name = 'UnknownClusterError';
+  }
+}
+
+export class ClusterConfigError extends Error {
+  constructor(
+    readonly cluster: string,
+    message: string,
+  ) {
+    super(`cluster '${cluster}': ${message}`);
+    this.name = 'ClusterConfigError';
+  }
+}
+
+/** The watch's resourceVersion is too old (HTTP 410 or an ERROR event with code 410): relist. */
+export class GoneError extends Error {
+  constructor(message = 'resourceVersion too old (410 Gone)') {
+    super(message);
+    this.name = 'GoneError';
+  }
+}
+
+export class WatchdogError extends Error {
+  constructor(readonly silentMs: number) {
+    super(`watch silent for ${silentMs} ms; restarting`);
+    this.name = 'WatchdogError';
+  }
+}
+
+export class WatchStatusError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(`watch error ${code}: ${message}`);
+    this.name = 'WatchStatusError';
+  }
+}
+
+export function statusCodeOf(err: unknown): number | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { statusCode?: unknown; code?: unknown; status?: unknown };
+  for (const v of [e.statusCode, e.code, e.status]) if (typeof v === 'number') return v;
+  return undefined;
+}
+
+export function isGone(err: unknown): boolean {
+  return err instanceof GoneError || statusCodeOf(err) === 410;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}

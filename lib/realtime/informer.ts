@@ -1,0 +1,261 @@
+import { Backoff, watchTimeoutSeconds, type BackoffOptions } from './backoff';
+import { GoneError, WatchStatusError, WatchdogError, errorMessage, isGone } from './errors';
+
+/**
+ * A reflector for one resource: list, then watch from the list's resourceVersion, with its
+ * own restart policy (client-node's ListWatch gives up on non-410 errors and its Watch can
+ * hang on a half-open connection). Transport-agnostic so the policy is unit-testable.
+ */
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface ListResult {
+  items: unknown[];
+  resourceVersion: string;
+}
+
+export interface WatchRequest {
+  resourceVersion: string;
+  timeoutSeconds: number;
+  allowWatchBookmarks: true;
+  onEvent(type: string, object: unknown): void;
+  /** called once when the stream ends; err null on a clean close */
+  onDone(err: unknown): void;
+  /** called once the server accepted the watch (HTTP 200) */
+  onEstablished(): void;
+}
+
+export interface WatchHandle {
+  abort(): void;
+}
+
+export interface InformerTransport {
+  list(signal: AbortSignal): Promise<ListResult>;
+  watch(req: WatchRequest): WatchHandle;
+}
+
+export interface InformerHandlers {
+  /** full state after a (re)list; the receiver diffs it against what it has */
+  onList(items: unknown[]): void;
+  onEvent(type: WatchEventType, object: unknown): void;
+  /** 'listing' | 'watching' (healthy) | 'error' (will retry) */
+  onState(state: 'listing' | 'watching' | 'error', err?: unknown): void;
+}
+
+export interface InformerOptions {
+  name: string;
+  transport: InformerTransport;
+  handlers: InformerHandlers;
+  backoff?: BackoffOptions;
+  /** restart a watch that delivered nothing (not even a bookmark) for this long */
+  watchdogMs: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface InformerStats {
+  lists: number;
+  watchRestarts: number;
+  events: number;
+  bookmarks: number;
+  lastError?: string;
+  lastEventAt?: number;
+  lastListMs?: number;
+}
+
+const objectRv = (o: unknown): string | undefined => {
+  const rv = (o as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
+  return typeof rv === 'string' && rv ? rv : undefined;
+};
+
+export class Informer {
+  private stopped = true;
+  private rv = '';
+  private needList = true;
+  private readonly backoff: Backoff;
+  private listAbort: AbortController | null = null;
+  private current: WatchHandle | null = null;
+  private endWatch: ((err: unknown) => void) | null = null;
+  private wakeup: (() => void) | null = null;
+  private sleepTimer: ReturnType<typeof setTimeout> | null = null;
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
+  private loop: Promise<void> | null = null;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  readonly stats: InformerStats = { lists: 0, watchRestarts: 0, events: 0, bookmarks: 0 };
+
+  constructor(private readonly opts: InformerOptions) {
+    this.random = opts.random ?? Math.random;
+    this.backoff = new Backoff({ random: this.random, ...opts.backoff });
+    this.now = opts.now ?? Date.now;
+  }
+
+  get resourceVersion(): string {
+    return this.rv;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.needList = true;
+    this.loop = this.run().catch(() => undefined);
+  }
+
+  /** Aborts in-flight list/watch and clears timers; resolves when the loop has exited. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.listAbort?.abort();
+    this.current?.abort();
+    this.current = null;
+    this.endWatch?.(null);
+    this.clearWatchdog();
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.sleepTimer = null;
+    this.wakeup?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (this.needList) await this.list();
+        if (this.stopped) return;
+        const started = this.now();
+        const delivered = await this.watchOnce();
+        if (this.stopped) return;
+        this.stats.watchRestarts++;
+        // clean close (timeoutSeconds elapsed): resume at once, unless the server keeps
+        // closing immediately, which would otherwise become a hot loop
+        if (!delivered && this.now() - started < 1000) await this.sleep(this.backoff.next());
+      } catch (err) {
+        if (this.stopped) return;
+        this.stats.lastError = errorMessage(err);
+        if (isGone(err)) {
+          this.needList = true;
+          this.stats.watchRestarts++;
+          continue;
+        }
+        if (!this.needList) this.stats.watchRestarts++;
+        this.safeState('error', err);
+        await this.sleep(this.backoff.next());
+      }
+    }
+  }
+
+  private async list(): Promise<void> {
+    this.safeState('listing');
+    this.listAbort = new AbortController();
+    const t0 = this.now();
+    try {
+      const res = await this.opts.transport.list(this.listAbort.signal);
+      if (this.stopped) return;
+      this.stats.lists++;
+      this.stats.lastListMs = this.now() - t0;
+      this.opts.handlers.onList(res.items);
+      this.rv = res.resourceVersion;
+      this.needList = false;
+      this.backoff.reset();
+    } finally {
+      this.listAbort = null;
+    }
+  }
+
+  /** Resolves on a clean close (true when anything arrived), rejects on any error. */
+  private watchOnce(): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      let settled = false;
+      let delivered = false;
+      const finish = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        this.endWatch = null;
+        this.clearWatchdog();
+        if (handle) {
+          handle.abort();
+          if (this.current === handle) this.current = null;
+        }
+        if (err) reject(err);
+        else resolve(delivered);
+      };
+      const arm = () => {
+        this.clearWatchdog();
+        this.watchdog = setTimeout(() => finish(new WatchdogError(this.opts.watchdogMs)), this.opts.watchdogMs);
+      };
+      let handle: WatchHandle | null = null;
+      this.endWatch = finish;
+      handle = this.opts.transport.watch({
+        resourceVersion: this.rv,
+        timeoutSeconds: watchTimeoutSeconds(this.random),
+        allowWatchBookmarks: true,
+        onEstablished: () => {
+          if (settled) return;
+          this.safeState('watching');
+        },
+        onDone: (err) => finish(err ?? null),
+        onEvent: (type, object) => {
+          if (settled) return;
+          arm();
+          try {
+            if (type === 'ERROR') {
+              const status = object as { code?: number; message?: string } | null;
+              const code = typeof status?.code === 'number' ? status.code : 500;
+              finish(code === 410 ? new GoneError(status?.message) : new WatchStatusError(code, status?.message ?? 'unknown'));
+              return;
+            }
+            const rv = objectRv(object);
+            if (type === 'BOOKMARK') {
+              this.stats.bookmarks++;
+              if (rv) this.rv = rv;
+              return;
+            }
+            if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
+            delivered = true;
+            this.backoff.reset();
+            this.stats.events++;
+            this.stats.lastEventAt = this.now();
+            this.opts.handlers.onEvent(type, object);
+            if (rv) this.rv = rv;
+          } catch (err) {
+            // a handler bug must not kill the stream silently: restart from a fresh list
+            this.needList = true;
+            finish(err);
+          }
+        },
+      });
+      if (settled) {
+        handle.abort();
+        return;
+      }
+      this.current = handle;
+      if (this.stopped) finish(null);
+      else arm();
+    });
+  }
+
+  private safeState(state: 'listing' | 'watching' | 'error', err?: unknown) {
+    try {
+      this.opts.handlers.onState(state, err);
+    } catch {
+      // state listeners are observers; never let them break the loop
+    }
+  }
+
+  private clearWatchdog() {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = null;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopped) return resolve();
+      this.wakeup = () => {
+        this.wakeup = null;
+        resolve();
+      };
+      this.sleepTimer = setTimeout(() => {
+        this.sleepTimer = null;
+        this.wakeup?.();
+      }, ms);
+    });
+  }
+}
