@@ -22,8 +22,8 @@ const INT8_OID = 20;
 
 /** pg returns int8 as strings by default; every bigint here is an epoch-ms or id that fits in a double. */
 const pgTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format: 'text') =>
+    oid === INT8_OID ? (v: string) => Number(v) : (pg.types.getTypeParser(oid, format) as (v: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -57,7 +57,7 @@ export async function openDatabase(opts: { url?: string; dataDir: string; poolSi
   if (error) {
     await kysely.destroy();
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new MigrationError(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new MigrationError(`database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
   }
 
   let closed = false;

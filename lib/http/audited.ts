@@ -1,0 +1,39 @@
+import type { AuditEntryInput } from '@/lib/audit/audit-log';
+import type { Principal } from '@/lib/auth/types';
+import type { AppContext } from '@/lib/server/app-context';
+
+type AuditTarget = Pick<AuditEntryInput, 'action' | 'cluster' | 'target' | 'parameters'>;
+
+interface AuditSource {
+  ctx: Pick<AppContext, 'audit'>;
+  principal: Principal | null;
+  meta: { ip: string; userAgent: string | null };
+}
+
+/** Records one audit entry with the caller's identity, IP and user agent filled in. */
+export function recordAudit(
+  src: AuditSource,
+  entry: AuditTarget & { result: 'success' | 'failure'; error?: string | null },
+): Promise<void> {
+  return src.ctx.audit.record({
+    ...entry,
+    user: src.principal ? { id: src.principal.userId, username: src.principal.username } : null,
+    ip: src.meta.ip,
+    userAgent: src.meta.userAgent,
+  });
+}
+
+/**
+ * Runs a mutation and audits its outcome: success, or failure with the error message
+ * (then rethrows so apiRoute maps it). Use it around every state-changing call.
+ */
+export async function audited<T>(src: AuditSource, entry: AuditTarget, fn: () => Promise<T>): Promise<T> {
+  try {
+    const result = await fn();
+    await recordAudit(src, { ...entry, result: 'success' });
+    return result;
+  } catch (err) {
+    await recordAudit(src, { ...entry, result: 'failure', error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
