@@ -1,0 +1,26 @@
+import type { IncomingMessage } from 'node:http';
+import type { FaultCommand, FaultState } from '../faults';
+import type { KObj, ResourceDef } from '../resources';
+import type { SimStore } from '../sim-store';
+import type { ObjectFormat } from './format';
+import type { WatchConn } from './watch';
+
+/** Behaviour that lives outside the generic HTTP layer (pods controller, metrics, faults). */
+export interface SimHooks {
+  evict?(namespace: string, name: string, body: unknown): void;
+  deletePod?(namespace: string, name: string, gracePeriodSeconds: number | undefined, pre?: { uid?: string; resourceVersion?: string }): KObj;
+  metrics?(resource: string, namespace: string | undefined, name: string | undefined, labelSelector: string | undefined): unknown;
+  faultCommand?(cmd: FaultCommand): void;
+}
+
+export interface SimContext {
+  store: SimStore;
+  adminToken: string;
+  readOnlyToken: string;
+  faults: FaultState;
+  bookmarkIntervalMs: number;
+  watches: Set<WatchConn>;
+  hooks: SimHooks;
+  /** returns a Table format when the request asks for one */
+  formatFor?(req: IncomingMessage, def: ResourceDef, query: URLSearchParams): ObjectFormat | undefined;
+}

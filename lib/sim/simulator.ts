@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { type ChurnOptions, ChurnEngine } from './churn';
+import { FaultState } from './faults';
+import type { SimContext } from './http/context';
+import { SimHttpServer } from './http/server';
+import { generateTls, type TlsMaterial } from './http/tls';
+import type { WatchConn } from './http/watch';
+import { renderKubeconfig } from './kubeconfig';
+import { startNodeLifecycle } from './node-lifecycle';
+import { SimStore } from './sim-store';
+import { seedCluster, startBackground, type PodsOptions, installPodHooks } from './cluster';
+import { tableFormatFor } from './table';
+
+export type { ChurnOptions } from './churn';
+
+export interface SimulatorOptions {
+  nodes?: number;
+  podsPerNode?: number;
+  seed?: number;
+  port?: number;
+  host?: string;
+  https?: boolean;
+  churn?: ChurnOptions | false;
+  bookmarkIntervalMs?: number;
+  historyWindowMs?: number;
+  /** pod grace period used for evictions/deletes without an explicit one (default 1 s) */
+  podGracePeriodSeconds?: number;
+  /** node status heartbeat rewrite period (default 5 min; 0 disables) */
+  nodeStatusIntervalMs?: number;
+  /** lease renew period (default 10 s; 0 disables) */
+  leaseIntervalMs?: number;
+  /** injected clock for the store (timestamps, history window) */
+  now?: () => number;
+}
+
+export interface SimFaults {
+  cutWatches(): void;
+  stallWatches(): void;
+  expireNextWatch(): void;
+  failNext(n: number, status: 500 | 429): void;
+  setLatency(ms: number): void;
+  clear(): void;
+}
+
+export interface Simulator {
+  url: string;
+  adminToken: string;
+  readOnlyToken: string;
+  caPem: string | undefined;
+  kubeconfig(opts?: { readOnly?: boolean; contextName?: string }): string;
+  store: SimStore;
+  faults: SimFaults;
+  churn: { start(opts?: ChurnOptions): void; stop(): void };
+  digest(): string;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the simulated kube-apiserver (HTTPS by default) with a seeded cluster. */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const useHttps = opts.https ?? true;
+  const store = new SimStore({ seed: opts.seed ?? 1, historyWindowMs: opts.historyWindowMs ?? 75_000, now: opts.now });
+  const stopLifecycle = startNodeLifecycle(store);
+  const podOpts: PodsOptions = { podsPerNode: opts.podsPerNode ?? 0, graceSeconds: opts.podGracePeriodSeconds ?? 1 };
+  const faults = new FaultState();
+  const watches = new Set<WatchConn>();
+  const ctx: SimContext = {
+    store,
+    adminToken: `sim-admin-${randomBytes(16).toString('hex')}`,
+    readOnlyToken: `sim-ro-${randomBytes(16).toString('hex')}`,
+    faults,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
+    watches,
+    hooks: {},
+    formatFor: tableFormatFor,
+  };
+  const pods = installPodHooks(ctx, podOpts);
+  seedCluster(store, { nodes: opts.nodes ?? 5, ...podOpts }, pods);
+  const background = startBackground(store, {
+    nodeStatusIntervalMs: opts.nodeStatusIntervalMs ?? 300_000,
+    leaseIntervalMs: opts.leaseIntervalMs ?? 10_000,
+  });
+  const churn = new ChurnEngine(store, pods, opts.seed ?? 1);
+  const simFaults: SimFaults = {
+    cutWatches: () => [...watches].forEach((w) => w.cut()),
+    stallWatches: () => [...watches].forEach((w) => w.stall()),
+    expireNextWatch: () => faults.expireNextWatch(),
+    failNext: (n, status) => faults.failNext(n, status),
+    setLatency: (ms) => faults.setLatency(ms),
+    clear: () => faults.clear(),
+  };
+  ctx.hooks.faultCommand = (cmd) => {
+    if (cmd.action === 'failNext') simFaults.failNext(cmd.n ?? 0, cmd.status as 500 | 429);
+    else if (cmd.action === 'setLatency') simFaults.setLatency(cmd.ms ?? 0);
+    else simFaults[cmd.action]();
+  };
+  let tls: TlsMaterial | undefined;
+  if (useHttps) tls = generateTls(host);
+  const server = new SimHttpServer(ctx, host, tls);
+  const port = await server.listen(opts.port ?? 0);
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `${useHttps ? 'https' : 'http'}://${urlHost}:${port}`;
+  if (opts.churn) churn.start(opts.churn);
+  let closed = false;
+
+  return {
+    url,
+    adminToken: ctx.adminToken,
+    readOnlyToken: ctx.readOnlyToken,
+    caPem: tls?.ca,
+    kubeconfig: (k = {}) =>
+      renderKubeconfig({
+        server: url,
+        token: k.readOnly ? ctx.readOnlyToken : ctx.adminToken,
+        caPem: tls?.ca,
+        contextName: k.contextName ?? (k.readOnly ? 'sim-readonly' : 'sim'),
+        userName: k.readOnly ? 'sim-readonly' : 'sim-admin',
+      }),
+    store,
+    faults: simFaults,
+    churn: { start: (o) => churn.start(o ?? (opts.churn || undefined)), stop: () => churn.stop() },
+    digest: () => store.digest(),
+    async restart() {
+      if (closed) throw new Error('simulator is closed');
+      await server.close();
+      await server.listen(port);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      churn.stop();
+      background.stop();
+      pods.stop();
+      stopLifecycle();
+      await server.close();
+    },
+  };
+}
