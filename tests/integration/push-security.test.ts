@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SseTestClient, WsTestClient } from '@/lib/push/testing/clients';
+import { principal } from '@/lib/push/testing/fake-client';
+import { FakeChangeSource } from '@/lib/push/testing/fake-source';
+import { startPushTestServer, type PushTestServer } from '@/lib/push/testing/test-server';
+
+let srv: PushTestServer;
+const source = new FakeChangeSource(['prod', 'secret']);
+const tokens = {
+  admin: principal({ userId: 'admin', role: 'admin' }),
+  viewer: principal({ userId: 'v', username: 'vera', clusters: ['prod'] }),
+};
+
+beforeAll(async () => {
+  srv = await startPushTestServer({
+    source,
+    tokens,
+    ws: { pingIntervalMs: 100, pongTimeoutMs: 300, badFrames: { max: 10, windowMs: 10_000 } },
+  });
+});
+afterAll(async () => {
+  await srv.close();
+});
+
+describe('upgrade checks', () => {
+  it('401 without credentials or with a wrong token', async () => {
+    expect(await WsTestClient.refusedStatus(srv.wsUrl('cluster=prod'), { origin: srv.origin })).toBe(401);
+    expect(await WsTestClient.refusedStatus(srv.wsUrl(), { origin: srv.origin, token: 'nope' })).toBe(401);
+    await expect(SseTestClient.open(srv.sseUrl('cluster=prod'))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('403 for a foreign Origin, even with valid credentials', async () => {
+    expect(await WsTestClient.refusedStatus(srv.wsUrl(), { origin: 'https://evil.example', token: 'admin' })).toBe(403);
+  });
+
+  it('403 for a cluster the user may not see, 404 for an unknown one, 400 for a bad query', async () => {
+    const o = { origin: srv.origin, token: 'viewer' };
+    expect(await WsTestClient.refusedStatus(srv.wsUrl('cluster=secret'), o)).toBe(403);
+    expect(await WsTestClient.refusedStatus(srv.wsUrl('cluster=prod&cluster=secret'), o)).toBe(403);
+    expect(await WsTestClient.refusedStatus(srv.wsUrl('cluster=ghost'), { ...o, token: 'admin' })).toBe(404);
+    expect(await WsTestClient.refusedStatus(srv.wsUrl('cluster=prod&since=x'), o)).toBe(400);
+    await expect(SseTestClient.open(srv.sseUrl('cluster=secret'), { token: 'viewer' })).rejects.toMatchObject({ status: 403 });
+    await expect(SseTestClient.open(srv.sseUrl('cluster=ghost'), { token: 'admin' })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('accepts a token in the bearer subprotocol and echoes only the non-secret protocol', async () => {
+    const c = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, protocols: ['knm.v1', 'bearer.viewer'] });
+    expect(c.ws.protocol).toBe('knm.v1');
+    expect(await c.waitFor((m) => m.type === 'connected')).toMatchObject({ data: { user: 'vera', clusters: { prod: { seq: 0 } } } });
+    c.close();
+  });
+
+  it('a subscribe message for a foreign cluster gets an error, not a subscription', async () => {
+    const c = await WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'viewer' });
+    c.send({ type: 'subscribe', data: { cluster: 'secret' } });
+    expect(await c.waitFor((m) => m.type === 'error')).toMatchObject({ data: { code: 'forbidden' } });
+    source.change('secret', 'n');
+    c.send({ type: 'ping' });
+    await c.waitFor((m) => m.type === 'pong');
+    expect(c.messages.some((m) => m.cluster_name === 'secret')).toBe(false);
+    c.close();
+  });
+});
+
+describe('abusive clients', () => {
+  it('malformed frames get error messages; a flood closes with 1008', async () => {
+    const c = await WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'admin' });
+    c.send('{not json');
+    expect(await c.waitFor((m) => m.type === 'error')).toMatchObject({ data: { code: 'bad_json' } });
+    c.send({ type: 'subscribe', data: { cluster: 'prod', since: 'yesterday' } });
+    expect(await c.waitFor((m) => m.type === 'error' && m !== c.messages.find((x) => x.type === 'error'))).toMatchObject({
+      data: { code: 'bad_message', message: expect.stringContaining('data.since') },
+    });
+    c.ws.send(Buffer.from([0, 1, 2]), { binary: true });
+    for (let i = 0; i < 20; i++) c.send({ type: 'explode' });
+    expect(await c.closedPromise).toEqual({ code: 1008, reason: 'too many invalid messages' });
+  });
+
+  it('an oversized frame closes with 1009', async () => {
+    const c = await WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'admin' });
+    c.send({ type: 'ping', timestamp: 'x'.repeat(70 * 1024) });
+    expect((await c.closedPromise).code).toBe(1009);
+  });
+
+  it('the server survives all of it and still serves new clients', async () => {
+    const c = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'admin' });
+    const change = source.change('prod', 'still-alive');
+    await c.waitFor((m) => m.seq === change.seq);
+    c.close();
+  });
+});
+
+describe('heartbeats and shutdown', () => {
+  it('sends JSON and protocol pings; a client that stops answering is terminated', async () => {
+    const c = await WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'admin' });
+    let protocolPings = 0;
+    c.ws.on('ping', () => protocolPings++);
+    await c.waitFor((m) => m.type === 'ping', 2000);
+    expect(protocolPings).toBeGreaterThan(0);
+    // stop answering protocol pings (ws auto-pongs) and send nothing: silent client
+    (c.ws as unknown as { pong: () => void }).pong = () => undefined;
+    const closed = await c.closedPromise;
+    expect(closed.code).toBe(1006);
+  });
+
+  it('closeAll: WebSockets get shutdown then 1001, SSE streams a final shutdown event', async () => {
+    const ws = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'admin' });
+    const sse = await SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 'admin' });
+    await sse.waitFor((m) => m.type === 'subscribed');
+    expect(srv.sseClosers.size).toBe(1);
+    srv.hub.closeAll();
+    expect(await ws.closedPromise).toEqual({ code: 1001, reason: 'server shutting down' });
+    expect(ws.messages.at(-1)?.type).toBe('shutdown');
+    await sse.done;
+    expect(sse.messages.at(-1)?.type).toBe('shutdown');
+    expect(srv.sseClosers.size).toBe(0);
+    const late = await WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'admin' });
+    expect((await late.closedPromise).code).toBe(1001);
+    expect(srv.hub.stats().connections.total).toBe(0);
+  });
+});
