@@ -51,6 +51,8 @@ export interface InformerOptions {
   watchdogMs: number;
   random?: () => number;
   now?: () => number;
+  /** awaited between the first list's response and applying it (lets pods land before nodes) */
+  firstListGate?: () => Promise<void>;
 }
 
 export interface InformerStats {
@@ -61,6 +63,8 @@ export interface InformerStats {
   lastError?: string;
   lastEventAt?: number;
   lastListMs?: number;
+  /** last time the stream proved live: any event, bookmark or an accepted watch */
+  lastActivityAt?: number;
 }
 
 const objectRv = (o: unknown): string | undefined => {
@@ -148,6 +152,7 @@ export class Informer {
     const t0 = this.now();
     try {
       const res = await this.opts.transport.list(this.listAbort.signal);
+      if (this.stats.lists === 0 && this.opts.firstListGate) await this.opts.firstListGate();
       if (this.stopped) return;
       this.stats.lists++;
       this.stats.lastListMs = this.now() - t0;
@@ -189,12 +194,14 @@ export class Informer {
         allowWatchBookmarks: true,
         onEstablished: () => {
           if (settled) return;
+          this.stats.lastActivityAt = this.now();
           this.safeState('watching');
         },
         onDone: (err) => finish(err ?? null),
         onEvent: (type, object) => {
           if (settled) return;
           arm();
+          this.stats.lastActivityAt = this.now();
           try {
             if (type === 'ERROR') {
               const status = object as { code?: number; message?: string } | null;

@@ -14,6 +14,12 @@ export type ResourcePath = '/api/v1/nodes' | '/api/v1/pods';
 
 const LIST_PAGE = 500;
 
+/** Request options that make a generated CoreV1Api call abortable (e.g. with AbortSignal.timeout). */
+export function abortableOptions(signal: AbortSignal): Parameters<CoreV1Api['listNode']>[1] {
+  // the options type is the generated (observable) middleware type; the promise API wraps ours
+  return signalOptions(signal) as unknown as Parameters<CoreV1Api['listNode']>[1];
+}
+
 function signalOptions(signal: AbortSignal) {
   return {
     middleware: [
@@ -36,8 +42,7 @@ async function listAll(
   timeoutMs: number,
 ): Promise<ListResult> {
   const sig = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
-  // the options type is the generated (observable) middleware type; the promise API wraps ours
-  const options = signalOptions(sig) as unknown as Parameters<CoreV1Api['listNode']>[1];
+  const options = abortableOptions(sig);
   const items: unknown[] = [];
   let cont: string | undefined;
   let rv = '';

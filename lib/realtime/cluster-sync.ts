@@ -1,0 +1,302 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { BackoffOptions } from './backoff';
+import { errorMessage } from './errors';
+import { Informer, type InformerTransport, type WatchEventType } from './informer';
+import { kubeTransport } from './kube-transport';
+import { PodIndex } from './pod-index';
+import { RateMeter } from './rate-meter';
+import { SmartCache } from './smart-cache';
+import { nodeName, resourceVersionOf } from './summarize';
+import type { ClusterSyncState, NodeChange } from './types';
+import { rvAtLeast } from './resource-version';
+
+/**
+ * One cluster's pipeline: a node informer and a pod informer feeding one SmartCache.
+ * Watch callbacks apply synchronously in arrival order, so events for a node are processed
+ * in order without locks, and nothing here waits on any other cluster.
+ */
+
+export interface ClusterSyncOptions {
+  name: string;
+  kubeConfig: KubeConfig;
+  now: () => number;
+  watchdogMs: number;
+  backoff?: BackoffOptions;
+  staticRecheckMs?: number;
+  logCapacity?: number;
+  logMaxAgeMs?: number;
+  startSeq: number;
+  onChange: (change: NodeChange) => void;
+  onStatus: (state: ClusterSyncState) => void;
+  /** test seam; defaults to client-node list + Watch */
+  transport?: (path: '/api/v1/nodes' | '/api/v1/pods') => InformerTransport;
+}
+
+export interface ClusterStatusInfo {
+  name: string;
+  state: ClusterSyncState;
+  synced: boolean;
+  lastError?: string;
+  lastErrorAt?: number;
+  lastEventAt?: number;
+  eventsPerSecond: number;
+  /** ms since the watch streams last proved live (event, bookmark or accepted watch) */
+  lagMs: number | null;
+  /** ms from start to the first complete list of nodes and pods */
+  syncMs?: number;
+  nodes: number;
+  seq: number;
+  stats: {
+    watchRestarts: number;
+    lists: number;
+    eventsReceived: number;
+    eventsEmitted: number;
+    droppedNoise: number;
+    approxBytes: number;
+    pods: number;
+  };
+}
+
+interface Waiter {
+  rv: string;
+  resolve: (ok: boolean) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+type InformerState = 'listing' | 'watching' | 'error' | 'idle';
+
+export class ClusterSync {
+  readonly cache: SmartCache;
+  readonly pods = new PodIndex();
+  private readonly nodeInformer: Informer;
+  private readonly podInformer: Informer;
+  private readonly states = { nodes: 'idle' as InformerState, pods: 'idle' as InformerState };
+  private readonly listed = { nodes: false, pods: false };
+  private podGate!: () => void;
+  private readonly podGatePromise = new Promise<void>((r) => (this.podGate = r));
+  private readonly rate: RateMeter;
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private state: ClusterSyncState = 'syncing';
+  private startedAt = 0;
+  private syncMs: number | undefined;
+  private lastError: string | undefined;
+  private lastErrorAt: number | undefined;
+  private lastEventAt: number | undefined;
+  private podNoise = 0;
+  private eventsReceived = 0;
+  private stopped = false;
+
+  constructor(private readonly opts: ClusterSyncOptions) {
+    this.rate = new RateMeter(opts.now);
+    this.cache = new SmartCache({
+      cluster: opts.name,
+      now: opts.now,
+      staticRecheckMs: opts.staticRecheckMs,
+      logCapacity: opts.logCapacity,
+      logMaxAgeMs: opts.logMaxAgeMs,
+      startSeq: opts.startSeq,
+      podStats: (n) => this.pods.statsFor(n),
+    });
+    const transport = opts.transport ?? ((path) => kubeTransport(opts.kubeConfig, path));
+    const common = { watchdogMs: opts.watchdogMs, backoff: opts.backoff, now: opts.now };
+    this.nodeInformer = new Informer({
+      ...common,
+      name: `${opts.name}/nodes`,
+      transport: transport('/api/v1/nodes'),
+      firstListGate: () => this.podGatePromise,
+      handlers: {
+        onList: (items) => this.applyNodeList(items),
+        onEvent: (type, obj) => this.applyNodeEvent(type, obj),
+        onState: (s, err) => this.informerState('nodes', s, err),
+      },
+    });
+    this.podInformer = new Informer({
+      ...common,
+      name: `${opts.name}/pods`,
+      transport: transport('/api/v1/pods'),
+      handlers: {
+        onList: (items) => this.applyPodList(items),
+        onEvent: (type, obj) => this.applyPodEvent(type, obj),
+        onState: (s, err) => this.informerState('pods', s, err),
+      },
+    });
+  }
+
+  get name(): string {
+    return this.opts.name;
+  }
+  get synced(): boolean {
+    return this.listed.nodes;
+  }
+  get kubeConfig(): KubeConfig {
+    return this.opts.kubeConfig;
+  }
+
+  start(): void {
+    this.startedAt = this.opts.now();
+    this.podInformer.start();
+    this.nodeInformer.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.podGate();
+    await Promise.all([this.nodeInformer.stop(), this.podInformer.stop()]);
+    for (const set of this.waiters.values()) {
+      for (const w of set) {
+        clearTimeout(w.timer);
+        w.resolve(false);
+      }
+    }
+    this.waiters.clear();
+    this.setState('stopped');
+  }
+
+  /** Resolves true once the cache applied resourceVersion >= rv for the node, false on timeout/stop. */
+  waitForResourceVersion(node: string, rv: string, timeoutMs: number): Promise<boolean> {
+    const cur = this.cache.getNode(node)?.resourceVersion;
+    if (cur !== undefined && rvAtLeast(cur, rv)) return Promise.resolve(true);
+    if (this.stopped) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      let set = this.waiters.get(node);
+      if (!set) {
+        set = new Set();
+        this.waiters.set(node, set);
+      }
+      const s = set;
+      const w: Waiter = {
+        rv,
+        resolve,
+        timer: setTimeout(() => {
+          s.delete(w);
+          if (s.size === 0) this.waiters.delete(node);
+          resolve(false);
+        }, timeoutMs),
+      };
+      s.add(w);
+    });
+  }
+
+  status(): ClusterStatusInfo {
+    const now = this.opts.now();
+    const act = [this.nodeInformer.stats.lastActivityAt, this.podInformer.stats.lastActivityAt].filter(
+      (x): x is number => x !== undefined,
+    );
+    const info: ClusterStatusInfo = {
+      name: this.opts.name,
+      state: this.state,
+      synced: this.synced,
+      eventsPerSecond: this.rate.perSecond(),
+      lagMs: act.length === 2 ? now - Math.min(...act) : null,
+      nodes: this.cache.size,
+      seq: this.cache.seq,
+      stats: {
+        watchRestarts: this.nodeInformer.stats.watchRestarts + this.podInformer.stats.watchRestarts,
+        lists: this.nodeInformer.stats.lists + this.podInformer.stats.lists,
+        eventsReceived: this.eventsReceived,
+        eventsEmitted: this.cache.counters.emitted,
+        droppedNoise: this.cache.counters.dropped + this.podNoise,
+        approxBytes: this.cache.approxBytes(),
+        pods: this.pods.podCount,
+      },
+    };
+    if (this.lastError !== undefined) info.lastError = this.lastError;
+    if (this.lastErrorAt !== undefined) info.lastErrorAt = this.lastErrorAt;
+    if (this.lastEventAt !== undefined) info.lastEventAt = this.lastEventAt;
+    if (this.syncMs !== undefined) info.syncMs = this.syncMs;
+    return info;
+  }
+
+  private emitAll(changes: NodeChange[]) {
+    for (const c of changes) this.opts.onChange(c);
+  }
+
+  private applyNodeList(items: unknown[]) {
+    this.emitAll(this.cache.replaceAll(items));
+    this.listed.nodes = true;
+    this.markSynced();
+    for (const name of [...this.waiters.keys()]) this.checkWaiters(name);
+  }
+
+  private applyNodeEvent(type: WatchEventType, obj: unknown) {
+    this.received();
+    const name = nodeName(obj);
+    if (type === 'DELETED') this.emitAll(this.cache.deleteNode(name, resourceVersionOf(obj) || undefined));
+    else this.emitAll(this.cache.upsertNode(obj));
+    this.checkWaiters(name);
+  }
+
+  private applyPodList(items: unknown[]) {
+    for (const n of this.pods.replaceAll(items)) this.emitAll(this.cache.setPodStats(n, this.pods.statsFor(n)));
+    this.listed.pods = true;
+    this.podGate();
+    this.markSynced();
+  }
+
+  private applyPodEvent(type: WatchEventType, obj: unknown) {
+    this.received();
+    const touched = type === 'DELETED' ? this.pods.delete(obj) : this.pods.upsert(obj);
+    let emitted = 0;
+    for (const n of touched) {
+      const out = this.cache.setPodStats(n, this.pods.statsFor(n));
+      emitted += out.length;
+      this.emitAll(out);
+    }
+    if (emitted === 0) this.podNoise++;
+  }
+
+  private received() {
+    this.eventsReceived++;
+    this.lastEventAt = this.opts.now();
+    this.rate.mark();
+  }
+
+  private markSynced() {
+    if (this.syncMs === undefined && this.listed.nodes && this.listed.pods) {
+      this.syncMs = this.opts.now() - this.startedAt;
+    }
+    this.recompute();
+  }
+
+  private checkWaiters(name: string) {
+    const set = this.waiters.get(name);
+    if (!set) return;
+    const cur = this.cache.getNode(name)?.resourceVersion;
+    if (cur === undefined) return;
+    for (const w of set) {
+      if (rvAtLeast(cur, w.rv)) {
+        clearTimeout(w.timer);
+        set.delete(w);
+        w.resolve(true);
+      }
+    }
+    if (set.size === 0) this.waiters.delete(name);
+  }
+
+  private informerState(which: 'nodes' | 'pods', s: 'listing' | 'watching' | 'error', err?: unknown) {
+    if (this.stopped) return;
+    if (which === 'pods' && s === 'error' && !this.listed.pods) this.podGate(); // pods unavailable: nodes still sync
+    this.states[which] = s === 'listing' && this.states[which] === 'error' ? 'error' : s;
+    if (s === 'error') {
+      this.lastError = `${which}: ${errorMessage(err)}`;
+      this.lastErrorAt = this.opts.now();
+    }
+    this.recompute();
+  }
+
+  private recompute() {
+    if (this.stopped) return;
+    const { nodes, pods } = this.states;
+    let next: ClusterSyncState;
+    if (nodes === 'error' || pods === 'error') next = 'degraded';
+    else if (!this.listed.nodes || !this.listed.pods) next = 'syncing';
+    else next = 'ready';
+    this.setState(next);
+  }
+
+  private setState(next: ClusterSyncState) {
+    if (next === this.state) return;
+    this.state = next;
+    this.opts.onStatus(next);
+  }
+}
