@@ -5,6 +5,7 @@ export interface FaultCommand {
   n?: number;
   status?: number;
   ms?: number;
+  abrupt?: boolean;
 }
 
 /** Injected-fault state consulted by the HTTP layer on every request (pure; no sockets here). */
@@ -64,6 +65,7 @@ export function parseFaultCommand(body: unknown): FaultCommand {
     cmd.n = b.n;
     cmd.status = b.status;
   }
+  if (b.action === 'cutWatches') cmd.abrupt = b.abrupt === true;
   if (b.action === 'setLatency') {
     if (typeof b.ms !== 'number') throw apiErrors.badRequest('setLatency requires numeric "ms"');
     cmd.ms = b.ms;

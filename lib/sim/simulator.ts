@@ -34,7 +34,8 @@ export interface SimulatorOptions {
 }
 
 export interface SimFaults {
-  cutWatches(): void;
+  /** ends every open watch; graceful (stream terminated like kube-apiserver does) unless abrupt, which destroys sockets */
+  cutWatches(opts?: { abrupt?: boolean }): void;
   stallWatches(): void;
   expireNextWatch(): void;
   failNext(n: number, status: 500 | 429): void;
@@ -83,7 +84,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   });
   const churn = new ChurnEngine(store, pods, opts.seed ?? 1);
   const simFaults: SimFaults = {
-    cutWatches: () => [...watches].forEach((w) => w.cut()),
+    cutWatches: (o) => [...watches].forEach((w) => w.cut(o?.abrupt ?? false)),
     stallWatches: () => [...watches].forEach((w) => w.stall()),
     expireNextWatch: () => faults.expireNextWatch(),
     failNext: (n, status) => faults.failNext(n, status),
@@ -93,6 +94,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   ctx.hooks.faultCommand = (cmd) => {
     if (cmd.action === 'failNext') simFaults.failNext(cmd.n ?? 0, cmd.status as 500 | 429);
     else if (cmd.action === 'setLatency') simFaults.setLatency(cmd.ms ?? 0);
+    else if (cmd.action === 'cutWatches') simFaults.cutWatches({ abrupt: cmd.abrupt });
     else simFaults[cmd.action]();
   };
   let tls: TlsMaterial | undefined;

@@ -127,9 +127,11 @@ export class WatchConn {
     this.close();
   }
 
-  cut(): void {
+  /** Ends the stream: cleanly (like kube-apiserver closing a watch) or abruptly (socket destroyed). */
+  cut(abrupt = true): void {
     if (this.closed) return;
-    this.res.destroy();
+    if (abrupt) this.res.destroy();
+    else this.res.end();
     this.close();
   }
 
