@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { applyOperationProgress, isFinished } from './operation';
+
+const progress = (over: Record<string, unknown>) => ({
+  type: 'operation_progress' as const,
+  timestamp: 't',
+  cluster_name: 'c1',
+  data: {
+    operation_id: 'op1',
+    kind: 'cordon',
+    state: 'running' as const,
+    total: 3,
+    done: 0,
+    failed: 0,
+    ...over,
+  },
+});
+
+describe('applyOperationProgress', () => {
+  it('starts a status from the first message and records per-node results', () => {
+    let op = applyOperationProgress(undefined, progress({}));
+    expect(op).toMatchObject({ id: 'op1', cluster: 'c1', state: 'running', total: 3, done: 0 });
+    op = applyOperationProgress(op, progress({ done: 1, node_name: 'a', node_result: { ok: true } }));
+    op = applyOperationProgress(
+      op,
+      progress({ done: 2, failed: 1, node_name: 'b', node_result: { ok: false, message: 'PDB' } }),
+    );
+    expect(op.results).toEqual({
+      a: { state: 'succeeded', message: undefined },
+      b: { state: 'failed', message: 'PDB' },
+    });
+    expect(op.done).toBe(2);
+  });
+
+  it('never rewinds counters or leaves a finished state', () => {
+    let op = applyOperationProgress(undefined, progress({ state: 'succeeded', done: 3 }));
+    op = applyOperationProgress(op, progress({ state: 'running', done: 1 }));
+    expect(op.state).toBe('succeeded');
+    expect(op.done).toBe(3);
+    expect(isFinished(op)).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { ServerMessage } from '@/lib/protocol/messages';
+
+const stateSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);
+
+/** A batch operation as `GET /api/v1/operations/:id` returns it; progress messages patch it live. */
+export const operationSchema = z.object({
+  id: z.string(),
+  cluster: z.string(),
+  kind: z.string(),
+  state: stateSchema,
+  total: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  results: z.record(z.string(), z.object({ state: z.string(), message: z.string().optional() })).default({}),
+  user: z.string().optional(),
+  createdAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+export type OperationStatus = z.infer<typeof operationSchema>;
+
+export const operationStartedSchema = z.object({ id: z.string() });
+
+type ProgressMessage = Extract<ServerMessage, { type: 'operation_progress' }>;
+
+export function isFinished(op: Pick<OperationStatus, 'state'>): boolean {
+  return op.state === 'succeeded' || op.state === 'failed' || op.state === 'cancelled';
+}
+
+/**
+ * Folds one operation_progress message into the cached status (or starts one). Counters only move forward,
+ * so a late message or a slower poll never rewinds the progress bar.
+ */
+export function applyOperationProgress(
+  prev: OperationStatus | undefined,
+  msg: ProgressMessage,
+): OperationStatus {
+  const d = msg.data;
+  const base: OperationStatus = prev ?? {
+    id: d.operation_id,
+    cluster: msg.cluster_name,
+    kind: d.kind,
+    state: d.state,
+    total: d.total,
+    done: 0,
+    failed: 0,
+    results: {},
+  };
+  const finished = isFinished(base);
+  const results = { ...base.results };
+  if (d.node_name && d.node_result) {
+    results[d.node_name] = {
+      state: d.node_result.ok ? 'succeeded' : 'failed',
+      message: d.node_result.message,
+    };
+  }
+  return {
+    ...base,
+    state: finished ? base.state : d.state,
+    total: Math.max(base.total, d.total),
+    done: Math.max(base.done, d.done),
+    failed: Math.max(base.failed, d.failed),
+    results,
+  };
+}

@@ -1,0 +1,7 @@
+/** React Query keys shared by fetchers, mutations and the stream wiring. */
+export const queryKeys = {
+  clusters: ['clusters'] as const,
+  nodes: (cluster: string) => ['nodes', cluster] as const,
+  node: (cluster: string, node: string) => ['node', cluster, node] as const,
+  operation: (id: string) => ['operation', id] as const,
+};

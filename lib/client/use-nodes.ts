@@ -1,0 +1,67 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
+import { clusterInfoSchema, nodeListResponseSchema, type NodeListResponse } from '@/lib/protocol/api';
+import { compareNodeNames } from './apply-node-event';
+import { apiFetch } from './api-fetch';
+import { nodeDetailSchema } from './node-detail';
+import { isFinished, operationSchema } from './operation';
+import { queryKeys } from './query-keys';
+
+const clustersResponse = z.object({ items: z.array(clusterInfoSchema) });
+// accept the operation bare or wrapped as { operation }
+const operationResponse = z.union([
+  operationSchema,
+  z.object({ operation: operationSchema }).transform((r) => r.operation),
+]);
+const enc = encodeURIComponent;
+
+export function clusterNodesPath(cluster: string): string {
+  return `/api/v1/clusters/${enc(cluster)}/nodes`;
+}
+
+export function useClusters() {
+  return useQuery({
+    queryKey: queryKeys.clusters,
+    queryFn: async ({ signal }) => (await apiFetch('/api/v1/clusters', clustersResponse, { signal })).items,
+    // cluster status and counts are not pushed per node event; a slow poll keeps the picker honest
+    refetchInterval: 15_000,
+  });
+}
+
+export async function fetchNodeList(cluster: string, signal?: AbortSignal): Promise<NodeListResponse> {
+  const list = await apiFetch(clusterNodesPath(cluster), nodeListResponseSchema, { signal });
+  // apply-node-event keeps items in this order; sort once so its binary search holds
+  return { ...list, items: list.items.slice().sort((a, b) => compareNodeNames(a.name, b.name)) };
+}
+
+/** The full node list; kept current by useNodeStream, so it never goes stale on its own. */
+export function useNodes(cluster: string | null) {
+  return useQuery({
+    queryKey: queryKeys.nodes(cluster ?? ''),
+    queryFn: ({ signal }) => fetchNodeList(cluster!, signal),
+    enabled: cluster !== null,
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+}
+
+export function useNodeDetail(cluster: string | null, node: string | null) {
+  return useQuery({
+    queryKey: queryKeys.node(cluster ?? '', node ?? ''),
+    queryFn: ({ signal }) =>
+      apiFetch(`${clusterNodesPath(cluster!)}/${enc(node!)}`, nodeDetailSchema, { signal }),
+    enabled: cluster !== null && node !== null,
+    staleTime: 10_000,
+  });
+}
+
+/** Batch operation status; pushed operation_progress patches it, a poll covers a missed message. */
+export function useOperation(id: string | null) {
+  return useQuery({
+    queryKey: queryKeys.operation(id ?? ''),
+    queryFn: ({ signal }) => apiFetch(`/api/v1/operations/${enc(id!)}`, operationResponse, { signal }),
+    enabled: id !== null,
+    refetchInterval: (q) => (q.state.data && isFinished(q.state.data) ? false : 3_000),
+  });
+}
