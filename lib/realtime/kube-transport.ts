@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, Observable, Watch } from '@kubernetes/client-node';
 import type { InformerTransport, ListResult, WatchHandle, WatchRequest } from './informer';
 
 /**
@@ -14,25 +14,21 @@ export type ResourcePath = '/api/v1/nodes' | '/api/v1/pods';
 
 const LIST_PAGE = 500;
 
-/** Request options that make a generated CoreV1Api call abortable (e.g. with AbortSignal.timeout). */
+/**
+ * Request options that make a generated CoreV1Api call abortable (e.g. with AbortSignal.timeout).
+ * The object-param API runs middleware in its observable form, hence Observable here.
+ */
 export function abortableOptions(signal: AbortSignal): Parameters<CoreV1Api['listNode']>[1] {
-  // the options type is the generated (observable) middleware type; the promise API wraps ours
-  return signalOptions(signal) as unknown as Parameters<CoreV1Api['listNode']>[1];
-}
-
-function signalOptions(signal: AbortSignal) {
-  return {
-    middleware: [
-      {
-        pre: async (ctx: { setSignal(s: AbortSignal): void }) => {
-          ctx.setSignal(signal);
-          return ctx;
-        },
-        post: async <T>(ctx: T) => ctx,
-      },
-    ],
-    middlewareMergeStrategy: 'append' as const,
+  const middleware = {
+    pre: (ctx: { setSignal(s: AbortSignal): void }) => {
+      ctx.setSignal(signal);
+      return new Observable(Promise.resolve(ctx));
+    },
+    post: <T>(ctx: T) => new Observable(Promise.resolve(ctx)),
   };
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' } as unknown as Parameters<
+    CoreV1Api['listNode']
+  >[1];
 }
 
 async function listAll(
