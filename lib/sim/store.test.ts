@@ -150,7 +150,8 @@ describe('SimStore', () => {
     store.cordonNode(name);
     const taints = () => ((store.getNode(name).spec as { taints?: Array<{ key: string }> }).taints ?? []).map((t) => t.key);
     expect(taints()).toEqual(['node.kubernetes.io/unschedulable']);
-    expect(events).toHaveLength(2);
+    expect(events.filter((e) => e.resource === 'nodes')).toHaveLength(2);
+    expect(store.list('events', { fieldSelector: `involvedObject.name=${name}` }).items.map((e) => e.obj.reason)).toEqual(['NodeNotSchedulable']);
     store.setNodeReady(name, false);
     expect(taints()).toEqual(['node.kubernetes.io/unschedulable', 'node.kubernetes.io/not-ready']);
     store.cordonNode(name, false);
