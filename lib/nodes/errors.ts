@@ -24,14 +24,14 @@ const statusOf: Record<NodeOpErrorCode, number> = {
 /** A node operation's failure, naming the node and the reason; route handlers map it to JSON once. */
 export class NodeOpError extends Error {
   override name = 'NodeOpError';
-  readonly status: number;
+  readonly httpStatus: number;
   constructor(
     readonly code: NodeOpErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
     super(message);
-    this.status = statusOf[code];
+    this.httpStatus = statusOf[code];
   }
 }
 

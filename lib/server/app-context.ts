@@ -4,11 +4,16 @@ import type { Authenticator } from '@/lib/auth/authenticator';
 import type { ClusterService } from '@/lib/clusters/cluster-service';
 import type { AppConfig } from '@/lib/config';
 import type { Database } from '@/lib/db';
+import type { NodeService } from '@/lib/nodes/node-service';
+import type { NodeSource } from '@/lib/nodes/node-source';
+import type { OperationRunner } from '@/lib/operations/operation-runner';
 import type { PushHub } from '@/lib/push/hub';
 import type { RealtimeManager } from '@/lib/realtime/manager';
 
 /** Long-lived services created once by server.ts and shared with Next's separately bundled route handlers. */
 export interface AppContext {
+  /** random per process start; lets tests prove route handlers see the objects server.ts created */
+  instanceId: string;
   config: AppConfig;
   logger: Logger;
   db: Database;
@@ -17,6 +22,9 @@ export interface AppContext {
   clusters: ClusterService;
   manager: RealtimeManager;
   hub: PushHub;
+  nodes: NodeService;
+  nodeSource: NodeSource;
+  operations: OperationRunner;
   /** set once shutdown begins; SSE streams and new work check it */
   shuttingDown: boolean;
   /** route handlers register per-stream closers here so shutdown can end SSE streams */

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { ClusterService, RuntimeCluster } from '@/lib/clusters/cluster-service';
+import type { RealtimeManager } from '@/lib/realtime/manager';
+import { startSimulator, type Simulator } from '@/lib/sim';
+
+export interface RuntimeClustersOptions {
+  clusters: ClusterService;
+  manager: RealtimeManager;
+  logger: Logger;
+  demo: { nodes: number; churn: boolean };
+}
+
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** A kubeconfig for the pod's own service account, so in-cluster use goes through the same path as any cluster. */
+function inClusterKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
+  const host = env.KUBERNETES_SERVICE_HOST ?? '';
+  const port = env.KUBERNETES_SERVICE_PORT ?? '443';
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const ca = readFileSync(`${SA_DIR}/ca.crt`).toString('base64');
+  const token = readFileSync(`${SA_DIR}/token`, 'utf8').trim();
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'in-cluster', cluster: { server, 'certificate-authority-data': ca } }],
+    users: [{ name: 'sa', user: { token } }],
+    contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'sa' } }],
+    'current-context': 'in-cluster',
+  });
+}
+
+/**
+ * Keeps the realtime manager's clusters equal to the registered ones: registers them at
+ * start, follows adds/updates/removes, and runs the built-in simulator behind the "demo" kind.
+ */
+export async function startRuntimeClusters(opts: RuntimeClustersOptions): Promise<{ close(): Promise<void> }> {
+  const { manager, logger } = opts;
+  let sim: Simulator | undefined;
+  let simStarting: Promise<Simulator> | undefined;
+
+  const demoSim = () =>
+    (simStarting ??= startSimulator({ nodes: opts.demo.nodes, podsPerNode: 4, seed: 42, churn: opts.demo.churn ? {} : false }).then(
+      (s) => {
+        sim = s;
+        logger.info({ url: s.url, nodes: opts.demo.nodes }, 'demo cluster simulator started');
+        return s;
+      },
+    ));
+
+  const kubeconfigFor = async (c: RuntimeCluster): Promise<{ yaml: string; context?: string }> => {
+    if (c.kind === 'demo') return { yaml: (await demoSim()).kubeconfig() };
+    if (c.kind === 'in-cluster') return { yaml: inClusterKubeconfig() };
+    return { yaml: c.kubeconfig ?? '', context: c.context ?? undefined };
+  };
+
+  const apply = async (name: string, removed: boolean) => {
+    try {
+      if (removed) {
+        if (manager.hasCluster(name)) await manager.unregisterCluster(name);
+        return;
+      }
+      const rt = await opts.clusters.runtimeFor(name);
+      if (!rt) return;
+      const { yaml, context } = await kubeconfigFor(rt);
+      if (manager.hasCluster(name)) await manager.updateCluster(name, yaml, { context });
+      else manager.registerCluster(name, yaml, { context });
+    } catch (err) {
+      logger.error({ cluster: name, err: err instanceof Error ? err.message : String(err) }, 'cluster registration failed');
+    }
+  };
+
+  const unsubscribe = opts.clusters.onChange((c) => apply(c.name, c.type === 'removed'));
+  for (const c of await opts.clusters.loadForRuntime()) await apply(c.name, false);
+
+  return {
+    async close() {
+      unsubscribe();
+      await sim?.close();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AuditLog } from '@/lib/audit/audit-log';
+import { Authenticator } from '@/lib/auth/authenticator';
+import { ensureInitialAdmin } from '@/lib/auth/initial-admin';
+import { TokenService } from '@/lib/auth/token-service';
+import { UserService } from '@/lib/auth/user-service';
+import { ClusterService } from '@/lib/clusters/cluster-service';
+import type { AppConfig } from '@/lib/config';
+import { openDatabase } from '@/lib/db';
+import { NodeService } from '@/lib/nodes/node-service';
+import type { NodeSource } from '@/lib/nodes/node-source';
+import { OperationRunner } from '@/lib/operations/operation-runner';
+import { operationProgressMessage } from '@/lib/operations/progress';
+import { PushHub } from '@/lib/push/hub';
+import { RealtimeManager } from '@/lib/realtime/manager';
+import { setAppContext, type AppContext } from './app-context';
+import { startRuntimeClusters } from './runtime-clusters';
+
+/** Adapts the realtime manager to the port node operations use. */
+function nodeSourceOf(manager: RealtimeManager): NodeSource {
+  return {
+    kubeConfig: (cluster) => manager.kubeConfig(cluster),
+    getNode: async (cluster, name) => (await manager.getNode(cluster, name)).node ?? undefined,
+    waitForResourceVersion: async (cluster, name, rv, ms) =>
+      (await manager.waitForResourceVersion(cluster, name, rv, ms)) ? manager.getCache(cluster)?.getNode(name) : undefined,
+  };
+}
+
+/**
+ * Builds every long-lived service once and publishes them for route handlers; server.ts
+ * calls this and closes the result on shutdown.
+ */
+export async function createServices(config: AppConfig, logger: Logger): Promise<{ context: AppContext; close(): Promise<void> }> {
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  logger.info({ dialect: db.dialect }, 'database ready');
+  const audit = new AuditLog(db, { logger });
+  const users = new UserService(db);
+  const tokens = new TokenService(db);
+  const auth = new Authenticator({ users, tokens, secret: config.nextAuthSecret });
+  const clusters = new ClusterService(db, { key: config.encryptionKey, logger: logger.child({ component: 'clusters' }) });
+  await ensureInitialAdmin(users, logger, { username: config.adminUsername, password: config.adminPassword });
+  await clusters.ensureInClusterCluster();
+  await clusters.ensureDemoCluster(config.demoCluster);
+
+  const manager = new RealtimeManager({ logger: logger.child({ component: 'realtime' }) });
+  const hub = new PushHub({
+    source: manager,
+    stillValid: (p) => auth.stillValid(p),
+    logger: logger.child({ component: 'push' }),
+    limits: {
+      maxConnections: config.ws.maxConnections,
+      maxConnectionsPerUser: config.ws.maxConnectionsPerUser,
+      maxBufferedBytes: config.ws.slowClientBytes,
+    },
+  });
+  const source = nodeSourceOf(manager);
+  const nodes = new NodeService({ source });
+  const operations = new OperationRunner({ onProgress: (op, node) => hub.broadcastToCluster(op.cluster, operationProgressMessage(op, node)) });
+
+  const context: AppContext = {
+    instanceId: randomUUID(),
+    config,
+    logger,
+    db,
+    auth,
+    audit,
+    clusters,
+    manager,
+    hub,
+    nodes,
+    nodeSource: source,
+    operations,
+    shuttingDown: false,
+    sseClosers: new Set(),
+  };
+  setAppContext(context);
+  manager.start();
+  hub.start();
+  const runtime = await startRuntimeClusters({
+    clusters,
+    manager,
+    logger: logger.child({ component: 'clusters' }),
+    demo: { nodes: config.demoNodes, churn: config.demoChurn },
+  });
+  logger.info({ instanceId: context.instanceId }, 'services started');
+
+  return {
+    context,
+    async close() {
+      context.shuttingDown = true;
+      operations.cancelAll();
+      for (const close of context.sseClosers) close();
+      hub.closeAll();
+      hub.dispose();
+      await manager.shutdown();
+      await runtime.close();
+      auth.close();
+      await db.close();
+    },
+  };
+}
