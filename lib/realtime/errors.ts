@@ -57,3 +57,11 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
 }
+
+/** The server ended a watch well before its timeoutSeconds: a cut connection, not a normal expiry. */
+export class WatchClosedEarlyError extends Error {
+  constructor(readonly afterMs: number) {
+    super(`watch closed by the server after ${afterMs} ms, before its timeout`);
+    this.name = 'WatchClosedEarlyError';
+  }
+}

@@ -103,6 +103,17 @@ describe('Informer', () => {
     expect(informer?.stats.lastError).toBe('socket hang up');
   });
 
+  it('treats a clean close long before timeoutSeconds as a cut connection', async () => {
+    const f = fakeTransport();
+    const log = make(f);
+    await until(() => f.watches.length === 1);
+    f.last().req.onDone(null);
+    await until(() => f.watches.length === 2);
+    expect(log).toContain('state:error');
+    expect(informer?.stats.lastError).toMatch(/closed by the server after \d+ ms/);
+    expect(f.lists).toHaveLength(1);
+  });
+
   it('relists on 410 (ERROR event and HTTP status) and ignores the dead stream', async () => {
     const f = fakeTransport();
     const log = make(f);

@@ -1,5 +1,5 @@
 import { Backoff, watchTimeoutSeconds, type BackoffOptions } from './backoff';
-import { GoneError, WatchStatusError, WatchdogError, errorMessage, isGone } from './errors';
+import { GoneError, WatchClosedEarlyError, WatchStatusError, WatchdogError, errorMessage, isGone } from './errors';
 
 /**
  * A reflector for one resource: list, then watch from the list's resourceVersion, with its
@@ -124,13 +124,10 @@ export class Informer {
       try {
         if (this.needList) await this.list();
         if (this.stopped) return;
-        const started = this.now();
-        const delivered = await this.watchOnce();
+        await this.watchOnce();
         if (this.stopped) return;
+        // a clean close at timeoutSeconds: resume from the last RV at once
         this.stats.watchRestarts++;
-        // clean close (timeoutSeconds elapsed): resume at once, unless the server keeps
-        // closing immediately, which would otherwise become a hot loop
-        if (!delivered && this.now() - started < 1000) await this.sleep(this.backoff.next());
       } catch (err) {
         if (this.stopped) return;
         this.stats.lastError = errorMessage(err);
@@ -165,11 +162,15 @@ export class Informer {
     }
   }
 
-  /** Resolves on a clean close (true when anything arrived), rejects on any error. */
-  private watchOnce(): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
+  /**
+   * Resolves when the server ends the watch at its timeoutSeconds; rejects on any error,
+   * including a close well before that timeout (client-node reports a cut socket as a clean end).
+   */
+  private watchOnce(): Promise<void> {
+    const timeoutSeconds = watchTimeoutSeconds(this.random);
+    const started = this.now();
+    return new Promise<void>((resolve, reject) => {
       let settled = false;
-      let delivered = false;
       const finish = (err: unknown) => {
         if (settled) return;
         settled = true;
@@ -179,8 +180,10 @@ export class Informer {
           handle.abort();
           if (this.current === handle) this.current = null;
         }
+        const elapsed = this.now() - started;
         if (err) reject(err);
-        else resolve(delivered);
+        else if (!this.stopped && elapsed < timeoutSeconds * 900) reject(new WatchClosedEarlyError(elapsed));
+        else resolve();
       };
       const arm = () => {
         this.clearWatchdog();
@@ -190,7 +193,7 @@ export class Informer {
       this.endWatch = finish;
       handle = this.opts.transport.watch({
         resourceVersion: this.rv,
-        timeoutSeconds: watchTimeoutSeconds(this.random),
+        timeoutSeconds,
         allowWatchBookmarks: true,
         onEstablished: () => {
           if (settled) return;
@@ -216,7 +219,6 @@ export class Informer {
               return;
             }
             if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
-            delivered = true;
             this.backoff.reset();
             this.stats.events++;
             this.stats.lastEventAt = this.now();
