@@ -1,0 +1,280 @@
+import type { Logger } from 'pino';
+import type { Database } from '@/lib/db';
+import type { ClustersTable } from '@/lib/db/schema';
+import { decryptSecret, encryptSecret } from '@/lib/crypto/secret-box';
+import { testConnection, type ConnectionTestResult } from './connection-test';
+import { ClusterError } from './errors';
+import { reduceKubeconfig, type ReducedKubeconfig } from './kubeconfig';
+
+export type ClusterKind = 'kubeconfig' | 'demo' | 'in-cluster';
+
+/** Safe to return from any API: no kubeconfig, no credentials. */
+export interface ClusterRecord {
+  name: string;
+  displayName: string;
+  kind: ClusterKind;
+  context: string | null;
+  server: string | null;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RuntimeCluster {
+  name: string;
+  kind: ClusterKind;
+  kubeconfig?: string;
+  context?: string;
+}
+
+export type ClusterChange = { type: 'added' | 'updated' | 'removed'; name: string; kind: ClusterKind };
+
+export interface AddClusterInput {
+  name: string;
+  displayName?: string;
+  kubeconfig: string;
+  context?: string;
+}
+
+export interface UpdateClusterInput {
+  displayName?: string;
+  /** rotated credentials: re-tested before they replace the stored ones */
+  kubeconfig?: string;
+  context?: string;
+}
+
+export interface TestedKubeconfig {
+  context: string;
+  server: string;
+  authKind: ReducedKubeconfig['authKind'];
+  result: ConnectionTestResult;
+}
+
+export type ConnectionTester = (kubeconfigYaml: string, server: string, timeoutMs: number) => Promise<ConnectionTestResult>;
+
+export interface ClusterServiceOptions {
+  key: Buffer;
+  logger?: Logger;
+  now?: () => number;
+  tester?: ConnectionTester;
+  testTimeoutMs?: number;
+}
+
+export const DEMO_CLUSTER_NAME = 'demo';
+export const IN_CLUSTER_NAME = 'in-cluster';
+const NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function validateClusterName(name: string): void {
+  if (!NAME_RE.test(name)) {
+    throw new ClusterError(400, 'invalid_request', 'name: must be 1-63 lowercase letters, digits or -, starting and ending with a letter or digit');
+  }
+}
+
+/**
+ * Registered clusters. Kubeconfigs are validated, reduced to one context, connection-tested,
+ * then stored AES-256-GCM encrypted (bound to the cluster name). Decrypted material only
+ * leaves through loadForRuntime()/runtimeFor(), for the realtime manager.
+ */
+export class ClusterService {
+  private readonly listeners = new Set<(c: ClusterChange) => void | Promise<void>>();
+  private readonly key: Buffer;
+  private readonly logger?: Logger;
+  private readonly now: () => number;
+  private readonly tester: ConnectionTester;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly db: Database,
+    opts: ClusterServiceOptions,
+  ) {
+    this.key = opts.key;
+    this.logger = opts.logger;
+    this.now = opts.now ?? Date.now;
+    this.tester = opts.tester ?? testConnection;
+    this.timeoutMs = opts.testTimeoutMs ?? 10_000;
+  }
+
+  /** Lets the realtime manager (re)register or drop clusters; returns an unsubscribe. */
+  onChange(listener: (c: ClusterChange) => void | Promise<void>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates and connection-tests a kubeconfig without saving anything. */
+  async test(input: { kubeconfig: string; context?: string }): Promise<TestedKubeconfig> {
+    const reduced = reduceKubeconfig(input.kubeconfig, input.context);
+    const result = await this.tester(reduced.yaml, reduced.server, this.timeoutMs);
+    return { context: reduced.context, server: reduced.server, authKind: reduced.authKind, result };
+  }
+
+  async add(input: AddClusterInput, actor?: { userId: string }): Promise<{ cluster: ClusterRecord; test: ConnectionTestResult }> {
+    validateClusterName(input.name);
+    const displayName = this.validDisplayName(input.displayName ?? input.name);
+    if (await this.get(input.name)) throw new ClusterError(409, 'conflict', `cluster '${input.name}' already exists`);
+    const reduced = reduceKubeconfig(input.kubeconfig, input.context);
+    const test = await this.tester(reduced.yaml, reduced.server, this.timeoutMs);
+    const now = this.now();
+    const row: ClustersTable = {
+      name: input.name,
+      display_name: displayName,
+      kind: 'kubeconfig',
+      context: reduced.context,
+      server: reduced.server,
+      kubeconfig_enc: encryptSecret(reduced.yaml, this.key, input.name),
+      created_by: actor?.userId ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.db.kysely.insertInto('clusters').values(row).execute();
+    } catch (err) {
+      if (await this.get(input.name)) throw new ClusterError(409, 'conflict', `cluster '${input.name}' already exists`);
+      throw err;
+    }
+    this.logger?.info({ cluster: input.name, server: reduced.server, context: reduced.context, auth: reduced.authKind }, 'cluster added');
+    this.emit({ type: 'added', name: input.name, kind: 'kubeconfig' });
+    return { cluster: toRecord(row), test };
+  }
+
+  async update(name: string, input: UpdateClusterInput): Promise<{ cluster: ClusterRecord; test?: ConnectionTestResult }> {
+    const existing = await this.require(name);
+    const set: Partial<ClustersTable> = { updated_at: this.now() };
+    if (input.displayName !== undefined) set.display_name = this.validDisplayName(input.displayName);
+    let test: ConnectionTestResult | undefined;
+    const credentialsChange = input.kubeconfig !== undefined || input.context !== undefined;
+    if (credentialsChange) {
+      if (existing.kind !== 'kubeconfig') {
+        throw new ClusterError(400, 'invalid_request', `kubeconfig: the ${existing.kind} cluster '${name}' has no stored kubeconfig`);
+      }
+      // The stored config was reduced to one context, so switching context needs the full file again.
+      if (input.kubeconfig === undefined) throw new ClusterError(400, 'invalid_request', 'kubeconfig: required when changing the context');
+      const reduced = reduceKubeconfig(input.kubeconfig, input.context);
+      test = await this.tester(reduced.yaml, reduced.server, this.timeoutMs);
+      set.kubeconfig_enc = encryptSecret(reduced.yaml, this.key, name);
+      set.context = reduced.context;
+      set.server = reduced.server;
+    }
+    await this.db.kysely.updateTable('clusters').set(set).where('name', '=', name).execute();
+    const cluster = await this.require(name);
+    this.logger?.info({ cluster: name, credentialsChanged: credentialsChange }, 'cluster updated');
+    if (credentialsChange) this.emit({ type: 'updated', name, kind: cluster.kind });
+    return { cluster, ...(test ? { test } : {}) };
+  }
+
+  async remove(name: string): Promise<ClusterRecord> {
+    const existing = await this.require(name);
+    await this.db.kysely.deleteFrom('clusters').where('name', '=', name).execute();
+    this.logger?.info({ cluster: name }, 'cluster removed');
+    this.emit({ type: 'removed', name, kind: existing.kind });
+    return existing;
+  }
+
+  async list(): Promise<ClusterRecord[]> {
+    const rows = await this.db.kysely.selectFrom('clusters').selectAll().orderBy('name').execute();
+    return rows.map(toRecord);
+  }
+
+  async get(name: string): Promise<ClusterRecord | null> {
+    const row = await this.db.kysely.selectFrom('clusters').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toRecord(row) : null;
+  }
+
+  async require(name: string): Promise<ClusterRecord> {
+    const c = await this.get(name);
+    if (!c) throw new ClusterError(404, 'not_found', `cluster '${name}' not found`);
+    return c;
+  }
+
+  /** Decrypted, server-side only. A row that fails to decrypt (key changed) is skipped and logged. */
+  async loadForRuntime(): Promise<RuntimeCluster[]> {
+    const rows = await this.db.kysely.selectFrom('clusters').selectAll().orderBy('name').execute();
+    const out: RuntimeCluster[] = [];
+    for (const row of rows) {
+      const rt = this.toRuntime(row);
+      if (rt) out.push(rt);
+    }
+    return out;
+  }
+
+  async runtimeFor(name: string): Promise<RuntimeCluster | null> {
+    const row = await this.db.kysely.selectFrom('clusters').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? this.toRuntime(row) : null;
+  }
+
+  /** First start only: registers the built-in simulator unless disabled or clusters already exist. */
+  async ensureDemoCluster(enabled = true): Promise<boolean> {
+    if (!enabled) return false;
+    return this.seedOnce('demo_cluster_seeded', DEMO_CLUSTER_NAME, 'demo', 'Demo (simulated)', true);
+  }
+
+  /** Registers the cluster this pod runs in once, when KUBERNETES_SERVICE_HOST is set. */
+  async ensureInClusterCluster(env: Record<string, string | undefined> = process.env): Promise<boolean> {
+    if (!env.KUBERNETES_SERVICE_HOST) return false;
+    return this.seedOnce('in_cluster_seeded', IN_CLUSTER_NAME, 'in-cluster', 'This cluster (in-cluster)', false);
+  }
+
+  private async seedOnce(flag: string, name: string, kind: ClusterKind, displayName: string, onlyIfEmpty: boolean): Promise<boolean> {
+    const seeded = await this.db.kysely.selectFrom('meta').select('value').where('key', '=', flag).executeTakeFirst();
+    if (seeded) return false;
+    const existing = await this.list();
+    const shouldAdd = !(onlyIfEmpty && existing.length > 0) && !existing.some((c) => c.name === name);
+    const now = this.now();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await trx.insertInto('meta').values({ key: flag, value: String(now) }).execute();
+      if (shouldAdd) {
+        await trx
+          .insertInto('clusters')
+          .values({ name, display_name: displayName, kind, context: null, server: null, kubeconfig_enc: null, created_by: null, created_at: now, updated_at: now })
+          .execute();
+      }
+    });
+    if (shouldAdd) {
+      this.logger?.info({ cluster: name, kind }, 'cluster registered automatically');
+      this.emit({ type: 'added', name, kind });
+    }
+    return shouldAdd;
+  }
+
+  private toRuntime(row: ClustersTable): RuntimeCluster | null {
+    const kind = row.kind as ClusterKind;
+    if (kind !== 'kubeconfig') return { name: row.name, kind };
+    if (!row.kubeconfig_enc) return null;
+    try {
+      const kubeconfig = decryptSecret(row.kubeconfig_enc, this.key, row.name);
+      return { name: row.name, kind, kubeconfig, ...(row.context ? { context: row.context } : {}) };
+    } catch {
+      this.logger?.error({ cluster: row.name }, 'stored kubeconfig cannot be decrypted (was ENCRYPTION_KEY or the key file changed?); cluster skipped');
+      return null;
+    }
+  }
+
+  private validDisplayName(v: string): string {
+    const s = v.trim();
+    if (s.length < 1 || s.length > 100) throw new ClusterError(400, 'invalid_request', 'displayName: must be 1-100 characters');
+    return s;
+  }
+
+  private emit(change: ClusterChange): void {
+    for (const l of this.listeners) {
+      try {
+        const r = l(change);
+        if (r instanceof Promise) r.catch((err: unknown) => this.logger?.error({ err, cluster: change.name }, 'cluster change listener failed'));
+      } catch (err) {
+        this.logger?.error({ err, cluster: change.name }, 'cluster change listener failed');
+      }
+    }
+  }
+}
+
+function toRecord(row: ClustersTable): ClusterRecord {
+  return {
+    name: row.name,
+    displayName: row.display_name,
+    kind: row.kind as ClusterKind,
+    context: row.context,
+    server: row.server,
+    createdBy: row.created_by,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
