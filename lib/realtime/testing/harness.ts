@@ -5,7 +5,7 @@ import type { ManagerEvent, NodeChange } from '../types';
 
 export interface NodeStoreLike {
   listNodes(): { metadata: { name: string; resourceVersion?: string } }[];
-  listPods(): { spec?: unknown; status?: unknown }[];
+  listPods(): object[];
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -32,7 +32,8 @@ export function cacheDigestLines(mgr: RealtimeManager, cluster: string): string[
 /** Active (non-terminated) pods per node according to the store. */
 export function storePodCounts(store: NodeStoreLike): Map<string, number> {
   const m = new Map<string, number>();
-  for (const p of store.listPods()) {
+  for (const pod of store.listPods()) {
+    const p = pod as { spec?: unknown; status?: unknown };
     const node = (p.spec as { nodeName?: string } | undefined)?.nodeName;
     const phase = (p.status as { phase?: string } | undefined)?.phase ?? 'Pending';
     if (!node || phase === 'Succeeded' || phase === 'Failed') continue;
