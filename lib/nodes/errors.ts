@@ -1,6 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 
 export type NodeOpErrorCode =
+  | 'bad_request'
   | 'invalid'
   | 'not_found'
   | 'forbidden'
@@ -11,6 +12,7 @@ export type NodeOpErrorCode =
   | 'unavailable';
 
 const statusOf: Record<NodeOpErrorCode, number> = {
+  bad_request: 400,
   invalid: 422,
   not_found: 404,
   forbidden: 403,

@@ -1,0 +1,6 @@
+import { nodeMutationRoute } from '@/lib/nodes/node-routes';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+export const POST = nodeMutationRoute('taints');
