@@ -42,10 +42,42 @@ export interface WsEndpoint {
 interface Conn {
   id: string;
   ws: WebSocket;
+  socket: Duplex;
+  corked: boolean;
   lastSeen: number;
   badFrames: RateWindow;
   messages: RateWindow;
   killTimer?: NodeJS.Timeout;
+}
+
+let lastFrame: string | undefined;
+let lastWire: Buffer = Buffer.alloc(0);
+
+/**
+ * A complete unmasked WebSocket text frame (FIN + opcode 1) for a message. Server frames are never
+ * masked and compression is off, so the same bytes are valid on every connection: the hub hands one
+ * frame string to many sockets in a row and it is framed and UTF-8 encoded once for all of them.
+ */
+export function wireFrame(frame: string): Buffer {
+  if (frame === lastFrame) return lastWire;
+  const payload = Buffer.from(frame, 'utf8');
+  const n = payload.length;
+  const headerLength = n < 126 ? 2 : n < 65536 ? 4 : 10;
+  const wire = Buffer.allocUnsafe(headerLength + n);
+  wire[0] = 0x81;
+  if (n < 126) wire[1] = n;
+  else if (n < 65536) {
+    wire[1] = 126;
+    wire.writeUInt16BE(n, 2);
+  } else {
+    wire[1] = 127;
+    wire.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+    wire.writeUInt32BE(n >>> 0, 6);
+  }
+  payload.copy(wire, headerLength);
+  lastFrame = frame;
+  lastWire = wire;
+  return wire;
 }
 
 /** Writes a plain HTTP error on a not-yet-upgraded socket, then destroys it. */
@@ -79,6 +111,18 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
   const messageRate = opts.messageRate ?? { max: 200, windowMs: 10_000 };
   const conns = new Set<Conn>();
   let closed = false;
+  // frames sent to a socket within one event-loop turn leave in one write (cork until setImmediate)
+  let corkedConns: Conn[] = [];
+  let uncorkScheduled = false;
+  const uncorkAll = (): void => {
+    uncorkScheduled = false;
+    const list = corkedConns;
+    corkedConns = [];
+    for (const conn of list) {
+      conn.corked = false;
+      conn.socket.uncork();
+    }
+  };
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -129,10 +173,17 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
     hub.handleClientMessage(conn.id, parsed.message);
   }
 
-  function onConnection(ws: WebSocket, principal: Principal, subscriptions: SubscriptionRequest[]): void {
+  function onConnection(
+    ws: WebSocket,
+    socket: Duplex,
+    principal: Principal,
+    subscriptions: SubscriptionRequest[],
+  ): void {
     const conn: Conn = {
       id: randomUUID(),
       ws,
+      socket,
+      corked: false,
       lastSeen: now(),
       badFrames: new RateWindow(badFrames.max, badFrames.windowMs, now),
       messages: new RateWindow(messageRate.max, messageRate.windowMs, now),
@@ -143,7 +194,19 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
       principal,
       transport: 'ws',
       send: (frame) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+        if (ws.readyState !== WebSocket.OPEN) return;
+        if (!conn.corked) {
+          conn.corked = true;
+          conn.socket.cork();
+          corkedConns.push(conn);
+          if (!uncorkScheduled) {
+            uncorkScheduled = true;
+            setImmediate(uncorkAll);
+          }
+        }
+        // whole frames written straight to the socket interleave safely with ws's own (pings, close):
+        // ws writes every frame in one piece and, without compression, never queues
+        conn.socket.write(wireFrame(frame));
       },
       bufferedAmount: () => ws.bufferedAmount,
       close: (code, reason) => closeSocket(conn, code, reason),
@@ -187,7 +250,7 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
       if (access === 'unknown_cluster') return rejectUpgrade(socket, 404, 'not_found', `unknown cluster "${cluster}"`);
     }
     if (closed) return rejectUpgrade(socket, 503, 'shutting_down', 'server is shutting down');
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, principal, query.subscriptions));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, principal, query.subscriptions));
   }
 
   return {

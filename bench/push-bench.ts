@@ -1,0 +1,148 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { principal } from '@/lib/push/testing/fake-client';
+import { FakeChangeSource } from '@/lib/push/testing/fake-source';
+import { startPushTestServer } from '@/lib/push/testing/test-server';
+import type { BenchResult } from './types';
+
+// Push fan-out: one server process (hub + ws endpoint), WebSocket clients in a forked child process.
+interface Report {
+  ok: boolean;
+  error?: string;
+  received: number;
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+  open: number;
+  closeCodes: Record<string, number>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function ask(child: ChildProcess, msg: object): Promise<Report> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: Report) => {
+      child.off('exit', onExit);
+      if (reply.ok) resolve(reply);
+      else reject(new Error(reply.error));
+    };
+    const onExit = (code: number | null) => reject(new Error(`client process exited (${code})`));
+    child.once('message', onMessage);
+    child.once('exit', onExit);
+    child.send(msg);
+  });
+}
+
+async function settleRss(): Promise<number> {
+  (globalThis as { gc?: () => void }).gc?.();
+  await sleep(500);
+  return process.memoryUsage().rss;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const source = new FakeChangeSource(['bench'], 5000);
+  const srv = await startPushTestServer({
+    source,
+    tokens: { bench: principal({ userId: 'bench', role: 'admin' }) },
+    limits: { maxConnections: 20_000, maxConnectionsPerUser: 20_000 },
+  });
+  const child = fork(path.join(import.meta.dirname, 'push-clients.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const results: BenchResult[] = [];
+  const open = (count: number) =>
+    ask(child, { cmd: 'open', url: srv.wsUrl('cluster=bench'), count, token: 'bench', origin: srv.origin });
+
+  /** `rounds` single changes, spaced out, each delivered to every client; p99 over all deliveries */
+  async function oneChangeLatency(rounds: number, gapMs: number): Promise<Report & { fanoutMs: number }> {
+    await ask(child, { cmd: 'reset' });
+    const fanout: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const t = performance.now();
+      source.change('bench', `node-${i}`, { changes: ['labels'], labels: { round: String(i) } });
+      fanout.push(performance.now() - t);
+      await sleep(gapMs);
+    }
+    await sleep(300);
+    fanout.sort((a, b) => a - b);
+    return { ...(await ask(child, { cmd: 'report' })), fanoutMs: fanout[Math.floor(fanout.length / 2)]! };
+  }
+
+  try {
+    const rss0 = await settleRss();
+    await open(1000);
+    await oneChangeLatency(5, 100); // warm-up (JIT, socket buffers); not reported
+    const r1k = await oneChangeLatency(20, 150);
+    results.push({ name: 'one change → 1,000 WS clients, p99', value: r1k.p99, unit: 'ms', target: '≤ 50 ms', pass: r1k.p99 <= 50 });
+    results.push({ name: 'one change → 1,000 WS clients, p50', value: r1k.p50, unit: 'ms' });
+    results.push({ name: 'one change → 1,000 WS clients, server fan-out time (median)', value: r1k.fanoutMs, unit: 'ms' });
+
+    await open(4000);
+    const rss5k = await settleRss();
+    const perConn = (rss5k - rss0) / 5000;
+    results.push({ name: 'idle connection, server RSS per connection (5,000 open)', value: perConn / 1024, unit: 'KiB' });
+    results.push({
+      name: '10,000 idle connections, server RSS extrapolated',
+      value: (rss0 + perConn * 10_000) / 2 ** 20,
+      unit: 'MiB',
+      baseline: { name: 'server RSS with no connections', value: rss0 / 2 ** 20 },
+    });
+
+    const r5k = await oneChangeLatency(10, 400);
+    results.push({ name: 'one change → 5,000 WS clients, p99', value: r5k.p99, unit: 'ms', target: '≤ 250 ms', pass: r5k.p99 <= 250 });
+    results.push({ name: 'one change → 5,000 WS clients, p50', value: r5k.p50, unit: 'ms' });
+    results.push({ name: 'one change → 5,000 WS clients, server fan-out time (median)', value: r5k.fanoutMs, unit: 'ms' });
+
+    await ask(child, { cmd: 'closeSome', count: 4000 });
+    await sleep(300);
+    await ask(child, { cmd: 'reset' });
+    const seconds = 5;
+    const rate = 500;
+    const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
+    let emitted = 0;
+    // changes due by the clock are emitted together, as watch events arriving in one chunk are
+    while (Date.now() - t0 < seconds * 1000) {
+      const due = Math.floor(((Date.now() - t0) / 1000) * rate) - emitted;
+      const ts = Date.now();
+      for (let k = 0; k < due; k++) source.change('bench', `node-${emitted++ % 500}`);
+      if (process.env.PUSH_BENCH_DEBUG) console.log('iter', ts - t0, due, Date.now() - ts);
+      await sleep(5);
+    }
+    const elapsed = (Date.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    await sleep(1000);
+    const sustained = await ask(child, { cmd: 'report' });
+    const expected = emitted * 1000;
+    results.push({
+      name: '500 changes/s → 1,000 WS clients: changes emitted per second',
+      value: emitted / elapsed,
+      unit: 'changes/s',
+      target: '500/s sustained',
+      pass: emitted / elapsed >= 490,
+    });
+    results.push({
+      name: '500 changes/s → 1,000 WS clients: deliveries received',
+      value: (100 * sustained.samples) / expected,
+      unit: '% of expected',
+      target: '100 %',
+      pass: sustained.samples === expected,
+    });
+    results.push({ name: '500 changes/s → 1,000 WS clients: delivery p99', value: sustained.p99, unit: 'ms' });
+    results.push({ name: '500 changes/s → 1,000 WS clients: server CPU', value: (100 * (cpu.user + cpu.system)) / 1e6 / elapsed, unit: '% of a core' });
+    results.push({ name: '500 changes/s → 1,000 WS clients: slow consumers dropped', value: srv.hub.stats().slowConsumersDropped, unit: 'clients', target: '0', pass: srv.hub.stats().slowConsumersDropped === 0 });
+  } finally {
+    await ask(child, { cmd: 'exit' }).catch(() => undefined);
+    child.kill();
+    await srv.close();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const t = Date.now();
+  for (const r of await run()) console.log(`${r.name}: ${r.value.toFixed(2)} ${r.unit} ${r.target ?? ''} ${r.pass === undefined ? '' : r.pass ? 'met' : 'MISSED'}`);
+  console.log(`total ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}

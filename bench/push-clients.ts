@@ -1,0 +1,96 @@
+// Child process of bench/push-bench.ts: holds many WebSocket clients and measures delivery latency,
+// so the clients' CPU is not charged to the server process being measured.
+import { WebSocket } from 'ws';
+
+type Command =
+  | { cmd: 'open'; url: string; count: number; token: string; origin: string }
+  | { cmd: 'closeSome'; count: number }
+  | { cmd: 'reset' }
+  | { cmd: 'report' }
+  | { cmd: 'exit' };
+
+const sockets: WebSocket[] = [];
+let latencies: number[] = [];
+let received = 0;
+const closeCodes: Record<string, number> = {};
+const marker = Buffer.from('"timestamp":"');
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function onMessage(data: Buffer): void {
+  const t = now();
+  received++;
+  if (data[9] !== 0x6e /* n of {"type":"node_ */) return;
+  const at = data.lastIndexOf(marker);
+  if (at < 0) return;
+  const start = at + marker.length;
+  latencies.push(t - Date.parse(data.toString('latin1', start, start + 24)));
+}
+
+function openOne(url: string, token: string, origin: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, origin, skipUTF8Validation: true });
+    ws.on('message', (data: Buffer) => onMessage(data));
+    ws.once('open', () => {
+      sockets.push(ws);
+      resolve();
+    });
+    ws.once('error', reject);
+    ws.once('close', (code) => {
+      closeCodes[code] = (closeCodes[code] ?? 0) + 1;
+    });
+  });
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+process.on('message', (msg: Command) => {
+  void (async () => {
+    switch (msg.cmd) {
+      case 'open': {
+        for (let done = 0; done < msg.count; ) {
+          const batch = Math.min(100, msg.count - done);
+          await Promise.all(Array.from({ length: batch }, () => openOne(msg.url, msg.token, msg.origin)));
+          done += batch;
+        }
+        process.send!({ ok: true, open: sockets.length });
+        return;
+      }
+      case 'closeSome': {
+        for (const ws of sockets.splice(0, msg.count)) ws.terminate();
+        process.send!({ ok: true, open: sockets.length });
+        return;
+      }
+      case 'reset':
+        latencies = [];
+        received = 0;
+        process.send!({ ok: true });
+        return;
+      case 'report': {
+        const sorted = Float64Array.from(latencies).sort();
+        process.send!({
+          ok: true,
+          received,
+          samples: sorted.length,
+          p50: percentile(sorted, 0.5),
+          p99: percentile(sorted, 0.99),
+          max: sorted.length ? sorted[sorted.length - 1] : NaN,
+          open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
+          closeCodes,
+        });
+        return;
+      }
+      case 'exit':
+        for (const ws of sockets) ws.terminate();
+        process.exit(0);
+    }
+  })().catch((err: unknown) => {
+    process.send!({ ok: false, error: String(err) });
+  });
+});
+process.on('disconnect', () => process.exit(0));
