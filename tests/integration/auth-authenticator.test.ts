@@ -1,0 +1,206 @@
+import { Writable } from 'node:stream';
+import { encode } from 'next-auth/jwt';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '@/lib/audit/audit-log';
+import { Authenticator } from '@/lib/auth/authenticator';
+import { ensureInitialAdmin } from '@/lib/auth/initial-admin';
+import { LoginService } from '@/lib/auth/login-service';
+import { buildAuthOptions } from '@/lib/auth/next-auth-options';
+import { LoginRateLimiter } from '@/lib/auth/rate-limiter';
+import { TokenService } from '@/lib/auth/token-service';
+import type { AuthRequestLike } from '@/lib/auth/types';
+import { UserService, type UserRecord } from '@/lib/auth/user-service';
+import { openTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import type { AppContext } from '@/lib/server/app-context';
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+
+function req(headers: Record<string, string> = {}, url = '/api/v1/clusters'): AuthRequestLike {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return { url, headers: { get: (n) => lower[n.toLowerCase()] ?? null } };
+}
+
+function captured() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  return { logger: pino(stream), lines };
+}
+
+describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
+  let t: TestDatabase;
+  let now = Date.now();
+  const clock = () => now;
+  let users: UserService;
+  let tokens: TokenService;
+  let auth: Authenticator;
+  let audit: AuditLog;
+  let viewer: UserRecord;
+  let admin: UserRecord;
+
+  beforeAll(async () => {
+    t = await openTestDatabase('sqlite');
+    users = new UserService(t.db, { now: clock });
+    tokens = new TokenService(t.db, { now: clock });
+    audit = new AuditLog(t.db, { now: clock });
+    auth = new Authenticator({ users, tokens, secret: SECRET, now: clock, cacheTtlMs: 30_000 });
+    viewer = await users.create({ username: 'vera', password: 'vera-password', role: 'viewer', clusters: ['prod'] });
+    admin = await users.create({ username: 'adam', password: 'adam-password', role: 'admin' });
+  });
+  afterAll(async () => {
+    auth?.close();
+    await t?.cleanup();
+  });
+
+  const session = (uid: string, secret = SECRET) => encode({ token: { uid, role: 'viewer', name: 'x' }, secret, maxAge: 3600 });
+
+  it('accepts a next-auth session cookie: plain, __Secure- and chunked', async () => {
+    const jwt = await session(viewer.id);
+    const p = await auth.authenticate(req({ cookie: `other=1; next-auth.session-token=${jwt}` }));
+    expect(p).toMatchObject({ userId: viewer.id, username: 'vera', role: 'viewer', via: 'session', scope: 'write', clusters: ['prod'] });
+    expect(p!.expiresAt).toBeGreaterThan(Date.now());
+    expect(await auth.authenticate(req({ cookie: `__Secure-next-auth.session-token=${jwt}` }))).toMatchObject({ userId: viewer.id });
+    const half = Math.floor(jwt.length / 2);
+    const chunked = `next-auth.session-token.1=${jwt.slice(half)}; next-auth.session-token.0=${jwt.slice(0, half)}`;
+    expect(await auth.authenticate(req({ cookie: chunked }))).toMatchObject({ userId: viewer.id });
+    const a = await auth.authenticate(req({ cookie: `next-auth.session-token=${await session(admin.id)}` }));
+    expect(a).toMatchObject({ role: 'admin', clusters: 'all' });
+  });
+
+  it('rejects forged, foreign-secret, unknown-user and garbage sessions', async () => {
+    expect(await auth.authenticate(req({ cookie: `next-auth.session-token=${await session(viewer.id, 'another-secret-another-secret-1234')}` }))).toBeNull();
+    expect(await auth.authenticate(req({ cookie: 'next-auth.session-token=garbage' }))).toBeNull();
+    expect(await auth.authenticate(req({ cookie: `next-auth.session-token=${await session('no-such-user')}` }))).toBeNull();
+    expect(await auth.authenticate(req({}))).toBeNull();
+  });
+
+  it('accepts API tokens from header, query and WebSocket subprotocol; a bad bearer never falls back to the cookie', async () => {
+    const { token, record } = await tokens.create(viewer.id, { name: 'cli', scope: 'read' });
+    const expected = { userId: viewer.id, via: 'token', scope: 'read', tokenId: record.id };
+    expect(await auth.authenticate(req({ authorization: `Bearer ${token}` }))).toMatchObject(expected);
+    expect(await auth.authenticate(req({}, `/api/v1/stream?token=${token}`))).toMatchObject(expected);
+    expect(await auth.authenticate(req({ 'sec-websocket-protocol': `knm.v1, bearer.${token}` }))).toMatchObject(expected);
+    const cookie = `next-auth.session-token=${await session(viewer.id)}`;
+    expect(await auth.authenticate(req({ authorization: 'Bearer knm_wrong', cookie }))).toBeNull();
+    expect(await auth.authenticate(req({ authorization: `Bearer ${token.slice(0, -2)}xx`, cookie }))).toBeNull();
+  });
+
+  it('disabling a user ends REST/WS/SSE access (stillValid) and new authentications', async () => {
+    const u = await users.create({ username: 'dora', password: 'dora-password', role: 'operator' });
+    const { token } = await tokens.create(u.id, { name: 'x', scope: 'write' });
+    const viaToken = (await auth.authenticate(req({ authorization: `Bearer ${token}` })))!;
+    const viaSession = (await auth.authenticate(req({ cookie: `next-auth.session-token=${await session(u.id)}` })))!;
+    expect(await auth.stillValid(viaToken)).toBe(true);
+    expect(await auth.stillValid(viaSession)).toBe(true);
+    await users.update(u.id, { disabled: true });
+    expect(await auth.stillValid(viaToken)).toBe(false);
+    expect(await auth.stillValid(viaSession)).toBe(false);
+    expect(await auth.authenticate(req({ authorization: `Bearer ${token}` }))).toBeNull();
+  });
+
+  it('out-of-band changes (another instance) are noticed within the cache TTL (< 60 s)', async () => {
+    const u = await users.create({ username: 'olga', password: 'olga-password', role: 'viewer' });
+    const p = (await auth.authenticate(req({ cookie: `next-auth.session-token=${await session(u.id)}` })))!;
+    expect(await auth.stillValid(p)).toBe(true);
+    await t.db.kysely.updateTable('users').set({ disabled: 1 }).where('id', '=', u.id).execute();
+    now += 10_000;
+    expect(await auth.stillValid(p)).toBe(true); // still cached
+    now += 21_000;
+    expect(await auth.stillValid(p)).toBe(false);
+  });
+
+  it('revoked and expired tokens lose access', async () => {
+    const r = await tokens.create(viewer.id, { name: 'rev', scope: 'write' });
+    const p = (await auth.authenticate(req({ authorization: `Bearer ${r.token}` })))!;
+    await tokens.revoke(r.record.id, viewer.id);
+    expect(await auth.stillValid(p)).toBe(false);
+    const e = await tokens.create(viewer.id, { name: 'exp', scope: 'read', expiresAt: now + 5_000 });
+    const pe = (await auth.authenticate(req({ authorization: `Bearer ${e.token}` })))!;
+    expect(pe.expiresAt).toBe(now + 5_000);
+    now += 6_000;
+    expect(await auth.stillValid(pe)).toBe(false);
+    expect(await auth.authenticate(req({ authorization: `Bearer ${e.token}` }))).toBeNull();
+  });
+
+  it('logins are rate limited per user with a clear message and every attempt is audited', async () => {
+    const login = new LoginService(users, new LoginRateLimiter({ now: clock, maxFailuresPerUser: 3 }), audit);
+    await expect(login.login({ username: 'vera', password: 'vera-password', ip: '10.1.1.1', userAgent: 'ua' })).resolves.toMatchObject({ id: viewer.id });
+    for (let i = 0; i < 3; i++) {
+      await expect(login.login({ username: 'vera', password: 'nope-nope', ip: '10.1.1.1' })).rejects.toMatchObject({ code: 'invalid_credentials', httpStatus: 401 });
+    }
+    const limited = login.login({ username: 'vera', password: 'vera-password', ip: '10.9.9.9' });
+    await expect(limited).rejects.toMatchObject({ code: 'rate_limited', httpStatus: 429 });
+    await expect(limited).rejects.toThrow(/Too many failed sign-in attempts for this account\. Try again in \d+ minutes?\./);
+    const disabled = await users.create({ username: 'dis', password: 'dis-password', role: 'viewer' });
+    await users.update(disabled.id, { disabled: true });
+    await expect(login.login({ username: 'dis', password: 'dis-password', ip: '10.2.2.2' })).rejects.toMatchObject({ code: 'account_disabled' });
+    const entries = await audit.query({ action: 'auth.login' }, { limit: 50 }, { userId: admin.id, role: 'admin' });
+    const vera = entries.items.filter((e) => e.target === 'vera').reverse();
+    expect(vera.map((e) => e.result)).toEqual(['success', 'failure', 'failure', 'failure', 'failure']);
+    expect(vera[0]).toMatchObject({ userId: viewer.id, ip: '10.1.1.1', userAgent: 'ua' });
+    expect(vera[4]!.error).toBe('rate limited (user)');
+  });
+
+  it('next-auth credentials provider: null for bad password, the limiter message for lockouts', async () => {
+    const ctx = {
+      config: { nextAuthSecret: SECRET, nextAuthUrl: 'http://localhost:3000', publicOrigins: [] },
+      logger: pino({ level: 'silent' }),
+      auth,
+      audit,
+    } as unknown as AppContext;
+    const opts = buildAuthOptions(ctx);
+    // next-auth merges `options` over the provider defaults at runtime; the real authorize lives there.
+    const provider = (opts.providers[0] as unknown as { options: { authorize: (c: Record<string, string>, r: unknown) => Promise<unknown> } }).options;
+    const r = { headers: { 'x-forwarded-for': '192.0.2.7, 10.0.0.1', 'user-agent': 'browser' } };
+    expect(await provider.authorize({ username: 'adam', password: 'adam-password' }, r)).toMatchObject({ id: admin.id, name: 'adam', role: 'admin' });
+    expect(await provider.authorize({ username: 'adam', password: 'wrong-pass' }, r)).toBeNull();
+    for (let i = 0; i < 4; i++) await provider.authorize({ username: 'adam', password: 'wrong-pass' }, r);
+    await expect(provider.authorize({ username: 'adam', password: 'adam-password' }, r)).rejects.toThrow(/Too many failed sign-in attempts/);
+    const last = await audit.query({ user: 'adam' }, { limit: 1 }, { userId: admin.id, role: 'admin' });
+    expect(last.items[0]).toMatchObject({ ip: '192.0.2.7', userAgent: 'browser', result: 'failure' });
+    const jwt = await opts.callbacks!.jwt!({ token: {}, user: { id: admin.id, role: 'admin' } as never, account: null, trigger: 'signIn' } as never);
+    expect(jwt).toMatchObject({ uid: admin.id, role: 'admin' });
+  });
+});
+
+describe('ensureInitialAdmin', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase('sqlite');
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it('creates admin with a random password printed once, stored only as a hash', async () => {
+    const users = new UserService(t.db);
+    const log = captured();
+    expect(await ensureInitialAdmin(users, log.logger)).toBe('admin');
+    const line = log.lines.join('');
+    const password = /Password: (\S+)/.exec(line)?.[1];
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(await users.verifyCredentials('admin', password!)).toMatchObject({ role: 'admin' });
+    const row = await t.db.kysely.selectFrom('users').selectAll().executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(password);
+    expect(await ensureInitialAdmin(users, log.logger)).toBeNull();
+    expect(log.lines).toHaveLength(1);
+  });
+
+  it('uses ADMIN_USERNAME/ADMIN_PASSWORD on a fresh database without logging the password', async () => {
+    const t2 = await openTestDatabase('sqlite');
+    try {
+      const users = new UserService(t2.db);
+      const log = captured();
+      expect(await ensureInitialAdmin(users, log.logger, { username: 'boss', password: 'boss-password-1' })).toBe('boss');
+      expect(log.lines.join('')).not.toContain('boss-password-1');
+      expect(await users.verifyCredentials('boss', 'boss-password-1')).not.toBeNull();
+    } finally {
+      await t2.cleanup();
+    }
+  });
+});
