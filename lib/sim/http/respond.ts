@@ -16,7 +16,7 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, heade
 export function sendError(res: ServerResponse, err: unknown): void {
   const e = err instanceof SimApiError ? err : apiErrors.internal(err instanceof Error ? err.message : String(err));
   const headers: Record<string, string> = {};
-  if (e.code === 429) headers['Retry-After'] = String(e.details?.retryAfterSeconds ?? 1);
+  if (e.details?.retryAfterSeconds) headers['Retry-After'] = String(e.details.retryAfterSeconds);
   sendJson(res, e.code, e.toStatus(), headers);
 }
 
