@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KObj } from '@/lib/sim';
+import { eventually } from './helpers/app-server';
+import { startSimApp, type SimApp } from './helpers/sim-app';
+
+let t: SimApp;
+let names: string[];
+const labelsOf = (n: KObj) => (n.metadata.labels ?? {}) as Record<string, string>;
+const base = '/api/v1/clusters/sim/nodes';
+
+beforeAll(async () => {
+  t = await startSimApp({ nodes: 220, podsPerNode: 2 });
+  names = t.sim.store.nodeNames().sort();
+}, 120_000);
+afterAll(() => t?.close());
+
+describe('reads', () => {
+  it('lists every node from the cache with seq and metadata, and filters, sorts and pages', async () => {
+    const all = await t.api('GET', base);
+    expect(all.status).toBe(200);
+    expect(all.json).toMatchObject({ cluster: 'sim', source: 'cache', synced: true, total: 220 });
+    expect(all.json.items).toHaveLength(220);
+    expect(typeof all.json.seq).toBe('number');
+    expect(all.json.items[0]).not.toHaveProperty('managedFields');
+
+    const legacy = await t.api('GET', '/api/v1/nodes?cluster_name=sim');
+    expect(legacy.json.total).toBe(220);
+
+    const page = await t.api('GET', `${base}?sort=-name&limit=5&offset=5`);
+    expect(page.json.items.map((n: { name: string }) => n.name)).toEqual([...names].reverse().slice(5, 10));
+
+    const sel = await t.api('GET', `${base}?labelSelector=${encodeURIComponent(`kubernetes.io/hostname in (${names[0]},${names[1]})`)}`);
+    expect(sel.json.items.map((n: { name: string }) => n.name)).toEqual(names.slice(0, 2));
+  });
+
+  it('serves node detail with pods and without managedFields', async () => {
+    const r = await t.api('GET', `${base}/${names[3]}`);
+    expect(r.status).toBe(200);
+    expect(r.json.summary.name).toBe(names[3]);
+    expect(r.json.object.metadata.managedFields).toBeUndefined();
+    expect(r.json.pods.length).toBeGreaterThan(0);
+  });
+
+  it('answers unknown nodes and clusters with 404 and bad queries with 400 naming the field', async () => {
+    expect((await t.api('GET', `${base}/no-such-node`)).status).toBe(404);
+    expect((await t.api('GET', '/api/v1/clusters/nope/nodes')).status).toBe(404);
+    const bad = await t.api('GET', `${base}?sort=colour`);
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/sort/);
+    const sel = await t.api('GET', `${base}?labelSelector=${encodeURIComponent('a in (')}`);
+    expect(sel.status).toBe(400);
+    expect(sel.json.error.message).toMatch(/labelSelector/);
+  });
+});
+
+describe('writes', () => {
+  it('sets and removes labels, visible in the response, the next read and the cluster', async () => {
+    const node = names[10]!;
+    const r = await t.api('POST', `${base}/${node}/labels`, { set: { team: 'payments', tier: 'gold' } });
+    expect(r.status).toBe(200);
+    expect(r.json.node.labels).toMatchObject({ team: 'payments', tier: 'gold' });
+    expect(labelsOf(t.sim.store.getNode(node))).toMatchObject({ team: 'payments', tier: 'gold' });
+    const r2 = await t.api('POST', `${base}/${node}/labels`, { remove: ['tier'] });
+    expect(r2.json.node.labels.tier).toBeUndefined();
+    expect(labelsOf(t.sim.store.getNode(node)).tier).toBeUndefined();
+  });
+
+  it('adds and removes taints', async () => {
+    const node = names[11]!;
+    const r = await t.api('POST', `${base}/${node}/taints`, { add: [{ key: 'gpu', value: 'a100', effect: 'NoSchedule' }] });
+    expect(r.status).toBe(200);
+    expect(r.json.node.taints).toContainEqual({ key: 'gpu', value: 'a100', effect: 'NoSchedule' });
+    const r2 = await t.api('POST', `${base}/${node}/taints`, { remove: [{ key: 'gpu' }] });
+    expect(r2.json.node.taints.some((x: { key: string }) => x.key === 'gpu')).toBe(false);
+    expect((t.sim.store.getNode(node).spec as { taints?: unknown[] }).taints ?? []).toEqual([]);
+  });
+
+  it('cordons with a reason recorded in annotations and uncordons', async () => {
+    const node = names[12]!;
+    const r = await t.api('POST', `${base}/${node}/cordon`, { reason: 'kernel upgrade' });
+    expect(r.status).toBe(200);
+    expect(r.json.node.unschedulable).toBe(true);
+    expect(r.json.node.annotations['kube-node-manager.io/cordon-reason']).toBe('kernel upgrade');
+    expect(r.json.node.annotations['kube-node-manager.io/cordoned-by']).toBe('admin');
+    const u = await t.api('POST', `${base}/${node}/uncordon`);
+    expect(u.status).toBe(200);
+    expect(u.json.node.unschedulable).toBe(false);
+    expect(u.json.node.annotations['kube-node-manager.io/cordon-reason']).toBeUndefined();
+  });
+
+  it('refuses bad input naming the field and leaves the node unchanged', async () => {
+    const node = names[13]!;
+    const before = t.sim.store.getNode(node).metadata.resourceVersion;
+    const cases: Array<[unknown, number, RegExp]> = [
+      [{ set: { 'bad key!': 'x' } }, 422, /set\.bad key!/],
+      [{ set: { ok: 'v'.repeat(64) } }, 422, /no more than 63/],
+      [{ set: { 'node-role.kubernetes.io/x': '' } }, 422, /system key/],
+      [{ sett: { a: 'b' } }, 400, /body/],
+      ['{"set": ', 400, /not valid JSON/],
+      [{ set: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 'x'.repeat(20)])) }, 413, /.+/],
+    ];
+    for (const [body, status, msg] of cases) {
+      const r = await t.api('POST', `${base}/${node}/labels`, body);
+      expect(r.status, JSON.stringify(r.json)).toBe(status);
+      expect(r.json.error.message).toMatch(msg);
+    }
+    const taint = await t.api('POST', `${base}/${node}/taints`, { add: [{ key: 'a', effect: 'Sometimes' }] });
+    expect(taint.status).toBe(400);
+    expect(taint.json.error.message).toMatch(/body\.add\.0\.effect/);
+    expect((await t.api('POST', `${base}/ghost-node/labels`, { set: { a: 'b' } })).status).toBe(404);
+    expect(t.sim.store.getNode(node).metadata.resourceVersion).toBe(before);
+  });
+
+  it('read-your-writes: the read right after each of 200 mutations shows it', async () => {
+    const node = names[14]!;
+    for (let i = 0; i < 200; i++) {
+      const w = await t.api('POST', `${base}/${node}/labels`, { set: { iteration: String(i) } });
+      expect(w.status).toBe(200);
+      const r = await t.api('GET', `${base}?text=${node}`);
+      expect(r.json.items[0].labels.iteration).toBe(String(i));
+    }
+  }, 120_000);
+
+  it('a conflict storm never loses a label', async () => {
+    const targets = names.slice(20, 25);
+    let tick = 0;
+    const storm = setInterval(() => {
+      for (const n of targets) t.sim.store.setNodeLabels(n, { storm: String(tick++) });
+    }, 15);
+    try {
+      await Promise.all(
+        targets.map(async (node) => {
+          for (let i = 0; i < 10; i++) {
+            const r = await t.api('POST', `${base}/${node}/labels`, { set: { [`mine-${i}`]: 'yes' } });
+            expect(r.status, JSON.stringify(r.json)).toBe(200);
+          }
+        }),
+      );
+    } finally {
+      clearInterval(storm);
+    }
+    for (const node of targets) {
+      const labels = labelsOf(t.sim.store.getNode(node));
+      for (let i = 0; i < 10; i++) expect(labels[`mine-${i}`], `${node} mine-${i}`).toBe('yes');
+    }
+  }, 60_000);
+});
+
+describe('operations', () => {
+  it('cordons 200 nodes in a batch at concurrency 20 with per-node results', async () => {
+    const batch = names.slice(0, 200);
+    const r = await t.api('POST', '/api/v1/clusters/sim/operations', { kind: 'cordon', nodes: batch, concurrency: 20, params: { reason: 'batch' } });
+    expect(r.status).toBe(202);
+    const id = r.json.operation.id as string;
+    const op = await eventually(async () => {
+      const g = await t.api('GET', `/api/v1/operations/${id}`);
+      return g.json.operation.state !== 'running' && g.json.operation;
+    }, 'batch cordon', 60_000);
+    expect(op).toMatchObject({ state: 'succeeded', total: 200, done: 200, failed: 0, concurrency: 20 });
+    expect(Object.values(op.results).every((x: any) => x.state === 'succeeded')).toBe(true);
+    expect(batch.every((n) => (t.sim.store.getNode(n).spec as { unschedulable?: boolean }).unschedulable === true)).toBe(true);
+
+    const un = await t.api('POST', '/api/v1/clusters/sim/operations', { kind: 'uncordon', selector: 'kubernetes.io/os=linux', concurrency: 20 });
+    expect(un.status).toBe(202);
+    await eventually(async () => (await t.api('GET', `/api/v1/operations/${un.json.operation.id}`)).json.operation.state === 'succeeded', 'batch uncordon', 60_000);
+    expect(names.every((n) => !(t.sim.store.getNode(n).spec as { unschedulable?: boolean }).unschedulable)).toBe(true);
+  }, 120_000);
+
+  it('drain waits while a PodDisruptionBudget refuses and finishes once it allows, never deleting around it', async () => {
+    const node = names[30]!;
+    const appPods = () => t.sim.store.listPods({ fieldSelector: `spec.nodeName=${node}` }).filter((p) => p.metadata.namespace !== 'kube-system');
+    expect(appPods().length).toBeGreaterThan(0);
+    t.sim.store.create('poddisruptionbudgets', { metadata: { name: 'guard' }, spec: { minAvailable: 100000, selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } } }, 'apps');
+    const r = await t.api('POST', `${base}/${node}/drain`, { ignoreDaemonSets: true, deleteEmptyDirData: true, timeoutSeconds: 60 });
+    expect(r.status).toBe(202);
+    const id = r.json.operation.id as string;
+    await new Promise((res) => setTimeout(res, 2500));
+    const mid = (await t.api('GET', `/api/v1/operations/${id}`)).json.operation;
+    expect(mid.state).toBe('running');
+    expect(appPods().length).toBeGreaterThan(0);
+    expect((t.sim.store.getNode(node).spec as { unschedulable?: boolean }).unschedulable).toBe(true);
+    t.sim.store.delete('poddisruptionbudgets', 'apps', 'guard');
+    const done = await eventually(async () => {
+      const g = (await t.api('GET', `/api/v1/operations/${id}`)).json.operation;
+      return g.state !== 'running' && g;
+    }, 'drain to finish', 30_000);
+    expect(done.state, JSON.stringify(done.results)).toBe('succeeded');
+    expect(appPods()).toEqual([]);
+  }, 60_000);
+});
