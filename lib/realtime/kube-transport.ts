@@ -1,4 +1,5 @@
-import type { Agent } from 'node:https';
+import http from 'node:http';
+import https, { type Agent } from 'node:https';
 import { CoreV1Api, KubeConfig, Observable, Watch } from '@kubernetes/client-node';
 import type { InformerTransport, ListResult, WatchHandle, WatchRequest } from './informer';
 
@@ -31,26 +32,72 @@ export function abortableOptions(signal: AbortSignal): Parameters<CoreV1Api['lis
   >[1];
 }
 
-async function listAll(
-  api: CoreV1Api,
-  path: ResourcePath,
+/**
+ * One list page as raw JSON. Auth, CA, client certs and proxies come from client-node
+ * (applyToFetchOptions); the body is JSON.parse'd directly because client-node's model
+ * deserializer costs ~1 s per 5,000 nodes, which alone would blow the cold-sync budget.
+ */
+interface RequestInit {
+  agent?: http.Agent;
+  headers?: unknown;
+}
+
+async function listPage(
+  init: RequestInit,
+  url: URL,
   signal: AbortSignal,
-  timeoutMs: number,
-): Promise<ListResult> {
+): Promise<{ items: unknown[]; rv: string; cont?: string }> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const h = init.headers as { forEach?: (cb: (v: string, k: string) => void) => void } | Record<string, string> | undefined;
+  if (h && typeof (h as { forEach?: unknown }).forEach === 'function') {
+    (h as { forEach: (cb: (v: string, k: string) => void) => void }).forEach((v, k) => (headers[k] = v));
+  } else if (h) Object.assign(headers, h);
+  const mod = url.protocol === 'https:' ? https : http;
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = mod.request(url, { method: 'GET', headers, agent: init.agent, signal }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode === 200) return resolve(text);
+        let message = res.statusMessage ?? 'request failed';
+        try {
+          message = (JSON.parse(text) as { message?: string }).message ?? message;
+        } catch {
+          // not a Status object
+        }
+        reject(Object.assign(new Error(`list ${url.pathname}: ${res.statusCode} ${message}`), { statusCode: res.statusCode }));
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const parsed = JSON.parse(body) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
+  return { items: parsed.items ?? [], rv: parsed.metadata?.resourceVersion ?? '', cont: parsed.metadata?.continue || undefined };
+}
+
+async function listAll(kc: KubeConfig, path: ResourcePath, signal: AbortSignal, timeoutMs: number): Promise<ListResult> {
   const sig = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
-  const options = abortableOptions(sig);
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error('kubeconfig has no current cluster');
+  const init = (await kc.applyToFetchOptions({})) as RequestInit;
   const items: unknown[] = [];
   let cont: string | undefined;
   let rv = '';
-  do {
-    const page =
-      path === '/api/v1/nodes'
-        ? await api.listNode({ limit: LIST_PAGE, _continue: cont }, options)
-        : await api.listPodForAllNamespaces({ limit: LIST_PAGE, _continue: cont }, options);
-    for (const it of page.items) items.push(it);
-    cont = page.metadata?._continue || undefined;
-    rv = page.metadata?.resourceVersion ?? rv;
-  } while (cont);
+  try {
+    do {
+      const url = new URL(server.replace(/\/$/, '') + path);
+      url.searchParams.set('limit', String(LIST_PAGE));
+      if (cont) url.searchParams.set('continue', cont);
+      const page = await listPage(init, url, sig);
+      for (const it of page.items) items.push(it);
+      cont = page.cont;
+      rv = page.rv || rv;
+    } while (cont);
+  } finally {
+    init.agent?.destroy();
+  }
   return { items, resourceVersion: rv };
 }
 
@@ -68,9 +115,8 @@ function capturingConfig(kc: KubeConfig, onAgent: (a: Agent) => void): KubeConfi
 }
 
 export function kubeTransport(kc: KubeConfig, path: ResourcePath, listTimeoutMs = 60_000): InformerTransport {
-  const api = kc.makeApiClient(CoreV1Api);
   return {
-    list: (signal) => listAll(api, path, signal, listTimeoutMs),
+    list: (signal) => listAll(kc, path, signal, listTimeoutMs),
     watch(req: WatchRequest): WatchHandle {
       let aborted = false;
       let agent: Agent | null = null;

@@ -44,10 +44,7 @@ export function compileFilter(q: NodeQuery): NodePredicate | null {
   const tests: NodePredicate[] = [];
   if (q.text) {
     const needle = q.text.toLowerCase();
-    tests.push(
-      (n) =>
-        n.name.toLowerCase().includes(needle) || n.static.addresses.some((a) => a.address.toLowerCase().includes(needle)),
-    );
+    tests.push((n) => n.name.includes(needle) || addressText(n.static).includes(needle));
   }
   if (q.labelSelector && q.labelSelector.trim()) {
     const sel: LabelSelector = parseLabelSelector(q.labelSelector);
@@ -75,6 +72,18 @@ export function compileFilter(q: NodeQuery): NodePredicate | null {
     for (const t of tests) if (!t(n)) return false;
     return true;
   };
+}
+
+const addressTexts = new WeakMap<NodeSummary['static'], string>();
+
+/** Lower-cased addresses joined once per static object (shared by reference while unchanged). */
+function addressText(st: NodeSummary['static']): string {
+  let t = addressTexts.get(st);
+  if (t === undefined) {
+    t = st.addresses.map((a) => a.address.toLowerCase()).join('\n');
+    addressTexts.set(st, t);
+  }
+  return t;
 }
 
 const statusRank = { Ready: 0, NotReady: 1, Unknown: 2 } as const;
