@@ -1,0 +1,45 @@
+import { createInterface } from 'node:readline';
+import { startSimulator } from '@/lib/sim';
+
+/**
+ * The simulator for bench/realtime-bench.ts, in its own process so its CPU (watch
+ * serialization, store writes) is not billed to the realtime manager being measured.
+ * Protocol: one JSON line out with the kubeconfig, then JSON commands on stdin.
+ */
+const nodes = Number(process.argv[2] ?? 5000);
+const podsPerNode = Number(process.argv[3] ?? 2);
+const sim = await startSimulator({ nodes, podsPerNode, seed: 42, bookmarkIntervalMs: 5000, nodeStatusIntervalMs: 0, leaseIntervalMs: 0 });
+const names = sim.store.nodeNames();
+process.stdout.write(`${JSON.stringify({ kubeconfig: sim.kubeconfig(), nodes: names.length })}\n`);
+
+let counter = 0;
+/** `rate` meaningful node changes (label writes) per second for `seconds`, paced by elapsed time. */
+async function drive(rate: number, seconds: number): Promise<number> {
+  let written = 0;
+  const start = Date.now();
+  const end = start + seconds * 1000;
+  while (Date.now() < end) {
+    const target = Math.floor(((Date.now() - start) / 1000) * rate);
+    while (written < target) {
+      const name = names[counter % names.length] as string;
+      counter++;
+      sim.store.setNodeLabels(name, { 'bench.example.com/tick': String(counter) });
+      written++;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return written;
+}
+
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  const cmd = JSON.parse(line) as { cmd: string; rate?: number; seconds?: number };
+  if (cmd.cmd === 'drive') {
+    void drive(cmd.rate ?? 1000, cmd.seconds ?? 5).then((written) =>
+      process.stdout.write(`${JSON.stringify({ done: 'drive', written })}\n`),
+    );
+  } else if (cmd.cmd === 'exit') {
+    rl.close();
+    void sim.close().then(() => process.exit(0));
+  }
+});
