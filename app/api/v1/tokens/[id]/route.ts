@@ -1,0 +1,13 @@
+import { tokenIdParams } from '@/lib/auth/api-schemas';
+import { audited } from '@/lib/http/audited';
+import { apiRoute } from '@/lib/http/handler';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+/** Revokes a token: own tokens, or any token for admins. */
+export const DELETE = apiRoute({ auth: 'read', params: tokenIdParams }, async (args) => {
+  const { principal, params, ctx } = args;
+  const owner = principal.role === 'admin' ? undefined : principal.userId;
+  return audited(args, { action: 'token.revoke', target: params.id }, () => ctx.auth.tokens.revoke(params.id, owner));
+});

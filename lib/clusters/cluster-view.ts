@@ -1,0 +1,40 @@
+import type { ClusterRecord } from './cluster-service';
+
+/** The slice of the realtime manager the cluster list needs (kept narrow for tests). */
+export interface ClusterStatusSource {
+  hasCluster(name: string): boolean;
+  clusterStatus(name: string): { state: 'syncing' | 'ready' | 'degraded' | 'stopped'; lastError?: string; nodes: number; seq: number };
+  getCache(name: string): { listNodes(q: { status: 'Ready'; page: { offset: number; limit: number } }): { total: number } } | undefined;
+}
+
+export interface ClusterView {
+  name: string;
+  displayName: string;
+  kind: ClusterRecord['kind'];
+  context: string | null;
+  server: string | null;
+  createdAt: number;
+  updatedAt: number;
+  status: 'syncing' | 'ready' | 'degraded' | 'stopped';
+  error?: string;
+  nodes: number;
+  ready: number;
+  seq: number;
+}
+
+/** Stored record + live sync state, in the shape of lib/protocol/api clusterInfoSchema (plus metadata). */
+export function clusterView(c: ClusterRecord, source: ClusterStatusSource): ClusterView {
+  const base = {
+    name: c.name,
+    displayName: c.displayName,
+    kind: c.kind,
+    context: c.context,
+    server: c.server,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+  if (!source.hasCluster(c.name)) return { ...base, status: 'syncing', nodes: 0, ready: 0, seq: 0 };
+  const s = source.clusterStatus(c.name);
+  const ready = source.getCache(c.name)?.listNodes({ status: 'Ready', page: { offset: 0, limit: 1 } }).total ?? 0;
+  return { ...base, status: s.state, ...(s.lastError ? { error: s.lastError } : {}), nodes: s.nodes, ready, seq: s.seq };
+}
