@@ -14,15 +14,15 @@ export interface UiState {
   panel: Panel;
   /** the batch operation whose progress dialog is showing */
   operationId: string | null;
-  setCluster(cluster: string | null): void;
-  setFilter<K extends keyof NodeFilters>(key: K, value: NodeFilters[K]): void;
-  resetFilters(): void;
-  toggleSort(column: SortColumn): void;
-  toggleSelected(name: string): void;
-  setSelected(names: Iterable<string>): void;
-  clearSelection(): void;
-  openPanel(panel: Panel): void;
-  setOperation(id: string | null): void;
+  setCluster: (cluster: string | null) => void;
+  setFilter: <K extends keyof NodeFilters>(key: K, value: NodeFilters[K]) => void;
+  resetFilters: () => void;
+  toggleSort: (column: SortColumn) => void;
+  toggleSelected: (name: string) => void;
+  setSelected: (names: Iterable<string>) => void;
+  clearSelection: () => void;
+  openPanel: (panel: Panel) => void;
+  setOperation: (id: string | null) => void;
 }
 
 export const useUiStore = create<UiState>()((set) => ({

@@ -1,0 +1,87 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { signOut, useSession } from 'next-auth/react';
+import { useEffect, type ReactNode } from 'react';
+
+const nav = [
+  { href: '/', label: 'Nodes' },
+  { href: '/audit', label: 'Audit' },
+  { href: '/settings', label: 'Settings' },
+];
+
+function sessionRole(user: unknown): string | undefined {
+  if (typeof user !== 'object' || user === null) return undefined;
+  const role = (user as { role?: unknown }).role;
+  return typeof role === 'string' ? role : undefined;
+}
+
+/** The authenticated frame: dark header with navigation and the signed-in user. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const pathname = usePathname();
+  const { data: session, status } = useSession();
+
+  useEffect(() => {
+    if (status !== 'unauthenticated') return;
+    const callbackUrl = window.location.pathname + window.location.search;
+    window.location.replace(
+      new URL(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`, window.location.origin),
+    );
+  }, [status]);
+
+  const role = sessionRole(session?.user);
+  return (
+    <div className="flex h-dvh flex-col bg-slate-50 text-slate-900">
+      <header className="flex h-11 shrink-0 items-center gap-6 bg-slate-900 px-4 text-slate-200 shadow">
+        <Link href="/" className="flex items-center gap-2 text-sm font-semibold text-white">
+          <span
+            className="grid size-6 place-items-center rounded bg-sky-500 text-[11px] font-bold text-white"
+            aria-hidden
+          >
+            K
+          </span>
+          Kube Node Manager
+        </Link>
+        <nav className="flex gap-1 text-xs">
+          {nav.map((n) => {
+            const active =
+              n.href === '/'
+                ? pathname === '/' || pathname.startsWith('/clusters')
+                : pathname.startsWith(n.href);
+            return (
+              <Link
+                key={n.href}
+                href={n.href}
+                aria-current={active ? 'page' : undefined}
+                className={`rounded px-2.5 py-1 ${active ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`}
+              >
+                {n.label}
+              </Link>
+            );
+          })}
+        </nav>
+        <div className="ml-auto flex items-center gap-3 text-xs" data-testid="user-menu">
+          {session?.user && (
+            <>
+              <span className="text-slate-300">{session.user.name ?? session.user.email}</span>
+              {role && (
+                <span className="rounded bg-slate-700 px-1.5 py-px text-[11px] uppercase tracking-wide text-slate-200">
+                  {role}
+                </span>
+              )}
+              <button
+                type="button"
+                data-testid="sign-out"
+                onClick={() => void signOut({ callbackUrl: '/login' })}
+                className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white"
+              >
+                Sign out
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      <main className="min-h-0 flex-1">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,209 @@
+'use client';
+import { useSearchParams } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useFlashStore } from '@/lib/client/flash-store';
+import { collectRoles, filterAndSortNodes } from '@/lib/client/node-filter';
+import { useUiStore } from '@/lib/client/ui-store';
+import { useNodeStream } from '@/lib/client/use-node-stream';
+import { useClusters, useNodes } from '@/lib/client/use-nodes';
+import { Button } from '@/components/ui/button';
+import { ErrorBox } from '@/components/ui/error-box';
+import { NodeDetailView } from '@/components/node/node-detail-panel';
+import { BatchActionBar } from './batch-action-bar';
+import { BatchDialog } from './batch-dialog';
+import { ClusterPicker } from './cluster-picker';
+import { ConnectionIndicator } from './connection-indicator';
+import { FilterBar } from './filter-bar';
+import { NodeTable } from './node-table';
+
+const fmt = new Intl.NumberFormat('en');
+
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+/** The live node dashboard: cluster picker, filters, windowed table, batch actions and the node panel. */
+export function Dashboard() {
+  const ui = useUiStore(
+    useShallow((s) => ({
+      cluster: s.cluster,
+      filters: s.filters,
+      sort: s.sort,
+      selected: s.selected,
+      panel: s.panel,
+      operationId: s.operationId,
+    })),
+  );
+  const actions = useUiStore.getState();
+  const urlCluster = useSearchParams().get('cluster');
+  const clusters = useClusters();
+  const names = clusters.data?.map((c) => c.name) ?? [];
+  const wanted = ui.cluster ?? urlCluster;
+  const cluster = wanted && names.includes(wanted) ? wanted : (names[0] ?? null);
+
+  const nodes = useNodes(cluster);
+  const connection = useNodeStream(cluster);
+  const resetFlash = useFlashStore((s) => s.reset);
+  const now = useNow(30_000);
+
+  const items = useMemo(() => nodes.data?.items ?? [], [nodes.data]);
+  const { items: shown, errors } = useMemo(
+    () => filterAndSortNodes(items, ui.filters, ui.sort),
+    [items, ui.filters, ui.sort],
+  );
+  const roles = useMemo(() => collectRoles(items), [items]);
+  const selectedNames = useMemo(
+    () => items.filter((n) => ui.selected.has(n.name)).map((n) => n.name),
+    [items, ui.selected],
+  );
+
+  const chooseCluster = (name: string) => {
+    actions.setCluster(name);
+    resetFlash();
+    window.history.replaceState(null, '', `?cluster=${encodeURIComponent(name)}`);
+  };
+
+  // shift-click selects the range from the previously toggled row within the current filtered order
+  const lastToggled = useRef<string | null>(null);
+  const shownRef = useRef(shown);
+  useEffect(() => {
+    shownRef.current = shown;
+  }, [shown]);
+  const onToggle = useCallback((name: string, range: boolean) => {
+    const st = useUiStore.getState();
+    const last = lastToggled.current;
+    lastToggled.current = name;
+    if (range && last && last !== name) {
+      const list = shownRef.current;
+      const a = list.findIndex((n) => n.name === last);
+      const b = list.findIndex((n) => n.name === name);
+      if (a >= 0 && b >= 0) {
+        const next = new Set(st.selected);
+        for (const n of list.slice(Math.min(a, b), Math.max(a, b) + 1)) next.add(n.name);
+        st.setSelected(next);
+        return;
+      }
+    }
+    st.toggleSelected(name);
+  }, []);
+  const onOpen = useCallback((name: string) => useUiStore.getState().openPanel({ kind: 'node', name }), []);
+  const onSelectAll = useCallback((all: boolean) => {
+    const st = useUiStore.getState();
+    st.setSelected(all ? shownRef.current.map((n) => n.name) : []);
+  }, []);
+
+  const panelNode = ui.panel?.kind === 'node' ? ui.panel.name : null;
+  const batchAction = ui.panel?.kind === 'batch' ? ui.panel.action : null;
+
+  return (
+    <div className="flex h-full min-h-0 flex-col">
+      <div className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-2">
+        {clusters.data ? (
+          clusters.data.length ? (
+            <ClusterPicker clusters={clusters.data} value={cluster} onChange={chooseCluster} />
+          ) : (
+            <span className="text-xs text-slate-500" data-testid="cluster-picker">
+              No clusters configured.
+            </span>
+          )
+        ) : clusters.error ? (
+          <ErrorBox error={clusters.error} />
+        ) : (
+          <span className="text-xs text-slate-400" data-testid="cluster-picker">
+            Loading clusters…
+          </span>
+        )}
+        <div className="ml-auto flex shrink-0 items-center gap-3 text-xs text-slate-500">
+          {nodes.data && !nodes.data.synced && <span className="text-amber-700">cache syncing…</span>}
+          <span
+            data-testid="node-count"
+            data-count={shown.length}
+            data-total={items.length}
+            className="tabular-nums"
+          >
+            {shown.length === items.length
+              ? `${fmt.format(items.length)} nodes`
+              : `${fmt.format(shown.length)} of ${fmt.format(items.length)} nodes`}
+          </span>
+          <ConnectionIndicator state={connection} />
+        </div>
+      </div>
+      <div className="border-b border-slate-200 bg-slate-50 px-4 py-2">
+        <FilterBar
+          filters={ui.filters}
+          roles={roles}
+          errors={errors}
+          onChange={actions.setFilter}
+          onReset={actions.resetFilters}
+        />
+      </div>
+      <BatchActionBar
+        count={selectedNames.length}
+        onAction={(action) => actions.openPanel({ kind: 'batch', action })}
+        onClear={actions.clearSelection}
+      />
+      <div className="flex min-h-0 flex-1">
+        <div className="flex min-w-0 flex-1 flex-col">
+          {nodes.error ? (
+            <div className="p-4">
+              <ErrorBox error={nodes.error} />
+              <Button className="mt-2" onClick={() => void nodes.refetch()}>
+                Retry
+              </Button>
+            </div>
+          ) : cluster && nodes.isPending ? (
+            <p className="p-4 text-xs text-slate-400" data-testid="nodes-loading">
+              Loading nodes…
+            </p>
+          ) : (
+            <NodeTable
+              nodes={shown}
+              selected={ui.selected}
+              activeName={panelNode}
+              sort={ui.sort}
+              onSort={actions.toggleSort}
+              onToggle={onToggle}
+              onSelectAll={onSelectAll}
+              onOpen={onOpen}
+            />
+          )}
+          {nodes.data && shown.length === 0 && items.length > 0 && (
+            <p className="border-t border-slate-200 bg-white p-4 text-center text-xs text-slate-500">
+              No nodes match the filters.
+            </p>
+          )}
+        </div>
+        {cluster && panelNode && (
+          <aside className="w-[34rem] max-w-[50vw] shrink-0 border-l border-slate-200 shadow-[-4px_0_12px_-6px_rgba(15,23,42,0.15)]">
+            <NodeDetailView
+              key={`${cluster}/${panelNode}`}
+              cluster={cluster}
+              name={panelNode}
+              now={now}
+              onClose={() => actions.openPanel(null)}
+            />
+          </aside>
+        )}
+      </div>
+      {cluster && batchAction && (
+        <BatchDialog
+          cluster={cluster}
+          action={batchAction}
+          nodes={selectedNames}
+          operationId={ui.operationId}
+          onStarted={(id) => actions.setOperation(id)}
+          onClose={() => {
+            actions.openPanel(null);
+            actions.setOperation(null);
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+'use client';
+import { memo, useEffect, useRef, useState } from 'react';
+import { useFlashStore } from '@/lib/client/flash-store';
+import { rowModel } from '@/lib/client/node-row';
+import { formatAge, formatBytes, formatCpuMilli } from '@/lib/client/quantity';
+import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { UsageBar } from '@/components/ui/usage-bar';
+
+export const ROW_HEIGHT = 34;
+
+function useFlash(name: string): boolean {
+  const version = useFlashStore((s) => s.versions[name] ?? 0);
+  const seen = useRef(version);
+  const [on, setOn] = useState(false);
+  useEffect(() => {
+    if (version === seen.current) return;
+    seen.current = version;
+    // flip on now, fade out through the CSS transition
+    const start = setTimeout(() => setOn(true), 0);
+    const end = setTimeout(() => setOn(false), 900);
+    return () => {
+      clearTimeout(start);
+      clearTimeout(end);
+    };
+  }, [version]);
+  return on;
+}
+
+function taintTitle(node: NodeSummary): string {
+  return node.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join('\n');
+}
+
+export const NodeRow = memo(function NodeRow({
+  node,
+  top,
+  selected,
+  active,
+  now,
+  gridTemplate,
+  onToggle,
+  onOpen,
+}: {
+  node: NodeSummary;
+  top: number;
+  selected: boolean;
+  active: boolean;
+  now: number;
+  gridTemplate: string;
+  onToggle: (name: string, range: boolean) => void;
+  onOpen: (name: string) => void;
+}) {
+  const m = rowModel(node);
+  const flash = useFlash(node.name);
+  const bg = active
+    ? 'bg-sky-50'
+    : selected
+      ? 'bg-sky-50/60'
+      : flash
+        ? 'bg-amber-100'
+        : 'bg-white hover:bg-slate-50';
+  return (
+    <div
+      role="row"
+      aria-selected={selected}
+      data-testid={`node-row-${node.name}`}
+      data-status={node.status}
+      data-unschedulable={node.unschedulable}
+      onClick={() => onOpen(node.name)}
+      className={`absolute inset-x-0 grid cursor-pointer items-center border-b border-slate-100 text-xs transition-colors duration-700 ${bg}`}
+      style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)`, gridTemplateColumns: gridTemplate }}
+    >
+      <div className="flex justify-center" onClick={(e) => e.stopPropagation()}>
+        <input
+          type="checkbox"
+          aria-label={`Select ${node.name}`}
+          checked={selected}
+          onChange={(e) => onToggle(node.name, (e.nativeEvent as MouseEvent).shiftKey)}
+          className="size-3.5 accent-sky-600"
+        />
+      </div>
+      <div className="truncate pr-2 font-medium text-slate-900" title={node.name}>
+        {node.name}
+      </div>
+      <div className="truncate">
+        <StatusBadge status={node.status} unschedulable={node.unschedulable} />
+      </div>
+      <div className="truncate text-slate-600" title={node.roles.join(', ')}>
+        {node.roles.length ? node.roles.join(', ') : <span className="text-slate-300">&lt;none&gt;</span>}
+      </div>
+      <div className="truncate text-slate-600">{m.version}</div>
+      <div className="truncate font-mono text-[11px] text-slate-600">{m.internalIP || '—'}</div>
+      <div className="pr-2">
+        <UsageBar
+          ratio={m.cpuRatio}
+          label={`CPU requests ${formatCpuMilli(m.cpuRequestsMilli)} of ${formatCpuMilli(m.cpuAllocatableMilli)} allocatable`}
+        />
+      </div>
+      <div className="pr-2">
+        <UsageBar
+          ratio={m.memoryRatio}
+          label={`Memory requests ${formatBytes(m.memoryRequestsBytes)} of ${formatBytes(m.memoryAllocatableBytes)} allocatable`}
+        />
+      </div>
+      <div className="tabular-nums text-slate-600">
+        {m.pods}
+        <span className="text-slate-400">/{Number.isFinite(m.podCapacity) ? m.podCapacity : '—'}</span>
+      </div>
+      <div className="tabular-nums text-slate-600" title={taintTitle(node)}>
+        {node.taints.length ? (
+          <span className="rounded bg-violet-50 px-1.5 py-px text-[11px] text-violet-700 ring-1 ring-violet-600/20 ring-inset">
+            {node.taints.length}
+          </span>
+        ) : (
+          <span className="text-slate-300">0</span>
+        )}
+      </div>
+      <div className="tabular-nums text-slate-500" title={node.creationTimestamp}>
+        {formatAge(node.creationTimestamp, now)}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,159 @@
+'use client';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { SortColumn, SortSpec } from '@/lib/client/node-filter';
+import { computeWindow } from '@/lib/client/virtual-window';
+import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { NodeRow, ROW_HEIGHT } from './node-row';
+
+const columns: { id: SortColumn; label: string; width: string; title?: string }[] = [
+  { id: 'name', label: 'Name', width: 'minmax(180px, 2fr)' },
+  { id: 'status', label: 'Status', width: '190px' },
+  { id: 'roles', label: 'Roles', width: 'minmax(90px, 1fr)' },
+  { id: 'version', label: 'Version', width: '90px' },
+  { id: 'ip', label: 'Internal IP', width: '110px' },
+  { id: 'cpu', label: 'CPU req.', width: '110px', title: 'CPU requests vs allocatable' },
+  { id: 'memory', label: 'Memory req.', width: '110px', title: 'Memory requests vs allocatable' },
+  { id: 'pods', label: 'Pods', width: '70px' },
+  { id: 'taints', label: 'Taints', width: '60px' },
+  { id: 'age', label: 'Age', width: '56px' },
+];
+const gridTemplate = `36px ${columns.map((c) => c.width).join(' ')}`;
+const OVERSCAN = 8;
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(t);
+  }, [intervalMs]);
+  return now;
+}
+
+/**
+ * The node table, windowed by hand: rows have a fixed height, so only the ~40 visible rows (plus overscan)
+ * are mounted and each is absolutely positioned; scrolling re-renders only when the window moves.
+ */
+export function NodeTable({
+  nodes,
+  selected,
+  activeName,
+  sort,
+  onSort,
+  onToggle,
+  onSelectAll,
+  onOpen,
+}: {
+  nodes: readonly NodeSummary[];
+  selected: ReadonlySet<string>;
+  activeName: string | null;
+  sort: SortSpec;
+  onSort: (c: SortColumn) => void;
+  onToggle: (name: string, range: boolean) => void;
+  onSelectAll: (all: boolean) => void;
+  onOpen: (name: string) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [viewport, setViewport] = useState({ top: 0, height: 800 });
+  const now = useNow(30_000);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () =>
+      setViewport((v) => (v.height === el.clientHeight ? v : { ...v, height: el.clientHeight }));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const onScroll = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = el.scrollTop;
+    // re-render only when the first visible row changes
+    setViewport((v) => (Math.floor(v.top / ROW_HEIGHT) === Math.floor(top / ROW_HEIGHT) ? v : { ...v, top }));
+  }, []);
+
+  const win = computeWindow({
+    scrollTop: viewport.top,
+    viewportHeight: viewport.height,
+    rowHeight: ROW_HEIGHT,
+    count: nodes.length,
+    overscan: OVERSCAN,
+  });
+  const allSelected = nodes.length > 0 && nodes.every((n) => selected.has(n.name));
+  const someSelected = !allSelected && nodes.some((n) => selected.has(n.name));
+
+  const rows = [];
+  for (let i = win.start; i < win.end; i++) {
+    const n = nodes[i]!;
+    rows.push(
+      <NodeRow
+        key={n.name}
+        node={n}
+        top={i * ROW_HEIGHT}
+        selected={selected.has(n.name)}
+        active={activeName === n.name}
+        now={now}
+        gridTemplate={gridTemplate}
+        onToggle={onToggle}
+        onOpen={onOpen}
+      />,
+    );
+  }
+
+  return (
+    <div
+      ref={scroller}
+      onScroll={onScroll}
+      role="table"
+      aria-rowcount={nodes.length}
+      data-testid="node-table"
+      className="relative min-h-0 flex-1 overflow-auto bg-white"
+    >
+      <div className="min-w-[1180px]">
+        <div
+          role="row"
+          className="sticky top-0 z-10 grid h-8 items-center border-b border-slate-200 bg-slate-100/95 text-[11px] font-semibold tracking-wide text-slate-500 uppercase backdrop-blur"
+          style={{ gridTemplateColumns: gridTemplate }}
+        >
+          <div className="flex justify-center">
+            <input
+              type="checkbox"
+              aria-label="Select all shown nodes"
+              data-testid="select-all"
+              checked={allSelected}
+              ref={(el) => {
+                if (el) el.indeterminate = someSelected;
+              }}
+              onChange={(e) => onSelectAll(e.target.checked)}
+              className="size-3.5 accent-sky-600"
+            />
+          </div>
+          {columns.map((c) => (
+            <button
+              key={c.id}
+              type="button"
+              role="columnheader"
+              title={c.title}
+              aria-sort={
+                sort.column === c.id ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
+              }
+              onClick={() => onSort(c.id)}
+              className="flex items-center gap-1 truncate text-left uppercase hover:text-slate-800"
+            >
+              {c.label}
+              <span className="text-sky-600">
+                {sort.column === c.id ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
+              </span>
+            </button>
+          ))}
+        </div>
+        <div className="relative" style={{ height: win.totalHeight }}>
+          {rows}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+'use client';
+import Link from 'next/link';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { findNodeIndex } from '@/lib/client/apply-node-event';
+import { queryKeys } from '@/lib/client/query-keys';
+import { fetchNodeList, useNodeDetail } from '@/lib/client/use-nodes';
+import { ErrorBox } from '@/components/ui/error-box';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { LabelsEditor } from './labels-editor';
+import { NodeActions } from './node-actions';
+import { NodeEvents, NodeOverview, NodePods } from './node-overview';
+import { TaintsEditor } from './taints-editor';
+
+const tabs = ['Overview', 'Labels', 'Taints', 'Actions', 'Pods', 'Events'] as const;
+type Tab = (typeof tabs)[number];
+
+/** The node from the live list when it is there (pushed updates), else from the detail response. */
+function useLiveNode(cluster: string, name: string, fallback?: NodeSummary): NodeSummary | undefined {
+  // observe the cached list without fetching it: the page hosting the panel decides whether to load it
+  const { data: list } = useQuery({
+    queryKey: queryKeys.nodes(cluster),
+    queryFn: () => fetchNodeList(cluster),
+    enabled: false,
+    staleTime: Infinity,
+  });
+  if (list) {
+    const i = findNodeIndex(list.items, name);
+    if (i >= 0) return list.items[i];
+  }
+  return fallback;
+}
+
+/** Node details and editors; used as the dashboard's side panel and as the full node page. */
+export function NodeDetailView({
+  cluster,
+  name,
+  onClose,
+  now,
+}: {
+  cluster: string;
+  name: string;
+  onClose?: () => void;
+  now: number;
+}) {
+  const [tab, setTab] = useState<Tab>('Overview');
+  const detail = useNodeDetail(cluster, name);
+  const node = useLiveNode(cluster, name, detail.data?.summary);
+
+  return (
+    <div className="flex h-full min-h-0 flex-col bg-white" data-testid="node-detail" data-node={name}>
+      <header className="flex items-start gap-2 border-b border-slate-200 px-4 py-3">
+        <div className="min-w-0 flex-1">
+          <h2 className="truncate text-sm font-semibold text-slate-900" title={name}>
+            {name}
+          </h2>
+          <div className="mt-1 flex items-center gap-2 text-xs text-slate-500">
+            {node && <StatusBadge status={node.status} unschedulable={node.unschedulable} />}
+            <span>{node?.roles.join(', ')}</span>
+            {onClose && (
+              <Link
+                className="text-sky-700 hover:underline"
+                href={`/clusters/${encodeURIComponent(cluster)}/nodes/${encodeURIComponent(name)}`}
+              >
+                Open page
+              </Link>
+            )}
+          </div>
+        </div>
+        {onClose && (
+          <button
+            type="button"
+            aria-label="Close panel"
+            data-testid="panel-close"
+            onClick={onClose}
+            className="rounded px-2 py-0.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+          >
+            ✕
+          </button>
+        )}
+      </header>
+      <nav className="flex gap-1 border-b border-slate-200 px-3" role="tablist">
+        {tabs.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            data-testid={`tab-${t.toLowerCase()}`}
+            onClick={() => setTab(t)}
+            className={`-mb-px border-b-2 px-2 py-1.5 text-xs font-medium ${
+              tab === t
+                ? 'border-sky-600 text-sky-700'
+                : 'border-transparent text-slate-500 hover:text-slate-800'
+            }`}
+          >
+            {t}
+            {t === 'Labels' && node ? (
+              <span className="ml-1 text-slate-400">{Object.keys(node.labels).length}</span>
+            ) : null}
+            {t === 'Taints' && node?.taints.length ? (
+              <span className="ml-1 text-violet-600">{node.taints.length}</span>
+            ) : null}
+          </button>
+        ))}
+      </nav>
+      <div className="min-h-0 flex-1 overflow-auto p-4">
+        {!node ? (
+          detail.error ? (
+            <ErrorBox error={detail.error} />
+          ) : (
+            <p className="text-xs text-slate-400">Loading…</p>
+          )
+        ) : (
+          <>
+            {tab === 'Overview' && <NodeOverview node={node} detail={detail.data} now={now} />}
+            {tab === 'Labels' && <LabelsEditor key={`${cluster}/${name}`} cluster={cluster} node={node} />}
+            {tab === 'Taints' && <TaintsEditor cluster={cluster} node={node} />}
+            {tab === 'Actions' && <NodeActions cluster={cluster} node={node} />}
+            {tab === 'Pods' && <NodePods detail={detail.data} />}
+            {tab === 'Events' && <NodeEvents detail={detail.data} now={now} />}
+            {detail.error &&
+              tab !== 'Overview' &&
+              tab !== 'Labels' &&
+              tab !== 'Taints' &&
+              tab !== 'Actions' && <ErrorBox error={detail.error} className="mt-2" />}
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
