@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
-import { useNodeAction, type DrainOptions } from '@/lib/client/use-node-mutations';
+import { useDrainNode, useNodeAction, type DrainOptions } from '@/lib/client/use-node-mutations';
+import { OperationProgress } from '@/components/dashboard/operation-progress';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -13,7 +14,8 @@ export function NodeActions({ cluster, node }: { cluster: string; node: NodeSumm
   const [drain, setDrain] = useState<DrainOptions>(defaultDrainOptions);
   const [confirmDrain, setConfirmDrain] = useState(false);
   const action = useNodeAction(cluster);
-  const busy = action.isPending;
+  const drainOp = useDrainNode(cluster);
+  const busy = action.isPending || drainOp.isPending;
   const pendingKind = busy ? action.variables?.action.kind : undefined;
 
   return (
@@ -69,7 +71,7 @@ export function NodeActions({ cluster, node }: { cluster: string; node: NodeSumm
               disabled={busy}
               onClick={() => {
                 setConfirmDrain(false);
-                action.mutate({ node: node.name, action: { kind: 'drain', params: drain } });
+                drainOp.mutate({ node: node.name, options: drain });
               }}
             >
               Drain now
@@ -86,10 +88,12 @@ export function NodeActions({ cluster, node }: { cluster: string; node: NodeSumm
               disabled={busy || !drainOptionsValid(drain)}
               onClick={() => setConfirmDrain(true)}
             >
-              {pendingKind === 'drain' ? 'Draining…' : 'Drain…'}
+              {drainOp.isPending ? 'Starting drain…' : 'Drain…'}
             </Button>
           </div>
         )}
+        {drainOp.data && <OperationProgress id={drainOp.data.id} />}
+        <ErrorBox error={drainOp.error} />
       </section>
       <ErrorBox error={action.error} />
     </div>

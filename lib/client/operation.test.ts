@@ -40,3 +40,27 @@ describe('applyOperationProgress', () => {
     expect(isFinished(op)).toBe(true);
   });
 });
+
+describe('operationStartedSchema', () => {
+  it('accepts the 202 { operation } answer and a bare { id }', async () => {
+    const { operationStartedSchema } = await import('./operation');
+    const op = {
+      id: 'op9',
+      cluster: 'c1',
+      kind: 'drain',
+      state: 'running',
+      total: 1,
+      done: 0,
+      failed: 0,
+      results: {},
+      user: 'u',
+      params: {},
+    };
+    expect(operationStartedSchema.parse({ operation: op })).toMatchObject({
+      id: 'op9',
+      operation: { state: 'running' },
+    });
+    expect(operationStartedSchema.parse({ id: 'x' })).toEqual({ id: 'x', operation: undefined });
+    expect(() => operationStartedSchema.parse({ operation: { id: 1 } })).toThrow();
+  });
+});

@@ -19,7 +19,15 @@ export const operationSchema = z.object({
 });
 export type OperationStatus = z.infer<typeof operationSchema>;
 
-export const operationStartedSchema = z.object({ id: z.string() });
+/** Starting a batch (or a single-node drain) answers 202 `{ operation }`; a bare `{ id }` is accepted too. */
+export const operationStartedSchema = z.union([
+  z
+    .object({ operation: operationSchema })
+    .transform((r) => ({ id: r.operation.id, operation: r.operation as OperationStatus | undefined })),
+  z
+    .object({ id: z.string() })
+    .transform((r) => ({ id: r.id, operation: undefined as OperationStatus | undefined })),
+]);
 
 type ProgressMessage = Extract<ServerMessage, { type: 'operation_progress' }>;
 

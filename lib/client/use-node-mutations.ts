@@ -6,7 +6,7 @@ import { nodeSummarySchema, type NodeSummary, type Taint } from '@/lib/protocol/
 import { findNodeIndex, isOlderResourceVersion } from './apply-node-event';
 import { apiFetch } from './api-fetch';
 import type { NodeDetail } from './node-detail';
-import { operationStartedSchema } from './operation';
+import { operationStartedSchema, type OperationStatus } from './operation';
 import { queryKeys } from './query-keys';
 import { clusterNodesPath } from './use-nodes';
 
@@ -27,12 +27,13 @@ export interface DrainOptions {
   gracePeriodSeconds?: number;
   timeoutSeconds: number;
 }
-export type NodeAction =
+/** Actions answered with the written node; drain is long-running and answers with an operation. */
+export type NodeEditAction =
   | { kind: 'labels'; params: LabelEdit }
   | { kind: 'taints'; params: TaintEdit }
   | { kind: 'cordon'; params: { reason?: string } }
-  | { kind: 'uncordon'; params: Record<string, never> }
-  | { kind: 'drain'; params: DrainOptions };
+  | { kind: 'uncordon'; params: Record<string, never> };
+export type NodeAction = NodeEditAction | { kind: 'drain'; params: DrainOptions };
 
 const nodeResponse = z.object({ node: nodeSummarySchema });
 
@@ -54,7 +55,7 @@ export function writeNodeToCache(qc: QueryClient, cluster: string, node: NodeSum
 export function useNodeAction(cluster: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ node, action }: { node: string; action: NodeAction }) =>
+    mutationFn: ({ node, action }: { node: string; action: NodeEditAction }) =>
       apiFetch(`${clusterNodesPath(cluster)}/${encodeURIComponent(node)}/${action.kind}`, nodeResponse, {
         method: 'POST',
         body: action.params,
@@ -66,6 +67,27 @@ export function useNodeAction(cluster: string) {
   });
 }
 
+/** Drains one node: the server runs it as a one-node operation whose progress is pushed. */
+export function useDrainNode(cluster: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ node, options }: { node: string; options: DrainOptions }) =>
+      apiFetch(`${clusterNodesPath(cluster)}/${encodeURIComponent(node)}/drain`, operationStartedSchema, {
+        method: 'POST',
+        body: options,
+      }),
+    onSuccess: (r) => seedOperation(qc, r),
+  });
+}
+
+function seedOperation(qc: QueryClient, r: { id: string; operation?: OperationStatus }): void {
+  // progress messages may already have arrived: keep the furthest counters
+  if (r.operation)
+    qc.setQueryData<OperationStatus>(queryKeys.operation(r.id), (prev) =>
+      prev && prev.done >= r.operation!.done ? prev : r.operation,
+    );
+}
+
 export interface BatchRequest {
   action: NodeAction;
   nodes?: string[];
@@ -75,7 +97,9 @@ export interface BatchRequest {
 
 /** Starts a batch operation; progress arrives as operation_progress into ['operation', id]. */
 export function useBatchOperation(cluster: string) {
+  const qc = useQueryClient();
   return useMutation({
+    onSuccess: (r) => seedOperation(qc, r),
     mutationFn: ({ action, nodes, selector, concurrency }: BatchRequest) =>
       apiFetch(`/api/v1/clusters/${encodeURIComponent(cluster)}/operations`, operationStartedSchema, {
         method: 'POST',
