@@ -106,9 +106,7 @@ export async function run(): Promise<BenchResult[]> {
     // changes due by the clock are emitted together, as watch events arriving in one chunk are
     while (Date.now() - t0 < seconds * 1000) {
       const due = Math.floor(((Date.now() - t0) / 1000) * rate) - emitted;
-      const ts = Date.now();
       for (let k = 0; k < due; k++) source.change('bench', `node-${emitted++ % 500}`);
-      if (process.env.PUSH_BENCH_DEBUG) console.log('iter', ts - t0, due, Date.now() - ts);
       await sleep(5);
     }
     const elapsed = (Date.now() - t0) / 1000;

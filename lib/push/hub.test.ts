@@ -110,7 +110,7 @@ describe('PushHub', () => {
     let t = 1_000_000;
     const source = new FakeChangeSource(['a']);
     const revoked = new Set<string>();
-    const stillValid = vi.fn(async (p: { userId: string }) => !revoked.has(p.userId));
+    const stillValid = vi.fn((p: { userId: string }) => Promise.resolve(!revoked.has(p.userId)));
     const hub = new PushHub({ source, now: () => t, stillValid });
     const shared = principal({ userId: 'u1' });
     const a = new RecordingClient('a', shared);
@@ -133,7 +133,7 @@ describe('PushHub', () => {
 
   it('keeps connections when stillValid throws', async () => {
     const source = new FakeChangeSource(['a']);
-    const hub = new PushHub({ source, stillValid: async () => Promise.reject(new Error('db down')) });
+    const hub = new PushHub({ source, stillValid: () => Promise.reject(new Error('db down')) });
     const a = new RecordingClient('a', principal());
     hub.connect(a);
     await expect(hub.revalidate()).resolves.toBeUndefined();

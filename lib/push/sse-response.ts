@@ -28,10 +28,10 @@ function jsonError(status: number, code: string, message: string, extra: Record<
 export function sseResponse(opts: SseRequestOptions): Response {
   const url = typeof opts.url === 'string' ? new URL(opts.url, 'http://localhost') : opts.url;
   const query = parseSubscriptionQuery(url.searchParams, opts.lastEventId);
-  if (!query.ok) return jsonError(400, 'bad_request', query.message);
+  if (!query.ok) return jsonError(400, 'invalid_request', query.message);
   for (const { cluster } of query.subscriptions) {
     const access = opts.hub.checkAccess(opts.principal, cluster);
-    if (access === 'forbidden') return jsonError(403, 'forbidden', `no access to cluster "${cluster}"`);
+    if (access === 'forbidden') return jsonError(403, 'cluster_forbidden', `no access to cluster "${cluster}"`);
     if (access === 'unknown_cluster') return jsonError(404, 'not_found', `unknown cluster "${cluster}"`);
   }
   const result = createSseStream({

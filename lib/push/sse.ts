@@ -55,15 +55,13 @@ export function createSseStream(opts: SseStreamOptions): SseStreamResult {
   const highWaterMark = opts.highWaterMark ?? 64 * 1024;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let done = false;
-  let heartbeat: NodeJS.Timeout | undefined;
-  let unregister: (() => void) | undefined;
+  const cleanups: Array<() => void> = [];
 
   const finish = (): boolean => {
     if (done) return false;
     done = true;
-    clearInterval(heartbeat);
     opts.signal?.removeEventListener('abort', onAbort);
-    unregister?.();
+    for (const cleanup of cleanups) cleanup();
     hub.disconnect(id);
     return true;
   };
@@ -124,12 +122,14 @@ export function createSseStream(opts: SseStreamOptions): SseStreamResult {
     return result;
   }
   if (done) return { ok: true, stream, clientId: id };
-  heartbeat = setInterval(() => enqueue(': ping\n\n'), opts.heartbeatMs ?? 15_000);
+  const heartbeat = setInterval(() => enqueue(': ping\n\n'), opts.heartbeatMs ?? 15_000);
   heartbeat.unref();
-  unregister = opts.registerCloser?.(() => {
+  cleanups.push(() => clearInterval(heartbeat));
+  const unregister = opts.registerCloser?.(() => {
     if (done) return;
     enqueue(sseBody('shutdown', JSON.stringify({ type: 'shutdown', timestamp: new Date().toISOString() })));
     if (finish()) endStream();
   });
+  if (unregister) cleanups.push(unregister);
   return { ok: true, stream, clientId: id };
 }

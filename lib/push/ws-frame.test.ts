@@ -1,6 +1,10 @@
-import { Receiver } from 'ws';
+import type { Writable } from 'node:stream';
+import * as wsModule from 'ws';
 import { describe, expect, it } from 'vitest';
 import { wireFrame } from './ws-server';
+
+// ws's frame parser (untyped in @types/ws): decodes what a real client would receive
+const { Receiver } = wsModule as unknown as { Receiver: new (opts: { isServer: boolean }) => Writable };
 
 function decode(wire: Buffer): Promise<{ text: string; isBinary: boolean }> {
   return new Promise((resolve, reject) => {

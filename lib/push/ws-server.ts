@@ -239,14 +239,14 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = parseSubscriptionQuery(url.searchParams);
-    if (!query.ok) return rejectUpgrade(socket, 400, 'bad_request', query.message);
+    if (!query.ok) return rejectUpgrade(socket, 400, 'invalid_request', query.message);
     const protocols = offeredProtocols(req);
     const principal = await opts.authenticate(upgradeAuthRequest(req, protocols));
     if (socket.destroyed) return;
     if (!principal) return rejectUpgrade(socket, 401, 'unauthorized', 'authentication required');
     for (const { cluster } of query.subscriptions) {
       const access = hub.checkAccess(principal, cluster);
-      if (access === 'forbidden') return rejectUpgrade(socket, 403, 'forbidden', `no access to cluster "${cluster}"`);
+      if (access === 'forbidden') return rejectUpgrade(socket, 403, 'cluster_forbidden', `no access to cluster "${cluster}"`);
       if (access === 'unknown_cluster') return rejectUpgrade(socket, 404, 'not_found', `unknown cluster "${cluster}"`);
     }
     if (closed) return rejectUpgrade(socket, 503, 'shutting_down', 'server is shutting down');

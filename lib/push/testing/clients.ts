@@ -59,7 +59,10 @@ export class WsTestClient extends MessageLog {
 
   private constructor(readonly ws: WebSocket) {
     super();
-    ws.on('message', (data) => this.push(JSON.parse(String(data)) as AnyMessage));
+    ws.on('message', (data) => {
+      const text = Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data as Uint8Array).toString();
+      this.push(JSON.parse(text) as AnyMessage);
+    });
     this.closedPromise = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
         this.closed = { code, reason: reason.toString() };

@@ -23,12 +23,12 @@ export interface PushTestServer {
 
 /** Bearer token (or `session` cookie) → principal, standing in for the real Authenticator. */
 export function tokenAuthenticator(tokens: Record<string, Principal>) {
-  return async (req: AuthRequestLike): Promise<Principal | null> => {
+  return (req: AuthRequestLike): Promise<Principal | null> => {
     const auth = req.headers.get('authorization');
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
     const cookie = /(?:^|;\s*)session=([^;]+)/.exec(req.headers.get('cookie') ?? '')?.[1];
     const token = bearer ?? cookie;
-    return token ? (tokens[token] ?? null) : null;
+    return Promise.resolve(token ? (tokens[token] ?? null) : null);
   };
 }
 
@@ -44,7 +44,7 @@ function nodeAuthRequest(req: IncomingMessage): AuthRequestLike {
   };
 }
 
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+function writeResponse(res: ServerResponse, response: Response): void {
   res.writeHead(response.status, Object.fromEntries(response.headers));
   if (!response.body) return void res.end();
   Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>)
@@ -76,7 +76,7 @@ export async function startPushTestServer(opts: {
       const abort = new AbortController();
       res.once('close', () => abort.abort());
       const lastEventId = req.headers['last-event-id'];
-      await writeResponse(
+      writeResponse(
         res,
         sseResponse({
           hub,

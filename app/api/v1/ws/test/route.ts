@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { audited } from '@/lib/http/audited';
+import { apiRoute, notFound } from '@/lib/http/handler';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+const body = z.object({
+  cluster: z.string().min(1).max(63),
+  message: z.string().max(1000).default('test message'),
+});
+
+/** POST /api/v1/ws/test (admin): pushes a `test` message to the cluster's subscribers on both transports. */
+export const POST = apiRoute({ auth: 'admin', body }, async ({ principal, body, ctx, meta }) => {
+  if (ctx.hub.checkAccess(principal, body.cluster) !== 'ok') throw notFound(`cluster '${body.cluster}'`);
+  const recipients = await audited(
+    { ctx, principal, meta },
+    { action: 'push.test', cluster: body.cluster, target: body.cluster, parameters: { message: body.message } },
+    () =>
+      Promise.resolve(
+        ctx.hub.publish({
+          type: 'test',
+          cluster_name: body.cluster,
+          timestamp: new Date().toISOString(),
+          data: { message: body.message },
+        }),
+      ),
+  );
+  return { cluster: body.cluster, recipients };
+});
