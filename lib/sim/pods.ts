@@ -98,7 +98,7 @@ export class PodController {
       this.store.createPod(
         makePod({
           ...base,
-          name: `${daemonSetName}-${rng.alnum(5)}`,
+          name: this.uniqueName('kube-system', `${daemonSetName}-`),
           namespace: 'kube-system',
           podIP: hostIP,
           labels: { 'k8s-app': daemonSetName, 'controller-revision-hash': '7f9c8d6b5', 'pod-template-generation': '1' },
@@ -123,7 +123,7 @@ export class PodController {
         podIP,
         now: this.store.nowMs(),
         graceSeconds: this.opts.graceSeconds,
-        name: `${app}-7d4b9c${this.seq++ % 10}f8-${rng.alnum(5)}`,
+        name: this.uniqueName(workloadNamespace, `${app}-7d4b9c${this.seq++ % 10}f8-`),
         namespace: workloadNamespace,
         labels: { app, 'pod-template-hash': '7d4b9c6f8' },
         owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-7d4b9c6f8`, uid: `rs-${app}` },
@@ -133,6 +133,13 @@ export class PodController {
         emptyDir: app === 'worker',
       }),
     );
+  }
+
+  private uniqueName(namespace: string, prefix: string): string {
+    for (;;) {
+      const name = prefix + this.store.rng.alnum(5);
+      if (!this.store.tryGet('pods', namespace, name)) return name;
+    }
   }
 
   /** DELETE on a pod: graceful (deletionTimestamp now, object gone after the grace period) unless grace is 0. */

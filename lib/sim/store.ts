@@ -5,11 +5,22 @@ import { applyPatch, type PatchType } from './patch';
 import { type KObj, type ResourceDef, apiVersionOf, objectKey, resourceDef } from './resources';
 import { type FieldSelector, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 
-export interface StoreEntry {
-  obj: KObj;
-  /** JSON of obj, computed once per resourceVersion and reused by every list and watch */
-  json: string;
-  rv: number;
+/** One stored object version; its serialized JSON is computed once and shared by every list and watch. */
+export class StoreEntry {
+  constructor(
+    readonly obj: KObj,
+    /** UTF-8 JSON of obj; list bodies are built by concatenating these buffers */
+    readonly buf: Buffer,
+    readonly rv: number,
+  ) {}
+
+  static of(obj: KObj, rv: number): StoreEntry {
+    return new StoreEntry(obj, Buffer.from(JSON.stringify(obj)), rv);
+  }
+
+  get json(): string {
+    return this.buf.toString('utf8');
+  }
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -23,7 +34,7 @@ export interface StoreEvent {
   prev?: StoreEntry;
   at: number;
   /** per-format serialization cache, so an event is serialized once for all watchers */
-  cache: Map<string, string>;
+  cache: Map<string, Buffer>;
 }
 
 export interface ListOptions {
@@ -253,7 +264,7 @@ export class ObjectStore {
   private commit(d: ResourceDef, key: string, type: WatchEventType, obj: KObj, prev?: StoreEntry): StoreEntry {
     const rv = ++this.rv;
     obj.metadata.resourceVersion = String(rv);
-    const entry: StoreEntry = { obj, json: JSON.stringify(obj), rv };
+    const entry = StoreEntry.of(obj, rv);
     const col = this.col(d.resource);
     if (type === 'DELETED') {
       col.delete(key);

@@ -141,7 +141,7 @@ export function tableFormat(include: IncludeObject, version: string, now: () => 
       const t = now();
       return `${head(def, meta)}${r.items.map((e) => rowJson(def, e, include, t)).join(',')}]}`;
     },
-    event: (def, type, e) => `{"type":"${type}","object":${head(def, `{"resourceVersion":"${e.rv}"}`)}${rowJson(def, e, include, now())}]}}\n`,
+    event: (def, type, e) => Buffer.from(`{"type":"${type}","object":${head(def, `{"resourceVersion":"${e.rv}"}`)}${rowJson(def, e, include, now())}]}}\n`),
   };
 }
 

@@ -3,7 +3,7 @@ import { SimApiError, apiErrors } from '../errors';
 
 const maxBodyBytes = 8 * 1024 * 1024;
 
-export function sendJsonText(res: ServerResponse, code: number, body: string, headers: Record<string, string> = {}): void {
+export function sendJsonText(res: ServerResponse, code: number, body: string | Buffer, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(body);

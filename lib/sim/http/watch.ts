@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { apiErrors } from '../errors';
 import { apiVersionOf, type ResourceDef } from '../resources';
-import { type Filter, type ObjectStore, type StoreEntry, type StoreEvent, filterMatches } from '../store';
+import { type Filter, type ObjectStore, StoreEntry, type StoreEvent, filterMatches } from '../store';
 import type { ObjectFormat } from './format';
 
 export interface WatchOptions {
@@ -34,10 +34,10 @@ export class WatchConn {
   start(): void {
     const { def, filter, format } = this.opts;
     const rvParam = this.opts.resourceVersion;
-    let initial = '';
+    const initial: Buffer[] = [];
     if (rvParam === '' || rvParam === '0') {
       const list = this.store.list(def.resource, { namespace: filter.namespace });
-      for (const e of list.items) if (filterMatches(def, filter, e.obj)) initial += format.event(def, 'ADDED', e);
+      for (const e of list.items) if (filterMatches(def, filter, e.obj)) initial.push(format.event(def, 'ADDED', e));
     } else {
       const from = Number(rvParam);
       if (!/^\d+$/.test(rvParam) || !Number.isSafeInteger(from)) throw apiErrors.badRequest(`invalid resource version: ${JSON.stringify(rvParam)}`);
@@ -46,12 +46,15 @@ export class WatchConn {
         this.sendExpired(from);
         return;
       }
-      for (const ev of evs) initial += this.render(ev);
+      for (const ev of evs) {
+        const line = this.render(ev);
+        if (line) initial.push(line);
+      }
     }
     this.res.on('close', () => this.close());
     this.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
     this.res.flushHeaders();
-    if (initial) this.write(initial);
+    if (initial.length) this.write(Buffer.concat(initial));
     this.unsubscribe = this.store.subscribe((ev) => {
       if (ev.resource !== def.resource || this.closed) return;
       const line = this.render(ev);
@@ -81,7 +84,7 @@ export class WatchConn {
     this.sendExpired(Number(this.opts.resourceVersion) || 0);
   }
 
-  private render(ev: StoreEvent): string {
+  private render(ev: StoreEvent): Buffer | undefined {
     const { def, filter, format } = this.opts;
     let type: string | undefined;
     let usePrev = false;
@@ -96,7 +99,7 @@ export class WatchConn {
         usePrev = true;
       }
     }
-    if (!type) return '';
+    if (!type) return undefined;
     const key = `${format.id}|${type}|${usePrev ? 'p' : 'c'}`;
     let line = ev.cache.get(key);
     if (line === undefined) {
@@ -112,7 +115,7 @@ export class WatchConn {
     this.write(`{"type":"BOOKMARK","object":{"kind":"${def.kind}","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${this.store.resourceVersion}","creationTimestamp":null}}}\n`);
   }
 
-  private write(chunk: string): void {
+  private write(chunk: string | Buffer): void {
     if (this.closed || this.stalled) return;
     if (this.res.writableLength > (this.opts.maxBufferedBytes ?? 64 * 1024 * 1024)) {
       this.cut();
@@ -153,5 +156,5 @@ export class WatchConn {
 function prevAtRv(ev: StoreEvent): StoreEntry {
   const p = ev.prev!;
   const obj = { ...p.obj, metadata: { ...p.obj.metadata, resourceVersion: String(ev.rv) } };
-  return { obj, json: JSON.stringify(obj), rv: ev.rv };
+  return StoreEntry.of(obj, ev.rv);
 }
