@@ -5,7 +5,7 @@ import { FakeChangeSource } from '@/lib/push/testing/fake-source';
 import { startPushTestServer, type PushTestServer } from '@/lib/push/testing/test-server';
 
 let srv: PushTestServer;
-const source = new FakeChangeSource(['prod'], 300);
+const source = new FakeChangeSource(['prod', 'dev'], 300);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function churn(perTick = 2): () => void {
@@ -84,6 +84,44 @@ describe('resume after reconnect while churn continues', () => {
       expectContiguous(seen, start);
     } finally {
       stop();
+    }
+  });
+
+  it('a multi-cluster SSE stream resumes every cluster from its composite Last-Event-ID', async () => {
+    let i = 0;
+    const timer = setInterval(() => {
+      source.change('prod', `p-${i % 7}`);
+      source.change('dev', `d-${i++ % 5}`);
+    }, 2);
+    try {
+      let client = await SseTestClient.open(srv.sseUrl('cluster=prod&cluster=dev'), { token: 't' });
+      await client.waitFor((m) => m.type === 'subscribed' && m.cluster_name === 'dev');
+      const starts = {
+        prod: client.messages.find((m) => m.type === 'subscribed' && m.cluster_name === 'prod')!.seq as number,
+        dev: client.messages.find((m) => m.type === 'subscribed' && m.cluster_name === 'dev')!.seq as number,
+      };
+      const seen: Record<'prod' | 'dev', number[]> = { prod: [], dev: [] };
+      for (let round = 0; round < 3; round++) {
+        await sleep(30);
+        client.close();
+        await client.done;
+        seen.prod.push(...client.nodeSeqs('prod'));
+        seen.dev.push(...client.nodeSeqs('dev'));
+        const lastId = client.lastEventId;
+        expect(lastId).toMatch(/^(prod:\d+,dev:\d+|dev:\d+,prod:\d+)$/);
+        await sleep(20);
+        client = await SseTestClient.open(srv.sseUrl('cluster=prod&cluster=dev'), { token: 't', lastEventId: lastId });
+        await client.waitFor((m) => m.type === 'subscribed' && m.cluster_name === 'dev');
+      }
+      await sleep(30);
+      client.close();
+      await client.done;
+      seen.prod.push(...client.nodeSeqs('prod'));
+      seen.dev.push(...client.nodeSeqs('dev'));
+      expectContiguous(seen.prod, starts.prod);
+      expectContiguous(seen.dev, starts.dev);
+    } finally {
+      clearInterval(timer);
     }
   });
 
