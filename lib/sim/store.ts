@@ -357,6 +357,7 @@ export class ObjectStore {
   list(resource: string, opts: ListOptions = {}): ListResult {
     const d = requireDef(resource);
     const filter = compileFilter(d, opts);
+    if (opts.resourceVersion && !/^\d+$/.test(opts.resourceVersion)) throw apiErrors.badRequest(`invalid resource version: ${JSON.stringify(opts.resourceVersion)}`);
     let listRv = this.rv;
     let start = '';
     if (opts.continue) {

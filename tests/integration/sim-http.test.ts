@@ -157,4 +157,32 @@ describe('simulator HTTP API', () => {
     expect(evs.status).toBe(200);
     expect(evs.json.items.map((e: { reason: string }) => e.reason)).toContain('NodeNotSchedulable');
   });
+
+  it('server-side Table output for nodes and pods, includeObject variants, Table watch', async () => {
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+    const t = await request(sim, 'GET', '/api/v1/nodes', { accept });
+    expect(t.json.kind).toBe('Table');
+    expect(t.json.apiVersion).toBe('meta.k8s.io/v1');
+    expect(t.json.columnDefinitions.map((c: { name: string; priority: number }) => `${c.name}:${c.priority}`)).toEqual([
+      'Name:0', 'Status:0', 'Roles:0', 'Age:0', 'Version:0', 'Internal-IP:1', 'External-IP:1', 'OS-Image:1', 'Kernel-Version:1', 'Container-Runtime:1',
+    ]);
+    expect(t.json.rows).toHaveLength(4);
+    expect(t.json.rows[0].object.kind).toBe('PartialObjectMetadata');
+    expect(t.json.rows[0].object.metadata.managedFields).toBeUndefined();
+    const full = await request(sim, 'GET', '/api/v1/nodes?includeObject=Object', { accept });
+    expect(full.json.rows[0].object.kind).toBe('Node');
+    const none = await request(sim, 'GET', `/api/v1/nodes/${node}?includeObject=None`, { accept });
+    expect(none.json.rows).toEqual([{ cells: expect.arrayContaining([node]) }]);
+    const pods = await request(sim, 'GET', '/api/v1/namespaces/kube-system/pods', { accept });
+    expect(pods.json.columnDefinitions.map((c: { name: string }) => c.name).slice(0, 5)).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+    expect(pods.json.rows[0].cells[1]).toBe('1/1');
+
+    const w = openWatch(sim, `/api/v1/nodes?watch=true&resourceVersion=${sim.store.resourceVersion}`, sim.adminToken, accept);
+    await w.status;
+    sim.store.cordonNode(node, false);
+    sim.store.cordonNode(node, true);
+    await waitFor(() => w.events.some((e) => e.object.rows?.[0]?.cells?.[1] === 'Ready,SchedulingDisabled'));
+    expect(w.events[0]!.object.kind).toBe('Table');
+    w.close();
+  });
 });
