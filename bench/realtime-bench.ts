@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import v8 from 'node:v8';
@@ -97,18 +98,23 @@ const queries: NodeQuery[] = [
   { sort: { by: 'version', dir: 'desc' }, page: { offset: 2500, limit: 50 } },
 ];
 
-function measureQueries(mgr: RealtimeManager, n: number, between?: () => void): number[] {
+/** Wall time and this process's CPU time per query (CPU time is immune to the host's run-queue). */
+function measureQueries(mgr: RealtimeManager, n: number, between?: () => void): { wall: number[]; cpu: number[] } {
   const cache = mgr.getCache('bench');
   if (!cache) throw new Error('cache not synced');
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < n; i++) {
     between?.();
     const q = queries[i % queries.length] as NodeQuery;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     cache.listNodes(q);
-    times.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return times;
+  return { wall, cpu };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -118,11 +124,14 @@ export async function run(): Promise<BenchResult[]> {
   const child = await startChild(NODES, 2);
   try {
     // cold sync + our heap
+    results.push({ name: 'host load average (1 min) when the suite started', value: os.loadavg()[0] ?? 0, unit: `on ${os.cpus().length} cores` });
     const h0 = heapAfterGc(gc);
     const mgr = new RealtimeManager({ watchdogMs: 30_000 });
     mgr.registerCluster('bench', child.kubeconfig);
+    const cpu0 = process.cpuUsage();
     mgr.start();
     await until(() => mgr.clusterStatus('bench').state === 'ready', 60_000, 'cold sync');
+    const syncCpu = process.cpuUsage(cpu0);
     const st = mgr.clusterStatus('bench');
     results.push({
       name: `cold sync, ${st.nodes} nodes + ${st.stats.pods} pods (list → cache ready)`,
@@ -131,17 +140,30 @@ export async function run(): Promise<BenchResult[]> {
       target: '≤ 2000 ms',
       pass: (st.syncMs ?? Infinity) <= 2000,
     });
+    results.push({
+      name: 'cold sync CPU time in this process (HTTP, JSON.parse, summarize)',
+      value: (syncCpu.user + syncCpu.system) / 1000,
+      unit: 'ms',
+    });
     const ours = ((heapAfterGc(gc) - h0) / st.nodes) * 1000;
 
     // listNodes p99 on a stable cache, and when every query follows a change (forced re-sort)
     measureQueries(mgr, 300); // warm-up
     const stable = measureQueries(mgr, 3000);
     results.push({
-      name: `listNodes filter+sort+page p99, ${st.nodes} nodes`,
-      value: percentile(stable, 99),
+      name: `listNodes filter+sort+page p99, ${st.nodes} nodes (wall)`,
+      value: percentile(stable.wall, 99),
       unit: 'ms',
       target: '≤ 2 ms',
-      pass: percentile(stable, 99) <= 2,
+      pass: percentile(stable.wall, 99) <= 2,
+    });
+    results.push({ name: 'listNodes p50 (wall)', value: percentile(stable.wall, 50), unit: 'ms' });
+    results.push({
+      name: 'listNodes p99 (CPU time of the query)',
+      value: percentile(stable.cpu, 99),
+      unit: 'ms',
+      target: '≤ 2 ms',
+      pass: percentile(stable.cpu, 99) <= 2,
     });
     const cache = mgr.getCache('bench');
     const names = cache?.names() ?? [];
@@ -151,8 +173,8 @@ export async function run(): Promise<BenchResult[]> {
       if (n) cache?.setPodStats(n.name, { ...n.pods, count: n.pods.count + 1 });
     });
     results.push({
-      name: 'listNodes p99 when every query follows a change (re-sort)',
-      value: percentile(churned, 99),
+      name: 'listNodes p99 when every query follows a change (wall)',
+      value: percentile(churned.wall, 99),
       unit: 'ms',
     });
 

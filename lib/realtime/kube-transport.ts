@@ -56,9 +56,14 @@ async function listPage(
   const body = await new Promise<string>((resolve, reject) => {
     const req = mod.request(url, { method: 'GET', headers, agent: init.agent, signal }, (res) => {
       const chunks: Buffer[] = [];
+      let ended = false;
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
+      res.on('close', () => {
+        if (!ended) reject(new Error(`list ${url.pathname}: connection closed mid-response`));
+      });
       res.on('end', () => {
+        ended = true;
         const text = Buffer.concat(chunks).toString('utf8');
         if (res.statusCode === 200) return resolve(text);
         let message = res.statusMessage ?? 'request failed';

@@ -149,3 +149,42 @@ describe('SmartCache.listNodes', () => {
     expect(() => c.listNodes({ labelSelector: 'zone in a' })).toThrow(LabelSelectorError);
   });
 });
+
+describe('SmartCache column orders', () => {
+  it('stay equal to a fresh sort through random adds, updates, pod changes and deletes', async () => {
+    const { sortKeyOf, compareKeys, sortKeys } = await import('./node-query');
+    const c = cache();
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 60; i++) c.upsertNode(rawNode({ name: `n${i}`, cpu: String(1 + rnd(8)) }));
+    for (const by of sortKeys) c.listNodes({ sort: { by, dir: 'asc' } }); // materialize every order
+    for (let step = 0; step < 600; step++) {
+      const name = `n${rnd(80)}`;
+      const op = rnd(4);
+      if (op === 0) c.deleteNode(name);
+      else if (op === 1) c.setPodStats(name, { count: rnd(50), cpuRequestsMilli: rnd(8000), memoryRequestsBytes: rnd(1e9), phases: {} });
+      else
+        c.upsertNode(
+          rawNode({
+            name,
+            rv: step + 10,
+            ready: rnd(3) === 0 ? 'False' : 'True',
+            unschedulable: rnd(2) === 0,
+            labels: rnd(2) ? { 'node-role.kubernetes.io/worker': '' } : {},
+            kubelet: `v1.${rnd(40)}.0`,
+            created: `2025-0${1 + rnd(9)}-01T00:00:00Z`,
+          }),
+        );
+    }
+    for (const by of sortKeys) {
+      const got = c.listNodes({ sort: { by, dir: 'asc' } }).items.map((n) => n.name);
+      const want = [...c.listNodes().items]
+        .sort((a, b) => compareKeys(sortKeyOf(a, by), sortKeyOf(b, by)) || compareKeys(a.name, b.name))
+        .map((n) => n.name);
+      expect(got, by).toEqual(want);
+    }
+  });
+});

@@ -18,9 +18,10 @@ export interface SmartCacheOptions {
   podStats?: (node: string) => PodStats | undefined;
 }
 
+/** Names sorted by (column key, name), kept up to date incrementally once requested. */
 interface Order {
-  version: number;
   names: string[];
+  keys: Map<string, string | number>;
 }
 
 /**
@@ -38,7 +39,6 @@ export class SmartCache {
   private readonly now: () => number;
   private readonly staticRecheckMs: number;
   private readonly podStats: (node: string) => PodStats | undefined;
-  private version = 0;
   private seqCounter: number;
   readonly counters = { applied: 0, dropped: 0, emitted: 0 };
 
@@ -100,7 +100,8 @@ export class SmartCache {
     if (kinds.length === 0) {
       this.counters.dropped++;
       if (incoming.resourceVersion !== prev.resourceVersion) {
-        // keep the observed RV current (read-your-writes, digests) without emitting
+        // keep the observed RV current (read-your-writes, digests) without emitting;
+        // sort keys cannot change, so the column orders stay valid
         this.nodes.set(name, { ...prev, resourceVersion: incoming.resourceVersion });
       }
       return [];
@@ -201,7 +202,7 @@ export class SmartCache {
       if (!this.nodes.has(node.name)) insertSorted(this.byName, node.name);
       this.nodes.set(node.name, node);
     }
-    this.version++;
+    this.updateOrders(node.name, type === 'node_delete' ? undefined : node);
     const change: NodeChange = {
       cluster: this.cluster,
       seq: ++this.seqCounter,
@@ -225,21 +226,49 @@ export class SmartCache {
     return this.commit('node_delete', last, []);
   }
 
-  /** Order for a non-name column, re-sorted lazily; the previous order makes TimSort near-linear. */
+  /** Order for a non-name column: sorted once on first use, then maintained per change. */
   private orderFor(by: SortKey): readonly string[] {
     const cached = this.orders.get(by);
-    if (cached && cached.version === this.version) return cached.names;
-    const base = cached && cached.names.length > 0 ? cached.names.filter((n) => this.nodes.has(n)) : [...this.byName];
-    if (cached && base.length !== this.nodes.size) {
-      const present = new Set(base);
-      for (const n of this.byName) if (!present.has(n)) base.push(n);
-    }
+    if (cached) return cached.names;
     const keys = new Map<string, string | number>();
-    for (const n of base) keys.set(n, sortKeyOf(this.nodes.get(n) as NodeSummary, by));
-    base.sort((a, b) => compareKeys(keys.get(a) as string | number, keys.get(b) as string | number) || compareKeys(a, b));
-    this.orders.set(by, { version: this.version, names: base });
-    return base;
+    for (const n of this.byName) keys.set(n, sortKeyOf(this.nodes.get(n) as NodeSummary, by));
+    const names = [...this.byName].sort(
+      (a, b) => compareKeys(keys.get(a) as string | number, keys.get(b) as string | number) || compareKeys(a, b),
+    );
+    this.orders.set(by, { names, keys });
+    return names;
   }
+
+  /** O(log n) search + one splice per requested column; nothing when the key did not move. */
+  private updateOrders(name: string, node: NodeSummary | undefined) {
+    for (const [by, o] of this.orders) {
+      const oldKey = o.keys.get(name);
+      const newKey = node ? sortKeyOf(node, by) : undefined;
+      if (oldKey !== undefined && newKey !== undefined && compareKeys(oldKey, newKey) === 0) continue;
+      if (oldKey !== undefined) {
+        const i = orderBound(o, oldKey, name);
+        if (o.names[i] === name) o.names.splice(i, 1);
+        o.keys.delete(name);
+      }
+      if (newKey !== undefined) {
+        o.names.splice(orderBound(o, newKey, name), 0, name);
+        o.keys.set(name, newKey);
+      }
+    }
+  }
+}
+
+function orderBound(o: Order, key: string | number, name: string): number {
+  let lo = 0;
+  let hi = o.names.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = o.names[mid] as string;
+    const c = compareKeys(o.keys.get(m) as string | number, key) || compareKeys(m, name);
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function resourceVersionOfRaw(raw: unknown): string {
