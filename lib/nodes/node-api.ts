@@ -1,7 +1,5 @@
 import type { NodeListResponse } from '@/lib/protocol/api';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
-import { UnknownClusterError } from '@/lib/realtime/errors';
-import { LabelSelectorError } from '@/lib/realtime/label-selector';
 import type { AppContext } from '@/lib/server/app-context';
 import { NodeOpError } from './errors';
 import { toNodeQuery, type ListQuery } from './list-query';
@@ -14,8 +12,10 @@ async function guard<T>(cluster: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof UnknownClusterError) throw new NodeOpError('not_found', `cluster ${cluster} is not registered`);
-    if (err instanceof LabelSelectorError) throw new NodeOpError('bad_request', err.message);
+    // By name, not instanceof: the manager was built by server.ts's copy of these modules, not the route bundle's.
+    const name = err instanceof Error ? err.name : '';
+    if (name === 'UnknownClusterError') throw new NodeOpError('not_found', `cluster ${cluster} is not registered`);
+    if (name === 'LabelSelectorError') throw new NodeOpError('bad_request', (err as Error).message);
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
-import type { NodeSummary } from '@/lib/protocol/node-summary';
+import type { NodeSummary, Taint } from '@/lib/protocol/node-summary';
 import { fromK8sError, k8sStatusCode, NodeOpError } from './errors';
 import {
   applyTaintEdit,
@@ -14,7 +14,8 @@ import {
 } from './node-edits';
 import type { NodeSource } from './node-source';
 
-const MAX_ATTEMPTS = 3;
+/** the first write plus three retries on fresh state */
+const MAX_ATTEMPTS = 4;
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export interface NodeServiceOptions {
@@ -23,6 +24,9 @@ export interface NodeServiceOptions {
   readYourWritesMs?: number;
   now?: () => Date;
 }
+
+/** The state a label or taint write is computed from, with the resourceVersion it must still match. */
+type WriteBasis = Pick<NodeSummary, 'resourceVersion' | 'labels' | 'taints'>;
 
 export interface Actor {
   username: string;
@@ -86,28 +90,33 @@ export class NodeService {
   private async optimistic(
     cluster: string,
     node: string,
-    build: (cur: NodeSummary) => Record<string, unknown> | null,
+    build: (cur: WriteBasis) => Record<string, unknown> | null,
   ): Promise<NodeSummary> {
-    let cur = await this.current(cluster, node);
+    let cur: WriteBasis = await this.current(cluster, node);
     for (let attempt = 1; ; attempt++) {
       const body = build(cur);
-      if (!body) return cur;
+      if (!body) return this.current(cluster, node);
       try {
         return await this.write(cluster, node, body);
       } catch (err) {
         if (!(err instanceof NodeOpError && err.code === 'conflict') || attempt >= MAX_ATTEMPTS) throw err;
+        // jitter desynchronizes writers that keep colliding on the same node
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
         cur = await this.fresh(cluster, node);
       }
     }
   }
 
-  /** After a conflict the cache may lag; read the node from the API to retry on the newest state. */
-  private async fresh(cluster: string, node: string): Promise<NodeSummary> {
+  /** After a conflict the cache may lag behind; retry on the API server's current object instead. */
+  private async fresh(cluster: string, node: string): Promise<WriteBasis> {
     const api = this.opts.source.kubeConfig(cluster).makeApiClient(CoreV1Api);
     try {
       const obj = await api.readNode({ name: node });
-      const rv = obj.metadata?.resourceVersion ?? '';
-      return (await this.opts.source.waitForResourceVersion(cluster, node, rv, this.ryw)) ?? (await this.current(cluster, node));
+      return {
+        resourceVersion: obj.metadata?.resourceVersion ?? '',
+        labels: obj.metadata?.labels ?? {},
+        taints: (obj.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect as Taint['effect'] })),
+      };
     } catch (err) {
       throw fromK8sError(err, `node ${node}`);
     }

@@ -8,6 +8,7 @@ import { UserService } from '@/lib/auth/user-service';
 import { ClusterService } from '@/lib/clusters/cluster-service';
 import type { AppConfig } from '@/lib/config';
 import { openDatabase } from '@/lib/db';
+import { withKeepAlive } from '@/lib/k8s/keep-alive';
 import { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import { OperationRunner } from '@/lib/operations/operation-runner';
@@ -20,7 +21,7 @@ import { startRuntimeClusters } from './runtime-clusters';
 /** Adapts the realtime manager to the port node operations use. */
 function nodeSourceOf(manager: RealtimeManager): NodeSource {
   return {
-    kubeConfig: (cluster) => manager.kubeConfig(cluster),
+    kubeConfig: (cluster) => withKeepAlive(manager.kubeConfig(cluster)),
     getNode: async (cluster, name) => (await manager.getNode(cluster, name)).node ?? undefined,
     waitForResourceVersion: async (cluster, name, rv, ms) =>
       (await manager.waitForResourceVersion(cluster, name, rv, ms)) ? manager.getCache(cluster)?.getNode(name) : undefined,
