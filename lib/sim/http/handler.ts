@@ -26,7 +26,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Parses /api/v1/... and /apis/{g}/{v}/... paths (incl. the legacy /watch/ prefix). */
 export function parseResourcePath(path: string): ResourcePath | undefined {
-  const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+  let segs: string[];
+  try {
+    segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw apiErrors.badRequest(`malformed URL path: ${path}`);
+  }
   let group: string;
   let version: string;
   let rest: string[];

@@ -38,6 +38,12 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
       if (!failed) reject(apiErrors.badRequest(`error reading request body: ${err.message}`));
       failed = true;
     });
+    req.on('close', () => {
+      if (!req.complete && !failed) {
+        failed = true;
+        reject(apiErrors.badRequest('request body was not completely received'));
+      }
+    });
     req.on('end', () => {
       if (failed) return;
       const text = Buffer.concat(chunks).toString('utf8');

@@ -52,6 +52,7 @@ export class WatchConn {
       }
     }
     this.res.on('close', () => this.close());
+    this.res.on('error', () => this.close());
     this.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
     this.res.flushHeaders();
     if (initial.length) this.write(Buffer.concat(initial));
@@ -117,6 +118,10 @@ export class WatchConn {
 
   private write(chunk: string | Buffer): void {
     if (this.closed || this.stalled) return;
+    if (this.res.destroyed || this.res.writableEnded) {
+      this.close();
+      return;
+    }
     if (this.res.writableLength > (this.opts.maxBufferedBytes ?? 64 * 1024 * 1024)) {
       this.cut();
       return;
