@@ -21,6 +21,21 @@ export interface SessionClaims {
   uid?: unknown;
   role?: unknown;
   exp?: unknown;
+  /** epoch ms of the sign-in; unlike `iat`, next-auth does not refresh it when it re-issues the cookie */
+  authAt?: unknown;
+}
+
+/** True when the password was changed or reset after this session signed in. */
+export function sessionPredatesPassword(authAt: number | undefined, user: Pick<UserRecord, 'passwordChangedAt'>): boolean {
+  return authAt !== undefined && user.passwordChangedAt !== null && authAt < user.passwordChangedAt;
+}
+
+/** A long-lived connection must re-authenticate when the role or grants it was admitted with change. */
+function sameAccess(p: Principal, user: UserRecord): boolean {
+  if (p.role !== user.role) return false;
+  const now = principalFor(user).clusters;
+  if (p.clusters === 'all' || now === 'all') return p.clusters === now;
+  return p.clusters.length === now.length && p.clusters.every((c, i) => c === now[i]);
 }
 
 const MAX_TTL_MS = 60_000;
@@ -29,7 +44,8 @@ const MAX_TTL_MS = 60_000;
  * Resolves a request to a Principal from an API token or a next-auth session cookie, and
  * re-checks long-lived principals (WebSocket/SSE) with stillValid(). Role and grants always
  * come from the database (cached briefly), not from the cookie, so a demotion takes effect
- * without re-login.
+ * without re-login; stillValid() turns false when they change, so streams reconnect with
+ * the new access.
  */
 export class Authenticator {
   readonly users: UserService;
@@ -67,7 +83,8 @@ export class Authenticator {
   async stillValid(p: Principal): Promise<boolean> {
     if (p.expiresAt !== undefined && p.expiresAt <= this.now()) return false;
     const user = await this.cachedUser(p.userId);
-    if (!user || user.disabled) return false;
+    if (!user || user.disabled || !sameAccess(p, user)) return false;
+    if (p.via === 'session' && sessionPredatesPassword(p.issuedAt, user)) return false;
     if (p.via === 'token') {
       if (!p.tokenId) return false;
       const token = await this.cachedToken(p.tokenId);
@@ -111,9 +128,18 @@ export class Authenticator {
     if (!claims || typeof claims.uid !== 'string') return null;
     const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
     if (expiresAt !== undefined && expiresAt <= this.now()) return null;
+    const issuedAt = typeof claims.authAt === 'number' ? claims.authAt : undefined;
     const user = await this.cachedUser(claims.uid);
     if (!user || user.disabled) return null;
-    return { ...principalFor(user), via: 'session', scope: 'write', ...(expiresAt !== undefined ? { expiresAt } : {}) };
+    // A password change or reset signs out every session issued before it.
+    if (sessionPredatesPassword(issuedAt, user)) return null;
+    return {
+      ...principalFor(user),
+      via: 'session',
+      scope: 'write',
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+      ...(issuedAt !== undefined ? { issuedAt } : {}),
+    };
   }
 
   private async cachedUser(id: string): Promise<UserRecord | null> {

@@ -3,6 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { clientIp, userAgent } from '@/lib/http/request-meta';
 import { getAppContext, type AppContext } from '@/lib/server/app-context';
+import { sessionPredatesPassword } from './authenticator';
 import { LoginError } from './errors';
 import { LoginService } from './login-service';
 import { groupsFromClaims, roleFromGroups, usernameFromClaims } from './oidc';
@@ -116,16 +117,16 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
         if (account?.provider === 'oidc') {
           const username = usernameFromClaims((profile ?? {}) as Claims);
           const dbUser = username ? await users.findByUsername(username) : null;
-          if (dbUser) {
-            token.uid = dbUser.id;
-            token.role = dbUser.role;
-            token.name = dbUser.username;
-          }
-        } else if (user) {
-          token.uid = user.id;
-          token.role = (user as User & { role?: Role }).role;
+          if (!dbUser) throw new Error('single sign-on user was not provisioned');
+          return { ...token, uid: dbUser.id, role: dbUser.role, name: dbUser.username, authAt: Date.now() };
         }
-        return token;
+        if (user) return { ...token, uid: user.id, role: (user as User & { role?: Role }).role, authAt: Date.now() };
+        // Every later session read re-issues the cookie; refuse (next-auth then clears it) when
+        // the account is gone, disabled, or its password changed after this sign-in.
+        const current = typeof token.uid === 'string' ? await users.get(token.uid) : null;
+        const authAt = typeof token.authAt === 'number' ? token.authAt : undefined;
+        if (!current || current.disabled || sessionPredatesPassword(authAt, current)) throw new Error('session is no longer valid');
+        return { ...token, role: current.role };
       },
       session({ session, token }) {
         return { ...session, user: { ...session.user, id: token.uid as string, role: token.role as Role } };

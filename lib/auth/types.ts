@@ -14,6 +14,8 @@ export interface Principal {
   expiresAt?: number;
   /** set when via === 'token': lets stillValid() notice a revocation */
   tokenId?: string;
+  /** epoch ms the session signed in (via === 'session'): a later password change ends it */
+  issuedAt?: number;
 }
 
 /** Minimal request shape shared by route handlers (Request) and the upgrade handler (IncomingMessage). */

@@ -114,6 +114,27 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
     expect(await auth.stillValid(p)).toBe(false);
   });
 
+  it('a password change ends older sessions; a role or grant change ends long-lived principals', async () => {
+    const u = await users.create({ username: 'pat', password: 'pat-password', role: 'operator', clusters: ['a'] });
+    const cookie = async (authAt: number) =>
+      `next-auth.session-token=${await encode({ token: { uid: u.id, authAt }, secret: SECRET })}`;
+    const before = (await auth.authenticate(req({ cookie: await cookie(now) })))!;
+    expect(before.issuedAt).toBe(now);
+    now += 1000;
+    await users.changeOwnPassword(u.id, 'pat-password', 'pat-password-2');
+    expect(await auth.stillValid(before)).toBe(false);
+    expect(await auth.authenticate(req({ cookie: await cookie(now - 500) }))).toBeNull();
+    now += 1000;
+    const after = (await auth.authenticate(req({ cookie: await cookie(now) })))!;
+    expect(await auth.stillValid(after)).toBe(true);
+    await users.update(u.id, { clusters: ['a', 'b'] });
+    expect(await auth.stillValid(after)).toBe(false);
+    const regranted = (await auth.authenticate(req({ cookie: await cookie(now) })))!;
+    expect(regranted.clusters).toEqual(['a', 'b']);
+    await users.update(u.id, { role: 'viewer' });
+    expect(await auth.stillValid(regranted)).toBe(false);
+  });
+
   it('revoked and expired tokens lose access', async () => {
     const r = await tokens.create(viewer.id, { name: 'rev', scope: 'write' });
     const p = (await auth.authenticate(req({ authorization: `Bearer ${r.token}` })))!;
@@ -163,8 +184,14 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
     await expect(provider.authorize({ username: 'adam', password: 'adam-password' }, r)).rejects.toThrow(/Too many failed sign-in attempts/);
     const last = await audit.query({ user: 'adam' }, { limit: 1 }, { userId: admin.id, role: 'admin' });
     expect(last.items[0]).toMatchObject({ ip: '192.0.2.7', userAgent: 'browser', result: 'failure' });
-    const jwt = await opts.callbacks!.jwt!({ token: {}, user: { id: admin.id, role: 'admin' } as never, account: null, trigger: 'signIn' } as never);
-    expect(jwt).toMatchObject({ uid: admin.id, role: 'admin' });
+    const jwt = opts.callbacks!.jwt! as (p: unknown) => Promise<Record<string, unknown>>;
+    const signedIn = await jwt({ token: {}, user: { id: admin.id, role: 'admin' }, account: null, trigger: 'signIn' });
+    expect(signedIn).toMatchObject({ uid: admin.id, role: 'admin', authAt: expect.any(Number) as number });
+    // later session reads re-check the account: a reset password invalidates the cookie
+    expect(await jwt({ token: signedIn })).toMatchObject({ uid: admin.id });
+    await new Promise((r) => setTimeout(r, 5));
+    await users.resetPassword(admin.id, 'adam-password-2');
+    await expect(jwt({ token: signedIn })).rejects.toThrow(/no longer valid/);
   });
 });
 

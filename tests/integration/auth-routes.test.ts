@@ -90,7 +90,7 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
     expect(created.status).toBe(201);
     expect(created.text).not.toContain('argon2');
     viewerId = created.json.id;
-    viewerCookie = `next-auth.session-token=${await encode({ token: { uid: viewerId }, secret: SECRET })}`;
+    viewerCookie = `next-auth.session-token=${await encode({ token: { uid: viewerId, authAt: Date.now() }, secret: SECRET })}`;
     expect((await call(usersRoute.GET, { cookie: viewerCookie })).status).toBe(403);
     const bad = await call(usersRoute.POST, { method: 'POST', cookie: adminCookie, body: { username: 'x', password: 'short', role: 'viewer' } });
     expect(bad.status).toBe(400);
@@ -127,6 +127,10 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
     expect(wrong.status).toBe(400);
     expect(wrong.json.error.message).toBe('currentPassword: is incorrect');
     expect((await call(mePasswordRoute.POST, { method: 'POST', cookie: viewerCookie, body: { currentPassword: 'vic-password', newPassword: 'new-password-1' } })).status).toBe(204);
+    // the change signs out sessions from before it
+    expect((await call(meRoute.GET, { cookie: viewerCookie })).status).toBe(401);
+    viewerCookie = `next-auth.session-token=${await encode({ token: { uid: viewerId, authAt: Date.now() }, secret: SECRET })}`;
+    expect((await call(meRoute.GET, { cookie: viewerCookie })).status).toBe(200);
     const patched = await call(userRoute.PATCH, { method: 'PATCH', cookie: adminCookie, params: { id: viewerId }, body: { disabled: true } });
     expect(patched.json.disabled).toBe(true);
     expect((await call(meRoute.GET, { cookie: viewerCookie })).status).toBe(401);
