@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '@/lib/auth/types';
 import { SseTestClient, WsTestClient } from '@/lib/push/testing/clients';
 import { principal } from '@/lib/push/testing/fake-client';
 import { FakeChangeSource } from '@/lib/push/testing/fake-source';
@@ -9,12 +10,16 @@ const source = new FakeChangeSource(['prod', 'secret']);
 const tokens = {
   admin: principal({ userId: 'admin', role: 'admin' }),
   viewer: principal({ userId: 'v', username: 'vera', clusters: ['prod'] }),
+  doomed: principal({ userId: 'd', username: 'dora' }),
 };
+const revoked = new Set<string>();
 
 beforeAll(async () => {
   srv = await startPushTestServer({
     source,
     tokens,
+    limits: { maxConnectionsPerUser: 3 },
+    stillValid: (p: Principal) => Promise.resolve(!revoked.has(p.userId)),
     ws: { pingIntervalMs: 100, pongTimeoutMs: 300, badFrames: { max: 10, windowMs: 10_000 } },
   });
 });
@@ -87,6 +92,33 @@ describe('abusive clients', () => {
     const change = source.change('prod', 'still-alive');
     await c.waitFor((m) => m.seq === change.seq);
     c.close();
+  });
+});
+
+describe('limits and revalidation', () => {
+  it('a user over the per-user connection limit is closed with 1013', async () => {
+    const open = () => WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'viewer' });
+    await expect.poll(() => srv.hub.stats().connections.byUser.v ?? 0).toBe(0); // earlier tests' sockets are gone
+    const held = [await open(), await open(), await open()];
+    const extra = await open();
+    expect(await extra.closedPromise).toEqual({ code: 1013, reason: 'too many connections for this user' });
+    await expect(SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 'viewer' })).rejects.toMatchObject({ status: 503 });
+    for (const c of held) c.close();
+  });
+
+  it('revoked credentials close WebSockets with 4001 and end SSE streams', async () => {
+    const ws = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'doomed' });
+    const sse = await SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 'doomed' });
+    const bystander = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'admin' });
+    await sse.waitFor((m) => m.type === 'subscribed');
+    revoked.add('d');
+    await srv.hub.revalidate();
+    expect(await ws.closedPromise).toEqual({ code: 4001, reason: 'credentials expired or revoked' });
+    expect(ws.messages.at(-1)).toMatchObject({ type: 'error', data: { code: 'unauthorized' } });
+    await sse.done;
+    expect(sse.messages.at(-1)).toMatchObject({ type: 'error', data: { code: 'unauthorized' } });
+    expect(bystander.closed).toBeUndefined();
+    bystander.close();
   });
 });
 

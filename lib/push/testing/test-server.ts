@@ -60,12 +60,13 @@ export async function startPushTestServer(opts: {
   source: ChangeSource;
   tokens: Record<string, Principal>;
   limits?: Partial<HubLimits>;
+  stillValid?: (p: Principal) => Promise<boolean>;
   ws?: Partial<WsEndpointOptions>;
   sseHeartbeatMs?: number;
   port?: number;
 }): Promise<PushTestServer> {
   const authenticate = tokenAuthenticator(opts.tokens);
-  const hub = new PushHub({ source: opts.source, limits: opts.limits });
+  const hub = new PushHub({ source: opts.source, limits: opts.limits, stillValid: opts.stillValid });
   const sseClosers = new Set<() => void>();
   const server = createServer((req, res) => {
     void (async () => {
