@@ -54,6 +54,8 @@ function oidcProvider(oidc: NonNullable<AppContext['config']['oidc']>): OAuthCon
 
 /** next-auth configuration built from the running app's services. */
 export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
+  // next-auth derives its callback and redirect URLs from this variable, not from its options.
+  process.env.NEXTAUTH_URL ??= ctx.config.nextAuthUrl;
   const login = loginServiceFor(ctx);
   const users = ctx.auth.users;
   const oidc = ctx.config.oidc;
