@@ -114,7 +114,9 @@ export function BatchDialog({
       testId="batch-dialog"
       footer={
         operationId ? (
-          <Button onClick={onClose}>Close</Button>
+          <Button onClick={onClose} data-testid="batch-close">
+            Close
+          </Button>
         ) : (
           <>
             <Button onClick={onClose}>Cancel</Button>

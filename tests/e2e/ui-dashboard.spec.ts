@@ -1,0 +1,95 @@
+import { expect, test, type Page } from '@playwright/test';
+
+const password = process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password';
+
+async function signIn(page: Page) {
+  await page.goto('/login');
+  await page.fill('input[name=username]', 'admin');
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/');
+}
+
+const rows = (page: Page) => page.locator('[data-testid^="node-row-"]');
+
+async function firstNodeName(page: Page): Promise<string> {
+  const id = await rows(page).first().getAttribute('data-testid');
+  return id!.replace('node-row-', '');
+}
+
+test.describe('node dashboard', () => {
+  test.beforeEach(async ({ page }) => {
+    await signIn(page);
+    await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', /live|fallback-sse/);
+  });
+
+  test('lists the demo cluster live and windows the table', async ({ page }) => {
+    await expect(page.getByTestId('cluster-picker')).toContainText('demo');
+    const total = Number(await page.getByTestId('node-count').getAttribute('data-total'));
+    expect(total).toBeGreaterThan(50);
+    // windowing: far fewer rows mounted than nodes listed
+    expect(await rows(page).count()).toBeLessThan(total);
+    await page.getByTestId('node-table').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(rows(page).last()).toBeVisible();
+  });
+
+  test('cordons and uncordons one node from the panel (read-your-writes)', async ({ page }) => {
+    const name = await firstNodeName(page);
+    await rows(page).first().click();
+    await expect(page.getByTestId('node-detail')).toHaveAttribute('data-node', name);
+    await page.getByTestId('tab-actions').click();
+    await page.getByTestId('cordon').click();
+    await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'true');
+    await page.getByTestId('uncordon').click();
+    await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'false');
+  });
+
+  test('edits labels with validation and filters by label selector', async ({ page }) => {
+    const name = await firstNodeName(page);
+    await rows(page).first().click();
+    await page.getByTestId('tab-labels').click();
+    await page.getByTestId('label-add').click();
+    const editor = page.getByTestId('labels-editor');
+    await editor.locator('input[aria-label^="Label key"]').last().fill('e2e/ui');
+    await editor.locator('input[aria-label^="Label value"]').last().fill('not valid');
+    await expect(editor).toContainText('value must be');
+    await expect(page.getByTestId('labels-save')).toBeDisabled();
+    await editor.locator('input[aria-label^="Label value"]').last().fill('yes');
+    await page.getByTestId('labels-save').click();
+    await expect(editor).toContainText('Saved');
+    await page.getByTestId('panel-close').click();
+    await page.getByTestId('filter-selector').fill('e2e/ui=yes');
+    await expect(page.getByTestId('node-count')).toHaveAttribute('data-count', '1');
+    await expect(page.getByTestId(`node-row-${name}`)).toBeVisible();
+    await page.getByTestId('filter-selector').fill('e2e/ui in (yes');
+    await expect(page.getByTestId('filter-bar')).toContainText('invalid');
+  });
+
+  test('batch-cordons selected nodes with live progress', async ({ page }) => {
+    const names: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const row = rows(page).nth(i);
+      names.push((await row.getAttribute('data-testid'))!.replace('node-row-', ''));
+      await row.locator('input[type=checkbox]').check();
+    }
+    await expect(page.getByTestId('selected-count')).toHaveText('3 selected');
+    await page.getByTestId('batch-cordon').click();
+    await page.getByTestId('batch-confirm').click();
+    await expect(page.getByTestId('operation-progress')).toHaveAttribute('data-state', 'succeeded', {
+      timeout: 20_000,
+    });
+    await expect(page.getByTestId('operation-counts')).toContainText('3/3');
+    await page.getByTestId('batch-close').click();
+    for (const n of names)
+      await expect(page.getByTestId(`node-row-${n}`)).toHaveAttribute('data-unschedulable', 'true');
+    await page.getByTestId('batch-uncordon').click();
+    await page.getByTestId('batch-confirm').click();
+    await expect(page.getByTestId('operation-progress')).toHaveAttribute('data-state', 'succeeded', {
+      timeout: 20_000,
+    });
+    await page.getByTestId('batch-close').click();
+    for (const n of names)
+      await expect(page.getByTestId(`node-row-${n}`)).toHaveAttribute('data-unschedulable', 'false');
+  });
+});
