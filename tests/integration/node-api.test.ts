@@ -146,7 +146,7 @@ describe('writes', () => {
     }
     const ok = outcomes.filter((o) => o.status === 200);
     for (const o of outcomes) if (o.status !== 200) expect(o).toMatchObject({ status: 409, code: 'conflict' });
-    expect(ok.length).toBeGreaterThan(outcomes.length / 4);
+    expect(ok.length).toBeGreaterThan(outcomes.length / 2);
     for (const o of ok) expect(labelsOf(t.sim.store.getNode(o.node))[o.key], `${o.node} ${o.key}`).toBe('yes');
     for (const o of outcomes.filter((x) => x.status !== 200)) expect(labelsOf(t.sim.store.getNode(o.node))[o.key]).toBeUndefined();
     console.log(`conflict storm: ${ok.length}/${outcomes.length} writes succeeded, ${outcomes.length - ok.length} reported as conflicts`);
