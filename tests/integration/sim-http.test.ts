@@ -42,7 +42,7 @@ describe('simulator HTTP API', () => {
     const r1 = await request(sim, 'PATCH', `/api/v1/nodes/${node}`, { body: { a: 1 }, contentType: 'application/apply-patch+yaml' });
     expect(r1.status).toBe(415);
     expect(r1.json.reason).toBe('UnsupportedMediaType');
-    const rv = sim.store.resourceVersion;
+    const rv = sim.store.getNode(node).metadata.resourceVersion;
     const r2 = await request(sim, 'PATCH', `/api/v1/nodes/${node}`, {
       body: [{ op: 'test', path: '/metadata/labels/kubernetes.io~1os', value: 'windows' }, { op: 'add', path: '/metadata/labels/x', value: 'y' }],
       contentType: 'application/json-patch+json',
@@ -51,7 +51,7 @@ describe('simulator HTTP API', () => {
     const r3 = await request(sim, 'PATCH', `/api/v1/nodes/${node}`, { body: { metadata: { labels: { 'a/b/c': 'x' } } }, contentType: 'application/merge-patch+json' });
     expect(r3.status).toBe(422);
     expect(r3.json.details.causes[0]).toMatchObject({ reason: 'FieldValueInvalid', field: 'metadata.labels' });
-    expect(sim.store.resourceVersion).toBe(rv);
+    expect(sim.store.getNode(node).metadata.resourceVersion).toBe(rv);
     const ok = await request(sim, 'PATCH', `/api/v1/nodes/${node}`, {
       body: [{ op: 'test', path: '/metadata/labels/kubernetes.io~1os', value: 'linux' }, { op: 'add', path: '/metadata/labels/x', value: 'y' }],
       contentType: 'application/json-patch+json',
