@@ -143,6 +143,21 @@ describe('Informer', () => {
     expect(log.filter((l) => l === 'state:error')).toHaveLength(1);
   });
 
+  it('backs off when the list itself answers 410 (expired continue token)', async () => {
+    const f = fakeTransport();
+    let calls = 0;
+    const inner = f.transport.list;
+    f.transport.list = async (signal) => {
+      calls++;
+      if (calls <= 2) throw Object.assign(new Error('continue expired'), { statusCode: 410 });
+      return inner(signal);
+    };
+    const log = make(f);
+    await until(() => f.watches.length === 1);
+    expect(calls).toBe(3);
+    expect(log.filter((l) => l === 'state:error')).toHaveLength(2);
+  });
+
   it('retries failing lists with backoff and recovers', async () => {
     const f = fakeTransport();
     f.failNextLists(2);

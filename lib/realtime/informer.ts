@@ -131,7 +131,9 @@ export class Informer {
       } catch (err) {
         if (this.stopped) return;
         this.stats.lastError = errorMessage(err);
-        if (isGone(err)) {
+        if (isGone(err) && !this.needList) {
+          // the watch's RV expired: relist at once (a 410 on the list itself, e.g. an
+          // expired continue token, falls through to the backoff below)
           this.needList = true;
           this.stats.watchRestarts++;
           continue;

@@ -20,7 +20,9 @@ export interface RealtimeLogger {
 export interface RealtimeManagerOptions {
   logger?: RealtimeLogger;
   now?: () => number;
-  /** restart a watch silent for this long; default 2 × a 60 s bookmark interval */
+  /** the apiserver's bookmark cadence (about a minute on real clusters); the watchdog default is twice it */
+  bookmarkIntervalMs?: number;
+  /** restart a watch silent for this long; default 2 × bookmarkIntervalMs */
   watchdogMs?: number;
   backoff?: BackoffOptions;
   staticRecheckMs?: number;
@@ -233,7 +235,7 @@ export class RealtimeManager implements ChangeSource {
       name,
       kubeConfig: kc,
       now: this.now,
-      watchdogMs: this.opts.watchdogMs ?? 120_000,
+      watchdogMs: this.opts.watchdogMs ?? 2 * (this.opts.bookmarkIntervalMs ?? 60_000),
       backoff: this.opts.backoff,
       staticRecheckMs: this.opts.staticRecheckMs,
       logCapacity: this.opts.logCapacity,

@@ -129,6 +129,18 @@ describe('realtime fault recovery under churn', () => {
     });
   });
 
+  it('an apiserver that stalls before response headers (watch abort before Watch returns its controller)', async () => {
+    const { status } = await scenario(async () => {
+      sim.faults.setLatency(4000);
+      sim.faults.cutWatches();
+    }, 2500);
+    expect(status.lastError).toMatch(/silent for 1000 ms/);
+    // aborted pre-header requests must not leave sockets behind (client + server side of 2 watches, plus the listener)
+    await sleep(200);
+    const sockets = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TLSWrap').length;
+    expect(sockets).toBeLessThanOrEqual(8);
+  });
+
   it('heartbeats during all of this were dropped as noise', () => {
     expect(mgr.clusterStatus('sim').stats.droppedNoise).toBeGreaterThan(0);
   });
