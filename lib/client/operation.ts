@@ -23,10 +23,11 @@ export type OperationStatus = z.infer<typeof operationSchema>;
 export const operationStartedSchema = z.union([
   z
     .object({ operation: operationSchema })
-    .transform((r) => ({ id: r.operation.id, operation: r.operation as OperationStatus | undefined })),
-  z
-    .object({ id: z.string() })
-    .transform((r) => ({ id: r.id, operation: undefined as OperationStatus | undefined })),
+    .transform((r): { id: string; operation?: OperationStatus } => ({
+      id: r.operation.id,
+      operation: r.operation,
+    })),
+  z.object({ id: z.string() }).transform((r): { id: string; operation?: OperationStatus } => ({ id: r.id })),
 ]);
 
 type ProgressMessage = Extract<ServerMessage, { type: 'operation_progress' }>;
