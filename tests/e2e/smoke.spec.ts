@@ -1,0 +1,22 @@
+import { expect, test } from '@playwright/test';
+
+test('signs in and shows the demo cluster live', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill('e2e-admin-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  await expect(page.getByTestId('connection-state')).toContainText(/live/i, { timeout: 30_000 });
+  await expect(page.getByTestId('node-count')).toContainText('120');
+  await expect(page.locator('[data-testid^="node-row-"]').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/e2e/dashboard.png', fullPage: false });
+});
+
+test('a wrong password is refused with a message', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+});
