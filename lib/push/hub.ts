@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import { canAccessCluster } from '@/lib/auth/permissions';
 import type { Principal } from '@/lib/auth/types';
 import type { ClientMessage, ServerMessage } from '@/lib/protocol/messages';
 import type { ChangeSource, ManagerEvent, NodeChange } from '@/lib/realtime/types';
-import { SharedFrame, changeFrame, sseEventId } from './frames';
+import { Fanout } from './fanout';
+import { SharedFrame, changeFrame } from './frames';
 import { ClientIndex, type ClientState } from './client-index';
 import { findRevoked } from './revalidate';
 import {
@@ -26,10 +28,6 @@ export interface PushHubOptions {
   logger?: Pick<Logger, 'warn' | 'debug'>;
 }
 
-export function canSeeCluster(principal: Principal, cluster: string): boolean {
-  return principal.clusters === 'all' || principal.clusters.includes(cluster);
-}
-
 /**
  * Fan-out core shared by the WebSocket and SSE transports: tracks clients and their cluster
  * subscriptions, replays missed changes on (re)subscribe, serializes each change once for all
@@ -43,7 +41,8 @@ export class PushHub {
   private readonly stillValid?: (p: Principal) => Promise<boolean>;
   private readonly logger?: Pick<Logger, 'warn' | 'debug'>;
   private readonly index = new ClientIndex();
-  private readonly counters = { messagesSent: 0, bytesSent: 0, slow: 0, rejected: 0, revalidation: 0 };
+  private readonly fanout: Fanout;
+  private readonly counters = { rejected: 0, revalidation: 0 };
   private readonly unsubscribeSource: () => void;
   private revalidateTimer?: NodeJS.Timeout;
   private revalidating = false;
@@ -55,6 +54,7 @@ export class PushHub {
     this.limits = { ...defaultHubLimits, ...opts.limits };
     this.stillValid = opts.stillValid;
     this.logger = opts.logger;
+    this.fanout = new Fanout(this.index, this.limits.maxBufferedBytes, opts.logger);
     this.unsubscribeSource = this.source.subscribe((event) => this.onManagerEvent(event));
   }
 
@@ -66,7 +66,7 @@ export class PushHub {
   }
 
   checkAccess(principal: Principal, cluster: string): AccessResult {
-    if (!canSeeCluster(principal, cluster)) return 'forbidden';
+    if (!canAccessCluster(principal, cluster)) return 'forbidden';
     return this.source.hasCluster(cluster) ? 'ok' : 'unknown_cluster';
   }
 
@@ -103,7 +103,7 @@ export class PushHub {
         clusters[sub.cluster] = { seq: this.source.currentSeq(sub.cluster) };
       }
     }
-    this.sendOwn(state, {
+    this.fanout.message(state, {
       type: 'connected',
       timestamp: this.isoNow(),
       data: { connection_id: client.id, user: client.principal.username, clusters },
@@ -143,27 +143,27 @@ export class PushHub {
     if (since !== undefined) {
       const result = this.source.changesSince(cluster, since);
       if (!result.ok) resyncReason = result.reason;
-      else if (this.replayBytes(result.changes) > this.limits.maxBufferedBytes / 2) resyncReason = 'too_many_changes';
+      else if (replayBytes(result.changes) > this.limits.maxBufferedBytes / 2) resyncReason = 'too_many_changes';
       else replay = result.changes;
     }
     this.index.join(state, cluster, since !== undefined && resyncReason === undefined ? since : current);
-    if (resyncReason !== undefined) this.deliver(state, this.resyncFrame(cluster, current, resyncReason), false);
+    if (resyncReason !== undefined) this.fanout.frame(state, this.resyncFrame(cluster, current, resyncReason), false);
     let replayed = 0;
     for (const change of replay) {
       if (state.closed) break;
-      if (this.deliverChange(state, change, false)) replayed++;
+      if (this.fanout.change(state, change, false)) replayed++;
     }
     if (state.closed) return { ok: false, code: 'unknown_client', message: 'connection is closed' };
     const seq = state.clusters.get(cluster) ?? current;
     const ack: ServerMessage = { type: 'subscribed', cluster_name: cluster, seq, timestamp: this.isoNow(), data: { replayed } };
-    this.deliver(state, new SharedFrame(ack, { cluster, seq }), true);
+    this.fanout.frame(state, new SharedFrame(ack, { cluster, seq }), true);
     return { ok: true, seq, replayed, resync: resyncReason !== undefined };
   }
 
   unsubscribe(clientId: string, cluster: string): boolean {
     const state = this.index.get(clientId);
     if (!state || !this.index.leave(state, cluster)) return false;
-    this.sendOwn(state, { type: 'unsubscribed', cluster_name: cluster, timestamp: this.isoNow() });
+    this.fanout.message(state, { type: 'unsubscribed', cluster_name: cluster, timestamp: this.isoNow() });
     return true;
   }
 
@@ -183,7 +183,7 @@ export class PushHub {
         }
         return;
       case 'ping':
-        this.sendOwn(state, { type: 'pong', timestamp: this.isoNow() });
+        this.fanout.message(state, { type: 'pong', timestamp: this.isoNow() });
         return;
       case 'pong':
         return;
@@ -192,17 +192,12 @@ export class PushHub {
 
   sendError(target: string | ClientState, code: string, message: string): void {
     const state = typeof target === 'string' ? this.index.get(target) : target;
-    if (state) this.sendOwn(state, { type: 'error', timestamp: this.isoNow(), data: { code, message } });
+    if (state) this.fanout.message(state, { type: 'error', timestamp: this.isoNow(), data: { code, message } });
   }
 
   /** Sends a message (operation_progress, test, ...) to every subscriber of a cluster; returns recipients. */
   broadcastToCluster(cluster: string, message: ServerMessage): number {
-    const set = this.index.subscribers(cluster);
-    if (!set || set.size === 0) return 0;
-    const frame = new SharedFrame(message);
-    let sent = 0;
-    for (const state of set) if (this.deliver(state, frame, true)) sent++;
-    return sent;
+    return this.fanout.toCluster(cluster, new SharedFrame(message));
   }
 
   /** Routes by cluster_name: cluster subscribers, or every client for a message without one. */
@@ -210,7 +205,7 @@ export class PushHub {
     if (message.cluster_name !== undefined) return this.broadcastToCluster(message.cluster_name, message);
     const frame = new SharedFrame(message);
     let sent = 0;
-    for (const state of this.index.all()) if (this.deliver(state, frame, true)) sent++;
+    for (const state of this.index.all()) if (this.fanout.frame(state, frame, true)) sent++;
     return sent;
   }
 
@@ -227,7 +222,7 @@ export class PushHub {
         if (state.closed) continue;
         this.counters.revalidation++;
         this.sendError(state, 'unauthorized', 'credentials expired or revoked');
-        this.closeClient(state, CloseCode.unauthorized, 'credentials expired or revoked');
+        this.fanout.close(state, CloseCode.unauthorized, 'credentials expired or revoked');
       }
     } finally {
       this.revalidating = false;
@@ -242,9 +237,7 @@ export class PushHub {
     }
     return {
       connections: this.index.counts(),
-      messagesSent: this.counters.messagesSent,
-      bytesSent: this.counters.bytesSent,
-      slowConsumersDropped: this.counters.slow,
+      ...this.fanout.counters,
       rejectedConnections: this.counters.rejected,
       revalidationCloses: this.counters.revalidation,
       clusters,
@@ -257,8 +250,8 @@ export class PushHub {
     this.stopTimer();
     const frame = new SharedFrame({ type: 'shutdown', timestamp: this.isoNow() });
     for (const state of this.index.all()) {
-      this.deliver(state, frame, false);
-      this.closeClient(state, code, reason);
+      this.fanout.frame(state, frame, false);
+      this.fanout.close(state, code, reason);
     }
   }
 
@@ -277,7 +270,7 @@ export class PushHub {
     switch (event.kind) {
       case 'change': {
         const set = this.index.subscribers(event.change.cluster);
-        if (set) for (const state of set) this.deliverChange(state, event.change, true);
+        if (set) for (const state of set) this.fanout.change(state, event.change, true);
         return;
       }
       case 'resync': {
@@ -286,7 +279,7 @@ export class PushHub {
         const frame = this.resyncFrame(event.cluster, event.seq, event.reason);
         for (const state of set) {
           state.clusters.set(event.cluster, event.seq);
-          this.deliver(state, frame, true);
+          this.fanout.frame(state, frame, true);
         }
         return;
       }
@@ -304,57 +297,6 @@ export class PushHub {
     }
   }
 
-  private deliverChange(state: ClientState, change: NodeChange, checkSlow: boolean): boolean {
-    const last = state.clusters.get(change.cluster);
-    if (last === undefined || change.seq <= last) return false;
-    state.clusters.set(change.cluster, change.seq);
-    return this.deliver(state, changeFrame(change), checkSlow);
-  }
-
-  /** Sends one frame; drops the client when its buffer passes the limit. Returns whether it was sent. */
-  private deliver(state: ClientState, frame: SharedFrame, checkSlow: boolean): boolean {
-    if (state.closed) return false;
-    let text: string;
-    if (state.client.transport === 'ws') text = frame.json;
-    else if (frame.resume && state.clusters.size > 1) text = `id: ${this.compositeId(state)}\n${frame.sseBody}`;
-    else text = frame.sse;
-    try {
-      state.client.send(text);
-    } catch (err) {
-      this.logger?.warn({ err, clientId: state.client.id }, 'push send failed; dropping client');
-      this.closeClient(state, 1011, 'send failed');
-      return false;
-    }
-    this.counters.messagesSent++;
-    this.counters.bytesSent += text.length;
-    if (checkSlow && state.client.bufferedAmount() > this.limits.maxBufferedBytes) {
-      this.counters.slow++;
-      this.logger?.warn({ clientId: state.client.id, user: state.client.principal.username }, 'slow push consumer dropped');
-      this.closeClient(state, CloseCode.slowConsumer, 'client too slow');
-    }
-    return true;
-  }
-
-  private sendOwn(state: ClientState, message: ServerMessage): void {
-    this.deliver(state, new SharedFrame(message), true);
-  }
-
-  private closeClient(state: ClientState, code: number, reason: string): void {
-    if (state.closed) return;
-    this.disconnect(state.client.id);
-    try {
-      state.client.close(code, reason);
-    } catch (err) {
-      this.logger?.debug({ err }, 'push client close failed');
-    }
-  }
-
-  private compositeId(state: ClientState): string {
-    const parts: string[] = [];
-    for (const [cluster, seq] of state.clusters) parts.push(sseEventId(cluster, seq));
-    return parts.join(',');
-  }
-
   private resyncFrame(cluster: string, seq: number, reason: string): SharedFrame {
     return new SharedFrame(
       { type: 'resync', cluster_name: cluster, seq, timestamp: this.isoNow(), data: { reason } },
@@ -362,13 +304,13 @@ export class PushHub {
     );
   }
 
-  private replayBytes(changes: NodeChange[]): number {
-    let bytes = 0;
-    for (const change of changes) bytes += changeFrame(change).sse.length;
-    return bytes;
-  }
-
   private isoNow(): string {
     return new Date(this.now()).toISOString();
   }
+}
+
+function replayBytes(changes: NodeChange[]): number {
+  let bytes = 0;
+  for (const change of changes) bytes += changeFrame(change).sse.length;
+  return bytes;
 }
