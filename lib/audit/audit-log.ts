@@ -126,11 +126,16 @@ export class AuditLog {
   }
 
   /** Admins see everything; everyone else only their own entries, whatever filter they pass. */
-  async query(filter: AuditFilter, page: AuditPage, viewer: Pick<Principal, 'userId' | 'role'>): Promise<AuditQueryResult> {
+  async query(
+    filter: AuditFilter,
+    page: AuditPage,
+    viewer: Pick<Principal, 'userId' | 'role'>,
+  ): Promise<AuditQueryResult> {
     const limit = Math.min(Math.max(1, page.limit ?? 50), AUDIT_MAX_PAGE);
     let q = this.db.kysely.selectFrom('audit_log').selectAll();
     if (viewer.role !== 'admin') q = q.where('user_id', '=', viewer.userId);
-    if (filter.user) q = q.where((eb) => eb.or([eb('username', '=', filter.user!), eb('user_id', '=', filter.user!)]));
+    if (filter.user)
+      q = q.where((eb) => eb.or([eb('username', '=', filter.user!), eb('user_id', '=', filter.user!)]));
     if (filter.cluster) q = q.where('cluster', '=', filter.cluster);
     if (filter.action) {
       // `node.*` style prefix filters are handy in the UI.
@@ -142,7 +147,10 @@ export class AuditLog {
     if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
     if (filter.until !== undefined) q = q.where('at', '<', filter.until);
     if (page.before !== undefined) q = q.where('id', '<', page.before);
-    const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const items = rows.slice(0, limit).map(toEntry);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit && last ? last.id : null };

@@ -3,8 +3,13 @@ import { PASSWORD_MAX, PASSWORD_MIN } from './passwords';
 
 /** Request bodies of the users/tokens/me routes. */
 const role = z.enum(['admin', 'operator', 'viewer']);
-const clusterName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a cluster name' });
-const password = z.string().min(PASSWORD_MIN, { message: `must be at least ${PASSWORD_MIN} characters` }).max(PASSWORD_MAX);
+const clusterName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a cluster name' });
+const password = z
+  .string()
+  .min(PASSWORD_MIN, { message: `must be at least ${PASSWORD_MIN} characters` })
+  .max(PASSWORD_MAX);
 
 export const userIdParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -16,14 +21,21 @@ export const createUserBody = z.object({
 });
 
 export const updateUserBody = z
-  .object({ role: role.optional(), clusters: z.array(clusterName).max(500).optional(), disabled: z.boolean().optional() })
+  .object({
+    role: role.optional(),
+    clusters: z.array(clusterName).max(500).optional(),
+    disabled: z.boolean().optional(),
+  })
   .refine((b) => b.role !== undefined || b.clusters !== undefined || b.disabled !== undefined, {
     message: 'set at least one of role, clusters, disabled',
   });
 
 export const resetPasswordBody = z.object({ password });
 
-export const changeOwnPasswordBody = z.object({ currentPassword: z.string().min(1).max(PASSWORD_MAX), newPassword: password });
+export const changeOwnPasswordBody = z.object({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX),
+  newPassword: password,
+});
 
 export const createTokenBody = z.object({
   name: z.string().trim().min(1).max(100),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { displayPrefix, extractApiToken, generateApiToken, hashApiToken, isApiTokenFormat } from './api-token-format';
+import {
+  displayPrefix,
+  extractApiToken,
+  generateApiToken,
+  hashApiToken,
+  isApiTokenFormat,
+} from './api-token-format';
 
 const req = (headers: Record<string, string>, url = '/api/v1/clusters') => ({
   url,

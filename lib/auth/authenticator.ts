@@ -26,7 +26,10 @@ export interface SessionClaims {
 }
 
 /** True when the password was changed or reset after this session signed in. */
-export function sessionPredatesPassword(authAt: number | undefined, user: Pick<UserRecord, 'passwordChangedAt'>): boolean {
+export function sessionPredatesPassword(
+  authAt: number | undefined,
+  user: Pick<UserRecord, 'passwordChangedAt'>,
+): boolean {
   return authAt !== undefined && user.passwordChangedAt !== null && authAt < user.passwordChangedAt;
 }
 
@@ -88,7 +91,8 @@ export class Authenticator {
     if (p.via === 'token') {
       if (!p.tokenId) return false;
       const token = await this.cachedToken(p.tokenId);
-      if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= this.now())) return false;
+      if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= this.now()))
+        return false;
     }
     return true;
   }

@@ -14,13 +14,19 @@ describe('cookie parsing', () => {
 
   it('reads the plain and __Secure- session cookie, preferring __Secure-', () => {
     expect(readSessionToken('next-auth.session-token=abc')).toBe('abc');
-    expect(readSessionToken('__Secure-next-auth.session-token=sec; next-auth.session-token=plain')).toBe('sec');
+    expect(readSessionToken('__Secure-next-auth.session-token=sec; next-auth.session-token=plain')).toBe(
+      'sec',
+    );
     expect(readSessionToken('other=1')).toBeNull();
   });
 
   it('joins chunked cookies in index order and stops at a gap', () => {
-    expect(readSessionToken('next-auth.session-token.1=BBB; next-auth.session-token.0=AAA; x=1')).toBe('AAABBB');
-    expect(readSessionToken('__Secure-next-auth.session-token.0=A; __Secure-next-auth.session-token.2=C')).toBe('A');
+    expect(readSessionToken('next-auth.session-token.1=BBB; next-auth.session-token.0=AAA; x=1')).toBe(
+      'AAABBB',
+    );
+    expect(
+      readSessionToken('__Secure-next-auth.session-token.0=A; __Secure-next-auth.session-token.2=C'),
+    ).toBe('A');
     expect(readSessionToken('next-auth.session-token.1=B')).toBeNull();
   });
 });

@@ -12,7 +12,11 @@ export interface InitialAdminOptions {
  * 'admin' with a random password printed once in the log (only its hash is stored).
  * Returns the created username, or null when accounts already exist.
  */
-export async function ensureInitialAdmin(users: UserService, logger: Logger, opts: InitialAdminOptions = {}): Promise<string | null> {
+export async function ensureInitialAdmin(
+  users: UserService,
+  logger: Logger,
+  opts: InitialAdminOptions = {},
+): Promise<string | null> {
   if ((await users.count()) > 0) return null;
   const username = opts.username ?? 'admin';
   const generated = opts.password === undefined;

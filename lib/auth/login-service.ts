@@ -21,23 +21,48 @@ export class LoginService {
 
   async login(attempt: LoginAttempt): Promise<UserRecord> {
     const username = attempt.username.trim().slice(0, 64);
-    const base = { action: 'auth.login', target: username, ip: attempt.ip, userAgent: attempt.userAgent ?? null };
+    const base = {
+      action: 'auth.login',
+      target: username,
+      ip: attempt.ip,
+      userAgent: attempt.userAgent ?? null,
+    };
     const decision = this.limiter.check(attempt.ip, username);
     if (!decision.ok) {
-      await this.audit.record({ ...base, user: { id: null, username }, result: 'failure', error: `rate limited (${decision.scope})` });
+      await this.audit.record({
+        ...base,
+        user: { id: null, username },
+        result: 'failure',
+        error: `rate limited (${decision.scope})`,
+      });
       throw new LoginError('rate_limited', decision.message, Math.ceil(decision.retryAfterMs / 1000));
     }
     const user =
-      username && attempt.password.length <= PASSWORD_MAX ? await this.users.verifyCredentials(username, attempt.password) : null;
+      username && attempt.password.length <= PASSWORD_MAX
+        ? await this.users.verifyCredentials(username, attempt.password)
+        : null;
     if (!user) {
       this.limiter.recordFailure(attempt.ip, username);
-      await this.audit.record({ ...base, user: { id: null, username }, result: 'failure', error: 'invalid credentials' });
+      await this.audit.record({
+        ...base,
+        user: { id: null, username },
+        result: 'failure',
+        error: 'invalid credentials',
+      });
       throw new LoginError('invalid_credentials', 'Invalid username or password.');
     }
     if (user.disabled) {
       this.limiter.recordFailure(attempt.ip, username);
-      await this.audit.record({ ...base, user: { id: user.id, username }, result: 'failure', error: 'account disabled' });
-      throw new LoginError('account_disabled', 'This account is disabled. Ask an administrator to re-enable it.');
+      await this.audit.record({
+        ...base,
+        user: { id: user.id, username },
+        result: 'failure',
+        error: 'account disabled',
+      });
+      throw new LoginError(
+        'account_disabled',
+        'This account is disabled. Ask an administrator to re-enable it.',
+      );
     }
     this.limiter.recordSuccess(attempt.ip, username);
     await this.audit.record({ ...base, user: { id: user.id, username }, result: 'success' });

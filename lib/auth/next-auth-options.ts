@@ -47,7 +47,11 @@ function oidcProvider(oidc: NonNullable<AppContext['config']['oidc']>): OAuthCon
     idToken: true,
     checks: ['pkce', 'state'],
     profile(claims) {
-      return { id: String(claims.sub), name: usernameFromClaims(claims) ?? String(claims.sub), email: (claims.email as string) ?? null };
+      return {
+        id: String(claims.sub),
+        name: usernameFromClaims(claims) ?? String(claims.sub),
+        email: (claims.email as string) ?? null,
+      };
     },
   };
 }
@@ -63,7 +67,10 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
     CredentialsProvider({
       id: 'credentials',
       name: 'Username and password',
-      credentials: { username: { label: 'Username', type: 'text' }, password: { label: 'Password', type: 'password' } },
+      credentials: {
+        username: { label: 'Username', type: 'text' },
+        password: { label: 'Password', type: 'password' },
+      },
       async authorize(credentials, req) {
         const headers = headerGetter(req?.headers as HeaderBag);
         try {
@@ -111,7 +118,14 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
           });
           return ok;
         } catch (err) {
-          await ctx.audit.record({ user: { id: null, username }, action: 'auth.login', target: username, parameters: { method: 'oidc' }, result: 'failure', error: (err as Error).message });
+          await ctx.audit.record({
+            user: { id: null, username },
+            action: 'auth.login',
+            target: username,
+            parameters: { method: 'oidc' },
+            result: 'failure',
+            error: (err as Error).message,
+          });
           return false;
         }
       },
@@ -122,12 +136,14 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
           if (!dbUser) throw new Error('single sign-on user was not provisioned');
           return { ...token, uid: dbUser.id, role: dbUser.role, name: dbUser.username, authAt: Date.now() };
         }
-        if (user) return { ...token, uid: user.id, role: (user as User & { role?: Role }).role, authAt: Date.now() };
+        if (user)
+          return { ...token, uid: user.id, role: (user as User & { role?: Role }).role, authAt: Date.now() };
         // Every later session read re-issues the cookie; refuse (next-auth then clears it) when
         // the account is gone, disabled, or its password changed after this sign-in.
         const current = typeof token.uid === 'string' ? await users.get(token.uid) : null;
         const authAt = typeof token.authAt === 'number' ? token.authAt : undefined;
-        if (!current || current.disabled || sessionPredatesPassword(authAt, current)) throw new Error('session is no longer valid');
+        if (!current || current.disabled || sessionPredatesPassword(authAt, current))
+          throw new Error('session is no longer valid');
         return { ...token, role: current.role };
       },
       session({ session, token }) {
@@ -135,7 +151,8 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => ctx.logger.warn({ code, err: metadata instanceof Error ? metadata : undefined }, 'next-auth error'),
+      error: (code, metadata) =>
+        ctx.logger.warn({ code, err: metadata instanceof Error ? metadata : undefined }, 'next-auth error'),
       warn: (code) => ctx.logger.warn({ code }, 'next-auth warning'),
       debug: () => undefined,
     },

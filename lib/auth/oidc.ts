@@ -27,7 +27,11 @@ export function usernameFromClaims(claims: Record<string, unknown>): string | nu
   for (const key of ['preferred_username', 'email', 'sub']) {
     const v = claims[key];
     if (typeof v === 'string' && v.trim()) {
-      const cleaned = v.trim().replace(/[^A-Za-z0-9._@-]/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+      const cleaned = v
+        .trim()
+        .replace(/[^A-Za-z0-9._@-]/g, '_')
+        .replace(/^[^A-Za-z0-9]+/, '')
+        .slice(0, 64);
       if (cleaned) return cleaned;
     }
   }

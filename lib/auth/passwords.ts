@@ -9,8 +9,10 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 
 export function validatePassword(password: string, field = 'password'): void {
-  if (password.length < PASSWORD_MIN) throw new ValidationError(field, `must be at least ${PASSWORD_MIN} characters`);
-  if (password.length > PASSWORD_MAX) throw new ValidationError(field, `must be at most ${PASSWORD_MAX} characters`);
+  if (password.length < PASSWORD_MIN)
+    throw new ValidationError(field, `must be at least ${PASSWORD_MIN} characters`);
+  if (password.length > PASSWORD_MAX)
+    throw new ValidationError(field, `must be at most ${PASSWORD_MAX} characters`);
 }
 
 export function hashPassword(password: string): Promise<string> {

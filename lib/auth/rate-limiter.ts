@@ -7,7 +7,8 @@ export interface RateLimiterOptions {
   maxKeys?: number;
 }
 
-export type RateDecision = { ok: true } | { ok: false; scope: 'ip' | 'user'; retryAfterMs: number; message: string };
+export type RateDecision =
+  { ok: true } | { ok: false; scope: 'ip' | 'user'; retryAfterMs: number; message: string };
 
 /**
  * Sliding-window limiter over failed logins, per IP and per username. Pure (clock injected).

@@ -47,9 +47,11 @@ export class TokenService {
   async create(userId: string, input: CreateTokenInput): Promise<{ token: string; record: TokenRecord }> {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100) throw new ValidationError('name', 'must be 1-100 characters');
-    if (input.scope !== 'read' && input.scope !== 'write') throw new ValidationError('scope', "must be 'read' or 'write'");
+    if (input.scope !== 'read' && input.scope !== 'write')
+      throw new ValidationError('scope', "must be 'read' or 'write'");
     const now = this.now();
-    if (input.expiresAt != null && input.expiresAt <= now) throw new ValidationError('expiresAt', 'must be in the future');
+    if (input.expiresAt != null && input.expiresAt <= now)
+      throw new ValidationError('expiresAt', 'must be in the future');
     const token = generateApiToken();
     const row: ApiTokensTable = {
       id: randomUUID(),
@@ -76,16 +78,25 @@ export class TokenService {
   }
 
   async get(id: string): Promise<TokenRecord | null> {
-    const row = await this.db.kysely.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toRecord(row) : null;
   }
 
   /** Revokes a token; `ownerId` restricts to that user's tokens (404, not 403, to avoid probing). */
   async revoke(id: string, ownerId?: string): Promise<TokenRecord> {
     const existing = await this.get(id);
-    if (!existing || (ownerId !== undefined && existing.userId !== ownerId)) throw new NotFoundError(`token ${id}`);
+    if (!existing || (ownerId !== undefined && existing.userId !== ownerId))
+      throw new NotFoundError(`token ${id}`);
     if (existing.revokedAt === null) {
-      await this.db.kysely.updateTable('api_tokens').set({ revoked_at: this.now() }).where('id', '=', id).execute();
+      await this.db.kysely
+        .updateTable('api_tokens')
+        .set({ revoked_at: this.now() })
+        .where('id', '=', id)
+        .execute();
     }
     this.emit({ tokenId: id, userId: existing.userId, kind: 'revoked' });
     return (await this.get(id))!;
@@ -103,7 +114,11 @@ export class TokenService {
     const record = toRecord(row);
     if (!isLive(record, this.now())) return null;
     if (record.lastUsedAt === null || this.now() - record.lastUsedAt > LAST_USED_RESOLUTION_MS) {
-      await this.db.kysely.updateTable('api_tokens').set({ last_used_at: this.now() }).where('id', '=', record.id).execute();
+      await this.db.kysely
+        .updateTable('api_tokens')
+        .set({ last_used_at: this.now() })
+        .where('id', '=', record.id)
+        .execute();
     }
     return record;
   }

@@ -38,12 +38,16 @@ const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export function validateUsername(username: string): void {
   if (!USERNAME_RE.test(username)) {
-    throw new ValidationError('username', 'must be 1-64 characters: letters, digits, and . _ @ - (not leading)');
+    throw new ValidationError(
+      'username',
+      'must be 1-64 characters: letters, digits, and . _ @ - (not leading)',
+    );
   }
 }
 
 function validateRole(role: string): asserts role is Role {
-  if (!(ROLES as readonly string[]).includes(role)) throw new ValidationError('role', `must be one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(role))
+    throw new ValidationError('role', `must be one of ${ROLES.join(', ')}`);
 }
 
 /** Local and OIDC accounts, roles and per-cluster grants. Passwords are argon2id hashes only. */
@@ -64,7 +68,10 @@ export class UserService {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.kysely.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 
@@ -72,7 +79,8 @@ export class UserService {
     validateUsername(input.username);
     validateRole(input.role);
     if (source === 'local') validatePassword(input.password);
-    if (await this.findByUsername(input.username)) throw new ConflictError(`user '${input.username}' already exists`);
+    if (await this.findByUsername(input.username))
+      throw new ConflictError(`user '${input.username}' already exists`);
     const now = this.now();
     const id = randomUUID();
     const passwordHash = source === 'local' ? await hashPassword(input.password) : null;
@@ -94,12 +102,16 @@ export class UserService {
           .execute();
         const clusters = [...new Set(input.clusters ?? [])];
         if (clusters.length > 0) {
-          await trx.insertInto('user_clusters').values(clusters.map((cluster) => ({ user_id: id, cluster }))).execute();
+          await trx
+            .insertInto('user_clusters')
+            .values(clusters.map((cluster) => ({ user_id: id, cluster })))
+            .execute();
         }
       });
     } catch (err) {
       // A concurrent create of the same name loses on the unique index.
-      if (await this.findByUsername(input.username)) throw new ConflictError(`user '${input.username}' already exists`);
+      if (await this.findByUsername(input.username))
+        throw new ConflictError(`user '${input.username}' already exists`);
       throw err;
     }
     this.emit({ userId: id, kind: 'created' });
@@ -118,7 +130,11 @@ export class UserService {
   }
 
   async findByUsername(username: string): Promise<UserRecord | null> {
-    const row = await this.db.kysely.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
     return row ? this.hydrate(row) : null;
   }
 
@@ -133,7 +149,10 @@ export class UserService {
   async update(id: string, input: UpdateUserInput): Promise<UserRecord> {
     const user = await this.require(id);
     if (input.role !== undefined) validateRole(input.role);
-    const losesAdmin = user.role === 'admin' && !user.disabled && ((input.role && input.role !== 'admin') || input.disabled === true);
+    const losesAdmin =
+      user.role === 'admin' &&
+      !user.disabled &&
+      ((input.role && input.role !== 'admin') || input.disabled === true);
     if (losesAdmin && (await this.activeAdminCount()) <= 1) {
       throw new ForbiddenError('cannot demote or disable the last active admin');
     }
@@ -151,7 +170,10 @@ export class UserService {
         await trx.deleteFrom('user_clusters').where('user_id', '=', id).execute();
         const clusters = [...new Set(input.clusters)];
         if (clusters.length > 0) {
-          await trx.insertInto('user_clusters').values(clusters.map((cluster) => ({ user_id: id, cluster }))).execute();
+          await trx
+            .insertInto('user_clusters')
+            .values(clusters.map((cluster) => ({ user_id: id, cluster })))
+            .execute();
         }
       }
     });
@@ -161,7 +183,8 @@ export class UserService {
 
   async resetPassword(id: string, password: string): Promise<void> {
     const user = await this.require(id);
-    if (user.source !== 'local') throw new ValidationError('password', 'single sign-on accounts have no local password');
+    if (user.source !== 'local')
+      throw new ValidationError('password', 'single sign-on accounts have no local password');
     validatePassword(password);
     const now = this.now();
     await this.db.kysely
@@ -173,7 +196,11 @@ export class UserService {
   }
 
   async changeOwnPassword(id: string, current: string, next: string): Promise<void> {
-    const row = await this.db.kysely.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError(`user ${id}`);
     if (!row.password_hash || !(await verifyPassword(row.password_hash, current))) {
       throw new ValidationError('currentPassword', 'is incorrect');
@@ -184,7 +211,11 @@ export class UserService {
 
   /** Null for unknown user, wrong password or an SSO account; timing does not reveal which. */
   async verifyCredentials(username: string, password: string): Promise<UserRecord | null> {
-    const row = await this.db.kysely.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
     if (!row?.password_hash) {
       await burnVerifyTime(password);
       return null;
@@ -197,7 +228,8 @@ export class UserService {
   async upsertOidcUser(username: string, role: Role): Promise<UserRecord> {
     const existing = await this.findByUsername(username);
     if (!existing) return this.create({ username, password: '', role }, 'oidc');
-    if (existing.source !== 'oidc') throw new ConflictError(`a local account named '${username}' already exists`);
+    if (existing.source !== 'oidc')
+      throw new ConflictError(`a local account named '${username}' already exists`);
     if (existing.role === role) return existing;
     return this.update(existing.id, { role });
   }
@@ -219,7 +251,10 @@ export class UserService {
       .where('user_id', '=', row.id)
       .orderBy('cluster')
       .execute();
-    return toRecord(row, grants.map((g) => g.cluster));
+    return toRecord(
+      row,
+      grants.map((g) => g.cluster),
+    );
   }
 
   private emit(change: UserChange): void {

@@ -24,7 +24,9 @@ export const updateClusterBody = z
     kubeconfig: kubeconfig.optional(),
     context: z.string().min(1).max(253).optional(),
   })
-  .refine((b) => b.displayName !== undefined || b.kubeconfig !== undefined, { message: 'set displayName or kubeconfig' });
+  .refine((b) => b.displayName !== undefined || b.kubeconfig !== undefined, {
+    message: 'set displayName or kubeconfig',
+  });
 
 /** Kubeconfig uploads are large-ish but bounded. */
 export const CLUSTER_BODY_LIMIT = MAX_KUBECONFIG_BYTES + 16 * 1024;

@@ -50,7 +50,11 @@ export interface TestedKubeconfig {
   result: ConnectionTestResult;
 }
 
-export type ConnectionTester = (kubeconfigYaml: string, server: string, timeoutMs: number) => Promise<ConnectionTestResult>;
+export type ConnectionTester = (
+  kubeconfigYaml: string,
+  server: string,
+  timeoutMs: number,
+) => Promise<ConnectionTestResult>;
 
 export interface ClusterServiceOptions {
   key: Buffer;
@@ -66,7 +70,11 @@ const NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export function validateClusterName(name: string): void {
   if (!NAME_RE.test(name)) {
-    throw new ClusterError(400, 'invalid_request', 'name: must be 1-63 lowercase letters, digits or -, starting and ending with a letter or digit');
+    throw new ClusterError(
+      400,
+      'invalid_request',
+      'name: must be 1-63 lowercase letters, digits or -, starting and ending with a letter or digit',
+    );
   }
 }
 
@@ -107,10 +115,14 @@ export class ClusterService {
     return { context: reduced.context, server: reduced.server, authKind: reduced.authKind, result };
   }
 
-  async add(input: AddClusterInput, actor?: { userId: string }): Promise<{ cluster: ClusterRecord; test: ConnectionTestResult }> {
+  async add(
+    input: AddClusterInput,
+    actor?: { userId: string },
+  ): Promise<{ cluster: ClusterRecord; test: ConnectionTestResult }> {
     validateClusterName(input.name);
     const displayName = this.validDisplayName(input.displayName ?? input.name);
-    if (await this.get(input.name)) throw new ClusterError(409, 'conflict', `cluster '${input.name}' already exists`);
+    if (await this.get(input.name))
+      throw new ClusterError(409, 'conflict', `cluster '${input.name}' already exists`);
     const reduced = reduceKubeconfig(input.kubeconfig, input.context);
     const test = await this.tester(reduced.yaml, reduced.server, this.timeoutMs);
     const now = this.now();
@@ -128,15 +140,22 @@ export class ClusterService {
     try {
       await this.db.kysely.insertInto('clusters').values(row).execute();
     } catch (err) {
-      if (await this.get(input.name)) throw new ClusterError(409, 'conflict', `cluster '${input.name}' already exists`);
+      if (await this.get(input.name))
+        throw new ClusterError(409, 'conflict', `cluster '${input.name}' already exists`);
       throw err;
     }
-    this.logger?.info({ cluster: input.name, server: reduced.server, context: reduced.context, auth: reduced.authKind }, 'cluster added');
+    this.logger?.info(
+      { cluster: input.name, server: reduced.server, context: reduced.context, auth: reduced.authKind },
+      'cluster added',
+    );
     this.emit({ type: 'added', name: input.name, kind: 'kubeconfig' });
     return { cluster: toRecord(row), test };
   }
 
-  async update(name: string, input: UpdateClusterInput): Promise<{ cluster: ClusterRecord; test?: ConnectionTestResult }> {
+  async update(
+    name: string,
+    input: UpdateClusterInput,
+  ): Promise<{ cluster: ClusterRecord; test?: ConnectionTestResult }> {
     const existing = await this.require(name);
     const set: Partial<ClustersTable> = { updated_at: this.now() };
     if (input.displayName !== undefined) set.display_name = this.validDisplayName(input.displayName);
@@ -144,10 +163,15 @@ export class ClusterService {
     const credentialsChange = input.kubeconfig !== undefined || input.context !== undefined;
     if (credentialsChange) {
       if (existing.kind !== 'kubeconfig') {
-        throw new ClusterError(400, 'invalid_request', `kubeconfig: the ${existing.kind} cluster '${name}' has no stored kubeconfig`);
+        throw new ClusterError(
+          400,
+          'invalid_request',
+          `kubeconfig: the ${existing.kind} cluster '${name}' has no stored kubeconfig`,
+        );
       }
       // The stored config was reduced to one context, so switching context needs the full file again.
-      if (input.kubeconfig === undefined) throw new ClusterError(400, 'invalid_request', 'kubeconfig: required when changing the context');
+      if (input.kubeconfig === undefined)
+        throw new ClusterError(400, 'invalid_request', 'kubeconfig: required when changing the context');
       const reduced = reduceKubeconfig(input.kubeconfig, input.context);
       test = await this.tester(reduced.yaml, reduced.server, this.timeoutMs);
       set.kubeconfig_enc = encryptSecret(reduced.yaml, this.key, name);
@@ -175,7 +199,11 @@ export class ClusterService {
   }
 
   async get(name: string): Promise<ClusterRecord | null> {
-    const row = await this.db.kysely.selectFrom('clusters').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('clusters')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row ? toRecord(row) : null;
   }
 
@@ -197,7 +225,11 @@ export class ClusterService {
   }
 
   async runtimeFor(name: string): Promise<RuntimeCluster | null> {
-    const row = await this.db.kysely.selectFrom('clusters').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('clusters')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row ? this.toRuntime(row) : null;
   }
 
@@ -210,21 +242,50 @@ export class ClusterService {
   /** Registers the cluster this pod runs in once, when KUBERNETES_SERVICE_HOST is set. */
   async ensureInClusterCluster(env: Record<string, string | undefined> = process.env): Promise<boolean> {
     if (!env.KUBERNETES_SERVICE_HOST) return false;
-    return this.seedOnce('in_cluster_seeded', IN_CLUSTER_NAME, 'in-cluster', 'This cluster (in-cluster)', false);
+    return this.seedOnce(
+      'in_cluster_seeded',
+      IN_CLUSTER_NAME,
+      'in-cluster',
+      'This cluster (in-cluster)',
+      false,
+    );
   }
 
-  private async seedOnce(flag: string, name: string, kind: ClusterKind, displayName: string, onlyIfEmpty: boolean): Promise<boolean> {
-    const seeded = await this.db.kysely.selectFrom('meta').select('value').where('key', '=', flag).executeTakeFirst();
+  private async seedOnce(
+    flag: string,
+    name: string,
+    kind: ClusterKind,
+    displayName: string,
+    onlyIfEmpty: boolean,
+  ): Promise<boolean> {
+    const seeded = await this.db.kysely
+      .selectFrom('meta')
+      .select('value')
+      .where('key', '=', flag)
+      .executeTakeFirst();
     if (seeded) return false;
     const existing = await this.list();
     const shouldAdd = !(onlyIfEmpty && existing.length > 0) && !existing.some((c) => c.name === name);
     const now = this.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      await trx.insertInto('meta').values({ key: flag, value: String(now) }).execute();
+      await trx
+        .insertInto('meta')
+        .values({ key: flag, value: String(now) })
+        .execute();
       if (shouldAdd) {
         await trx
           .insertInto('clusters')
-          .values({ name, display_name: displayName, kind, context: null, server: null, kubeconfig_enc: null, created_by: null, created_at: now, updated_at: now })
+          .values({
+            name,
+            display_name: displayName,
+            kind,
+            context: null,
+            server: null,
+            kubeconfig_enc: null,
+            created_by: null,
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
       }
     });
@@ -243,14 +304,18 @@ export class ClusterService {
       const kubeconfig = decryptSecret(row.kubeconfig_enc, this.key, row.name);
       return { name: row.name, kind, kubeconfig, ...(row.context ? { context: row.context } : {}) };
     } catch {
-      this.logger?.error({ cluster: row.name }, 'stored kubeconfig cannot be decrypted (was ENCRYPTION_KEY or the key file changed?); cluster skipped');
+      this.logger?.error(
+        { cluster: row.name },
+        'stored kubeconfig cannot be decrypted (was ENCRYPTION_KEY or the key file changed?); cluster skipped',
+      );
       return null;
     }
   }
 
   private validDisplayName(v: string): string {
     const s = v.trim();
-    if (s.length < 1 || s.length > 100) throw new ClusterError(400, 'invalid_request', 'displayName: must be 1-100 characters');
+    if (s.length < 1 || s.length > 100)
+      throw new ClusterError(400, 'invalid_request', 'displayName: must be 1-100 characters');
     return s;
   }
 
@@ -258,7 +323,10 @@ export class ClusterService {
     for (const l of this.listeners) {
       try {
         const r = l(change);
-        if (r instanceof Promise) r.catch((err: unknown) => this.logger?.error({ err, cluster: change.name }, 'cluster change listener failed'));
+        if (r instanceof Promise)
+          r.catch((err: unknown) =>
+            this.logger?.error({ err, cluster: change.name }, 'cluster change listener failed'),
+          );
       } catch (err) {
         this.logger?.error({ err, cluster: change.name }, 'cluster change listener failed');
       }

@@ -3,8 +3,17 @@ import type { ClusterRecord } from './cluster-service';
 /** The slice of the realtime manager the cluster list needs (kept narrow for tests). */
 export interface ClusterStatusSource {
   hasCluster(name: string): boolean;
-  clusterStatus(name: string): { state: 'syncing' | 'ready' | 'degraded' | 'stopped'; lastError?: string; nodes: number; seq: number };
-  getCache(name: string): { listNodes(q: { status: 'Ready'; page: { offset: number; limit: number } }): { total: number } } | undefined;
+  clusterStatus(name: string): {
+    state: 'syncing' | 'ready' | 'degraded' | 'stopped';
+    lastError?: string;
+    nodes: number;
+    seq: number;
+  };
+  getCache(
+    name: string,
+  ):
+    | { listNodes(q: { status: 'Ready'; page: { offset: number; limit: number } }): { total: number } }
+    | undefined;
 }
 
 export interface ClusterView {
@@ -35,6 +44,14 @@ export function clusterView(c: ClusterRecord, source: ClusterStatusSource): Clus
   };
   if (!source.hasCluster(c.name)) return { ...base, status: 'syncing', nodes: 0, ready: 0, seq: 0 };
   const s = source.clusterStatus(c.name);
-  const ready = source.getCache(c.name)?.listNodes({ status: 'Ready', page: { offset: 0, limit: 1 } }).total ?? 0;
-  return { ...base, status: s.state, ...(s.lastError ? { error: s.lastError } : {}), nodes: s.nodes, ready, seq: s.seq };
+  const ready =
+    source.getCache(c.name)?.listNodes({ status: 'Ready', page: { offset: 0, limit: 1 } }).total ?? 0;
+  return {
+    ...base,
+    status: s.state,
+    ...(s.lastError ? { error: s.lastError } : {}),
+    nodes: s.nodes,
+    ready,
+    seq: s.seq,
+  };
 }

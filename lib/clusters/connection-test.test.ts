@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { classifyConnectionError } from './connection-test';
 
 const S = 'https://k8s.example:6443';
-const sys = (code: string) => Object.assign(new Error(`request failed, reason: ${code}`), { code, name: 'FetchError' });
+const sys = (code: string) =>
+  Object.assign(new Error(`request failed, reason: ${code}`), { code, name: 'FetchError' });
 
 describe('classifyConnectionError', () => {
   it.each([
@@ -29,7 +30,11 @@ describe('classifyConnectionError', () => {
   });
 
   it('messages are specific', () => {
-    expect(classifyConnectionError(sys('ECONNREFUSED'), S, 5000).message).toBe(`Cannot reach the API server at ${S} (ECONNREFUSED).`);
-    expect(classifyConnectionError(Object.assign(new Error('x'), { name: 'AbortError' }), S, 5000).message).toMatch(/within 5 s/);
+    expect(classifyConnectionError(sys('ECONNREFUSED'), S, 5000).message).toBe(
+      `Cannot reach the API server at ${S} (ECONNREFUSED).`,
+    );
+    expect(
+      classifyConnectionError(Object.assign(new Error('x'), { name: 'AbortError' }), S, 5000).message,
+    ).toMatch(/within 5 s/);
   });
 });

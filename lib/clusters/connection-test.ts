@@ -19,7 +19,14 @@ const TLS_UNTRUSTED = new Set([
   'CERT_UNTRUSTED',
   'CERT_SIGNATURE_FAILURE',
 ]);
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
 function errCode(err: unknown): string | undefined {
@@ -33,22 +40,39 @@ function errCode(err: unknown): string | undefined {
 }
 
 /** Maps a client-node / fetch / TLS failure to one clear, secret-free error. */
-export function classifyConnectionError(err: unknown, server: string, timeoutMs: number): ClusterConnectionError {
+export function classifyConnectionError(
+  err: unknown,
+  server: string,
+  timeoutMs: number,
+): ClusterConnectionError {
   if (err instanceof ClusterConnectionError) return err;
   if (err instanceof ApiException) {
     const status = (err as ApiException<unknown>).code;
     if (status === 401) {
-      return new ClusterConnectionError('unauthorized', 'The API server rejected the credentials (HTTP 401): the token or client certificate is invalid or expired.');
+      return new ClusterConnectionError(
+        'unauthorized',
+        'The API server rejected the credentials (HTTP 401): the token or client certificate is invalid or expired.',
+      );
     }
     if (status === 403) {
-      return new ClusterConnectionError('forbidden', 'The credentials were accepted but may not list nodes (HTTP 403): grant get/list/watch on nodes to this user.');
+      return new ClusterConnectionError(
+        'forbidden',
+        'The credentials were accepted but may not list nodes (HTTP 403): grant get/list/watch on nodes to this user.',
+      );
     }
-    if (status === 404) return new ClusterConnectionError('not_kubernetes', `${server} does not look like a Kubernetes API server (HTTP 404).`);
+    if (status === 404)
+      return new ClusterConnectionError(
+        'not_kubernetes',
+        `${server} does not look like a Kubernetes API server (HTTP 404).`,
+      );
     return new ClusterConnectionError('api_error', `The API server answered HTTP ${status}.`);
   }
   const name = (err as { name?: unknown }).name;
   if (name === 'AbortError') {
-    return new ClusterConnectionError('timeout', `The API server at ${server} did not answer within ${timeoutMs / 1000} s.`);
+    return new ClusterConnectionError(
+      'timeout',
+      `The API server at ${server} did not answer within ${timeoutMs / 1000} s.`,
+    );
   }
   const code = errCode(err);
   if (code && TLS_UNTRUSTED.has(code)) {
@@ -57,7 +81,13 @@ export function classifyConnectionError(err: unknown, server: string, timeoutMs:
       `The API server's TLS certificate is not trusted (${code}: self-signed or unknown certificate authority). Include the cluster CA as certificate-authority-data.`,
     );
   }
-  if (code && (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code === 'EPROTO' || code.startsWith('CERT_'))) {
+  if (
+    code &&
+    (code.startsWith('ERR_TLS') ||
+      code.startsWith('ERR_SSL') ||
+      code === 'EPROTO' ||
+      code.startsWith('CERT_'))
+  ) {
     return new ClusterConnectionError('tls_error', `TLS handshake with ${server} failed (${code}).`);
   }
   if (code && DNS.has(code)) {
@@ -71,9 +101,15 @@ export function classifyConnectionError(err: unknown, server: string, timeoutMs:
   }
   const message = (err as { message?: unknown }).message;
   if (err instanceof SyntaxError || (typeof message === 'string' && /JSON|parse/i.test(message))) {
-    return new ClusterConnectionError('not_kubernetes', `${server} answered, but not like a Kubernetes API server.`);
+    return new ClusterConnectionError(
+      'not_kubernetes',
+      `${server} answered, but not like a Kubernetes API server.`,
+    );
   }
-  return new ClusterConnectionError('unreachable', `Cannot talk to the API server at ${server}${code ? ` (${code})` : ''}.`);
+  return new ClusterConnectionError(
+    'unreachable',
+    `Cannot talk to the API server at ${server}${code ? ` (${code})` : ''}.`,
+  );
 }
 
 function abortOptions(signal: AbortSignal): ConfigurationOptions {
@@ -95,7 +131,11 @@ function abortOptions(signal: AbortSignal): ConfigurationOptions {
  * Proves a kubeconfig works before it is saved: GET /version, then list nodes with limit=1
  * (the permission the app needs most). One deadline covers both calls.
  */
-export async function testConnection(kubeconfigYaml: string, server: string, timeoutMs = 10_000): Promise<ConnectionTestResult> {
+export async function testConnection(
+  kubeconfigYaml: string,
+  server: string,
+  timeoutMs = 10_000,
+): Promise<ConnectionTestResult> {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfigYaml);
   const controller = new AbortController();
@@ -105,10 +145,17 @@ export async function testConnection(kubeconfigYaml: string, server: string, tim
     const options = abortOptions(controller.signal);
     const version = await kc.makeApiClient(VersionApi).getCode(options);
     if (!version || typeof version.gitVersion !== 'string') {
-      throw new ClusterConnectionError('not_kubernetes', `${server} answered /version without a Kubernetes version.`);
+      throw new ClusterConnectionError(
+        'not_kubernetes',
+        `${server} answered /version without a Kubernetes version.`,
+      );
     }
     const nodes = await kc.makeApiClient(CoreV1Api).listNode({ limit: 1 }, options);
-    return { version: version.gitVersion, nodesListed: nodes.items?.length ?? 0, latencyMs: Date.now() - started };
+    return {
+      version: version.gitVersion,
+      nodesListed: nodes.items?.length ?? 0,
+      latencyMs: Date.now() - started,
+    };
   } catch (err) {
     throw classifyConnectionError(err, server, timeoutMs);
   } finally {

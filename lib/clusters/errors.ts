@@ -1,5 +1,6 @@
 /** Stable codes the UI can switch on; messages never contain kubeconfig secret material. */
-export type KubeconfigErrorCode = 'invalid_yaml' | 'invalid_kubeconfig' | 'unknown_context' | 'unsupported_auth' | 'too_large';
+export type KubeconfigErrorCode =
+  'invalid_yaml' | 'invalid_kubeconfig' | 'unknown_context' | 'unsupported_auth' | 'too_large';
 
 export type ConnectionErrorCode =
   | 'tls_untrusted'

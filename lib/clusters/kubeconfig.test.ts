@@ -46,8 +46,17 @@ function codeOf(fn: () => unknown): string {
 describe('reduceKubeconfig', () => {
   it('keeps only the current context, inline credentials, and normalises the server', () => {
     const r = reduceKubeconfig(kubeconfig());
-    expect(r).toMatchObject({ context: 'prod', server: 'https://prod.example:6443', authKind: 'token', insecureSkipTlsVerify: false });
-    const doc = load(r.yaml) as { contexts: unknown[]; users: Array<{ user: Record<string, string> }>; clusters: unknown[] };
+    expect(r).toMatchObject({
+      context: 'prod',
+      server: 'https://prod.example:6443',
+      authKind: 'token',
+      insecureSkipTlsVerify: false,
+    });
+    const doc = load(r.yaml) as {
+      contexts: unknown[];
+      users: Array<{ user: Record<string, string> }>;
+      clusters: unknown[];
+    };
     expect(doc.contexts).toHaveLength(1);
     expect(doc.clusters).toHaveLength(1);
     expect(doc.users[0]!.user).toEqual({ token: SECRET });
@@ -57,7 +66,11 @@ describe('reduceKubeconfig', () => {
 
   it('picks a requested context and detects client-certificate auth', () => {
     const r = reduceKubeconfig(kubeconfig(), 'dev');
-    expect(r).toMatchObject({ context: 'dev', server: 'https://dev.example:6443', authKind: 'client-certificate' });
+    expect(r).toMatchObject({
+      context: 'dev',
+      server: 'https://dev.example:6443',
+      authKind: 'client-certificate',
+    });
     expect(r.yaml).toContain(KEY);
     expect(r.yaml).not.toContain(SECRET);
   });
@@ -72,20 +85,32 @@ describe('reduceKubeconfig', () => {
 
   it('unknown or missing context lists the available ones', () => {
     expect(codeOf(() => reduceKubeconfig(kubeconfig(), 'staging'))).toBe('unknown_context');
-    expect(() => reduceKubeconfig(kubeconfig(), 'staging')).toThrow("context 'staging' is not in the kubeconfig; available: prod, dev");
-    expect(() => reduceKubeconfig(kubeconfig('', '', 'gone'))).toThrow(/no usable current-context; pick one of: prod, dev/);
+    expect(() => reduceKubeconfig(kubeconfig(), 'staging')).toThrow(
+      "context 'staging' is not in the kubeconfig; available: prod, dev",
+    );
+    expect(() => reduceKubeconfig(kubeconfig('', '', 'gone'))).toThrow(
+      /no usable current-context; pick one of: prod, dev/,
+    );
   });
 
   it('refuses exec/auth-provider plugins and server-side file paths', () => {
-    const exec = kubeconfig('\n    exec:\n      command: /bin/sh\n      apiVersion: client.authentication.k8s.io/v1');
+    const exec = kubeconfig(
+      '\n    exec:\n      command: /bin/sh\n      apiVersion: client.authentication.k8s.io/v1',
+    );
     expect(codeOf(() => reduceKubeconfig(exec))).toBe('unsupported_auth');
     expect(() => reduceKubeconfig(exec)).toThrow(/users\.prod-user\.exec: exec credential plugins/);
-    expect(codeOf(() => reduceKubeconfig(kubeconfig('\n    tokenFile: /etc/shadow')))).toBe('unsupported_auth');
-    expect(codeOf(() => reduceKubeconfig(kubeconfig('', '\n    certificate-authority: /etc/ca.pem')))).toBe('unsupported_auth');
+    expect(codeOf(() => reduceKubeconfig(kubeconfig('\n    tokenFile: /etc/shadow')))).toBe(
+      'unsupported_auth',
+    );
+    expect(codeOf(() => reduceKubeconfig(kubeconfig('', '\n    certificate-authority: /etc/ca.pem')))).toBe(
+      'unsupported_auth',
+    );
   });
 
   it('structural errors name the field', () => {
-    expect(() => reduceKubeconfig('clusters: {}\ncontexts: []\nusers: []')).toThrow("kubeconfig: 'clusters' must be a list");
+    expect(() => reduceKubeconfig('clusters: {}\ncontexts: []\nusers: []')).toThrow(
+      "kubeconfig: 'clusters' must be a list",
+    );
     const noCluster = kubeconfig().replace('cluster: prod-cluster', 'cluster: nope');
     expect(() => reduceKubeconfig(noCluster)).toThrow("context 'prod' refers to a missing cluster 'nope'");
     const badServer = kubeconfig().replace('https://prod.example:6443/', 'ftp://x');

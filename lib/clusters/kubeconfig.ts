@@ -30,7 +30,8 @@ const FORBIDDEN_CLUSTER_FIELDS: Record<string, string> = {
 };
 
 function named(list: unknown, field: string): Map<string, Obj> {
-  if (!Array.isArray(list)) throw new KubeconfigError('invalid_kubeconfig', `kubeconfig: '${field}' must be a list`);
+  if (!Array.isArray(list))
+    throw new KubeconfigError('invalid_kubeconfig', `kubeconfig: '${field}' must be a list`);
   const out = new Map<string, Obj>();
   list.forEach((entry, i) => {
     if (!isObj(entry) || typeof entry.name !== 'string' || !entry.name) {
@@ -47,7 +48,8 @@ function parseYaml(text: string): unknown {
   } catch (err) {
     // Never use err.message: js-yaml embeds a source snippet, which may contain the token.
     const e = err as { reason?: unknown; mark?: { line?: number; column?: number } };
-    const where = e.mark?.line !== undefined ? ` (line ${e.mark.line + 1}, column ${(e.mark.column ?? 0) + 1})` : '';
+    const where =
+      e.mark?.line !== undefined ? ` (line ${e.mark.line + 1}, column ${(e.mark.column ?? 0) + 1})` : '';
     const reason = typeof e.reason === 'string' ? e.reason : 'unreadable document';
     throw new KubeconfigError('invalid_yaml', `kubeconfig is not valid YAML: ${reason}${where}`);
   }
@@ -101,20 +103,31 @@ export function reduceKubeconfig(text: string, requestedContext?: string): Reduc
   const contexts = named(doc.contexts ?? [], 'contexts');
   const contextName = pickContext(contexts, requestedContext, doc['current-context']);
   const ctx = contexts.get(contextName)!.context;
-  if (!isObj(ctx)) throw new KubeconfigError('invalid_kubeconfig', `contexts.${contextName}.context is missing`);
+  if (!isObj(ctx))
+    throw new KubeconfigError('invalid_kubeconfig', `contexts.${contextName}.context is missing`);
 
   const clusterName = ctx.cluster;
   const clusterEntry = typeof clusterName === 'string' ? clusters.get(clusterName) : undefined;
   if (!clusterEntry || !isObj(clusterEntry.cluster)) {
-    throw new KubeconfigError('invalid_kubeconfig', `context '${contextName}' refers to a missing cluster '${String(clusterName)}'`);
+    throw new KubeconfigError(
+      'invalid_kubeconfig',
+      `context '${contextName}' refers to a missing cluster '${String(clusterName)}'`,
+    );
   }
   const cluster = clusterEntry.cluster;
   for (const [field, what] of Object.entries(FORBIDDEN_CLUSTER_FIELDS)) {
-    if (field in cluster) throw new KubeconfigError('unsupported_auth', `clusters.${String(clusterName)}.${field}: ${what} are not supported`);
+    if (field in cluster)
+      throw new KubeconfigError(
+        'unsupported_auth',
+        `clusters.${String(clusterName)}.${field}: ${what} are not supported`,
+      );
   }
   const server = cluster.server;
   if (typeof server !== 'string' || !/^https?:\/\/[^\s/]+/.test(server)) {
-    throw new KubeconfigError('invalid_kubeconfig', `clusters.${String(clusterName)}.server must be an http(s) URL`);
+    throw new KubeconfigError(
+      'invalid_kubeconfig',
+      `clusters.${String(clusterName)}.server must be an http(s) URL`,
+    );
   }
 
   if (server.startsWith('http://') && cluster['insecure-skip-tls-verify'] !== true) {
@@ -128,11 +141,19 @@ export function reduceKubeconfig(text: string, requestedContext?: string): Reduc
   const userEntry = typeof userName === 'string' ? users.get(userName) : undefined;
   const user = userEntry?.user ?? {};
   if (typeof userName === 'string' && !userEntry) {
-    throw new KubeconfigError('invalid_kubeconfig', `context '${contextName}' refers to a missing user '${userName}'`);
+    throw new KubeconfigError(
+      'invalid_kubeconfig',
+      `context '${contextName}' refers to a missing user '${userName}'`,
+    );
   }
-  if (!isObj(user)) throw new KubeconfigError('invalid_kubeconfig', `users.${String(userName)}.user must be a mapping`);
+  if (!isObj(user))
+    throw new KubeconfigError('invalid_kubeconfig', `users.${String(userName)}.user must be a mapping`);
   for (const [field, what] of Object.entries(FORBIDDEN_USER_FIELDS)) {
-    if (field in user) throw new KubeconfigError('unsupported_auth', `users.${String(userName)}.${field}: ${what} are not supported`);
+    if (field in user)
+      throw new KubeconfigError(
+        'unsupported_auth',
+        `users.${String(userName)}.${field}: ${what} are not supported`,
+      );
   }
 
   const keptCluster: Obj = { server };
@@ -142,12 +163,16 @@ export function reduceKubeconfig(text: string, requestedContext?: string): Reduc
   const keptUser: Obj = {};
   for (const k of ['token', 'client-certificate-data', 'client-key-data', 'username', 'password']) {
     if (user[k] !== undefined) {
-      if (typeof user[k] !== 'string') throw new KubeconfigError('invalid_kubeconfig', `users.${String(userName)}.${k} must be a string`);
+      if (typeof user[k] !== 'string')
+        throw new KubeconfigError('invalid_kubeconfig', `users.${String(userName)}.${k} must be a string`);
       keptUser[k] = user[k];
     }
   }
   if ('client-certificate-data' in keptUser !== 'client-key-data' in keptUser) {
-    throw new KubeconfigError('invalid_kubeconfig', `users.${String(userName)}: client-certificate-data and client-key-data must be set together`);
+    throw new KubeconfigError(
+      'invalid_kubeconfig',
+      `users.${String(userName)}: client-certificate-data and client-key-data must be set together`,
+    );
   }
   const authKind: ReducedKubeconfig['authKind'] = keptUser.token
     ? 'token'

@@ -16,7 +16,8 @@ export const KEY_FILE_NAME = 'encryption.key';
 /** Decodes ENCRYPTION_KEY (base64 of exactly 32 bytes); errors name the variable, never echo it. */
 export function parseEncryptionKey(base64: string, source = 'ENCRYPTION_KEY'): Buffer {
   const trimmed = base64.trim();
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new EncryptionKeyError(`${source} is not valid base64`);
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed))
+    throw new EncryptionKeyError(`${source} is not valid base64`);
   const key = Buffer.from(trimmed, 'base64');
   if (key.length !== KEY_BYTES) {
     throw new EncryptionKeyError(`${source} must decode to ${KEY_BYTES} bytes, got ${key.length}`);
@@ -48,7 +49,8 @@ export function loadEncryptionKey(opts: { envKey?: string; dataDir: string }): B
   try {
     writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return parseEncryptionKey(readFileSync(file, 'utf8'), file);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      return parseEncryptionKey(readFileSync(file, 'utf8'), file);
     throw err;
   }
   return key;

@@ -14,7 +14,8 @@ export class DecryptError extends Error {
 }
 
 function assertKey(key: Buffer): void {
-  if (key.length !== KEY_BYTES) throw new RangeError(`encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
+  if (key.length !== KEY_BYTES)
+    throw new RangeError(`encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
 }
 
 /**

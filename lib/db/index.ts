@@ -23,14 +23,20 @@ const INT8_OID = 20;
 /** pg returns int8 as strings by default; every bigint here is an epoch-ms or id that fits in a double. */
 const pgTypes = {
   getTypeParser: ((oid: number, format: 'text') =>
-    oid === INT8_OID ? (v: string) => Number(v) : (pg.types.getTypeParser(oid, format) as (v: string) => unknown)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID
+      ? (v: string) => Number(v)
+      : (pg.types.getTypeParser(oid, format) as (v: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 /**
  * Opens SQLite (`<dataDir>/knm.sqlite`, WAL) when `url` is unset, PostgreSQL for postgres:// URLs,
  * then applies pending migrations. Idempotent: reopening an up-to-date database is a no-op.
  */
-export async function openDatabase(opts: { url?: string; dataDir: string; poolSize?: number }): Promise<Database> {
+export async function openDatabase(opts: {
+  url?: string;
+  dataDir: string;
+  poolSize?: number;
+}): Promise<Database> {
   let kysely: Kysely<DB>;
   let dialect: Database['dialect'];
   if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) {
@@ -57,7 +63,9 @@ export async function openDatabase(opts: { url?: string; dataDir: string; poolSi
   if (error) {
     await kysely.destroy();
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new MigrationError(`database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
+    throw new MigrationError(
+      `database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+    );
   }
 
   let closed = false;

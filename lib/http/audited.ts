@@ -33,7 +33,11 @@ export async function audited<T>(src: AuditSource, entry: AuditTarget, fn: () =>
     await recordAudit(src, { ...entry, result: 'success' });
     return result;
   } catch (err) {
-    await recordAudit(src, { ...entry, result: 'failure', error: err instanceof Error ? err.message : String(err) });
+    await recordAudit(src, {
+      ...entry,
+      result: 'failure',
+      error: err instanceof Error ? err.message : String(err),
+    });
     throw err;
   }
 }

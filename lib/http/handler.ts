@@ -36,13 +36,20 @@ export interface RouteContext {
 }
 
 function zodError(where: 'params' | 'query' | 'body', error: z.ZodError): ApiError {
-  const issues = error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  const issues = error.issues.map((i) => ({
+    path: [where, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
   const first = issues[0];
   const message = first ? `${first.path}: ${first.message}` : `${where}: invalid`;
   return new ApiError(400, 'invalid_request', message, { issues });
 }
 
-function parseWith(where: 'params' | 'query' | 'body', schema: z.ZodType | undefined, input: unknown): unknown {
+function parseWith(
+  where: 'params' | 'query' | 'body',
+  schema: z.ZodType | undefined,
+  input: unknown,
+): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(input);
   if (!result.success) throw zodError(where, result.error);
@@ -56,7 +63,11 @@ async function resolvePrincipal(spec: RouteSpec, req: Request, ctx: AppContext):
   if (!(await ctx.auth.stillValid(principal))) throw unauthorized('Session or token is no longer valid');
   const decision = checkAccess(principal, spec.auth);
   if (!decision.ok) throw forbidden(decision.reason);
-  if (principal.via === 'session' && isMutation(req.method) && !originAllowed(req.headers, ctx.config.publicOrigins)) {
+  if (
+    principal.via === 'session' &&
+    isMutation(req.method) &&
+    !originAllowed(req.headers, ctx.config.publicOrigins)
+  ) {
     throw forbidden('Cross-site request refused: Origin is not an allowed origin of this app', 'csrf');
   }
   return principal;
@@ -95,14 +106,18 @@ export function apiRoute<const S extends RouteSpec>(
       } as RouteArgs<S>;
       const result = await handler(args);
       if (result instanceof Response) return result;
-      if (result === undefined) return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+      if (result === undefined)
+        return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
       return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });
     } catch (err) {
       const mapped = toApiError(err);
       if (mapped) return errorResponse(mapped);
       const ref = randomBytes(6).toString('hex');
       try {
-        ctx?.logger.error({ err, ref, method: req.method, path: new URL(req.url, 'http://localhost').pathname }, 'unhandled route error');
+        ctx?.logger.error(
+          { err, ref, method: req.method, path: new URL(req.url, 'http://localhost').pathname },
+          'unhandled route error',
+        );
       } catch {
         // logging must never turn into a second failure
       }

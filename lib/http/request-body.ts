@@ -30,7 +30,11 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
   if (text.trim() === '') return undefined;
   // Lenient on text/plain (fetch's default for string bodies); form encodings are never JSON.
   if (contentType && /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(contentType)) {
-    throw new ApiError(415, 'unsupported_media_type', `expected a JSON body, got Content-Type ${contentType.slice(0, 100)}`);
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `expected a JSON body, got Content-Type ${contentType.slice(0, 100)}`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;

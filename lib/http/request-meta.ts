@@ -21,7 +21,10 @@ export function isMutation(method: string): boolean {
  * CSRF check for cookie sessions: the browser always sends Origin on cross-site and same-site
  * POST/PUT/PATCH/DELETE, so a missing or foreign Origin (falling back to Referer) is refused.
  */
-export function originAllowed(headers: { get(name: string): string | null }, allowed: readonly string[]): boolean {
+export function originAllowed(
+  headers: { get(name: string): string | null },
+  allowed: readonly string[],
+): boolean {
   let origin = headers.get('origin');
   if (!origin || origin === 'null') {
     const referer = headers.get('referer');

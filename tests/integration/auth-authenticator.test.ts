@@ -49,7 +49,12 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
     tokens = new TokenService(t.db, { now: clock });
     audit = new AuditLog(t.db, { now: clock });
     auth = new Authenticator({ users, tokens, secret: SECRET, now: clock, cacheTtlMs: 30_000 });
-    viewer = await users.create({ username: 'vera', password: 'vera-password', role: 'viewer', clusters: ['prod'] });
+    viewer = await users.create({
+      username: 'vera',
+      password: 'vera-password',
+      role: 'viewer',
+      clusters: ['prod'],
+    });
     admin = await users.create({ username: 'adam', password: 'adam-password', role: 'admin' });
   });
   afterAll(async () => {
@@ -57,14 +62,24 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
     await t?.cleanup();
   });
 
-  const session = (uid: string, secret = SECRET) => encode({ token: { uid, role: 'viewer', name: 'x' }, secret, maxAge: 3600 });
+  const session = (uid: string, secret = SECRET) =>
+    encode({ token: { uid, role: 'viewer', name: 'x' }, secret, maxAge: 3600 });
 
   it('accepts a next-auth session cookie: plain, __Secure- and chunked', async () => {
     const jwt = await session(viewer.id);
     const p = await auth.authenticate(req({ cookie: `other=1; next-auth.session-token=${jwt}` }));
-    expect(p).toMatchObject({ userId: viewer.id, username: 'vera', role: 'viewer', via: 'session', scope: 'write', clusters: ['prod'] });
+    expect(p).toMatchObject({
+      userId: viewer.id,
+      username: 'vera',
+      role: 'viewer',
+      via: 'session',
+      scope: 'write',
+      clusters: ['prod'],
+    });
     expect(p!.expiresAt).toBeGreaterThan(Date.now());
-    expect(await auth.authenticate(req({ cookie: `__Secure-next-auth.session-token=${jwt}` }))).toMatchObject({ userId: viewer.id });
+    expect(await auth.authenticate(req({ cookie: `__Secure-next-auth.session-token=${jwt}` }))).toMatchObject(
+      { userId: viewer.id },
+    );
     const half = Math.floor(jwt.length / 2);
     const chunked = `next-auth.session-token.1=${jwt.slice(half)}; next-auth.session-token.0=${jwt.slice(0, half)}`;
     expect(await auth.authenticate(req({ cookie: chunked }))).toMatchObject({ userId: viewer.id });
@@ -73,9 +88,17 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
   });
 
   it('rejects forged, foreign-secret, unknown-user and garbage sessions', async () => {
-    expect(await auth.authenticate(req({ cookie: `next-auth.session-token=${await session(viewer.id, 'another-secret-another-secret-1234')}` }))).toBeNull();
+    expect(
+      await auth.authenticate(
+        req({
+          cookie: `next-auth.session-token=${await session(viewer.id, 'another-secret-another-secret-1234')}`,
+        }),
+      ),
+    ).toBeNull();
     expect(await auth.authenticate(req({ cookie: 'next-auth.session-token=garbage' }))).toBeNull();
-    expect(await auth.authenticate(req({ cookie: `next-auth.session-token=${await session('no-such-user')}` }))).toBeNull();
+    expect(
+      await auth.authenticate(req({ cookie: `next-auth.session-token=${await session('no-such-user')}` })),
+    ).toBeNull();
     expect(await auth.authenticate(req({}))).toBeNull();
   });
 
@@ -84,17 +107,23 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
     const expected = { userId: viewer.id, via: 'token', scope: 'read', tokenId: record.id };
     expect(await auth.authenticate(req({ authorization: `Bearer ${token}` }))).toMatchObject(expected);
     expect(await auth.authenticate(req({}, `/api/v1/stream?token=${token}`))).toMatchObject(expected);
-    expect(await auth.authenticate(req({ 'sec-websocket-protocol': `knm.v1, bearer.${token}` }))).toMatchObject(expected);
+    expect(
+      await auth.authenticate(req({ 'sec-websocket-protocol': `knm.v1, bearer.${token}` })),
+    ).toMatchObject(expected);
     const cookie = `next-auth.session-token=${await session(viewer.id)}`;
     expect(await auth.authenticate(req({ authorization: 'Bearer knm_wrong', cookie }))).toBeNull();
-    expect(await auth.authenticate(req({ authorization: `Bearer ${token.slice(0, -2)}xx`, cookie }))).toBeNull();
+    expect(
+      await auth.authenticate(req({ authorization: `Bearer ${token.slice(0, -2)}xx`, cookie })),
+    ).toBeNull();
   });
 
   it('disabling a user ends REST/WS/SSE access (stillValid) and new authentications', async () => {
     const u = await users.create({ username: 'dora', password: 'dora-password', role: 'operator' });
     const { token } = await tokens.create(u.id, { name: 'x', scope: 'write' });
     const viaToken = (await auth.authenticate(req({ authorization: `Bearer ${token}` })))!;
-    const viaSession = (await auth.authenticate(req({ cookie: `next-auth.session-token=${await session(u.id)}` })))!;
+    const viaSession = (await auth.authenticate(
+      req({ cookie: `next-auth.session-token=${await session(u.id)}` }),
+    ))!;
     expect(await auth.stillValid(viaToken)).toBe(true);
     expect(await auth.stillValid(viaSession)).toBe(true);
     await users.update(u.id, { disabled: true });
@@ -115,7 +144,12 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
   });
 
   it('a password change ends older sessions; a role or grant change ends long-lived principals', async () => {
-    const u = await users.create({ username: 'pat', password: 'pat-password', role: 'operator', clusters: ['a'] });
+    const u = await users.create({
+      username: 'pat',
+      password: 'pat-password',
+      role: 'operator',
+      clusters: ['a'],
+    });
     const cookie = async (authAt: number) =>
       `next-auth.session-token=${await encode({ token: { uid: u.id, authAt }, secret: SECRET })}`;
     const before = (await auth.authenticate(req({ cookie: await cookie(now) })))!;
@@ -150,17 +184,29 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
 
   it('logins are rate limited per user with a clear message and every attempt is audited', async () => {
     const login = new LoginService(users, new LoginRateLimiter({ now: clock, maxFailuresPerUser: 3 }), audit);
-    await expect(login.login({ username: 'vera', password: 'vera-password', ip: '10.1.1.1', userAgent: 'ua' })).resolves.toMatchObject({ id: viewer.id });
+    await expect(
+      login.login({ username: 'vera', password: 'vera-password', ip: '10.1.1.1', userAgent: 'ua' }),
+    ).resolves.toMatchObject({ id: viewer.id });
     for (let i = 0; i < 3; i++) {
-      await expect(login.login({ username: 'vera', password: 'nope-nope', ip: '10.1.1.1' })).rejects.toMatchObject({ code: 'invalid_credentials', httpStatus: 401 });
+      await expect(
+        login.login({ username: 'vera', password: 'nope-nope', ip: '10.1.1.1' }),
+      ).rejects.toMatchObject({ code: 'invalid_credentials', httpStatus: 401 });
     }
     const limited = login.login({ username: 'vera', password: 'vera-password', ip: '10.9.9.9' });
     await expect(limited).rejects.toMatchObject({ code: 'rate_limited', httpStatus: 429 });
-    await expect(limited).rejects.toThrow(/Too many failed sign-in attempts for this account\. Try again in \d+ minutes?\./);
+    await expect(limited).rejects.toThrow(
+      /Too many failed sign-in attempts for this account\. Try again in \d+ minutes?\./,
+    );
     const disabled = await users.create({ username: 'dis', password: 'dis-password', role: 'viewer' });
     await users.update(disabled.id, { disabled: true });
-    await expect(login.login({ username: 'dis', password: 'dis-password', ip: '10.2.2.2' })).rejects.toMatchObject({ code: 'account_disabled' });
-    const entries = await audit.query({ action: 'auth.login' }, { limit: 50 }, { userId: admin.id, role: 'admin' });
+    await expect(
+      login.login({ username: 'dis', password: 'dis-password', ip: '10.2.2.2' }),
+    ).rejects.toMatchObject({ code: 'account_disabled' });
+    const entries = await audit.query(
+      { action: 'auth.login' },
+      { limit: 50 },
+      { userId: admin.id, role: 'admin' },
+    );
     const vera = entries.items.filter((e) => e.target === 'vera').reverse();
     expect(vera.map((e) => e.result)).toEqual(['success', 'failure', 'failure', 'failure', 'failure']);
     expect(vera[0]).toMatchObject({ userId: viewer.id, ip: '10.1.1.1', userAgent: 'ua' });
@@ -176,16 +222,31 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
     } as unknown as AppContext;
     const opts = buildAuthOptions(ctx);
     // next-auth merges `options` over the provider defaults at runtime; the real authorize lives there.
-    const provider = (opts.providers[0] as unknown as { options: { authorize: (c: Record<string, string>, r: unknown) => Promise<unknown> } }).options;
+    const provider = (
+      opts.providers[0] as unknown as {
+        options: { authorize: (c: Record<string, string>, r: unknown) => Promise<unknown> };
+      }
+    ).options;
     const r = { headers: { 'x-forwarded-for': '192.0.2.7, 10.0.0.1', 'user-agent': 'browser' } };
-    expect(await provider.authorize({ username: 'adam', password: 'adam-password' }, r)).toMatchObject({ id: admin.id, name: 'adam', role: 'admin' });
+    expect(await provider.authorize({ username: 'adam', password: 'adam-password' }, r)).toMatchObject({
+      id: admin.id,
+      name: 'adam',
+      role: 'admin',
+    });
     expect(await provider.authorize({ username: 'adam', password: 'wrong-pass' }, r)).toBeNull();
     for (let i = 0; i < 4; i++) await provider.authorize({ username: 'adam', password: 'wrong-pass' }, r);
-    await expect(provider.authorize({ username: 'adam', password: 'adam-password' }, r)).rejects.toThrow(/Too many failed sign-in attempts/);
+    await expect(provider.authorize({ username: 'adam', password: 'adam-password' }, r)).rejects.toThrow(
+      /Too many failed sign-in attempts/,
+    );
     const last = await audit.query({ user: 'adam' }, { limit: 1 }, { userId: admin.id, role: 'admin' });
     expect(last.items[0]).toMatchObject({ ip: '192.0.2.7', userAgent: 'browser', result: 'failure' });
     const jwt = opts.callbacks!.jwt! as (p: unknown) => Promise<Record<string, unknown>>;
-    const signedIn = await jwt({ token: {}, user: { id: admin.id, role: 'admin' }, account: null, trigger: 'signIn' });
+    const signedIn = await jwt({
+      token: {},
+      user: { id: admin.id, role: 'admin' },
+      account: null,
+      trigger: 'signIn',
+    });
     expect(signedIn).toMatchObject({ uid: admin.id, role: 'admin', authAt: expect.any(Number) as number });
     // later session reads re-check the account: a reset password invalidates the cookie
     expect(await jwt({ token: signedIn })).toMatchObject({ uid: admin.id });
@@ -223,7 +284,9 @@ describe('ensureInitialAdmin', () => {
     try {
       const users = new UserService(t2.db);
       const log = captured();
-      expect(await ensureInitialAdmin(users, log.logger, { username: 'boss', password: 'boss-password-1' })).toBe('boss');
+      expect(
+        await ensureInitialAdmin(users, log.logger, { username: 'boss', password: 'boss-password-1' }),
+      ).toBe('boss');
       expect(log.lines.join('')).not.toContain('boss-password-1');
       expect(await users.verifyCredentials('boss', 'boss-password-1')).not.toBeNull();
     } finally {

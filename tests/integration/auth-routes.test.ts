@@ -70,8 +70,23 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
     await t?.cleanup();
   });
 
-  async function call(handler: Handler, opts: { method?: string; cookie?: string; bearer?: string; body?: unknown; url?: string; params?: Record<string, string>; origin?: string | null } = {}) {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'route-test', 'x-forwarded-for': '203.0.113.5' };
+  async function call(
+    handler: Handler,
+    opts: {
+      method?: string;
+      cookie?: string;
+      bearer?: string;
+      body?: unknown;
+      url?: string;
+      params?: Record<string, string>;
+      origin?: string | null;
+    } = {},
+  ) {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'route-test',
+      'x-forwarded-for': '203.0.113.5',
+    };
     if (opts.cookie) headers.cookie = opts.cookie;
     if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
     if (opts.origin !== null) headers.origin = opts.origin ?? ORIGIN;
@@ -86,29 +101,50 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
   }
 
   it('admin creates a viewer; viewer cannot manage users', async () => {
-    const created = await call(usersRoute.POST, { method: 'POST', cookie: adminCookie, body: { username: 'vic', password: 'vic-password', role: 'viewer', clusters: ['sim'] } });
+    const created = await call(usersRoute.POST, {
+      method: 'POST',
+      cookie: adminCookie,
+      body: { username: 'vic', password: 'vic-password', role: 'viewer', clusters: ['sim'] },
+    });
     expect(created.status).toBe(201);
     expect(created.text).not.toContain('argon2');
     viewerId = created.json.id;
     viewerCookie = `next-auth.session-token=${await encode({ token: { uid: viewerId, authAt: Date.now() }, secret: SECRET })}`;
     expect((await call(usersRoute.GET, { cookie: viewerCookie })).status).toBe(403);
-    const bad = await call(usersRoute.POST, { method: 'POST', cookie: adminCookie, body: { username: 'x', password: 'short', role: 'viewer' } });
+    const bad = await call(usersRoute.POST, {
+      method: 'POST',
+      cookie: adminCookie,
+      body: { username: 'x', password: 'short', role: 'viewer' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/^body\.password: must be at least 8/);
-    const dup = await call(usersRoute.POST, { method: 'POST', cookie: adminCookie, body: { username: 'vic', password: 'vic-password', role: 'viewer' } });
+    const dup = await call(usersRoute.POST, {
+      method: 'POST',
+      cookie: adminCookie,
+      body: { username: 'vic', password: 'vic-password', role: 'viewer' },
+    });
     expect(dup.status).toBe(409);
     const me = await call(meRoute.GET, { cookie: viewerCookie });
     expect(me.json).toMatchObject({ username: 'vic', role: 'viewer', clusters: ['sim'], via: 'session' });
   });
 
   it('CSRF: a cookie mutation from a foreign origin is refused', async () => {
-    const r = await call(usersRoute.POST, { method: 'POST', cookie: adminCookie, origin: 'https://evil.example', body: { username: 'e', password: 'evil-password', role: 'admin' } });
+    const r = await call(usersRoute.POST, {
+      method: 'POST',
+      cookie: adminCookie,
+      origin: 'https://evil.example',
+      body: { username: 'e', password: 'evil-password', role: 'admin' },
+    });
     expect(r.status).toBe(403);
     expect(r.json.error.code).toBe('csrf');
   });
 
   it('tokens: created from a session only, shown once, work as bearer, scoped, revocable', async () => {
-    const created = await call(tokensRoute.POST, { method: 'POST', cookie: viewerCookie, body: { name: 'cli', scope: 'read', expiresInDays: 30 } });
+    const created = await call(tokensRoute.POST, {
+      method: 'POST',
+      cookie: viewerCookie,
+      body: { name: 'cli', scope: 'read', expiresInDays: 30 },
+    });
     expect(created.status).toBe(201);
     const token = created.json.token as string;
     expect(token).toMatch(/^knm_/);
@@ -116,64 +152,165 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
     expect(listed.status).toBe(200);
     expect(listed.text).not.toContain(token);
     expect(listed.json.items[0]).toMatchObject({ name: 'cli', scope: 'read', prefix: token.slice(0, 12) });
-    expect((await call(tokensRoute.POST, { method: 'POST', bearer: token, body: { name: 'more', scope: 'write' } })).status).toBe(403);
-    const revoked = await call(tokenRoute.DELETE, { method: 'DELETE', cookie: viewerCookie, params: { id: created.json.id } });
+    expect(
+      (
+        await call(tokensRoute.POST, {
+          method: 'POST',
+          bearer: token,
+          body: { name: 'more', scope: 'write' },
+        })
+      ).status,
+    ).toBe(403);
+    const revoked = await call(tokenRoute.DELETE, {
+      method: 'DELETE',
+      cookie: viewerCookie,
+      params: { id: created.json.id },
+    });
     expect(revoked.status).toBe(200);
     expect((await call(meRoute.GET, { bearer: token })).status).toBe(401);
   });
 
   it('own password change needs the current password; disabling a user ends their session', async () => {
-    const wrong = await call(mePasswordRoute.POST, { method: 'POST', cookie: viewerCookie, body: { currentPassword: 'nope', newPassword: 'new-password-1' } });
+    const wrong = await call(mePasswordRoute.POST, {
+      method: 'POST',
+      cookie: viewerCookie,
+      body: { currentPassword: 'nope', newPassword: 'new-password-1' },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.json.error.message).toBe('currentPassword: is incorrect');
-    expect((await call(mePasswordRoute.POST, { method: 'POST', cookie: viewerCookie, body: { currentPassword: 'vic-password', newPassword: 'new-password-1' } })).status).toBe(204);
+    expect(
+      (
+        await call(mePasswordRoute.POST, {
+          method: 'POST',
+          cookie: viewerCookie,
+          body: { currentPassword: 'vic-password', newPassword: 'new-password-1' },
+        })
+      ).status,
+    ).toBe(204);
     // the change signs out sessions from before it
     expect((await call(meRoute.GET, { cookie: viewerCookie })).status).toBe(401);
     viewerCookie = `next-auth.session-token=${await encode({ token: { uid: viewerId, authAt: Date.now() }, secret: SECRET })}`;
     expect((await call(meRoute.GET, { cookie: viewerCookie })).status).toBe(200);
-    const patched = await call(userRoute.PATCH, { method: 'PATCH', cookie: adminCookie, params: { id: viewerId }, body: { disabled: true } });
+    const patched = await call(userRoute.PATCH, {
+      method: 'PATCH',
+      cookie: adminCookie,
+      params: { id: viewerId },
+      body: { disabled: true },
+    });
     expect(patched.json.disabled).toBe(true);
     expect((await call(meRoute.GET, { cookie: viewerCookie })).status).toBe(401);
-    await call(userRoute.PATCH, { method: 'PATCH', cookie: adminCookie, params: { id: viewerId }, body: { disabled: false } });
+    await call(userRoute.PATCH, {
+      method: 'PATCH',
+      cookie: adminCookie,
+      params: { id: viewerId },
+      body: { disabled: false },
+    });
   });
 
   it('clusters: dry run, add, list (filtered by grants), rotate, delete — secrets never in responses or logs', async () => {
     const kubeconfig = sim.kubeconfig();
-    const dry = await call(clustersRoute.POST, { method: 'POST', cookie: adminCookie, url: '/api/v1/clusters?dryRun=true', body: { name: 'sim', kubeconfig } });
+    const dry = await call(clustersRoute.POST, {
+      method: 'POST',
+      cookie: adminCookie,
+      url: '/api/v1/clusters?dryRun=true',
+      body: { name: 'sim', kubeconfig },
+    });
     expect(dry.json).toMatchObject({ ok: true, context: 'sim', server: sim.url });
-    const bad = await call(clustersRoute.POST, { method: 'POST', cookie: adminCookie, body: { name: 'bad', kubeconfig: kubeconfig.replace(sim.adminToken, 'wrong') } });
+    const bad = await call(clustersRoute.POST, {
+      method: 'POST',
+      cookie: adminCookie,
+      body: { name: 'bad', kubeconfig: kubeconfig.replace(sim.adminToken, 'wrong') },
+    });
     expect(bad.status).toBe(422);
     expect(bad.json.error.code).toBe('unauthorized');
-    const added = await call(clustersRoute.POST, { method: 'POST', cookie: adminCookie, body: { name: 'sim', kubeconfig } });
+    const added = await call(clustersRoute.POST, {
+      method: 'POST',
+      cookie: adminCookie,
+      body: { name: 'sim', kubeconfig },
+    });
     expect(added.status).toBe(201);
     expect(added.json).toMatchObject({ name: 'sim', kind: 'kubeconfig', status: 'syncing', nodes: 0 });
-    await call(clustersRoute.POST, { method: 'POST', cookie: adminCookie, body: { name: 'other', kubeconfig } });
+    await call(clustersRoute.POST, {
+      method: 'POST',
+      cookie: adminCookie,
+      body: { name: 'other', kubeconfig },
+    });
     const viewerList = await call(clustersRoute.GET, { cookie: viewerCookie });
     expect(viewerList.json.items.map((c: { name: string }) => c.name)).toEqual(['sim']);
-    expect((await call(clusterRoute.GET, { cookie: viewerCookie, params: { cluster: 'other' } })).status).toBe(403);
-    expect((await call(clustersRoute.POST, { method: 'POST', cookie: viewerCookie, body: { name: 'v', kubeconfig } })).status).toBe(403);
-    const rotated = await call(clusterRoute.PATCH, { method: 'PATCH', cookie: adminCookie, params: { cluster: 'sim' }, body: { kubeconfig: sim.kubeconfig({ readOnly: true }) } });
+    expect(
+      (await call(clusterRoute.GET, { cookie: viewerCookie, params: { cluster: 'other' } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(clustersRoute.POST, {
+          method: 'POST',
+          cookie: viewerCookie,
+          body: { name: 'v', kubeconfig },
+        })
+      ).status,
+    ).toBe(403);
+    const rotated = await call(clusterRoute.PATCH, {
+      method: 'PATCH',
+      cookie: adminCookie,
+      params: { cluster: 'sim' },
+      body: { kubeconfig: sim.kubeconfig({ readOnly: true }) },
+    });
     expect(rotated.json.context).toBe('sim-readonly');
-    expect((await call(clusterRoute.DELETE, { method: 'DELETE', cookie: adminCookie, params: { cluster: 'other' } })).status).toBe(204);
+    expect(
+      (
+        await call(clusterRoute.DELETE, {
+          method: 'DELETE',
+          cookie: adminCookie,
+          params: { cluster: 'other' },
+        })
+      ).status,
+    ).toBe(204);
     const all = await call(clustersRoute.GET, { cookie: adminCookie });
-    const everything = [dry.text, bad.text, added.text, viewerList.text, rotated.text, all.text, ...logLines].join('\n');
+    const everything = [
+      dry.text,
+      bad.text,
+      added.text,
+      viewerList.text,
+      rotated.text,
+      all.text,
+      ...logLines,
+    ].join('\n');
     for (const secret of [sim.adminToken, sim.readOnlyToken]) expect(everything).not.toContain(secret);
   });
 
   it('audit: every mutation recorded with ip and agent; admins see all, others own', async () => {
     const all = await call(auditRoute.GET, { cookie: adminCookie, url: '/api/v1/audit?limit=200' });
     const actions = new Set(all.json.items.map((e: { action: string }) => e.action));
-    for (const a of ['user.create', 'user.update', 'user.change_password', 'token.create', 'token.revoke', 'cluster.create', 'cluster.update', 'cluster.delete']) {
+    for (const a of [
+      'user.create',
+      'user.update',
+      'user.change_password',
+      'token.create',
+      'token.revoke',
+      'cluster.create',
+      'cluster.update',
+      'cluster.delete',
+    ]) {
       expect(actions).toContain(a);
     }
-    const failedCluster = all.json.items.find((e: { action: string; result: string }) => e.action === 'cluster.create' && e.result === 'failure');
-    expect(failedCluster).toMatchObject({ cluster: 'bad', ip: '203.0.113.5', userAgent: 'route-test', username: 'root' });
+    const failedCluster = all.json.items.find(
+      (e: { action: string; result: string }) => e.action === 'cluster.create' && e.result === 'failure',
+    );
+    expect(failedCluster).toMatchObject({
+      cluster: 'bad',
+      ip: '203.0.113.5',
+      userAgent: 'route-test',
+      username: 'root',
+    });
     const own = await call(auditRoute.GET, { cookie: viewerCookie, url: '/api/v1/audit?user=root' });
     expect(own.json.items).toEqual([]);
     const viewerOwn = await call(auditRoute.GET, { cookie: viewerCookie });
     expect(viewerOwn.json.items.length).toBeGreaterThan(0);
     expect(viewerOwn.json.items.every((e: { username: string }) => e.username === 'vic')).toBe(true);
-    const paged = await call(auditRoute.GET, { cookie: adminCookie, url: '/api/v1/audit?limit=2&action=cluster.*' });
+    const paged = await call(auditRoute.GET, {
+      cookie: adminCookie,
+      url: '/api/v1/audit?limit=2&action=cluster.*',
+    });
     expect(paged.json.items).toHaveLength(2);
     expect(typeof paged.json.nextCursor).toBe('number');
     const since = await call(auditRoute.GET, { cookie: adminCookie, url: '/api/v1/audit?since=not-a-date' });

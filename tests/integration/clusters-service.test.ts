@@ -41,7 +41,11 @@ contexts: [{ name: plain, context: { cluster: c, user: u } }]
 current-context: plain
 `;
 
-async function expectCode(p: Promise<unknown>, type: typeof KubeconfigError | typeof ClusterConnectionError, code: string): Promise<string> {
+async function expectCode(
+  p: Promise<unknown>,
+  type: typeof KubeconfigError | typeof ClusterConnectionError,
+  code: string,
+): Promise<string> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
@@ -71,7 +75,16 @@ describe('ClusterService connection tests against the simulator', () => {
         return;
       }
       res.statusCode = 403;
-      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'nodes is forbidden' }));
+      res.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'Forbidden',
+          code: 403,
+          message: 'nodes is forbidden',
+        }),
+      );
     });
   });
   afterAll(async () => {
@@ -83,10 +96,20 @@ describe('ClusterService connection tests against the simulator', () => {
   it('adds a working cluster; outputs never carry the kubeconfig', async () => {
     const added = await svc.add({ name: 'sim', kubeconfig: sim.kubeconfig() }, { userId: 'u1' });
     outputs.push(added, await svc.list(), await svc.get('sim'));
-    expect(added.cluster).toMatchObject({ name: 'sim', kind: 'kubeconfig', context: 'sim', server: sim.url, createdBy: 'u1' });
+    expect(added.cluster).toMatchObject({
+      name: 'sim',
+      kind: 'kubeconfig',
+      context: 'sim',
+      server: sim.url,
+      createdBy: 'u1',
+    });
     expect(added.test.version).toMatch(/^v1\./);
     expect(added.test.nodesListed).toBe(1);
-    const row = await t.db.kysely.selectFrom('clusters').selectAll().where('name', '=', 'sim').executeTakeFirstOrThrow();
+    const row = await t.db.kysely
+      .selectFrom('clusters')
+      .selectAll()
+      .where('name', '=', 'sim')
+      .executeTakeFirstOrThrow();
     expect(row.kubeconfig_enc).toMatch(/^v1:/);
     expect(row.kubeconfig_enc).not.toContain(sim.adminToken);
     const rt = await svc.loadForRuntime();
@@ -96,26 +119,44 @@ describe('ClusterService connection tests against the simulator', () => {
   });
 
   it('bad YAML', async () => {
-    const msg = await expectCode(svc.test({ kubeconfig: `users:\n  token: ${sim.adminToken}\n bad: [` }), KubeconfigError, 'invalid_yaml');
+    const msg = await expectCode(
+      svc.test({ kubeconfig: `users:\n  token: ${sim.adminToken}\n bad: [` }),
+      KubeconfigError,
+      'invalid_yaml',
+    );
     outputs.push(msg);
   });
 
   it('unknown context', async () => {
-    const msg = await expectCode(svc.test({ kubeconfig: sim.kubeconfig(), context: 'nope' }), KubeconfigError, 'unknown_context');
+    const msg = await expectCode(
+      svc.test({ kubeconfig: sim.kubeconfig(), context: 'nope' }),
+      KubeconfigError,
+      'unknown_context',
+    );
     expect(msg).toBe("context 'nope' is not in the kubeconfig; available: sim");
   });
 
   it('plain http without insecure-skip-tls-verify is refused up front', async () => {
     const kc = plainKubeconfig(forbiddenServer.url).replace(', insecure-skip-tls-verify: true', '');
-    expect(await expectCode(svc.test({ kubeconfig: kc }), KubeconfigError, 'invalid_kubeconfig')).toMatch(/plain http:\/\//);
+    expect(await expectCode(svc.test({ kubeconfig: kc }), KubeconfigError, 'invalid_kubeconfig')).toMatch(
+      /plain http:\/\//,
+    );
   });
 
   it('bad CA: none given for a self-signed server, or a different CA', async () => {
     const noCa = sim.kubeconfig().replace(/\n\s*certificate-authority-data: .*/, '');
     const m1 = await expectCode(svc.test({ kubeconfig: noCa }), ClusterConnectionError, 'tls_untrusted');
     expect(m1).toMatch(/not trusted .*self-signed or unknown certificate authority/);
-    const other = selfsigned.generate([{ name: 'commonName', value: 'other-ca' }], { days: 1, keySize: 2048 });
-    const wrongCa = sim.kubeconfig().replace(/certificate-authority-data: .*/, `certificate-authority-data: ${Buffer.from(other.cert).toString('base64')}`);
+    const other = selfsigned.generate([{ name: 'commonName', value: 'other-ca' }], {
+      days: 1,
+      keySize: 2048,
+    });
+    const wrongCa = sim
+      .kubeconfig()
+      .replace(
+        /certificate-authority-data: .*/,
+        `certificate-authority-data: ${Buffer.from(other.cert).toString('base64')}`,
+      );
     await expectCode(svc.test({ kubeconfig: wrongCa }), ClusterConnectionError, 'tls_untrusted');
   });
 
@@ -126,7 +167,11 @@ describe('ClusterService connection tests against the simulator', () => {
   });
 
   it('forbidden (403) on listing nodes', async () => {
-    const msg = await expectCode(svc.test({ kubeconfig: plainKubeconfig(forbiddenServer.url) }), ClusterConnectionError, 'forbidden');
+    const msg = await expectCode(
+      svc.test({ kubeconfig: plainKubeconfig(forbiddenServer.url) }),
+      ClusterConnectionError,
+      'forbidden',
+    );
     expect(msg).toMatch(/may not list nodes \(HTTP 403\)/);
   });
 
@@ -134,15 +179,23 @@ describe('ClusterService connection tests against the simulator', () => {
     const closed = await listen(() => undefined);
     await closed.close();
     const refused = plainKubeconfig(closed.url);
-    expect(await expectCode(svc.test({ kubeconfig: refused }), ClusterConnectionError, 'unreachable')).toMatch(/ECONNREFUSED/);
+    expect(
+      await expectCode(svc.test({ kubeconfig: refused }), ClusterConnectionError, 'unreachable'),
+    ).toMatch(/ECONNREFUSED/);
     const dns = sim.kubeconfig().replace(sim.url, 'https://no-such-host.invalid:6443');
-    expect(await expectCode(svc.test({ kubeconfig: dns }), ClusterConnectionError, 'dns')).toMatch(/no-such-host\.invalid/);
+    expect(await expectCode(svc.test({ kubeconfig: dns }), ClusterConnectionError, 'dns')).toMatch(
+      /no-such-host\.invalid/,
+    );
   });
 
   it('timeout', async () => {
     sim.faults.setLatency(4000);
     try {
-      const msg = await expectCode(svc.test({ kubeconfig: sim.kubeconfig() }), ClusterConnectionError, 'timeout');
+      const msg = await expectCode(
+        svc.test({ kubeconfig: sim.kubeconfig() }),
+        ClusterConnectionError,
+        'timeout',
+      );
       expect(msg).toMatch(/did not answer within 1\.5 s/);
     } finally {
       sim.faults.clear();
@@ -152,9 +205,17 @@ describe('ClusterService connection tests against the simulator', () => {
   it('a failed add saves nothing; rotation is re-tested and only then replaces credentials', async () => {
     const events: ClusterChange[] = [];
     const off = svc.onChange((c) => void events.push(c));
-    await expectCode(svc.add({ name: 'broken', kubeconfig: sim.kubeconfig().replace(sim.adminToken, 'x') }), ClusterConnectionError, 'unauthorized');
+    await expectCode(
+      svc.add({ name: 'broken', kubeconfig: sim.kubeconfig().replace(sim.adminToken, 'x') }),
+      ClusterConnectionError,
+      'unauthorized',
+    );
     expect(await svc.get('broken')).toBeNull();
-    await expectCode(svc.update('sim', { kubeconfig: sim.kubeconfig().replace(sim.adminToken, 'x') }), ClusterConnectionError, 'unauthorized');
+    await expectCode(
+      svc.update('sim', { kubeconfig: sim.kubeconfig().replace(sim.adminToken, 'x') }),
+      ClusterConnectionError,
+      'unauthorized',
+    );
     expect((await svc.loadForRuntime())[0]!.kubeconfig).toContain(sim.adminToken);
     const rotated = await svc.update('sim', { kubeconfig: sim.kubeconfig({ readOnly: true }) });
     outputs.push(rotated);
@@ -164,7 +225,9 @@ describe('ClusterService connection tests against the simulator', () => {
     expect(rt?.kubeconfig).not.toContain(sim.adminToken);
     await svc.update('sim', { displayName: 'Simulator' });
     expect((await svc.get('sim'))?.displayName).toBe('Simulator');
-    await expect(svc.add({ name: 'sim', kubeconfig: sim.kubeconfig() })).rejects.toMatchObject({ httpStatus: 409 });
+    await expect(svc.add({ name: 'sim', kubeconfig: sim.kubeconfig() })).rejects.toMatchObject({
+      httpStatus: 409,
+    });
     await expect(svc.add({ name: 'Bad_Name', kubeconfig: sim.kubeconfig() })).rejects.toThrow(/^name: /);
     outputs.push(await svc.remove('sim'));
     expect(await svc.list()).toEqual([]);
@@ -200,7 +263,10 @@ describe.each(ENGINES)('automatic clusters on %s', (engine) => {
     expect(await svc.loadForRuntime()).toEqual([{ name: 'demo', kind: 'demo' }]);
     await svc.remove('demo');
     expect(await svc.ensureDemoCluster(true)).toBe(false);
-    expect(events.map((e) => `${e.type}:${e.name}:${e.kind}`)).toEqual(['added:demo:demo', 'removed:demo:demo']);
+    expect(events.map((e) => `${e.type}:${e.name}:${e.kind}`)).toEqual([
+      'added:demo:demo',
+      'removed:demo:demo',
+    ]);
     await expect(svc.update('demo', { kubeconfig: 'x' })).rejects.toMatchObject({ httpStatus: 404 });
   });
 
@@ -218,7 +284,17 @@ describe.each(ENGINES)('automatic clusters on %s', (engine) => {
     const { encryptSecret } = await import('@/lib/crypto/secret-box');
     await t.db.kysely
       .insertInto('clusters')
-      .values({ name: 'old', display_name: 'old', kind: 'kubeconfig', context: 'c', server: 'https://x', kubeconfig_enc: encryptSecret('k', Buffer.alloc(32, 9), 'old'), created_by: null, created_at: now, updated_at: now })
+      .values({
+        name: 'old',
+        display_name: 'old',
+        kind: 'kubeconfig',
+        context: 'c',
+        server: 'https://x',
+        kubeconfig_enc: encryptSecret('k', Buffer.alloc(32, 9), 'old'),
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     const log = capturedLogger();
     const svc = new ClusterService(t.db, { key, logger: log.logger });

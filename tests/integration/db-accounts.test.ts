@@ -25,20 +25,47 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
     expect(t.db.dialect).toBe(engine);
     await users.create({ username: 'persist', password: 'persist-pass-1', role: 'viewer' });
     const again = await t.reopen();
-    const row = await again.kysely.selectFrom('users').select('username').where('username', '=', 'persist').executeTakeFirst();
+    const row = await again.kysely
+      .selectFrom('users')
+      .select('username')
+      .where('username', '=', 'persist')
+      .executeTakeFirst();
     expect(row?.username).toBe('persist');
   });
 
   it('creates users with argon2id hashes, grants and unique names', async () => {
-    const alice = await users.create({ username: 'alice', password: 'correct horse', role: 'operator', clusters: ['b', 'a', 'a'] });
-    expect(alice).toMatchObject({ username: 'alice', role: 'operator', disabled: false, clusters: ['a', 'b'], source: 'local' });
+    const alice = await users.create({
+      username: 'alice',
+      password: 'correct horse',
+      role: 'operator',
+      clusters: ['b', 'a', 'a'],
+    });
+    expect(alice).toMatchObject({
+      username: 'alice',
+      role: 'operator',
+      disabled: false,
+      clusters: ['a', 'b'],
+      source: 'local',
+    });
     expect(alice.createdAt).toBe(now);
-    const raw = await t.db.kysely.selectFrom('users').select('password_hash').where('id', '=', alice.id).executeTakeFirstOrThrow();
+    const raw = await t.db.kysely
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', alice.id)
+      .executeTakeFirstOrThrow();
     expect(raw.password_hash).toMatch(/^\$argon2id\$/);
-    await expect(users.create({ username: 'alice', password: 'whatever12', role: 'viewer' })).rejects.toBeInstanceOf(ConflictError);
-    await expect(users.create({ username: 'bad name', password: 'whatever12', role: 'viewer' })).rejects.toThrow(/^username:/);
-    await expect(users.create({ username: 'shorty', password: 'short', role: 'viewer' })).rejects.toThrow(/password: must be at least 8/);
-    await expect(users.create({ username: 'r', password: 'whatever12', role: 'root' as never })).rejects.toThrow(/role: must be one of/);
+    await expect(
+      users.create({ username: 'alice', password: 'whatever12', role: 'viewer' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      users.create({ username: 'bad name', password: 'whatever12', role: 'viewer' }),
+    ).rejects.toThrow(/^username:/);
+    await expect(users.create({ username: 'shorty', password: 'short', role: 'viewer' })).rejects.toThrow(
+      /password: must be at least 8/,
+    );
+    await expect(
+      users.create({ username: 'r', password: 'whatever12', role: 'root' as never }),
+    ).rejects.toThrow(/role: must be one of/);
   });
 
   it('verifies credentials and changes passwords', async () => {
@@ -46,7 +73,9 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
     expect(await users.verifyCredentials('alice', 'wrong password')).toBeNull();
     expect(await users.verifyCredentials('nobody', 'correct horse')).toBeNull();
     const alice = (await users.findByUsername('alice'))!;
-    await expect(users.changeOwnPassword(alice.id, 'wrong', 'new password 1')).rejects.toThrow(/currentPassword: is incorrect/);
+    await expect(users.changeOwnPassword(alice.id, 'wrong', 'new password 1')).rejects.toThrow(
+      /currentPassword: is incorrect/,
+    );
     await users.changeOwnPassword(alice.id, 'correct horse', 'new password 1');
     expect(await users.verifyCredentials('alice', 'new password 1')).not.toBeNull();
     await users.resetPassword(alice.id, 'admin-set-pass');
@@ -80,9 +109,17 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
 
   it('API tokens: hashed at rest, scoped, expiring, revocable', async () => {
     const alice = (await users.findByUsername('alice'))!;
-    const { token, record } = await tokens.create(alice.id, { name: 'ci', scope: 'read', expiresAt: now + 60_000 });
+    const { token, record } = await tokens.create(alice.id, {
+      name: 'ci',
+      scope: 'read',
+      expiresAt: now + 60_000,
+    });
     expect(token.startsWith('knm_')).toBe(true);
-    const raw = await t.db.kysely.selectFrom('api_tokens').selectAll().where('id', '=', record.id).executeTakeFirstOrThrow();
+    const raw = await t.db.kysely
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', record.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(raw)).not.toContain(token);
     expect(raw.prefix).toBe(token.slice(0, 12));
     expect((await tokens.findActive(token))?.id).toBe(record.id);
@@ -97,8 +134,12 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
     expect(revoked.revokedAt).toBe(now);
     expect(await tokens.findActive(w.token)).toBeNull();
     expect((await tokens.list(alice.id)).map((x) => x.name).sort()).toEqual(['ci', 'deploy']);
-    await expect(tokens.create(alice.id, { name: '', scope: 'read' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(tokens.create(alice.id, { name: 'old', scope: 'read', expiresAt: now - 1 })).rejects.toThrow(/expiresAt/);
+    await expect(tokens.create(alice.id, { name: '', scope: 'read' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(tokens.create(alice.id, { name: 'old', scope: 'read', expiresAt: now - 1 })).rejects.toThrow(
+      /expiresAt/,
+    );
   });
 
   it('audit log: append, redact secrets, filter, paginate, own-only for non-admins', async () => {
@@ -121,9 +162,19 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
     const admin = { userId: 'admin', role: 'admin' as const };
     const all = await audit.query({}, { limit: 3 }, admin);
     expect(all.items.map((e) => e.target)).toEqual(['node-6', 'node-5', 'node-4']);
-    expect(all.items[0]).toMatchObject({ result: 'failure', error: 'boom', ip: '10.0.0.1', userAgent: 'vitest', at: base + 6000 });
+    expect(all.items[0]).toMatchObject({
+      result: 'failure',
+      error: 'boom',
+      ip: '10.0.0.1',
+      userAgent: 'vitest',
+      at: base + 6000,
+    });
     expect(JSON.stringify(all.items)).not.toContain('knm_secret_value');
-    expect(all.items[1]!.parameters).toMatchObject({ force: true, token: '[redacted]', nested: { password: '[redacted]' } });
+    expect(all.items[1]!.parameters).toMatchObject({
+      force: true,
+      token: '[redacted]',
+      nested: { password: '[redacted]' },
+    });
     const page2 = await audit.query({}, { limit: 3, before: all.nextCursor! }, admin);
     expect(page2.items.map((e) => e.target)).toEqual(['node-3', 'node-2', 'node-1']);
     const page3 = await audit.query({}, { limit: 3, before: page2.nextCursor! }, admin);
@@ -131,16 +182,21 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
     expect(page3.nextCursor).toBeNull();
 
     expect((await audit.query({ cluster: 'dev' }, {}, admin)).items).toHaveLength(3);
-    expect((await audit.query({ action: 'node.cordon' }, {}, admin)).items.map((e) => e.target)).toEqual(['node-6', 'node-3', 'node-0']);
+    expect((await audit.query({ action: 'node.cordon' }, {}, admin)).items.map((e) => e.target)).toEqual([
+      'node-6',
+      'node-3',
+      'node-0',
+    ]);
     expect((await audit.query({ action: 'node.*' }, {}, admin)).items).toHaveLength(7);
     expect((await audit.query({ result: 'failure' }, {}, admin)).items).toHaveLength(1);
     expect((await audit.query({ user: 'one' }, {}, admin)).items).toHaveLength(3);
-    expect((await audit.query({ since: base + 2000, until: base + 4000 }, {}, admin)).items.map((e) => e.target)).toEqual([
-      'node-3',
-      'node-2',
-    ]);
+    expect(
+      (await audit.query({ since: base + 2000, until: base + 4000 }, {}, admin)).items.map((e) => e.target),
+    ).toEqual(['node-3', 'node-2']);
     const own = await audit.query({ user: 'two' }, {}, { userId: 'u1', role: 'operator' });
     expect(own.items).toHaveLength(0);
-    expect((await audit.query({}, {}, { userId: 'u1', role: 'viewer' })).items.every((e) => e.userId === 'u1')).toBe(true);
+    expect(
+      (await audit.query({}, {}, { userId: 'u1', role: 'viewer' })).items.every((e) => e.userId === 'u1'),
+    ).toBe(true);
   });
 });

@@ -10,7 +10,9 @@ export const runtime = 'nodejs';
 /** Clusters the caller may see, with live sync status. Never includes kubeconfigs. */
 export const GET = apiRoute({ auth: 'read' }, async ({ principal, ctx }) => {
   const all = await ctx.clusters.list();
-  return { items: all.filter((c) => canAccessCluster(principal, c.name)).map((c) => clusterView(c, ctx.manager)) };
+  return {
+    items: all.filter((c) => canAccessCluster(principal, c.name)).map((c) => clusterView(c, ctx.manager)),
+  };
 });
 
 /** Adds a cluster from a kubeconfig after a connection test; `?dryRun=true` only tests. */
@@ -19,8 +21,15 @@ export const POST = apiRoute(
   async (args) => {
     const { body, query, principal, ctx } = args;
     if (query.dryRun === 'true') return { ok: true, ...(await ctx.clusters.test(body)) };
-    const entry = { action: 'cluster.create', cluster: body.name, target: body.name, parameters: { context: body.context ?? null } };
-    const { cluster, test } = await audited(args, entry, () => ctx.clusters.add(body, { userId: principal.userId }));
+    const entry = {
+      action: 'cluster.create',
+      cluster: body.name,
+      target: body.name,
+      parameters: { context: body.context ?? null },
+    };
+    const { cluster, test } = await audited(args, entry, () =>
+      ctx.clusters.add(body, { userId: principal.userId }),
+    );
     return Response.json({ ...clusterView(cluster, ctx.manager), test }, { status: 201 });
   },
 );

@@ -15,11 +15,16 @@ export const GET = apiRoute({ auth: 'read', query: listTokensQuery }, async ({ p
 export const POST = apiRoute({ auth: 'read', body: createTokenBody }, async (args) => {
   const { principal, body, ctx } = args;
   // A leaked token must not be able to mint more tokens.
-  if (principal.via !== 'session') throw forbidden('API tokens can only be created from a signed-in browser session');
+  if (principal.via !== 'session')
+    throw forbidden('API tokens can only be created from a signed-in browser session');
   const expiresAt = body.expiresInDays ? Date.now() + body.expiresInDays * 86_400_000 : null;
   const { token, record } = await audited(
     args,
-    { action: 'token.create', target: body.name, parameters: { scope: body.scope, expiresInDays: body.expiresInDays ?? null } },
+    {
+      action: 'token.create',
+      target: body.name,
+      parameters: { scope: body.scope, expiresInDays: body.expiresInDays ?? null },
+    },
     () => ctx.auth.tokens.create(principal.userId, { name: body.name, scope: body.scope, expiresAt }),
   );
   return Response.json({ ...record, token }, { status: 201, headers: { 'Cache-Control': 'no-store' } });

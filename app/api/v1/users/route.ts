@@ -11,7 +11,11 @@ export const POST = apiRoute({ auth: 'admin', body: createUserBody }, async (arg
   const { body, ctx } = args;
   const user = await audited(
     args,
-    { action: 'user.create', target: body.username, parameters: { role: body.role, clusters: body.clusters } },
+    {
+      action: 'user.create',
+      target: body.username,
+      parameters: { role: body.role, clusters: body.clusters },
+    },
     () => ctx.auth.users.create(body),
   );
   return Response.json(user, { status: 201 });

@@ -20,7 +20,11 @@ export const PATCH = apiRoute(
       action: 'cluster.update',
       cluster: params.cluster,
       target: params.cluster,
-      parameters: { displayName: body.displayName ?? null, credentialsRotated: body.kubeconfig !== undefined, context: body.context ?? null },
+      parameters: {
+        displayName: body.displayName ?? null,
+        credentialsRotated: body.kubeconfig !== undefined,
+        context: body.context ?? null,
+      },
     };
     const { cluster, test } = await audited(args, entry, () => ctx.clusters.update(params.cluster, body));
     return { ...clusterView(cluster, ctx.manager), ...(test ? { test } : {}) };
@@ -29,5 +33,7 @@ export const PATCH = apiRoute(
 
 export const DELETE = apiRoute({ auth: 'admin', params: clusterParams }, async (args) => {
   const { params, ctx } = args;
-  await audited(args, { action: 'cluster.delete', cluster: params.cluster, target: params.cluster }, () => ctx.clusters.remove(params.cluster));
+  await audited(args, { action: 'cluster.delete', cluster: params.cluster, target: params.cluster }, () =>
+    ctx.clusters.remove(params.cluster),
+  );
 });

@@ -9,5 +9,7 @@ export const runtime = 'nodejs';
 export const DELETE = apiRoute({ auth: 'read', params: tokenIdParams }, async (args) => {
   const { principal, params, ctx } = args;
   const owner = principal.role === 'admin' ? undefined : principal.userId;
-  return audited(args, { action: 'token.revoke', target: params.id }, () => ctx.auth.tokens.revoke(params.id, owner));
+  return audited(args, { action: 'token.revoke', target: params.id }, () =>
+    ctx.auth.tokens.revoke(params.id, owner),
+  );
 });

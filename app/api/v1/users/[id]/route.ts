@@ -14,5 +14,7 @@ export const GET = apiRoute({ auth: 'admin', params: userIdParams }, async ({ pa
 export const PATCH = apiRoute({ auth: 'admin', params: userIdParams, body: updateUserBody }, async (args) => {
   const { params, body, ctx } = args;
   const target = (await ctx.auth.users.get(params.id))?.username ?? params.id;
-  return audited(args, { action: 'user.update', target, parameters: body }, () => ctx.auth.users.update(params.id, body));
+  return audited(args, { action: 'user.update', target, parameters: body }, () =>
+    ctx.auth.users.update(params.id, body),
+  );
 });

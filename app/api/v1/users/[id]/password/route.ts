@@ -6,8 +6,13 @@ export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 /** Admin password reset. */
-export const POST = apiRoute({ auth: 'admin', params: userIdParams, body: resetPasswordBody }, async (args) => {
-  const { params, body, ctx } = args;
-  const target = (await ctx.auth.users.get(params.id))?.username ?? params.id;
-  await audited(args, { action: 'user.reset_password', target }, () => ctx.auth.users.resetPassword(params.id, body.password));
-});
+export const POST = apiRoute(
+  { auth: 'admin', params: userIdParams, body: resetPasswordBody },
+  async (args) => {
+    const { params, body, ctx } = args;
+    const target = (await ctx.auth.users.get(params.id))?.username ?? params.id;
+    await audited(args, { action: 'user.reset_password', target }, () =>
+      ctx.auth.users.resetPassword(params.id, body.password),
+    );
+  },
+);

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { TtlCache } from './ttl-cache';
+
+describe('TtlCache', () => {
+  it('expires entries by the injected clock, caches null, and stays bounded', () => {
+    let t = 0;
+    const c = new TtlCache<string | null>(1000, () => t, 2);
+    c.set('a', 'A');
+    c.set('n', null);
+    expect(c.get('a')).toBe('A');
+    expect(c.get('n')).toBeNull();
+    expect(c.get('missing')).toBeUndefined();
+    t = 999;
+    expect(c.get('a')).toBe('A');
+    t = 1000;
+    expect(c.get('a')).toBeUndefined();
+    c.set('x', '1');
+    c.set('y', '2');
+    c.set('z', '3');
+    expect([c.get('x'), c.get('y'), c.get('z')]).toEqual([undefined, '2', '3']);
+    c.delete('y');
+    expect(c.get('y')).toBeUndefined();
+  });
+});
