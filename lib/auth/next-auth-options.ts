@@ -96,6 +96,8 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
     secret: ctx.config.nextAuthSecret,
     useSecureCookies: ctx.config.nextAuthUrl.startsWith('https://'),
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    // next-auth v4 does not derive the JWT's own exp from session.maxAge; without this it is 30 days.
+    jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/login', error: '/login' },
     providers,
     callbacks: {

@@ -221,6 +221,7 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
       audit,
     } as unknown as AppContext;
     const opts = buildAuthOptions(ctx);
+    expect(opts.jwt?.maxAge).toBe(opts.session?.maxAge);
     // next-auth merges `options` over the provider defaults at runtime; the real authorize lives there.
     const provider = (
       opts.providers[0] as unknown as {
