@@ -1,8 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { EncryptionKeyError, loadEncryptionKey, parseEncryptionKey } from './key-file';
+import { describe, expect, it } from 'vitest';
 import { DecryptError, decryptSecret, encryptSecret } from './secret-box';
 
 const key = Buffer.alloc(32, 7);
@@ -33,37 +29,5 @@ describe('secret box', () => {
     expect(() => decryptSecret('v2:abcd', key)).toThrow(/unsupported/);
     expect(() => decryptSecret('v1:abcd', key)).toThrow(/too short/);
     expect(() => encryptSecret('x', Buffer.alloc(16))).toThrow(RangeError);
-  });
-});
-
-describe('encryption key loading', () => {
-  const dirs: string[] = [];
-  const tmp = () => {
-    const d = mkdtempSync(path.join(tmpdir(), 'knm-key-'));
-    dirs.push(d);
-    return d;
-  };
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-  it('parses a valid env key and names the variable on errors', () => {
-    expect(parseEncryptionKey(key.toString('base64'))).toEqual(key);
-    expect(() => parseEncryptionKey('short')).toThrow(/ENCRYPTION_KEY must decode to 32 bytes/);
-    expect(() => parseEncryptionKey('not base64!!')).toThrow(EncryptionKeyError);
-  });
-
-  it('generates a 0600 key file once and reuses it', () => {
-    const dir = tmp();
-    const first = loadEncryptionKey({ dataDir: dir });
-    const file = path.join(dir, 'encryption.key');
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(loadEncryptionKey({ dataDir: dir })).toEqual(first);
-    expect(readFileSync(file, 'utf8').trim()).toBe(first.toString('base64'));
-  });
-
-  it('prefers the env key and rejects a corrupt key file', () => {
-    const dir = tmp();
-    expect(loadEncryptionKey({ dataDir: dir, envKey: key.toString('base64') })).toEqual(key);
-    writeFileSync(path.join(dir, 'encryption.key'), 'abc');
-    expect(() => loadEncryptionKey({ dataDir: dir })).toThrow(EncryptionKeyError);
   });
 });
