@@ -1,11 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { principal } from '@/lib/push/testing/fake-client';
 import { FakeChangeSource } from '@/lib/push/testing/fake-source';
 import { startPushTestServer } from '@/lib/push/testing/test-server';
 import type { BenchResult } from './types';
 
-// Push fan-out: one server process (hub + ws endpoint), WebSocket clients in a forked child process.
+// Push fan-out: one server process (hub + ws endpoint), WebSocket clients in a forked child process
+// (bench/push-clients.ts). Main figures use minimal raw-socket WebSocket clients so that one client
+// process can hold thousands of them; the 1,000-client p99 also runs with full `ws` clients as baseline.
 interface Report {
   ok: boolean;
   error?: string;
@@ -52,13 +55,14 @@ export async function run(): Promise<BenchResult[]> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const results: BenchResult[] = [];
-  const open = (count: number) =>
-    ask(child, { cmd: 'open', url: srv.wsUrl('cluster=bench'), count, token: 'bench', origin: srv.origin });
+  const open = (count: number, raw: boolean) =>
+    ask(child, { cmd: 'open', url: srv.wsUrl('cluster=bench'), count, token: 'bench', origin: srv.origin, raw });
 
   /** `rounds` single changes, spaced out, each delivered to every client; p99 over all deliveries */
-  async function oneChangeLatency(rounds: number, gapMs: number): Promise<Report & { fanoutMs: number }> {
+  async function oneChangeLatency(rounds: number, gapMs: number): Promise<Report & { fanoutMs: number; cpuUsPerDelivery: number }> {
     await ask(child, { cmd: 'reset' });
     const fanout: number[] = [];
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < rounds; i++) {
       const t = performance.now();
       source.change('bench', `node-${i}`, { changes: ['labels'], labels: { round: String(i) } });
@@ -66,20 +70,41 @@ export async function run(): Promise<BenchResult[]> {
       await sleep(gapMs);
     }
     await sleep(300);
+    const cpu = process.cpuUsage(cpu0);
     fanout.sort((a, b) => a - b);
-    return { ...(await ask(child, { cmd: 'report' })), fanoutMs: fanout[Math.floor(fanout.length / 2)]! };
+    const report = await ask(child, { cmd: 'report' });
+    return {
+      ...report,
+      fanoutMs: fanout[Math.floor(fanout.length / 2)]!,
+      cpuUsPerDelivery: (cpu.user + cpu.system) / Math.max(1, report.samples),
+    };
   }
 
+  results.push({ name: 'machine load average (1 min) when the suite started', value: os.loadavg()[0]!, unit: `on ${os.cpus().length} cores` });
   try {
     const rss0 = await settleRss();
-    await open(1000);
+    // baseline: full `ws` clients (their parsing shares the one client process)
+    await open(1000, false);
     await oneChangeLatency(5, 100); // warm-up (JIT, socket buffers); not reported
-    const r1k = await oneChangeLatency(20, 150);
-    results.push({ name: 'one change → 1,000 WS clients, p99', value: r1k.p99, unit: 'ms', target: '≤ 50 ms', pass: r1k.p99 <= 50 });
-    results.push({ name: 'one change → 1,000 WS clients, p50', value: r1k.p50, unit: 'ms' });
-    results.push({ name: 'one change → 1,000 WS clients, server fan-out time (median)', value: r1k.fanoutMs, unit: 'ms' });
+    const full1k = await oneChangeLatency(20, 150);
+    await ask(child, { cmd: 'closeSome', count: 1000 });
+    await sleep(300);
 
-    await open(4000);
+    await open(1000, true);
+    await oneChangeLatency(3, 100);
+    const r1k = await oneChangeLatency(20, 150);
+    results.push({
+      name: 'one change → 1,000 WS clients, p99',
+      value: r1k.p99,
+      unit: 'ms',
+      target: '≤ 50 ms',
+      pass: r1k.p99 <= 50,
+      baseline: { name: 'same with full ws clients', value: full1k.p99 },
+    });
+    results.push({ name: 'one change → 1,000 WS clients, p50', value: r1k.p50, unit: 'ms' });
+    results.push({ name: 'one change → 1,000 WS clients, server CPU per delivery', value: r1k.cpuUsPerDelivery, unit: 'µs' });
+
+    await open(4000, true);
     const rss5k = await settleRss();
     const perConn = (rss5k - rss0) / 5000;
     results.push({ name: 'idle connection, server RSS per connection (5,000 open)', value: perConn / 1024, unit: 'KiB' });
@@ -93,11 +118,12 @@ export async function run(): Promise<BenchResult[]> {
     const r5k = await oneChangeLatency(10, 400);
     results.push({ name: 'one change → 5,000 WS clients, p99', value: r5k.p99, unit: 'ms', target: '≤ 250 ms', pass: r5k.p99 <= 250 });
     results.push({ name: 'one change → 5,000 WS clients, p50', value: r5k.p50, unit: 'ms' });
-    results.push({ name: 'one change → 5,000 WS clients, server fan-out time (median)', value: r5k.fanoutMs, unit: 'ms' });
+    results.push({ name: 'one change → 5,000 WS clients, synchronous fan-out (median)', value: r5k.fanoutMs, unit: 'ms' });
 
     await ask(child, { cmd: 'closeSome', count: 4000 });
     await sleep(300);
     await ask(child, { cmd: 'reset' });
+    const dropped0 = srv.hub.stats().slowConsumersDropped;
     const seconds = 5;
     const rate = 500;
     const t0 = Date.now();
@@ -114,23 +140,13 @@ export async function run(): Promise<BenchResult[]> {
     await sleep(1000);
     const sustained = await ask(child, { cmd: 'report' });
     const expected = emitted * 1000;
-    results.push({
-      name: '500 changes/s → 1,000 WS clients: changes emitted per second',
-      value: emitted / elapsed,
-      unit: 'changes/s',
-      target: '500/s sustained',
-      pass: emitted / elapsed >= 490,
-    });
-    results.push({
-      name: '500 changes/s → 1,000 WS clients: deliveries received',
-      value: (100 * sustained.samples) / expected,
-      unit: '% of expected',
-      target: '100 %',
-      pass: sustained.samples === expected,
-    });
-    results.push({ name: '500 changes/s → 1,000 WS clients: delivery p99', value: sustained.p99, unit: 'ms' });
-    results.push({ name: '500 changes/s → 1,000 WS clients: server CPU', value: (100 * (cpu.user + cpu.system)) / 1e6 / elapsed, unit: '% of a core' });
-    results.push({ name: '500 changes/s → 1,000 WS clients: slow consumers dropped', value: srv.hub.stats().slowConsumersDropped, unit: 'clients', target: '0', pass: srv.hub.stats().slowConsumersDropped === 0 });
+    const dropped = srv.hub.stats().slowConsumersDropped - dropped0;
+    const label = `${rate} changes/s → 1,000 WS clients for ${seconds} s`;
+    results.push({ name: `${label}: changes emitted`, value: emitted / elapsed, unit: 'changes/s', target: `${rate}/s`, pass: emitted / elapsed >= rate * 0.98 });
+    results.push({ name: `${label}: deliveries received`, value: (100 * sustained.samples) / expected, unit: '%', target: '100 %', pass: sustained.samples === expected });
+    results.push({ name: `${label}: delivery p99`, value: sustained.p99, unit: 'ms' });
+    results.push({ name: `${label}: server CPU`, value: (100 * (cpu.user + cpu.system)) / 1e6 / elapsed, unit: '% of a core' });
+    results.push({ name: `${label}: slow consumers dropped`, value: dropped, unit: 'clients', target: '0', pass: dropped === 0 });
   } finally {
     await ask(child, { cmd: 'exit' }).catch(() => undefined);
     child.kill();

@@ -1,15 +1,17 @@
 // Child process of bench/push-bench.ts: holds many WebSocket clients and measures delivery latency,
 // so the clients' CPU is not charged to the server process being measured.
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
+import { openRawClient } from './push-raw-client';
 
 type Command =
-  | { cmd: 'open'; url: string; count: number; token: string; origin: string }
+  | { cmd: 'open'; url: string; count: number; token: string; origin: string; raw?: boolean }
   | { cmd: 'closeSome'; count: number }
   | { cmd: 'reset' }
   | { cmd: 'report' }
   | { cmd: 'exit' };
 
-const sockets: WebSocket[] = [];
+const sockets: Array<{ close(): void; isOpen(): boolean }> = [];
 let latencies: number[] = [];
 let received = 0;
 const closeCodes: Record<string, number> = {};
@@ -19,14 +21,18 @@ function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-function onMessage(data: Buffer): void {
+function onMessage(data: Buffer, from = 0, to = data.length): void {
   const t = now();
   received++;
-  if (data[9] !== 0x6e /* n of {"type":"node_ */) return;
-  const at = data.lastIndexOf(marker);
-  if (at < 0) return;
+  if (data[from + 9] !== 0x6e /* n of {"type":"node_ */) return;
+  const at = data.lastIndexOf(marker, to - 1);
+  if (at < from) return;
   const start = at + marker.length;
   latencies.push(t - Date.parse(data.toString('latin1', start, start + 24)));
+}
+
+function countClose(code: number): void {
+  closeCodes[code] = (closeCodes[code] ?? 0) + 1;
 }
 
 function openOne(url: string, token: string, origin: string): Promise<void> {
@@ -34,14 +40,29 @@ function openOne(url: string, token: string, origin: string): Promise<void> {
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, origin, skipUTF8Validation: true });
     ws.on('message', (data: Buffer) => onMessage(data));
     ws.once('open', () => {
-      sockets.push(ws);
+      sockets.push({ close: () => ws.terminate(), isOpen: () => ws.readyState === WebSocket.OPEN });
       resolve();
     });
     ws.once('error', reject);
-    ws.once('close', (code) => {
-      closeCodes[code] = (closeCodes[code] ?? 0) + 1;
-    });
+    ws.once('close', countClose);
   });
+}
+
+async function openRaw(url: string, token: string, origin: string): Promise<void> {
+  let closed = false;
+  const socket: Socket = await openRawClient(
+    new URL(url),
+    { Authorization: `Bearer ${token}`, Origin: origin },
+    {
+      onText: onMessage,
+      onClose: (code) => {
+        if (closed) return;
+        closed = true;
+        countClose(code);
+      },
+    },
+  );
+  sockets.push({ close: () => socket.destroy(), isOpen: () => !closed });
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -55,14 +76,15 @@ process.on('message', (msg: Command) => {
       case 'open': {
         for (let done = 0; done < msg.count; ) {
           const batch = Math.min(100, msg.count - done);
-          await Promise.all(Array.from({ length: batch }, () => openOne(msg.url, msg.token, msg.origin)));
+          const open = msg.raw ? openRaw : openOne;
+          await Promise.all(Array.from({ length: batch }, () => open(msg.url, msg.token, msg.origin)));
           done += batch;
         }
         process.send!({ ok: true, open: sockets.length });
         return;
       }
       case 'closeSome': {
-        for (const ws of sockets.splice(0, msg.count)) ws.terminate();
+        for (const s of sockets.splice(0, msg.count)) s.close();
         process.send!({ ok: true, open: sockets.length });
         return;
       }
@@ -80,13 +102,13 @@ process.on('message', (msg: Command) => {
           p50: percentile(sorted, 0.5),
           p99: percentile(sorted, 0.99),
           max: sorted.length ? sorted[sorted.length - 1] : NaN,
-          open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
+          open: sockets.filter((s) => s.isOpen()).length,
           closeCodes,
         });
         return;
       }
       case 'exit':
-        for (const ws of sockets) ws.terminate();
+        for (const s of sockets) s.close();
         process.exit(0);
     }
   })().catch((err: unknown) => {
