@@ -2,7 +2,10 @@ import http from 'node:http';
 import https from 'node:https';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { type Simulator, startSimulator } from '@/lib/sim';
+import { jsonFormat } from '@/lib/sim/http/format';
+import { resourceDefs } from '@/lib/sim/resources';
 
 import type { BenchResult } from './types';
 
@@ -63,8 +66,11 @@ async function listBench(): Promise<BenchResult[]> {
     await get(sim, agent, '/api/v1/nodes');
     const times: number[] = [];
     const cpu: number[] = [];
+    const cached: number[] = [];
     let bytes = 0;
+    const names = sim.store.nodeNames();
     for (let i = 0; i < 5; i++) {
+      sim.store.setNodeLabels(names[i]!, { bench: String(i) });
       const s = performance.now();
       const c = process.cpuUsage();
       const body = await get(sim, agent, '/api/v1/nodes');
@@ -72,6 +78,15 @@ async function listBench(): Promise<BenchResult[]> {
       times.push(performance.now() - s);
       cpu.push((d.user + d.system) / 1000);
       bytes = body.length;
+      const s2 = performance.now();
+      await get(sim, agent, '/api/v1/nodes');
+      cached.push(performance.now() - s2);
+    }
+    const build: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now();
+      jsonFormat.list(resourceDefs.nodes!, sim.store.list('nodes'));
+      build.push(performance.now() - s);
     }
     const paged: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -85,8 +100,10 @@ async function listBench(): Promise<BenchResult[]> {
     }
     return [
       { name: 'sim: start with 10,000 nodes', value: round(startMs, 0), unit: 'ms' },
-      { name: 'sim: list 10,000 nodes over HTTPS (full body received)', value: round(median(times)), unit: 'ms', target: '≤ 300 ms', pass: median(times) <= 300 },
-      { name: 'sim: list 10,000 nodes, CPU time of server + client (load-independent)', value: round(median(cpu)), unit: 'ms', target: '≤ 300 ms', pass: median(cpu) <= 300 },
+      { name: 'sim: list 10,000 nodes over HTTPS after a change (full body received)', value: round(median(times)), unit: 'ms', target: '≤ 300 ms', pass: median(times) <= 300 },
+      { name: 'sim: same, CPU time of server + client in this process', value: round(median(cpu)), unit: 'ms', target: '≤ 300 ms', pass: median(cpu) <= 300 },
+      { name: 'sim: list 10,000 nodes over HTTPS, unchanged (cached items body)', value: round(median(cached)), unit: 'ms' },
+      { name: 'sim: list 10,000 nodes, server-side filter + serialize only (uncached path)', value: round(median(build)), unit: 'ms' },
       { name: 'sim: list 10,000 nodes body size', value: round(bytes / 1024 / 1024, 1), unit: 'MiB' },
       { name: 'sim: list 10,000 nodes in pages of 500 (parsed)', value: round(median(paged)), unit: 'ms' },
     ];
@@ -125,53 +142,83 @@ async function fanoutBench(): Promise<BenchResult[]> {
   }
 }
 
+/** Watch clients on a worker thread (plain JS, node builtins only) so client-side TLS/parsing doesn't share the server's thread. */
+const watcherWorkerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const https = require('node:https');
+const http = require('node:http');
+const { url, token, ca, count } = workerData;
+const lib = url.startsWith('https') ? https : http;
+let open = 0;
+const reqs = [];
+for (let i = 0; i < count; i++) {
+  const req = lib.get(url, { agent: false, ca, headers: { Authorization: 'Bearer ' + token } }, (res) => {
+    let mine = 0;
+    if (++open === count) parentPort.postMessage({ ready: true });
+    res.on('data', (c) => {
+      let n = 0;
+      for (let j = c.indexOf(10); j >= 0; j = c.indexOf(10, j + 1)) n++;
+      if (n) { mine += n; parentPort.postMessage({ watcher: i, total: mine, at: performance.timeOrigin + performance.now() }); }
+    });
+    res.on('error', () => {});
+  });
+  req.on('error', () => {});
+  reqs.push(req);
+}
+parentPort.on('message', (m) => { if (m === 'close') { for (const r of reqs) r.destroy(); parentPort.close(); } });
+`;
+
 async function writeBench(): Promise<BenchResult[]> {
   const sim = await startSimulator({ nodes: 1000, seed: 3, leaseIntervalMs: 0, nodeStatusIntervalMs: 0 });
-  const watchers: Watcher[] = [];
+  const watcherCount = 20;
+  const worker = new Worker(watcherWorkerSource, {
+    eval: true,
+    workerData: { url: `${sim.url}/api/v1/nodes?watch=true&resourceVersion=${sim.store.resourceVersion}`, token: sim.adminToken, ca: sim.caPem, count: watcherCount },
+  });
   try {
-    for (let i = 0; i < 20; i++) watchers.push(watch(sim, `/api/v1/nodes?watch=true&resourceVersion=${sim.store.resourceVersion}`));
-    await Promise.all(watchers.map((w) => w.ready));
     const sentAt: number[] = [];
     const lags: number[] = [];
-    let received = 0;
-    for (const w of watchers) {
-      let mine = 0;
-      w.onLines((n) => {
-        mine += n;
-        received += n;
-        const t = sentAt[mine - 1];
-        if (t !== undefined) lags.push(performance.now() - t);
+    const totals = new Array<number>(watcherCount).fill(0);
+    await new Promise<void>((resolve, reject) => {
+      worker.on('error', reject);
+      worker.on('message', (m: { ready?: boolean; watcher?: number; total?: number; at?: number }) => {
+        if (m.ready) return resolve();
+        totals[m.watcher!] = m.total!;
+        const t = sentAt[m.total! - 1];
+        if (t !== undefined) lags.push(m.at! - t);
       });
-    }
+    });
     const names = sim.store.nodeNames();
     const seconds = 5;
-    const perTick = 10;
     let writes = 0;
     const start = performance.now();
     await new Promise<void>((resolve) => {
       const iv = setInterval(() => {
-        const due = Math.min(seconds * 1000, Math.floor(((performance.now() - start) / 1000) * 1000));
+        const due = Math.min(seconds * 1000, Math.floor(performance.now() - start));
         while (writes < due) {
           sim.store.setNodeLabels(names[writes % names.length]!, { seq: String(writes) });
-          sentAt.push(performance.now());
+          sentAt.push(performance.timeOrigin + performance.now());
           writes++;
         }
         if (writes >= seconds * 1000) {
           clearInterval(iv);
           resolve();
         }
-      }, perTick);
+      }, 10);
     });
     const elapsed = (performance.now() - start) / 1000;
-    const until = Date.now() + 10_000;
-    while (received < writes * watchers.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const received = () => totals.reduce((a, b) => a + b, 0);
+    const until = Date.now() + 15_000;
+    while (received() < writes * watcherCount && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     return [
-      { name: 'sim: sustained writes with 20 watchers', value: round(writes / elapsed, 0), unit: 'writes/s', target: '≥ 1,000 writes/s (paced at 1,000)', pass: writes / elapsed >= 950 },
+      { name: 'sim: sustained writes with 20 HTTPS watchers (paced at 1,000/s)', value: round(writes / elapsed, 0), unit: 'writes/s', target: '≥ 1,000 writes/s', pass: writes / elapsed >= 950 },
+      { name: 'sim: watch delivery lag p50 at 1,000 writes/s × 20 watchers', value: round(percentile(lags, 0.5), 1), unit: 'ms' },
       { name: 'sim: watch delivery lag p99 at 1,000 writes/s × 20 watchers', value: round(percentile(lags, 0.99), 1), unit: 'ms' },
-      { name: 'sim: events delivered / expected', value: round(received / (writes * watchers.length), 3), unit: 'ratio', target: '1.0', pass: received === writes * watchers.length },
+      { name: 'sim: events delivered / expected', value: round(received() / (writes * watcherCount), 3), unit: 'ratio', target: '1.0', pass: received() === writes * watcherCount },
     ];
   } finally {
-    for (const w of watchers) w.close();
+    worker.postMessage('close');
+    await worker.terminate();
     await sim.close();
   }
 }

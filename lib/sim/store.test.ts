@@ -159,4 +159,19 @@ describe('SimStore', () => {
     expect(taints()).toEqual([]);
     stop();
   });
+
+  it('caches the joined items JSON per resource until that resource changes', () => {
+    const { store } = setup(3);
+    const a = store.allItemsJson('nodes');
+    expect(store.allItemsJson('nodes')).toBe(a);
+    store.create('namespaces', { metadata: { name: 'other' } });
+    expect(store.allItemsJson('nodes')).toBe(a);
+    const name = store.nodeNames()[0]!;
+    store.setNodeLabels(name, { fresh: 'yes' });
+    const b = store.allItemsJson('nodes');
+    expect(b).not.toBe(a);
+    const parsed = JSON.parse(`[${b.toString()}]`) as Array<{ metadata: { name: string; labels: Record<string, string> } }>;
+    expect(parsed.map((n) => n.metadata.name)).toEqual(store.listNodes().map((n) => n.metadata.name));
+    expect(parsed.find((n) => n.metadata.name === name)!.metadata.labels.fresh).toBe('yes');
+  });
 });

@@ -104,6 +104,8 @@ export class ObjectStore {
   private rv = 1;
   private readonly cols = new Map<string, Map<string, StoreEntry>>();
   private readonly sorted = new Map<string, string[]>();
+  /** concatenated JSON of every object of a resource (sorted, comma-joined), valid until the resource's next write */
+  private readonly allItems = new Map<string, Buffer>();
   private history: StoreEvent[] = [];
   private historyHead = 0;
   private compactedRv = 0;
@@ -266,6 +268,7 @@ export class ObjectStore {
     obj.metadata.resourceVersion = String(rv);
     const entry = StoreEntry.of(obj, rv);
     const col = this.col(d.resource);
+    this.allItems.delete(d.resource);
     if (type === 'DELETED') {
       col.delete(key);
       this.sorted.delete(d.resource);
@@ -330,6 +333,22 @@ export class ObjectStore {
     const out: StoreEvent[] = [];
     for (let i = lo; i < h.length; i++) if (h[i]!.resource === resource) out.push(h[i]!);
     return out;
+  }
+
+  /** The comma-joined JSON of all objects of a resource, cached until that resource changes (for unfiltered lists). */
+  allItemsJson(resource: string): Buffer {
+    let buf = this.allItems.get(resource);
+    if (!buf) {
+      const col = this.col(resource);
+      const parts: Buffer[] = [];
+      for (const key of this.sortedKeys(resource)) {
+        if (parts.length) parts.push(comma);
+        parts.push(col.get(key)!.buf);
+      }
+      buf = Buffer.concat(parts);
+      this.allItems.set(resource, buf);
+    }
+    return buf;
   }
 
   private sortedKeys(resource: string): string[] {
@@ -399,6 +418,8 @@ export class ObjectStore {
     return result;
   }
 }
+
+const comma = Buffer.from(',');
 
 function lowerBoundAfter(keys: string[], start: string): number {
   let lo = 0;

@@ -21,6 +21,11 @@ function eventHead(type: string): Buffer {
   return b;
 }
 
+/** Body parts of an unfiltered list whose items JSON is already joined (see ObjectStore.allItemsJson). */
+export function jsonFullListParts(def: ResourceDef, resourceVersion: string, items: Buffer): Buffer[] {
+  return [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${resourceVersion}"},"items":[`), items, listTail];
+}
+
 export const jsonFormat: ObjectFormat = {
   id: 'json',
   single: (_def, entry) => entry.buf,

@@ -7,7 +7,7 @@ import { type ResourceDef, resourceDef } from '../resources';
 import { compileFilter } from '../store';
 import type { SimContext } from './context';
 import { discoveryDoc } from './discovery';
-import { jsonFormat } from './format';
+import { jsonFormat, jsonFullListParts } from './format';
 import { readJsonBody, sendError, sendJson, sendJsonText } from './respond';
 import { WatchConn } from './watch';
 
@@ -134,6 +134,14 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
     if (rp.name !== undefined) q.set('fieldSelector', [q.get('fieldSelector'), `metadata.name=${rp.name}`].filter(Boolean).join(','));
     if (isWatch) return startWatch(ctx, res, def, rp.namespace, q, format);
     const limit = q.get('limit');
+    const rvParam = q.get('resourceVersion');
+    const plain = ['labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersionMatch'].every((k) => !q.get(k));
+    if (format === jsonFormat && plain && !rp.namespace && (!rvParam || /^\d+$/.test(rvParam))) {
+      const parts = jsonFullListParts(def, store.resourceVersion, store.allItemsJson(def.resource));
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': parts.reduce((a, b) => a + b.length, 0) });
+      for (const p of parts) res.write(p);
+      return void res.end();
+    }
     const result = store.list(def.resource, {
       namespace: rp.namespace,
       labelSelector: q.get('labelSelector') ?? undefined,
