@@ -143,7 +143,7 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
         continue;
       }
       conn.ws.ping();
-      conn.ws.send(ping);
+      conn.socket.write(wireFrame(ping));
     }
   }, pingIntervalMs);
   heartbeat.unref();
