@@ -31,7 +31,7 @@ const ws = createWsEndpoint({
 server.on(
   'upgrade',
   createUpgradeRouter({
-    routes: { '/api/v1/ws/nodes': ws.handleUpgrade },
+    routes: { '/api/v1/ws/nodes': (req, socket, head) => ws.handleUpgrade(req, socket, head) },
     next: dev ? app.getUpgradeHandler() : undefined,
     onError: (err) => logger.warn({ err }, 'upgrade failed'),
   }),

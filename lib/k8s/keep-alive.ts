@@ -5,7 +5,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 type CreateAgent = (cluster: { server?: string } | null, options: Record<string, unknown>) => Agent;
 const patched = new WeakSet<KubeConfig>();
 
-const fingerprint = (v: unknown) => (v ? createHash('sha256').update(String(v)).digest('hex').slice(0, 16) : '');
+const fingerprint = (v: unknown) =>
+  typeof v === 'string' || Buffer.isBuffer(v) ? createHash('sha256').update(v).digest('hex').slice(0, 16) : v ? 'set' : '';
 
 /**
  * client-node 1.4 builds a new https.Agent for every request, so each call pays a TLS

@@ -51,7 +51,7 @@ function parseStatus(body: unknown): K8sStatus {
       return { message: body };
     }
   }
-  return (body ?? {}) as K8sStatus;
+  return body && typeof body === 'object' ? body : {};
 }
 
 /** HTTP status of a client-node error, or undefined for network-level failures. */

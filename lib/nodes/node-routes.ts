@@ -35,7 +35,7 @@ export function nodeMutationRoute<K extends SingleKind>(kind: K) {
       assertClusterAccess(principal, params.cluster);
       const node = await audited(
         { ctx, principal, meta },
-        { action: `node.${kind}`, cluster: params.cluster, target: params.node, parameters: body as Record<string, unknown> },
+        { action: `node.${kind}`, cluster: params.cluster, target: params.node, parameters: body },
         () => nodeWrite(params.cluster, () => actions[kind](ctx, params.cluster, params.node, body as ParamsOf<K>, actorOf(principal))),
       );
       return { node };

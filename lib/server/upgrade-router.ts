@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
+type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 export interface UpgradeRouterOptions {
   /** exact pathnames we answer, e.g. /api/v1/ws/nodes */
@@ -17,7 +18,7 @@ export interface UpgradeRouterOptions {
  * One `upgrade` listener for the HTTP server: answers only our paths, hands Next's HMR
  * upgrades to Next, and ends anything else so stray sockets don't linger.
  */
-export function createUpgradeRouter(opts: UpgradeRouterOptions): UpgradeHandler {
+export function createUpgradeRouter(opts: UpgradeRouterOptions): UpgradeListener {
   const delay = opts.unknownTimeoutMs ?? 1000;
   return (req, socket, head) => {
     let pathname: string;
@@ -26,13 +27,18 @@ export function createUpgradeRouter(opts: UpgradeRouterOptions): UpgradeHandler 
     } catch {
       pathname = '';
     }
-    const route = opts.routes[pathname];
-    try {
-      if (route) return route(req, socket, head);
-      if (opts.next && pathname.startsWith('/_next/')) return opts.next(req, socket, head);
-    } catch (err) {
-      opts.onError?.(err);
-      socket.destroy();
+    const handler = opts.routes[pathname] ?? (opts.next && pathname.startsWith('/_next/') ? opts.next : undefined);
+    if (handler) {
+      const fail = (err: unknown) => {
+        opts.onError?.(err);
+        socket.destroy();
+      };
+      try {
+        const pending = handler(req, socket, head);
+        if (pending) pending.catch(fail);
+      } catch (err) {
+        fail(err);
+      }
       return;
     }
     socket.on('error', () => undefined);

@@ -5,7 +5,7 @@ import { startSimApp, type SimApp } from './helpers/sim-app';
 
 let t: SimApp;
 let names: string[];
-const labelsOf = (n: KObj) => (n.metadata.labels ?? {}) as Record<string, string>;
+const labelsOf = (n: KObj) => n.metadata.labels ?? {};
 const base = '/api/v1/clusters/sim/nodes';
 
 beforeAll(async () => {
