@@ -1,0 +1,76 @@
+import type { Logger } from 'pino';
+import type { ReducedKubeconfig } from './kubeconfig';
+import type { ConnectionTestResult } from './connection-test';
+import { ClusterError } from './errors';
+
+export type ClusterKind = 'kubeconfig' | 'demo' | 'in-cluster';
+
+/** Safe to return from any API: no kubeconfig, no credentials. */
+export interface ClusterRecord {
+  name: string;
+  displayName: string;
+  kind: ClusterKind;
+  context: string | null;
+  server: string | null;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RuntimeCluster {
+  name: string;
+  kind: ClusterKind;
+  kubeconfig?: string;
+  context?: string;
+}
+
+export type ClusterChange = { type: 'added' | 'updated' | 'removed'; name: string; kind: ClusterKind };
+
+export interface AddClusterInput {
+  name: string;
+  displayName?: string;
+  kubeconfig: string;
+  context?: string;
+}
+
+export interface UpdateClusterInput {
+  displayName?: string;
+  /** rotated credentials: re-tested before they replace the stored ones */
+  kubeconfig?: string;
+  context?: string;
+}
+
+export interface TestedKubeconfig {
+  context: string;
+  server: string;
+  authKind: ReducedKubeconfig['authKind'];
+  result: ConnectionTestResult;
+}
+
+export type ConnectionTester = (
+  kubeconfigYaml: string,
+  server: string,
+  timeoutMs: number,
+) => Promise<ConnectionTestResult>;
+
+export interface ClusterServiceOptions {
+  key: Buffer;
+  logger?: Logger;
+  now?: () => number;
+  tester?: ConnectionTester;
+  testTimeoutMs?: number;
+}
+
+export const DEMO_CLUSTER_NAME = 'demo';
+export const IN_CLUSTER_NAME = 'in-cluster';
+const NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function validateClusterName(name: string): void {
+  if (!NAME_RE.test(name)) {
+    throw new ClusterError(
+      400,
+      'invalid_request',
+      'name: must be 1-63 lowercase letters, digits or -, starting and ending with a letter or digit',
+    );
+  }
+}
