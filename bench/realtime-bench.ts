@@ -90,16 +90,33 @@ function percentile(xs: number[], p: number): number {
 }
 
 const queries: NodeQuery[] = [
-  { labelSelector: 'topology.kubernetes.io/zone in (sim-zone-a,sim-zone-b)', sort: { by: 'cpu', dir: 'desc' }, page: { offset: 0, limit: 50 } },
-  { status: 'Ready', schedulable: true, sort: { by: 'name', dir: 'asc' }, page: { offset: 1000, limit: 100 } },
+  {
+    labelSelector: 'topology.kubernetes.io/zone in (sim-zone-a,sim-zone-b)',
+    sort: { by: 'cpu', dir: 'desc' },
+    page: { offset: 0, limit: 50 },
+  },
+  {
+    status: 'Ready',
+    schedulable: true,
+    sort: { by: 'name', dir: 'asc' },
+    page: { offset: 1000, limit: 100 },
+  },
   { text: '10.', sort: { by: 'memory', dir: 'asc' }, page: { offset: 200, limit: 50 } },
-  { labelSelector: '!node-role.kubernetes.io/control-plane', sort: { by: 'pods', dir: 'desc' }, page: { offset: 0, limit: 50 } },
+  {
+    labelSelector: '!node-role.kubernetes.io/control-plane',
+    sort: { by: 'pods', dir: 'desc' },
+    page: { offset: 0, limit: 50 },
+  },
   { taint: { effect: 'NoSchedule' }, sort: { by: 'age', dir: 'asc' }, page: { offset: 0, limit: 25 } },
   { sort: { by: 'version', dir: 'desc' }, page: { offset: 2500, limit: 50 } },
 ];
 
 /** Wall time and this process's CPU time per query (CPU time is immune to the host's run-queue). */
-function measureQueries(mgr: RealtimeManager, n: number, between?: () => void): { wall: number[]; cpu: number[] } {
+function measureQueries(
+  mgr: RealtimeManager,
+  n: number,
+  between?: () => void,
+): { wall: number[]; cpu: number[] } {
   const cache = mgr.getCache('bench');
   if (!cache) throw new Error('cache not synced');
   const wall: number[] = [];
@@ -124,7 +141,11 @@ export async function run(): Promise<BenchResult[]> {
   const child = await startChild(NODES, 2);
   try {
     // cold sync + our heap
-    results.push({ name: 'host load average (1 min) when the suite started', value: os.loadavg()[0] ?? 0, unit: `on ${os.cpus().length} cores` });
+    results.push({
+      name: 'host load average (1 min) when the suite started',
+      value: os.loadavg()[0] ?? 0,
+      unit: `on ${os.cpus().length} cores`,
+    });
     const h0 = heapAfterGc(gc);
     const mgr = new RealtimeManager({ watchdogMs: 30_000 });
     mgr.registerCluster('bench', child.kubeconfig);

@@ -8,7 +8,14 @@ import { startSimulator } from '@/lib/sim';
  */
 const nodes = Number(process.argv[2] ?? 5000);
 const podsPerNode = Number(process.argv[3] ?? 2);
-const sim = await startSimulator({ nodes, podsPerNode, seed: 42, bookmarkIntervalMs: 5000, nodeStatusIntervalMs: 0, leaseIntervalMs: 0 });
+const sim = await startSimulator({
+  nodes,
+  podsPerNode,
+  seed: 42,
+  bookmarkIntervalMs: 5000,
+  nodeStatusIntervalMs: 0,
+  leaseIntervalMs: 0,
+});
 const names = sim.store.nodeNames();
 process.stdout.write(`${JSON.stringify({ kubeconfig: sim.kubeconfig(), nodes: names.length })}\n`);
 

@@ -6,7 +6,14 @@ import { rawNode } from './testing/node-fixture';
 
 const node = summarizeNode(rawNode({ name: 'n' }));
 const change = (seq: number, at: number): NodeChange => ({
-  cluster: 'c', seq, type: 'node_update', name: 'n', resourceVersion: String(seq), changes: ['labels'], node, at,
+  cluster: 'c',
+  seq,
+  type: 'node_update',
+  name: 'n',
+  resourceVersion: String(seq),
+  changes: ['labels'],
+  node,
+  at,
 });
 
 describe('ChangeLog', () => {

@@ -17,7 +17,7 @@ export class ChangeLog {
     startSeq = 0,
   ) {
     if (!(opts.capacity >= 1)) throw new RangeError('capacity must be >= 1');
-    this.buf = new Array(opts.capacity);
+    this.buf = new Array<NodeChange | undefined>(opts.capacity);
     this.floor = startSeq;
     this.last = startSeq;
   }
@@ -41,7 +41,7 @@ export class ChangeLog {
 
   /** Forgets all history (e.g. after a resync): replays from before `seq` become too_old. */
   reset(seq: number): void {
-    this.buf = new Array(this.buf.length);
+    this.buf = new Array<NodeChange | undefined>(this.buf.length);
     this.head = 0;
     this.size = 0;
     this.floor = Math.max(seq, this.last);
@@ -58,7 +58,8 @@ export class ChangeLog {
     // entries are contiguous in seq, so the start offset is computable
     const oldest = this.size > 0 ? (this.buf[this.head] as NodeChange).seq : this.last + 1;
     const skip = Math.max(0, seq + 1 - oldest);
-    for (let i = skip; i < this.size; i++) changes.push(this.buf[(this.head + i) % this.buf.length] as NodeChange);
+    for (let i = skip; i < this.size; i++)
+      changes.push(this.buf[(this.head + i) % this.buf.length] as NodeChange);
     return { ok: true, changes };
   }
 

@@ -55,7 +55,10 @@ describe('classifyChange', () => {
   });
   it('detects pod aggregate changes', () => {
     const a = s();
-    const b = { ...s({ rv: 2 }), pods: { count: 1, cpuRequestsMilli: 100, memoryRequestsBytes: 1, phases: { Running: 1 } } };
+    const b = {
+      ...s({ rv: 2 }),
+      pods: { count: 1, cpuRequestsMilli: 100, memoryRequestsBytes: 1, phases: { Running: 1 } },
+    };
     expect(classifyChange(a, b)).toEqual(['pods']);
   });
 });

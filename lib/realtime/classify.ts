@@ -29,7 +29,10 @@ type Condition = NodeSummary['conditions'][number];
 type Address = NodeSummary['static']['addresses'][number];
 
 const sameTaint = (x: Taint, y: Taint) =>
-  x.key === y.key && x.effect === y.effect && (x.value ?? '') === (y.value ?? '') && x.timeAdded === y.timeAdded;
+  x.key === y.key &&
+  x.effect === y.effect &&
+  (x.value ?? '') === (y.value ?? '') &&
+  x.timeAdded === y.timeAdded;
 const sameCondition = (x: Condition, y: Condition) =>
   x.type === y.type &&
   x.status === y.status &&
@@ -54,7 +57,10 @@ export function sameAddresses(a: Address[], b: Address[]): boolean {
   return sameArray(a, b, sameAddress);
 }
 
-export function sameNodeInfo(a: NodeSummary['static']['nodeInfo'], b: NodeSummary['static']['nodeInfo']): boolean {
+export function sameNodeInfo(
+  a: NodeSummary['static']['nodeInfo'],
+  b: NodeSummary['static']['nodeInfo'],
+): boolean {
   return (
     a === b ||
     (a.kubeletVersion === b.kubeletVersion &&

@@ -9,6 +9,7 @@ import { SmartCache } from './smart-cache';
 import { nodeName, resourceVersionOf } from './summarize';
 import type { ClusterSyncState, NodeChange } from './types';
 import { rvAtLeast } from './resource-version';
+import { RvWaiters } from './rv-waiters';
 
 /**
  * One cluster's pipeline: a node informer and a pod informer feeding one SmartCache.
@@ -57,12 +58,6 @@ export interface ClusterStatusInfo {
   };
 }
 
-interface Waiter {
-  rv: string;
-  resolve: (ok: boolean) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 type InformerState = 'listing' | 'watching' | 'error' | 'idle';
 
 export class ClusterSync {
@@ -75,7 +70,7 @@ export class ClusterSync {
   private podGate!: () => void;
   private readonly podGatePromise = new Promise<void>((r) => (this.podGate = r));
   private readonly rate: RateMeter;
-  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly waiters = new RvWaiters();
   private state: ClusterSyncState = 'syncing';
   private startedAt = 0;
   private syncMs: number | undefined;
@@ -142,13 +137,7 @@ export class ClusterSync {
     this.stopped = true;
     this.podGate();
     await Promise.all([this.nodeInformer.stop(), this.podInformer.stop()]);
-    for (const set of this.waiters.values()) {
-      for (const w of set) {
-        clearTimeout(w.timer);
-        w.resolve(false);
-      }
-    }
-    this.waiters.clear();
+    this.waiters.cancelAll();
     this.setState('stopped');
   }
 
@@ -157,24 +146,7 @@ export class ClusterSync {
     const cur = this.cache.getNode(node)?.resourceVersion;
     if (cur !== undefined && rvAtLeast(cur, rv)) return Promise.resolve(true);
     if (this.stopped) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      let set = this.waiters.get(node);
-      if (!set) {
-        set = new Set();
-        this.waiters.set(node, set);
-      }
-      const s = set;
-      const w: Waiter = {
-        rv,
-        resolve,
-        timer: setTimeout(() => {
-          s.delete(w);
-          if (s.size === 0) this.waiters.delete(node);
-          resolve(false);
-        }, timeoutMs),
-      };
-      s.add(w);
-    });
+    return this.waiters.wait(node, rv, timeoutMs);
   }
 
   status(): ClusterStatusInfo {
@@ -215,7 +187,7 @@ export class ClusterSync {
     this.emitAll(this.cache.replaceAll(items));
     this.listed.nodes = true;
     this.markSynced();
-    for (const name of [...this.waiters.keys()]) this.checkWaiters(name);
+    for (const name of this.waiters.nodes()) this.checkWaiters(name);
   }
 
   private applyNodeEvent(type: WatchEventType, obj: unknown) {
@@ -227,7 +199,8 @@ export class ClusterSync {
   }
 
   private applyPodList(items: unknown[]) {
-    for (const n of this.pods.replaceAll(items)) this.emitAll(this.cache.setPodStats(n, this.pods.statsFor(n)));
+    for (const n of this.pods.replaceAll(items))
+      this.emitAll(this.cache.setPodStats(n, this.pods.statsFor(n)));
     this.listed.pods = true;
     this.podGate();
     this.markSynced();
@@ -259,18 +232,7 @@ export class ClusterSync {
   }
 
   private checkWaiters(name: string) {
-    const set = this.waiters.get(name);
-    if (!set) return;
-    const cur = this.cache.getNode(name)?.resourceVersion;
-    if (cur === undefined) return;
-    for (const w of set) {
-      if (rvAtLeast(cur, w.rv)) {
-        clearTimeout(w.timer);
-        set.delete(w);
-        w.resolve(true);
-      }
-    }
-    if (set.size === 0) this.waiters.delete(name);
+    this.waiters.check(name, this.cache.getNode(name)?.resourceVersion);
   }
 
   private informerState(which: 'nodes' | 'pods', s: 'listing' | 'watching' | 'error', err?: unknown) {

@@ -12,14 +12,17 @@ function fakeTransport() {
   let listRv = 10;
   let failLists = 0;
   const transport: InformerTransport = {
-    async list(signal) {
+    list(signal) {
       lists.push(listRv);
       if (failLists > 0) {
         failLists--;
-        throw Object.assign(new Error('boom'), { code: 500 });
+        return Promise.reject(Object.assign(new Error('boom'), { code: 500 }));
       }
-      if (signal.aborted) throw new Error('aborted');
-      return { items: [{ metadata: { name: 'a', resourceVersion: String(listRv) } }], resourceVersion: String(listRv) };
+      if (signal.aborted) return Promise.reject(new Error('aborted'));
+      return Promise.resolve({
+        items: [{ metadata: { name: 'a', resourceVersion: String(listRv) } }],
+        resourceVersion: String(listRv),
+      });
     },
     watch(req) {
       const w = { req, aborted: false };
@@ -62,7 +65,8 @@ function make(f: ReturnType<typeof fakeTransport>, watchdogMs = 10_000) {
     backoff: { initialMs: 5, maxMs: 20 },
     handlers: {
       onList: (items) => log.push(`list:${items.length}`),
-      onEvent: (type, o) => log.push(`${type}:${(o as { metadata: { resourceVersion: string } }).metadata.resourceVersion}`),
+      onEvent: (type, o) =>
+        log.push(`${type}:${(o as { metadata: { resourceVersion: string } }).metadata.resourceVersion}`),
       onState: (s) => log.push(`state:${s}`),
     },
   });

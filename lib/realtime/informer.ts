@@ -1,5 +1,12 @@
 import { Backoff, watchTimeoutSeconds, type BackoffOptions } from './backoff';
-import { GoneError, WatchClosedEarlyError, WatchStatusError, WatchdogError, errorMessage, isGone } from './errors';
+import {
+  GoneError,
+  WatchClosedEarlyError,
+  WatchStatusError,
+  WatchdogError,
+  errorMessage,
+  isGone,
+} from './errors';
 
 /**
  * A reflector for one resource: list, then watch from the list's resourceVersion, with its
@@ -183,13 +190,16 @@ export class Informer {
           if (this.current === handle) this.current = null;
         }
         const elapsed = this.now() - started;
-        if (err) reject(err);
+        if (err) reject(err instanceof Error ? err : new Error(errorMessage(err)));
         else if (!this.stopped && elapsed < timeoutSeconds * 900) reject(new WatchClosedEarlyError(elapsed));
         else resolve();
       };
       const arm = () => {
         this.clearWatchdog();
-        this.watchdog = setTimeout(() => finish(new WatchdogError(this.opts.watchdogMs)), this.opts.watchdogMs);
+        this.watchdog = setTimeout(
+          () => finish(new WatchdogError(this.opts.watchdogMs)),
+          this.opts.watchdogMs,
+        );
       };
       let handle: WatchHandle | null = null;
       this.endWatch = finish;
@@ -211,7 +221,11 @@ export class Informer {
             if (type === 'ERROR') {
               const status = object as { code?: number; message?: string } | null;
               const code = typeof status?.code === 'number' ? status.code : 500;
-              finish(code === 410 ? new GoneError(status?.message) : new WatchStatusError(code, status?.message ?? 'unknown'));
+              finish(
+                code === 410
+                  ? new GoneError(status?.message)
+                  : new WatchStatusError(code, status?.message ?? 'unknown'),
+              );
               return;
             }
             const rv = objectRv(object);

@@ -48,7 +48,8 @@ async function listPage(
   signal: AbortSignal,
 ): Promise<{ items: unknown[]; rv: string; cont?: string }> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  const h = init.headers as { forEach?: (cb: (v: string, k: string) => void) => void } | Record<string, string> | undefined;
+  const h = init.headers as
+    { forEach?: (cb: (v: string, k: string) => void) => void } | Record<string, string> | undefined;
   if (h && typeof (h as { forEach?: unknown }).forEach === 'function') {
     (h as { forEach: (cb: (v: string, k: string) => void) => void }).forEach((v, k) => (headers[k] = v));
   } else if (h) Object.assign(headers, h);
@@ -72,17 +73,33 @@ async function listPage(
         } catch {
           // not a Status object
         }
-        reject(Object.assign(new Error(`list ${url.pathname}: ${res.statusCode} ${message}`), { statusCode: res.statusCode }));
+        reject(
+          Object.assign(new Error(`list ${url.pathname}: ${res.statusCode} ${message}`), {
+            statusCode: res.statusCode,
+          }),
+        );
       });
     });
     req.on('error', reject);
     req.end();
   });
-  const parsed = JSON.parse(body) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
-  return { items: parsed.items ?? [], rv: parsed.metadata?.resourceVersion ?? '', cont: parsed.metadata?.continue || undefined };
+  const parsed = JSON.parse(body) as {
+    items?: unknown[];
+    metadata?: { resourceVersion?: string; continue?: string };
+  };
+  return {
+    items: parsed.items ?? [],
+    rv: parsed.metadata?.resourceVersion ?? '',
+    cont: parsed.metadata?.continue || undefined,
+  };
 }
 
-async function listAll(kc: KubeConfig, path: ResourcePath, signal: AbortSignal, timeoutMs: number): Promise<ListResult> {
+async function listAll(
+  kc: KubeConfig,
+  path: ResourcePath,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<ListResult> {
   const sig = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error('kubeconfig has no current cluster');
@@ -111,7 +128,7 @@ function capturingConfig(kc: KubeConfig, onAgent: (a: Agent) => void): KubeConfi
   return {
     getCurrentCluster: () => kc.getCurrentCluster(),
     applyToFetchOptions: async (opts: object) => {
-      const init = await kc.applyToFetchOptions(opts as Parameters<KubeConfig['applyToFetchOptions']>[0]);
+      const init = await kc.applyToFetchOptions(opts);
       const agent = (init as { agent?: unknown }).agent;
       if (agent && typeof (agent as Agent).destroy === 'function') onAgent(agent as Agent);
       return init;

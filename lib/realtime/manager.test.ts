@@ -60,7 +60,9 @@ describe('RealtimeManager', () => {
     const rv = api.put('/api/v1/nodes', rawNode({ name: 'n1', unschedulable: true }));
     api.put('/api/v1/nodes', rawNode({ name: 'n2', heartbeat: '2027-01-01T00:00:00Z' }));
     api.put('/api/v1/pods', rawPod({ name: 'p2', node: 'n2' }));
-    const changes = events.flatMap((e) => (e.kind === 'change' ? [[e.change.name, e.change.changes, e.change.seq]] : []));
+    const changes = events.flatMap((e) =>
+      e.kind === 'change' ? [[e.change.name, e.change.changes, e.change.seq]] : [],
+    );
     expect(changes).toEqual([
       ['n1', ['schedulable'], 3],
       ['n2', ['pods'], 4],
@@ -125,7 +127,9 @@ describe('RealtimeManager', () => {
     bad.put('/api/v1/nodes', rawNode({ name: 'b1' }));
     await until(() => mgr.clusterStatus('bad').state === 'ready', 3000);
     expect(mgr.getCache('bad')?.getNode('b1')).toBeDefined();
-    const statuses = events.flatMap((e) => (e.kind === 'cluster_status' && e.cluster === 'bad' ? [e.status] : []));
+    const statuses = events.flatMap((e) =>
+      e.kind === 'cluster_status' && e.cluster === 'bad' ? [e.status] : [],
+    );
     expect(statuses).toEqual(['degraded', 'ready']);
   });
 
@@ -137,7 +141,11 @@ describe('RealtimeManager', () => {
     await until(() => mgr.clusterStatus('a').state === 'ready');
     api.cutAll();
     api.put('/api/v1/nodes', rawNode({ name: 'late' })); // no open watch: must come via the resumed watch or relist
-    await until(() => mgr.clusterStatus('a').state === 'ready' && events.some((e) => e.kind === 'cluster_status' && e.status === 'degraded'));
+    await until(
+      () =>
+        mgr.clusterStatus('a').state === 'ready' &&
+        events.some((e) => e.kind === 'cluster_status' && e.status === 'degraded'),
+    );
     expect(mgr.clusterStatus('a').stats.watchRestarts).toBeGreaterThanOrEqual(2);
   });
 

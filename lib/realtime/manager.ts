@@ -83,14 +83,18 @@ export class RealtimeManager implements ChangeSource {
   /** Adds a cluster; its informers start at once if the manager is started. Throws ClusterConfigError. */
   registerCluster(name: string, kubeconfigYaml: string, opts: { context?: string } = {}): void {
     if (typeof name !== 'string' || !clusterNameRe.test(name)) {
-      throw new ClusterConfigError(String(name), 'name must be 1-63 characters of letters, digits, "-", "_" or "."');
+      throw new ClusterConfigError(
+        String(name),
+        'name must be 1-63 characters of letters, digits, "-", "_" or "."',
+      );
     }
     if (this.clusters.has(name)) throw new ClusterConfigError(name, 'already registered (use updateCluster)');
     const kc = this.parseKubeConfig(name, kubeconfigYaml, opts.context);
     const startSeq = this.retiredSeq.get(name);
     this.retiredSeq.delete(name);
     this.install(name, kc, startSeq ?? 0);
-    if (startSeq !== undefined && startSeq > 0) this.emit({ kind: 'resync', cluster: name, seq: startSeq, reason: 'cluster re-registered' });
+    if (startSeq !== undefined && startSeq > 0)
+      this.emit({ kind: 'resync', cluster: name, seq: startSeq, reason: 'cluster re-registered' });
   }
 
   async unregisterCluster(name: string): Promise<void> {
@@ -224,8 +228,13 @@ export class RealtimeManager implements ChangeSource {
       throw new ClusterConfigError(name, `kubeconfig: ${errorMessage(err)}`);
     }
     const cl = kc.getCurrentCluster();
-    if (!cl) throw new ClusterConfigError(name, `kubeconfig: no cluster for context '${kc.getCurrentContext()}'`);
-    if (!/^https?:\/\//.test(cl.server)) throw new ClusterConfigError(name, `kubeconfig: clusters[].cluster.server '${cl.server}' is not an http(s) URL`);
+    if (!cl)
+      throw new ClusterConfigError(name, `kubeconfig: no cluster for context '${kc.getCurrentContext()}'`);
+    if (!/^https?:\/\//.test(cl.server))
+      throw new ClusterConfigError(
+        name,
+        `kubeconfig: clusters[].cluster.server '${cl.server}' is not an http(s) URL`,
+      );
     return kc;
   }
 

@@ -4,7 +4,17 @@ import { cpuMillis, memoryBytes } from './quantity';
 import { matchesSelector, parseLabelSelector, type LabelSelector } from './label-selector';
 
 /** Filter, sort and page of a node-table read; route handlers parse query strings through this schema. */
-export const sortKeys = ['name', 'status', 'roles', 'age', 'version', 'cpu', 'memory', 'pods', 'schedulable'] as const;
+export const sortKeys = [
+  'name',
+  'status',
+  'roles',
+  'age',
+  'version',
+  'cpu',
+  'memory',
+  'pods',
+  'schedulable',
+] as const;
 export type SortKey = (typeof sortKeys)[number];
 
 export const nodeQuerySchema = z.object({

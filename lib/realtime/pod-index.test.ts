@@ -17,7 +17,12 @@ describe('PodIndex', () => {
     expect(idx.upsert(rawPod({ name: 'p1', node: 'a', cpu: '250m', memory: '1Gi', rv: 2 }))).toEqual([]);
     expect(idx.upsert(rawPod({ name: 'p2', node: 'b', cpu: '1', memory: '1Gi' })).sort()).toEqual(['a', 'b']);
     expect(idx.delete(rawPod({ name: 'p3' }))).toEqual(['a']);
-    expect(idx.statsFor('a')).toEqual({ count: 1, cpuRequestsMilli: 250, memoryRequestsBytes: 2 ** 30, phases: { Running: 1 } });
+    expect(idx.statsFor('a')).toEqual({
+      count: 1,
+      cpuRequestsMilli: 250,
+      memoryRequestsBytes: 2 ** 30,
+      phases: { Running: 1 },
+    });
     expect(idx.statsFor('zzz').count).toBe(0);
   });
   it('ignores unscheduled pods and rebuilds from a list', () => {
@@ -33,7 +38,10 @@ describe('PodIndex', () => {
     expect(
       podRequests({
         spec: {
-          containers: [{ resources: { requests: { cpu: '100m' } } }, { resources: { requests: { cpu: '200m' } } }],
+          containers: [
+            { resources: { requests: { cpu: '100m' } } },
+            { resources: { requests: { cpu: '200m' } } },
+          ],
           initContainers: [{ resources: { requests: { cpu: '500m', memory: '1Mi' } } }],
           overhead: { cpu: '10m' },
         },

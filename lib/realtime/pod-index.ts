@@ -29,7 +29,10 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 function requestsOf(containers: unknown): { cpu: number; mem: number }[] {
   return arr(containers).map((c) => {
     const req = obj(obj(obj(c).resources).requests);
-    return { cpu: cpuMillis(req.cpu as string | undefined), mem: memoryBytes(req.memory as string | undefined) };
+    return {
+      cpu: cpuMillis(req.cpu as string | undefined),
+      mem: memoryBytes(req.memory as string | undefined),
+    };
   });
 }
 

@@ -7,8 +7,8 @@ export class RateMeter {
     private readonly now: () => number,
     private readonly windowSec = 10,
   ) {
-    this.buckets = new Array(windowSec).fill(0);
-    this.stamps = new Array(windowSec).fill(-1);
+    this.buckets = new Array<number>(windowSec).fill(0);
+    this.stamps = new Array<number>(windowSec).fill(-1);
   }
 
   mark(n = 1): void {

@@ -13,7 +13,12 @@ describe('SmartCache updates', () => {
     const [add] = c.upsertNode(rawNode({ name: 'a', rv: 1 }));
     expect(add).toMatchObject({ type: 'node_add', seq: 1, name: 'a', cluster: 'c1' });
     const [upd] = c.upsertNode(rawNode({ name: 'a', rv: 2, unschedulable: true }));
-    expect(upd).toMatchObject({ type: 'node_update', seq: 2, changes: ['schedulable'], resourceVersion: '2' });
+    expect(upd).toMatchObject({
+      type: 'node_update',
+      seq: 2,
+      changes: ['schedulable'],
+      resourceVersion: '2',
+    });
     const [del] = c.deleteNode('a', '3');
     expect(del).toMatchObject({ type: 'node_delete', seq: 3, resourceVersion: '3' });
     expect(c.getNode('a')).toBeUndefined();
@@ -56,7 +61,11 @@ describe('SmartCache updates', () => {
 
   it('replaceAll diffs a relist: add, update, delete, nothing for unchanged', () => {
     const c = cache();
-    c.replaceAll([rawNode({ name: 'a', rv: 1 }), rawNode({ name: 'b', rv: 1 }), rawNode({ name: 'c', rv: 1 })]);
+    c.replaceAll([
+      rawNode({ name: 'a', rv: 1 }),
+      rawNode({ name: 'b', rv: 1 }),
+      rawNode({ name: 'c', rv: 1 }),
+    ]);
     const out = c.replaceAll([
       rawNode({ name: 'a', rv: 1 }),
       rawNode({ name: 'b', rv: 7, taints: [{ key: 'k', effect: 'NoExecute' }], cpu: '4' }),
@@ -97,7 +106,10 @@ describe('SmartCache.listNodes', () => {
       rawNode({
         name: `node-${String(i).padStart(3, '0')}`,
         ip: `10.1.0.${i}`,
-        labels: { zone: i % 2 ? 'a' : 'b', ...(i % 10 === 0 ? { 'node-role.kubernetes.io/control-plane': '' } : {}) },
+        labels: {
+          zone: i % 2 ? 'a' : 'b',
+          ...(i % 10 === 0 ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
+        },
         ready: i % 7 === 0 ? 'False' : 'True',
         unschedulable: i % 5 === 0,
         taints: i % 3 === 0 ? [{ key: 'dedicated', effect: 'NoSchedule' }] : undefined,
@@ -111,13 +123,29 @@ describe('SmartCache.listNodes', () => {
     const r = c.listNodes({ page: { offset: 10, limit: 5 } });
     expect(r.total).toBe(50);
     expect(r.items.map((n) => n.name)).toEqual(['node-010', 'node-011', 'node-012', 'node-013', 'node-014']);
-    expect(c.listNodes({ sort: { by: 'name', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name).toBe('node-049');
+    expect(
+      c.listNodes({ sort: { by: 'name', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name,
+    ).toBe('node-049');
   });
 
   it('filters by text, selector, status, role, schedulable and taint', () => {
-    expect(c.listNodes({ text: '10.1.0.4' }).items.map((n) => n.name)).toEqual(['node-004', 'node-040', 'node-041', 'node-042', 'node-043', 'node-044', 'node-045', 'node-046', 'node-047', 'node-048', 'node-049']);
+    expect(c.listNodes({ text: '10.1.0.4' }).items.map((n) => n.name)).toEqual([
+      'node-004',
+      'node-040',
+      'node-041',
+      'node-042',
+      'node-043',
+      'node-044',
+      'node-045',
+      'node-046',
+      'node-047',
+      'node-048',
+      'node-049',
+    ]);
     expect(c.listNodes({ labelSelector: 'zone=a' }).total).toBe(25);
-    expect(c.listNodes({ labelSelector: 'zone in (a,b),!node-role.kubernetes.io/control-plane' }).total).toBe(45);
+    expect(c.listNodes({ labelSelector: 'zone in (a,b),!node-role.kubernetes.io/control-plane' }).total).toBe(
+      45,
+    );
     expect(c.listNodes({ status: 'NotReady' }).total).toBe(8);
     expect(c.listNodes({ status: ['NotReady', 'Ready'] }).total).toBe(50);
     expect(c.listNodes({ role: 'control-plane' }).total).toBe(5);
@@ -130,17 +158,35 @@ describe('SmartCache.listNodes', () => {
   it('sorts by other columns with name as tie-break, and re-sorts after changes', () => {
     const byCpu = c.listNodes({ sort: { by: 'cpu', dir: 'asc' } }).items;
     expect(byCpu).toHaveLength(50);
-    const byVersion = c.listNodes({ sort: { by: 'version', dir: 'asc' }, page: { offset: 0, limit: 1 } }).items[0];
+    const byVersion = c.listNodes({ sort: { by: 'version', dir: 'asc' }, page: { offset: 0, limit: 1 } })
+      .items[0];
     expect(byVersion?.static.nodeInfo.kubeletVersion).toBe('v1.9.0');
-    const sched = c.listNodes({ sort: { by: 'schedulable', dir: 'desc' }, page: { offset: 0, limit: 10 } }).items;
+    const sched = c.listNodes({
+      sort: { by: 'schedulable', dir: 'desc' },
+      page: { offset: 0, limit: 10 },
+    }).items;
     expect(sched.every((n) => n.unschedulable)).toBe(true);
     const st = c.listNodes({ sort: { by: 'status', dir: 'desc' }, page: { offset: 0, limit: 8 } }).items;
     expect(st.every((n) => n.status === 'NotReady')).toBe(true);
-    c.setPodStats('node-025', { count: 99, cpuRequestsMilli: 0, memoryRequestsBytes: 0, phases: { Running: 99 } });
-    expect(c.listNodes({ sort: { by: 'pods', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name).toBe('node-025');
+    c.setPodStats('node-025', {
+      count: 99,
+      cpuRequestsMilli: 0,
+      memoryRequestsBytes: 0,
+      phases: { Running: 99 },
+    });
+    expect(
+      c.listNodes({ sort: { by: 'pods', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name,
+    ).toBe('node-025');
     c.upsertNode(rawNode({ name: 'node-100', rv: 3 }));
-    c.setPodStats('node-100', { count: 200, cpuRequestsMilli: 0, memoryRequestsBytes: 0, phases: { Running: 200 } });
-    expect(c.listNodes({ sort: { by: 'pods', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name).toBe('node-100');
+    c.setPodStats('node-100', {
+      count: 200,
+      cpuRequestsMilli: 0,
+      memoryRequestsBytes: 0,
+      phases: { Running: 200 },
+    });
+    expect(
+      c.listNodes({ sort: { by: 'pods', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name,
+    ).toBe('node-100');
     c.deleteNode('node-100');
     expect(c.listNodes({ sort: { by: 'pods', dir: 'desc' } }).total).toBe(50);
   });
@@ -165,7 +211,13 @@ describe('SmartCache column orders', () => {
       const name = `n${rnd(80)}`;
       const op = rnd(4);
       if (op === 0) c.deleteNode(name);
-      else if (op === 1) c.setPodStats(name, { count: rnd(50), cpuRequestsMilli: rnd(8000), memoryRequestsBytes: rnd(1e9), phases: {} });
+      else if (op === 1)
+        c.setPodStats(name, {
+          count: rnd(50),
+          cpuRequestsMilli: rnd(8000),
+          memoryRequestsBytes: rnd(1e9),
+          phases: {},
+        });
       else
         c.upsertNode(
           rawNode({

@@ -1,7 +1,14 @@
 import type { NodeSummary, PodStats } from '@/lib/protocol/node-summary';
 import { ChangeLog } from './change-log';
 import { classifyChange, classifyStatic, samePodStats } from './classify';
-import { compareKeys, compileFilter, sortKeyOf, type NodePage, type NodeQuery, type SortKey } from './node-query';
+import {
+  compareKeys,
+  compileFilter,
+  sortKeyOf,
+  type NodePage,
+  type NodeQuery,
+  type SortKey,
+} from './node-query';
 import { emptyPodStats, nodeName, summarizeNode, summarizeStatic } from './summarize';
 import type { NodeChange, ReplayResult } from './types';
 
@@ -233,7 +240,8 @@ export class SmartCache {
     const keys = new Map<string, string | number>();
     for (const n of this.byName) keys.set(n, sortKeyOf(this.nodes.get(n) as NodeSummary, by));
     const names = [...this.byName].sort(
-      (a, b) => compareKeys(keys.get(a) as string | number, keys.get(b) as string | number) || compareKeys(a, b),
+      (a, b) =>
+        compareKeys(keys.get(a) as string | number, keys.get(b) as string | number) || compareKeys(a, b),
     );
     this.orders.set(by, { names, keys });
     return names;

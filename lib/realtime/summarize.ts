@@ -9,7 +9,12 @@ import type { NodeStatus, NodeSummary, PodStats, Taint } from '@/lib/protocol/no
 type Loose = Record<string, unknown>;
 type StaticPart = NodeSummary['static'];
 
-export const emptyPodStats = (): PodStats => ({ count: 0, cpuRequestsMilli: 0, memoryRequestsBytes: 0, phases: {} });
+export const emptyPodStats = (): PodStats => ({
+  count: 0,
+  cpuRequestsMilli: 0,
+  memoryRequestsBytes: 0,
+  phases: {},
+});
 
 const obj = (v: unknown): Loose => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -51,7 +56,10 @@ function taints(v: unknown): Taint[] {
 function conditions(v: unknown): NodeSummary['conditions'] {
   return arr(v).map((c) => {
     const o = obj(c);
-    const cond: NodeSummary['conditions'][number] = { type: str(o.type) ?? '', status: str(o.status) ?? 'Unknown' };
+    const cond: NodeSummary['conditions'][number] = {
+      type: str(o.type) ?? '',
+      status: str(o.status) ?? 'Unknown',
+    };
     const reason = str(o.reason);
     const message = str(o.message);
     const ltt = str(o.lastTransitionTime);

@@ -3,7 +3,15 @@ import { startSimulator, type Simulator } from '@/lib/sim';
 import { classifyChange } from '@/lib/realtime/classify';
 import { RealtimeManager } from '@/lib/realtime/manager';
 import { summarizeNode } from '@/lib/realtime/summarize';
-import { EventRecorder, cacheDigestLines, cachePodCounts, sleep, storeDigestLines, storePodCounts, until } from '@/lib/realtime/testing/harness';
+import {
+  EventRecorder,
+  cacheDigestLines,
+  cachePodCounts,
+  sleep,
+  storeDigestLines,
+  storePodCounts,
+  until,
+} from '@/lib/realtime/testing/harness';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 
 /**
@@ -48,13 +56,20 @@ async function scenario(inject: () => Promise<void> | void, faultMs = 800) {
     'cache digest == simulator digest',
   );
   await until(
-    () => JSON.stringify([...cachePodCounts(mgr, 'sim')].sort()) === JSON.stringify([...storePodCounts(sim.store)].sort()),
+    () =>
+      JSON.stringify([...cachePodCounts(mgr, 'sim')].sort()) ===
+      JSON.stringify([...storePodCounts(sim.store)].sort()),
     5000,
     'pod counts equal',
   );
   // every node whose meaningful state changed over the fault window got an emitted change
   const after = storeSummaries();
-  const emitted = new Set(rec.changes('sim').filter((c) => c.seq > seqBefore).map((c) => c.name));
+  const emitted = new Set(
+    rec
+      .changes('sim')
+      .filter((c) => c.seq > seqBefore)
+      .map((c) => c.name),
+  );
   const changed: string[] = [];
   for (const [name, a] of after) {
     const b = before.get(name);
@@ -66,7 +81,12 @@ async function scenario(inject: () => Promise<void> | void, faultMs = 800) {
   // cached summaries equal what the simulator holds (dynamic fields)
   for (const [name, s] of after) {
     const c = mgr.getCache('sim')?.getNode(name);
-    expect(c && [c.labels, c.taints, c.unschedulable, c.status]).toEqual([s.labels, s.taints, s.unschedulable, s.status]);
+    expect(c && [c.labels, c.taints, c.unschedulable, c.status]).toEqual([
+      s.labels,
+      s.taints,
+      s.unschedulable,
+      s.status,
+    ]);
   }
   const statuses = rec.events
     .slice(evBefore)
@@ -79,7 +99,13 @@ async function scenario(inject: () => Promise<void> | void, faultMs = 800) {
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  sim = await startSimulator({ nodes: 60, podsPerNode: 2, seed: 11, bookmarkIntervalMs: 250, nodeStatusIntervalMs: 2000 });
+  sim = await startSimulator({
+    nodes: 60,
+    podsPerNode: 2,
+    seed: 11,
+    bookmarkIntervalMs: 250,
+    nodeStatusIntervalMs: 2000,
+  });
   mgr = new RealtimeManager({ watchdogMs: 1000, backoff: { initialMs: 50, maxMs: 400 } });
   rec = new EventRecorder(mgr);
   mgr.registerCluster('sim', sim.kubeconfig());
@@ -130,14 +156,16 @@ describe('realtime fault recovery under churn', () => {
   });
 
   it('an apiserver that stalls before response headers (watch abort before Watch returns its controller)', async () => {
-    const { status } = await scenario(async () => {
+    const { status } = await scenario(() => {
       sim.faults.setLatency(4000);
       sim.faults.cutWatches();
     }, 2500);
     expect(status.lastError).toMatch(/silent for 1000 ms/);
     // aborted pre-header requests must not leave sockets behind (client + server side of 2 watches, plus the listener)
     await sleep(200);
-    const sockets = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TLSWrap').length;
+    const sockets = process
+      .getActiveResourcesInfo()
+      .filter((r) => r === 'TCPSocketWrap' || r === 'TLSWrap').length;
     expect(sockets).toBeLessThanOrEqual(8);
   });
 

@@ -55,10 +55,8 @@ describe('three clusters, one unreachable', () => {
       startSimulator({ nodes: 20, seed: 2, bookmarkIntervalMs: 300 }),
       startSimulator({ nodes: 10, seed: 3, bookmarkIntervalMs: 300 }),
     ]);
-    sims.push(a as Simulator, b as Simulator, c as Simulator);
-    const simA = a as Simulator;
-    const simB = b as Simulator;
-    const simC = c as Simulator;
+    sims.push(a, b, c);
+    const [simA, simB, simC] = [a, b, c];
     const port = await freePort();
     const cTarget = Number(new URL(simC.url).port);
     const cConfig = simC.kubeconfig().replace(simC.url, `https://127.0.0.1:${port}`);
@@ -71,7 +69,11 @@ describe('three clusters, one unreachable', () => {
     mgr.start();
     const m = mgr;
 
-    await until(() => m.clusterStatus('a').state === 'ready' && m.clusterStatus('b').state === 'ready', 5000, 'a and b ready');
+    await until(
+      () => m.clusterStatus('a').state === 'ready' && m.clusterStatus('b').state === 'ready',
+      5000,
+      'a and b ready',
+    );
     await until(() => m.clusterStatus('c').state === 'degraded', 5000, 'c degraded');
     expect(m.clusterStatus('c').lastError).toMatch(/ECONNREFUSED/);
     expect(m.clusterStatus('c').synced).toBe(false);

@@ -19,7 +19,13 @@ const onUnhandled = (e: unknown) => unhandled.push(e);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  sim = await startSimulator({ nodes: 40, podsPerNode: 3, seed: 7, bookmarkIntervalMs: 500, nodeStatusIntervalMs: 0 });
+  sim = await startSimulator({
+    nodes: 40,
+    podsPerNode: 3,
+    seed: 7,
+    bookmarkIntervalMs: 500,
+    nodeStatusIntervalMs: 0,
+  });
   mgr = new RealtimeManager({ watchdogMs: 2000, backoff: { initialMs: 50, maxMs: 500 } });
   rec = new EventRecorder(mgr);
   mgr.registerCluster('sim', sim.kubeconfig());
@@ -82,7 +88,9 @@ describe('realtime sync against the simulator (HTTPS, client-node)', () => {
     for (let i = 0; i < 5; i++) {
       const n = sim.store.mutate('nodes', undefined, name, (d) => {
         for (const cond of (d.status as { conditions: Record<string, string>[] }).conditions) {
-          cond.lastHeartbeatTime = new Date(Date.now() + (i + 1) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+          cond.lastHeartbeatTime = new Date(Date.now() + (i + 1) * 1000)
+            .toISOString()
+            .replace(/\.\d+Z$/, 'Z');
         }
       });
       rv = n.metadata.resourceVersion as string;
@@ -100,7 +108,10 @@ describe('realtime sync against the simulator (HTTPS, client-node)', () => {
     sim.store.createPod(
       {
         metadata: { name: 'rt-test-pod', namespace: 'default' },
-        spec: { nodeName: name, containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '250m', memory: '64Mi' } } }] },
+        spec: {
+          nodeName: name,
+          containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '250m', memory: '64Mi' } } }],
+        },
       },
       'default',
     );

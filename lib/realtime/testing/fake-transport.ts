@@ -4,16 +4,24 @@ import type { InformerTransport, WatchRequest } from '../informer';
  * In-memory list/watch transport for unit tests of ClusterSync / RealtimeManager:
  * holds objects, hands out RVs, and pushes writes to open watches synchronously.
  */
+function keyOf(meta: Record<string, unknown>): string {
+  const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+  return `${ns}/${typeof meta.name === 'string' ? meta.name : ''}`;
+}
+
 export class FakeApi {
   private rv = 100;
-  readonly objects = { '/api/v1/nodes': new Map<string, unknown>(), '/api/v1/pods': new Map<string, unknown>() };
+  readonly objects = {
+    '/api/v1/nodes': new Map<string, unknown>(),
+    '/api/v1/pods': new Map<string, unknown>(),
+  };
   readonly watches: { path: string; req: WatchRequest; open: boolean }[] = [];
   failing = false;
 
   transport = (path: '/api/v1/nodes' | '/api/v1/pods'): InformerTransport => ({
-    list: async () => {
-      if (this.failing) throw new Error('connect ECONNREFUSED');
-      return { items: [...this.objects[path].values()], resourceVersion: String(this.rv) };
+    list: () => {
+      if (this.failing) return Promise.reject(new Error('connect ECONNREFUSED'));
+      return Promise.resolve({ items: [...this.objects[path].values()], resourceVersion: String(this.rv) });
     },
     watch: (req) => {
       const w = { path, req, open: true };
@@ -34,7 +42,7 @@ export class FakeApi {
     const rv = String(++this.rv);
     const meta = obj.metadata as Record<string, unknown>;
     meta.resourceVersion = rv;
-    const key = `${meta.namespace ?? ''}/${meta.name}`;
+    const key = keyOf(meta);
     const type = this.objects[path].has(key) ? 'MODIFIED' : 'ADDED';
     this.objects[path].set(key, obj);
     for (const w of this.watches) if (w.open && w.path === path) w.req.onEvent(type, obj);
@@ -43,7 +51,7 @@ export class FakeApi {
 
   remove(path: '/api/v1/nodes' | '/api/v1/pods', obj: Record<string, unknown>): void {
     const meta = obj.metadata as Record<string, unknown>;
-    this.objects[path].delete(`${meta.namespace ?? ''}/${meta.name}`);
+    this.objects[path].delete(keyOf(meta));
     meta.resourceVersion = String(++this.rv);
     for (const w of this.watches) if (w.open && w.path === path) w.req.onEvent('DELETED', obj);
   }

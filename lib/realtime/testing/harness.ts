@@ -44,7 +44,8 @@ export function storePodCounts(store: NodeStoreLike): Map<string, number> {
 
 export function cachePodCounts(mgr: RealtimeManager, cluster: string): Map<string, number> {
   const m = new Map<string, number>();
-  for (const n of mgr.getCache(cluster)?.listNodes().items ?? []) if (n.pods.count > 0) m.set(n.name, n.pods.count);
+  for (const n of mgr.getCache(cluster)?.listNodes().items ?? [])
+    if (n.pods.count > 0) m.set(n.name, n.pods.count);
   return m;
 }
 
@@ -69,7 +70,10 @@ export class EventRecorder {
     );
   }
 
-  async waitForChange(pred: (c: NodeChange) => boolean, timeoutMs = 5000): Promise<{ change: NodeChange; at: number }> {
+  async waitForChange(
+    pred: (c: NodeChange) => boolean,
+    timeoutMs = 5000,
+  ): Promise<{ change: NodeChange; at: number }> {
     let found: { change: NodeChange; at: number } | undefined;
     await until(
       () => {

@@ -88,10 +88,17 @@ export function rawPod(o: {
   rv?: string | number;
 }): Record<string, unknown> {
   return {
-    metadata: { name: o.name, namespace: o.namespace ?? 'default', uid: `pod-${o.name}`, resourceVersion: String(o.rv ?? 1) },
+    metadata: {
+      name: o.name,
+      namespace: o.namespace ?? 'default',
+      uid: `pod-${o.name}`,
+      resourceVersion: String(o.rv ?? 1),
+    },
     spec: {
       ...(o.node ? { nodeName: o.node } : {}),
-      containers: [{ name: 'c', resources: { requests: { cpu: o.cpu ?? '100m', memory: o.memory ?? '128Mi' } } }],
+      containers: [
+        { name: 'c', resources: { requests: { cpu: o.cpu ?? '100m', memory: o.memory ?? '128Mi' } } },
+      ],
     },
     status: { phase: o.phase ?? 'Running' },
   };
