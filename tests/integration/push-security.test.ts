@@ -13,6 +13,8 @@ const tokens = {
   doomed: principal({ userId: 'd', username: 'dora' }),
 };
 const revoked = new Set<string>();
+/** the hub allows 3 connections per user here: wait until sockets closed by earlier tests are gone */
+const settled = (userId: string) => expect.poll(() => srv.hub.stats().connections.byUser[userId] ?? 0, { timeout: 5000 }).toBe(0);
 
 beforeAll(async () => {
   srv = await startPushTestServer({
@@ -88,6 +90,7 @@ describe('abusive clients', () => {
   });
 
   it('the server survives all of it and still serves new clients', async () => {
+    await settled('admin');
     const c = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'admin' });
     const change = source.change('prod', 'still-alive');
     await c.waitFor((m) => m.seq === change.seq);
@@ -98,7 +101,7 @@ describe('abusive clients', () => {
 describe('limits and revalidation', () => {
   it('a user over the per-user connection limit is closed with 1013', async () => {
     const open = () => WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'viewer' });
-    await expect.poll(() => srv.hub.stats().connections.byUser.v ?? 0).toBe(0); // earlier tests' sockets are gone
+    await settled('v');
     const held = [await open(), await open(), await open()];
     const extra = await open();
     expect(await extra.closedPromise).toEqual({ code: 1013, reason: 'too many connections for this user' });
@@ -107,6 +110,7 @@ describe('limits and revalidation', () => {
   });
 
   it('revoked credentials close WebSockets with 4001 and end SSE streams', async () => {
+    await settled('admin');
     const ws = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'doomed' });
     const sse = await SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 'doomed' });
     const bystander = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'admin' });
@@ -124,6 +128,7 @@ describe('limits and revalidation', () => {
 
 describe('heartbeats and shutdown', () => {
   it('sends JSON and protocol pings; a client that stops answering is terminated', async () => {
+    await settled('admin');
     const c = await WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'admin' });
     let protocolPings = 0;
     c.ws.on('ping', () => protocolPings++);
@@ -136,6 +141,7 @@ describe('heartbeats and shutdown', () => {
   });
 
   it('closeAll: WebSockets get shutdown then 1001, SSE streams a final shutdown event', async () => {
+    await settled('admin');
     const ws = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'admin' });
     const sse = await SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 'admin' });
     await sse.waitFor((m) => m.type === 'subscribed');
