@@ -172,22 +172,27 @@ export class ObjectStore {
   create(resource: string, input: unknown, namespace?: string): KObj {
     const d = requireDef(resource);
     if (!isPlainObject(input) || !isPlainObject(input.metadata)) throw apiErrors.badRequest('the request body must be an object with metadata');
-    const obj = deepClone(input) as KObj;
-    const meta = obj.metadata;
+    const { apiVersion: _a, kind: _k, metadata: inMeta, ...rest } = deepClone(input) as KObj;
+    const { name, generateName, namespace: inNs, uid, creationTimestamp, resourceVersion: _rv, ...restMeta } = inMeta;
+    let ns: string | undefined;
     if (d.namespaced) {
-      const ns = namespace ?? meta.namespace ?? 'default';
-      if (meta.namespace && meta.namespace !== ns) throw apiErrors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
-      meta.namespace = ns;
-    } else delete meta.namespace;
-    if (!meta.name && typeof meta.generateName === 'string') meta.name = meta.generateName + Math.random().toString(36).slice(2, 7);
-    obj.apiVersion = apiVersionOf(d);
-    obj.kind = d.kind;
+      ns = namespace ?? inNs ?? 'default';
+      if (inNs && inNs !== ns) throw apiErrors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    const finalName = !name && typeof generateName === 'string' ? generateName + Math.random().toString(36).slice(2, 7) : name;
+    // kube-apiserver's field order: identity first, then the rest of metadata
+    const meta: KObj['metadata'] = { name: finalName };
+    if (generateName) meta.generateName = generateName;
+    if (ns) meta.namespace = ns;
+    meta.uid = uid ?? '';
+    meta.resourceVersion = '';
+    meta.creationTimestamp = creationTimestamp ?? formatTime(this.now());
+    Object.assign(meta, restMeta);
+    const obj: KObj = { apiVersion: apiVersionOf(d), kind: d.kind, metadata: meta, ...rest };
     this.validate(d, obj);
-    const key = objectKey(meta.namespace, meta.name);
-    if (this.col(resource).has(key)) throw apiErrors.alreadyExists({ resource, group: d.group }, meta.name);
-    meta.uid ??= randomUUID();
-    meta.creationTimestamp ??= formatTime(this.now());
-    delete meta.resourceVersion;
+    const key = objectKey(ns, finalName);
+    if (this.col(resource).has(key)) throw apiErrors.alreadyExists({ resource, group: d.group }, finalName);
+    if (!meta.uid) meta.uid = randomUUID();
     return this.commit(d, key, 'ADDED', obj).obj;
   }
 

@@ -22,6 +22,8 @@ export class WatchConn {
   private closed = false;
   private unsubscribe: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
+  /** events at or below this resourceVersion were already covered (initial state, or a client-supplied future RV) */
+  private minRv = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -41,6 +43,7 @@ export class WatchConn {
     } else {
       const from = Number(rvParam);
       if (!/^\d+$/.test(rvParam) || !Number.isSafeInteger(from)) throw apiErrors.badRequest(`invalid resource version: ${JSON.stringify(rvParam)}`);
+      this.minRv = from;
       const evs = this.store.eventsSince(def.resource, from);
       if (evs === 'expired') {
         this.sendExpired(from);
@@ -87,6 +90,7 @@ export class WatchConn {
 
   private render(ev: StoreEvent): Buffer | undefined {
     const { def, filter, format } = this.opts;
+    if (ev.rv <= this.minRv) return undefined;
     let type: string | undefined;
     let usePrev = false;
     if (ev.type === 'ADDED') type = filterMatches(def, filter, ev.entry.obj) ? 'ADDED' : undefined;
