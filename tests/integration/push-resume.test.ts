@@ -5,7 +5,7 @@ import { FakeChangeSource } from '@/lib/push/testing/fake-source';
 import { startPushTestServer, type PushTestServer } from '@/lib/push/testing/test-server';
 
 let srv: PushTestServer;
-const source = new FakeChangeSource(['prod', 'dev'], 300);
+const source = new FakeChangeSource(['prod', 'dev'], 3000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function churn(perTick = 2): () => void {
@@ -24,7 +24,8 @@ function expectContiguous(seqs: number[], from: number): void {
 }
 
 beforeAll(async () => {
-  srv = await startPushTestServer({ source, tokens: { t: principal() } });
+  // a 4 MiB client buffer lets a replay carry up to 2 MiB (~1,400 changes), ample for a slow reconnect on a busy box
+  srv = await startPushTestServer({ source, tokens: { t: principal() }, limits: { maxBufferedBytes: 4 * 1024 * 1024 } });
 });
 afterAll(async () => {
   await srv.close();
@@ -126,7 +127,7 @@ describe('resume after reconnect while churn continues', () => {
   });
 
   it('a seq older than the history gets resync, then live changes', async () => {
-    for (let i = 0; i < 400; i++) source.change('prod', `bulk-${i}`); // history holds 300
+    for (let i = 0; i < 3100; i++) source.change('prod', `bulk-${i}`); // history holds 3000
     const ws = await WsTestClient.open(srv.wsUrl('cluster=prod&since=1'), { token: 't', origin: srv.origin });
     const resync = await ws.waitFor((m) => m.type === 'resync');
     expect(resync).toMatchObject({ cluster_name: 'prod', seq: source.currentSeq('prod'), data: { reason: 'too_old' } });
