@@ -111,11 +111,12 @@ export class RealtimeManager implements ChangeSource {
     const old = this.clusters.get(name);
     if (!old) throw new UnknownClusterError(name);
     const kc = this.parseKubeConfig(name, kubeconfigYaml, opts.context);
-    this.clusters.delete(name);
-    await old.stop();
+    // swap first so the cluster never disappears from reads; the old pipeline's late
+    // events are ignored because it is no longer the registered one
     const seq = old.cache.seq;
     this.install(name, kc, seq);
     this.emit({ kind: 'resync', cluster: name, seq, reason: 'cluster credentials changed' });
+    await old.stop();
   }
 
   hasCluster(cluster: string): boolean {
