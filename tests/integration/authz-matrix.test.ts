@@ -9,7 +9,7 @@ type Access = 'public' | 'read' | 'write' | 'admin';
 interface Row {
   method: string;
   path: string | (() => string);
-  body?: unknown | (() => unknown);
+  body?: unknown;
   access: Access;
   /** needs a grant on the "demo" cluster */
   scoped?: boolean;
