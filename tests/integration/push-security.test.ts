@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '@/lib/auth/types';
 import { SseTestClient, WsTestClient } from '@/lib/push/testing/clients';
@@ -87,6 +88,32 @@ describe('abusive clients', () => {
     const c = await WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'admin' });
     c.send({ type: 'ping', timestamp: 'x'.repeat(70 * 1024) });
     expect((await c.closedPromise).code).toBe(1009);
+  });
+
+  it('invalid UTF-8 closes with 1007; deeply nested JSON is just a bad message', async () => {
+    await settled('admin');
+    const c = await WsTestClient.open(srv.wsUrl(), { origin: srv.origin, token: 'admin' });
+    c.send('['.repeat(30_000) + ']'.repeat(30_000));
+    expect(await c.waitFor((m) => m.type === 'error')).toMatchObject({ data: { code: 'bad_message' } });
+    c.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await c.closedPromise).code).toBe(1007);
+  });
+
+  it('a malformed upgrade request is answered 400 by the handshake, not a crash', async () => {
+    const { port } = new URL(srv.wsUrl());
+    const answer = await new Promise<string>((resolve, reject) => {
+      const sock = connect(Number(port), '127.0.0.1', () => {
+        sock.write(
+          'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            `Authorization: Bearer admin\r\nOrigin: ${srv.origin}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        );
+      });
+      let text = '';
+      sock.on('data', (d: Buffer) => (text += d.toString()));
+      sock.on('close', () => resolve(text));
+      sock.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 400/);
   });
 
   it('the server survives all of it and still serves new clients', async () => {
