@@ -22,7 +22,7 @@ function parseKi(v: string | undefined): number {
 
 /** Deterministic, slowly varying usage between 10% and 70% of allocatable. */
 export function nodeMetrics(node: KObj, nowMs: number): Record<string, unknown> {
-  const alloc = ((node.status as { allocatable?: Record<string, string> } | undefined)?.allocatable ?? {}) as Record<string, string>;
+  const alloc: Record<string, string> = (node.status as { allocatable?: Record<string, string> } | undefined)?.allocatable ?? {};
   const h = hash(node.metadata.name);
   const phase = Math.sin(nowMs / 60_000 + (h % 628) / 100);
   const frac = 0.4 + 0.3 * phase * ((h % 100) / 100);

@@ -66,11 +66,11 @@ function mergeList(orig: unknown, patch: unknown[], mergeKey: string, path: stri
     return patch.filter((p) => !(isPlainObject(p) && p.$patch === 'replace')).map(stripDirectives);
   }
   if (mergeKey === '$set') {
-    const base = Array.isArray(orig) ? [...orig] : [];
+    const base: unknown[] = Array.isArray(orig) ? [...(orig as unknown[])] : [];
     for (const p of patch) if (!base.some((b) => deepEqual(b, p))) base.push(p);
     return base;
   }
-  const result: unknown[] = Array.isArray(orig) ? [...orig] : [];
+  const result: unknown[] = Array.isArray(orig) ? [...(orig as unknown[])] : [];
   for (const item of patch) {
     if (!isPlainObject(item) || !(mergeKey in item)) {
       result.push(stripDirectives(item));

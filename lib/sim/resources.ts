@@ -69,7 +69,7 @@ function get(obj: unknown, ...path: string[]): unknown {
   return cur;
 }
 
-const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 
 function def(d: Omit<ResourceDef, 'verbs' | 'mergeKeys' | 'validate' | 'fields'> & Partial<ResourceDef>): ResourceDef {
   return {

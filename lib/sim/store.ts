@@ -135,7 +135,7 @@ export class ObjectStore {
 
   private col(resource: string): Map<string, StoreEntry> {
     let c = this.cols.get(resource);
-    if (!c) this.cols.set(resource, (c = new Map()));
+    if (!c) this.cols.set(resource, (c = new Map<string, StoreEntry>()));
     return c;
   }
 

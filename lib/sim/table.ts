@@ -109,7 +109,8 @@ const pdbColumns: Column[] = [nameCol, col('Min Available', 'The minimum number 
 function pdbCells(o: KObj, now: number): unknown[] {
   const spec = (o.spec ?? {}) as { minAvailable?: unknown; maxUnavailable?: unknown };
   const st = (o.status ?? {}) as { disruptionsAllowed?: number };
-  return [o.metadata.name, spec.minAvailable === undefined ? 'N/A' : String(spec.minAvailable), spec.maxUnavailable === undefined ? 'N/A' : String(spec.maxUnavailable), st.disruptionsAllowed ?? 0, age(o, now)];
+  const show = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : 'N/A');
+  return [o.metadata.name, show(spec.minAvailable), show(spec.maxUnavailable), st.disruptionsAllowed ?? 0, age(o, now)];
 }
 
 const printers: Record<string, { columns: Column[]; cells(o: KObj, now: number): unknown[] }> = {

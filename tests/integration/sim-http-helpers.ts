@@ -6,7 +6,7 @@ export interface Resp {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
 }
 
 export function request(
@@ -48,7 +48,7 @@ export function request(
 }
 
 export interface WatchStream {
-  events: Array<{ type: string; object: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  events: Array<{ type: string; object: any }>;
   ended: Promise<void>;
   status: Promise<number>;
   close(): void;

@@ -68,7 +68,7 @@ const groups: Array<{ name: string; version: string }> = [
 ];
 
 /** Legacy (non-aggregated) discovery documents, always JSON so every client version can read them. */
-export function discoveryDoc(path: string): unknown | undefined {
+export function discoveryDoc(path: string): unknown {
   if (path === '/version') return serverVersion;
   if (path === '/api') {
     return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] };
