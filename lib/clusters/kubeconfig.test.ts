@@ -116,6 +116,12 @@ describe('reduceKubeconfig', () => {
     const badServer = kubeconfig().replace('https://prod.example:6443/', 'ftp://x');
     expect(() => reduceKubeconfig(badServer)).toThrow('clusters.prod-cluster.server must be an http(s) URL');
     expect(codeOf(() => reduceKubeconfig('x'.repeat(600 * 1024)))).toBe('too_large');
+    const notBool = kubeconfig('', '\n    insecure-skip-tls-verify: [1, 2]');
+    expect(() => reduceKubeconfig(notBool)).toThrow(
+      'clusters.prod-cluster.insecure-skip-tls-verify must be a boolean',
+    );
+    const aliasBomb = `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n${kubeconfig().replace('token: ' + SECRET, 'token: *c')}`;
+    expect(() => reduceKubeconfig(aliasBomb)).toThrow('users.prod-user.token must be a string');
   });
 
   it('listContexts', () => {

@@ -157,8 +157,20 @@ export function reduceKubeconfig(text: string, requestedContext?: string): Reduc
   }
 
   const keptCluster: Obj = { server };
-  for (const k of ['certificate-authority-data', 'insecure-skip-tls-verify', 'tls-server-name']) {
-    if (cluster[k] !== undefined) keptCluster[k] = cluster[k];
+  const clusterFieldTypes = {
+    'certificate-authority-data': 'string',
+    'insecure-skip-tls-verify': 'boolean',
+    'tls-server-name': 'string',
+  };
+  for (const [k, type] of Object.entries(clusterFieldTypes)) {
+    if (cluster[k] === undefined) continue;
+    if (typeof cluster[k] !== type) {
+      throw new KubeconfigError(
+        'invalid_kubeconfig',
+        `clusters.${String(clusterName)}.${k} must be a ${type}`,
+      );
+    }
+    keptCluster[k] = cluster[k];
   }
   const keptUser: Obj = {};
   for (const k of ['token', 'client-certificate-data', 'client-key-data', 'username', 'password']) {
