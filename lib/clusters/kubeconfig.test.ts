@@ -116,6 +116,10 @@ describe('reduceKubeconfig', () => {
     const badServer = kubeconfig().replace('https://prod.example:6443/', 'ftp://x');
     expect(() => reduceKubeconfig(badServer)).toThrow('clusters.prod-cluster.server must be an http(s) URL');
     expect(codeOf(() => reduceKubeconfig('x'.repeat(600 * 1024)))).toBe('too_large');
+    const userinfo = kubeconfig().replace('https://prod.example', 'https://admin:hunter2@prod.example');
+    expect(() => reduceKubeconfig(userinfo)).toThrow(
+      'clusters.prod-cluster.server must not contain credentials',
+    );
     const notBool = kubeconfig('', '\n    insecure-skip-tls-verify: [1, 2]');
     expect(() => reduceKubeconfig(notBool)).toThrow(
       'clusters.prod-cluster.insecure-skip-tls-verify must be a boolean',

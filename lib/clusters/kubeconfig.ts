@@ -130,6 +130,13 @@ export function reduceKubeconfig(text: string, requestedContext?: string): Reduc
     );
   }
 
+  // The server URL is shown and logged, so it must not carry credentials.
+  if (/^https?:\/\/[^/]*@/.test(server)) {
+    throw new KubeconfigError(
+      'invalid_kubeconfig',
+      `clusters.${String(clusterName)}.server must not contain credentials`,
+    );
+  }
   if (server.startsWith('http://') && cluster['insecure-skip-tls-verify'] !== true) {
     throw new KubeconfigError(
       'invalid_kubeconfig',
