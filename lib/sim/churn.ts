@@ -131,7 +131,9 @@ export class ChurnEngine {
       const victim = pods.length ? this.rng.pick(pods).obj : undefined;
       if (victim && !victim.metadata.deletionTimestamp) this.pods.deletePod('apps', victim.metadata.name, undefined);
       const node: KObj | undefined = this.store.tryGet('nodes', undefined, pick());
-      if (node) this.pods.createWorkloadPod(node.metadata.name, '10.0.0.1', `10.244.${this.rng.int(256)}.${1 + this.rng.int(254)}`);
+      if (!node) return;
+      const hostIP = ((node.status as { addresses?: Array<{ type: string; address: string }> } | undefined)?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '';
+      this.pods.createWorkloadPod(node.metadata.name, hostIP, `10.244.${this.rng.int(256)}.${1 + this.rng.int(254)}`);
     });
   }
 
