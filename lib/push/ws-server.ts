@@ -158,6 +158,7 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
   }
 
   function onMessage(conn: Conn, data: WebSocket.RawData, isBinary: boolean): void {
+    if (conn.ws.readyState !== WebSocket.OPEN) return; // closing: ignore whatever is still in flight
     conn.lastSeen = now();
     if (conn.messages.hit()) {
       hub.sendError(conn.id, 'rate_limited', 'too many messages');
