@@ -52,3 +52,14 @@ describe('field selectors', () => {
     expect(() => parseFieldSelector('spec.foo=1', supported)).toThrowError(/field label not supported: spec.foo/);
   });
 });
+
+describe('field selector robustness', () => {
+  it('parses escapes and rejects hostile input quickly', () => {
+    expect(parseFieldSelector('metadata.name=a\\,b', ['metadata.name'])).toEqual([{ field: 'metadata.name', op: 'eq', value: 'a,b' }]);
+    expect(parseFieldSelector('metadata.name==x', ['metadata.name'])).toEqual([{ field: 'metadata.name', op: 'eq', value: 'x' }]);
+    const t = performance.now();
+    expect(() => parseFieldSelector(`a${' '.repeat(20_000)}b`, ['metadata.name'])).toThrowError(/invalid selector/);
+    expect(() => parseLabelSelector(`a${' '.repeat(20_000)}b`)).toThrowError();
+    expect(performance.now() - t).toBeLessThan(200);
+  });
+});

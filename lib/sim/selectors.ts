@@ -101,6 +101,20 @@ function unescapeField(s: string): string {
   return s.replace(/\\(.)/g, '$1');
 }
 
+/** Finds the first unescaped `!=`, `==` or `=` (linear scan, no regex backtracking on hostile input). */
+function findOperator(term: string): { at: number; op: '!=' | '==' | '=' } | undefined {
+  for (let i = 0; i < term.length; i++) {
+    const ch = term[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (ch === '!' && term[i + 1] === '=') return i > 0 ? { at: i, op: '!=' } : undefined;
+    if (ch === '=') return i > 0 ? { at: i, op: term[i + 1] === '=' ? '==' : '=' } : undefined;
+  }
+  return undefined;
+}
+
 /** Parses a field selector, rejecting fields the resource does not support (400, like kube-apiserver). */
 export function parseFieldSelector(input: string | undefined | null, supported: readonly string[]): FieldSelector {
   if (!input || input.trim() === '') return [];
@@ -108,11 +122,11 @@ export function parseFieldSelector(input: string | undefined | null, supported: 
   const terms = input.split(/(?<!\\),/);
   for (const raw of terms) {
     const term = raw.trim();
-    const m = term.match(/^((?:[^=!\\]|\\.)+?)\s*(==|=|!=)\s*((?:[^\\]|\\.)*)$/);
-    if (!m) throw apiErrors.badRequest(`invalid selector: '${input}'; can't understand '${term}'`);
-    const field = unescapeField(m[1]!.trim());
+    const op = findOperator(term);
+    if (!op) throw apiErrors.badRequest(`invalid selector: '${input}'; can't understand '${term}'`);
+    const field = unescapeField(term.slice(0, op.at).trim());
     if (!supported.includes(field)) throw apiErrors.badRequest(`field label not supported: ${field}`);
-    out.push({ field, op: m[2] === '!=' ? 'neq' : 'eq', value: unescapeField(m[3]!) });
+    out.push({ field, op: op.op === '!=' ? 'neq' : 'eq', value: unescapeField(term.slice(op.at + op.op.length).trim()) });
   }
   return out;
 }
