@@ -117,7 +117,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         token: k.readOnly ? ctx.readOnlyToken : ctx.adminToken,
         caPem: tls?.ca,
         contextName: k.contextName ?? (k.readOnly ? 'sim-readonly' : 'sim'),
-        userName: k.readOnly ? 'sim-readonly' : 'sim-admin',
+        userName: k.contextName ? `${k.contextName}-user` : k.readOnly ? 'sim-readonly' : 'sim-admin',
       }),
     store,
     faults: simFaults,
