@@ -1,12 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { NodeSummary } from '@/lib/protocol/node-summary';
 import type { BackoffOptions } from './backoff';
 import { errorMessage } from './errors';
 import { Informer, type InformerTransport, type WatchEventType } from './informer';
 import { kubeTransport } from './kube-transport';
-import { PodIndex } from './pod-index';
+import { PodIndex, slimPod, type SlimPod } from './pod-index';
 import { RateMeter } from './rate-meter';
 import { SmartCache } from './smart-cache';
-import { nodeName, resourceVersionOf } from './summarize';
+import { nodeName, resourceVersionOf, summarizeNode } from './summarize';
 import type { ClusterSyncState, NodeChange } from './types';
 import { rvAtLeast } from './resource-version';
 import { RvWaiters } from './rv-waiters';
@@ -99,6 +100,7 @@ export class ClusterSync {
       name: `${opts.name}/nodes`,
       transport: transport('/api/v1/nodes'),
       firstListGate: () => this.podGatePromise,
+      reduceListItem: (raw) => summarizeNode(raw),
       handlers: {
         onList: (items) => this.applyNodeList(items),
         onEvent: (type, obj) => this.applyNodeEvent(type, obj),
@@ -109,6 +111,7 @@ export class ClusterSync {
       ...common,
       name: `${opts.name}/pods`,
       transport: transport('/api/v1/pods'),
+      reduceListItem: slimPod,
       handlers: {
         onList: (items) => this.applyPodList(items),
         onEvent: (type, obj) => this.applyPodEvent(type, obj),
@@ -184,7 +187,7 @@ export class ClusterSync {
   }
 
   private applyNodeList(items: unknown[]) {
-    this.emitAll(this.cache.replaceAll(items));
+    this.emitAll(this.cache.replaceAllSummaries(items as NodeSummary[]));
     this.listed.nodes = true;
     this.markSynced();
     for (const name of this.waiters.nodes()) this.checkWaiters(name);
@@ -199,7 +202,7 @@ export class ClusterSync {
   }
 
   private applyPodList(items: unknown[]) {
-    for (const n of this.pods.replaceAll(items))
+    for (const n of this.pods.replaceAllSlim(items as SlimPod[]))
       this.emitAll(this.cache.setPodStats(n, this.pods.statsFor(n)));
     this.listed.pods = true;
     this.podGate();

@@ -37,7 +37,8 @@ export interface WatchHandle {
 }
 
 export interface InformerTransport {
-  list(signal: AbortSignal): Promise<ListResult>;
+  /** `reduce` is applied to each item as pages arrive, so raw objects never pile up */
+  list(signal: AbortSignal, reduce?: (item: unknown) => unknown): Promise<ListResult>;
   watch(req: WatchRequest): WatchHandle;
 }
 
@@ -58,6 +59,8 @@ export interface InformerOptions {
   watchdogMs: number;
   random?: () => number;
   now?: () => number;
+  /** per-item reduction during the list (e.g. to a NodeSummary); onList then gets reduced items */
+  reduceListItem?: (item: unknown) => unknown;
   /** awaited between the first list's response and applying it (lets pods land before nodes) */
   firstListGate?: () => Promise<void>;
 }
@@ -157,7 +160,7 @@ export class Informer {
     this.listAbort = new AbortController();
     const t0 = this.now();
     try {
-      const res = await this.opts.transport.list(this.listAbort.signal);
+      const res = await this.opts.transport.list(this.listAbort.signal, this.opts.reduceListItem);
       if (this.stats.lists === 0 && this.opts.firstListGate) await this.opts.firstListGate();
       if (this.stopped) return;
       this.stats.lists++;

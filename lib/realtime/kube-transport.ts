@@ -99,6 +99,7 @@ async function listAll(
   path: ResourcePath,
   signal: AbortSignal,
   timeoutMs: number,
+  reduce?: (item: unknown) => unknown,
 ): Promise<ListResult> {
   const sig = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   const server = kc.getCurrentCluster()?.server;
@@ -113,7 +114,7 @@ async function listAll(
       url.searchParams.set('limit', String(LIST_PAGE));
       if (cont) url.searchParams.set('continue', cont);
       const page = await listPage(init, url, sig);
-      for (const it of page.items) items.push(it);
+      for (const it of page.items) items.push(reduce ? reduce(it) : it);
       cont = page.cont;
       rv = page.rv || rv;
     } while (cont);
@@ -138,7 +139,7 @@ function capturingConfig(kc: KubeConfig, onAgent: (a: Agent) => void): KubeConfi
 
 export function kubeTransport(kc: KubeConfig, path: ResourcePath, listTimeoutMs = 60_000): InformerTransport {
   return {
-    list: (signal) => listAll(kc, path, signal, listTimeoutMs),
+    list: (signal, reduce) => listAll(kc, path, signal, listTimeoutMs, reduce),
     watch(req: WatchRequest): WatchHandle {
       let aborted = false;
       let agent: Agent | null = null;

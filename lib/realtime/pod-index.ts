@@ -7,7 +7,7 @@ import { cpuMillis, memoryBytes } from './quantity';
  * accounts for); `phases` counts every pod bound to the node.
  */
 
-interface PodEntry {
+export interface PodEntry {
   node: string;
   cpu: number;
   mem: number;
@@ -71,6 +71,16 @@ function entryOf(pod: unknown): PodEntry | null {
   return { node, cpu, mem, phase, active };
 }
 
+/** What a listed pod is reduced to while the list streams in. */
+export interface SlimPod {
+  key: string;
+  entry: PodEntry | null;
+}
+
+export function slimPod(pod: unknown): SlimPod {
+  return { key: podKey(pod), entry: entryOf(pod) };
+}
+
 export class PodIndex {
   private readonly pods = new Map<string, PodEntry>();
   private readonly aggs = new Map<string, Agg>();
@@ -107,14 +117,17 @@ export class PodIndex {
 
   /** Rebuilds from a full list; returns every node whose aggregate is not provably unchanged. */
   replaceAll(pods: readonly unknown[]): string[] {
+    return this.replaceAllSlim(pods.map(slimPod));
+  }
+
+  replaceAllSlim(pods: readonly SlimPod[]): string[] {
     const touched = new Set<string>(this.aggs.keys());
     this.pods.clear();
     this.aggs.clear();
-    for (const p of pods) {
-      const e = entryOf(p);
-      if (!e) continue;
-      this.pods.set(podKey(p), e);
-      this.account(e, 1);
+    for (const { key, entry } of pods) {
+      if (!entry) continue;
+      this.pods.set(key, entry);
+      this.account(entry, 1);
     }
     for (const n of this.aggs.keys()) touched.add(n);
     return [...touched];

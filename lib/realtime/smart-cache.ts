@@ -9,7 +9,7 @@ import {
   type NodeQuery,
   type SortKey,
 } from './node-query';
-import { emptyPodStats, nodeName, summarizeNode, summarizeStatic } from './summarize';
+import { summarizeNode } from './summarize';
 import type { NodeChange, ReplayResult } from './types';
 
 export interface SmartCacheOptions {
@@ -79,30 +79,33 @@ export class SmartCache {
 
   /** Applies an ADDED/MODIFIED node object. */
   upsertNode(raw: unknown, opts: { forceStaticCheck?: boolean } = {}): NodeChange[] {
-    const name = nodeName(raw);
+    return this.upsertSummary(summarizeNode(raw), opts);
+  }
+
+  /**
+   * Applies a freshly built summary (the cache takes ownership of it): pods come from the
+   * cache/pod index, and the static part is replaced by the cached one unless it is due for a
+   * re-check and actually changed.
+   */
+  upsertSummary(incoming: NodeSummary, opts: { forceStaticCheck?: boolean } = {}): NodeChange[] {
+    const name = incoming.name;
     if (!name) return [];
     this.counters.applied++;
     const prev = this.nodes.get(name);
     const now = this.now();
-    if (!prev) {
-      const node = summarizeNode(raw, this.podStats(name) ?? emptyPodStats());
+    if (!prev || (incoming.uid !== prev.uid && prev.uid && incoming.uid)) {
+      // new, or recreated under the same name (reported as what it is: delete + add)
+      const del = prev ? [this.remove(name, prev)] : [];
+      incoming.pods = this.podStats(name) ?? incoming.pods;
       this.staticCheckedAt.set(name, now);
-      return [this.commit('node_add', node, [])];
+      return [...del, this.commit('node_add', incoming, [])];
     }
-    const incoming = summarizeNode(raw, prev.pods, prev.static);
-    if (incoming.uid !== prev.uid && prev.uid && incoming.uid) {
-      // recreated under the same name: report it as what it is
-      const del = this.remove(name, prev);
-      const node = summarizeNode(raw, this.podStats(name) ?? emptyPodStats());
-      this.staticCheckedAt.set(name, now);
-      return [del, this.commit('node_add', node, [])];
-    }
+    incoming.pods = prev.pods;
     const checkedAt = this.staticCheckedAt.get(name) ?? 0;
     if (opts.forceStaticCheck || now - checkedAt >= this.staticRecheckMs) {
       this.staticCheckedAt.set(name, now);
-      const fresh = summarizeStatic(raw);
-      if (classifyStatic(prev.static, fresh).length > 0) incoming.static = fresh;
-    }
+      if (classifyStatic(prev.static, incoming.static).length === 0) incoming.static = prev.static;
+    } else incoming.static = prev.static;
     const kinds = classifyChange(prev, incoming);
     if (kinds.length === 0) {
       this.counters.dropped++;
@@ -137,15 +140,19 @@ export class SmartCache {
    * (static attributes force-checked) and deletes whatever changed meanwhile, so nothing is lost.
    */
   replaceAll(rawNodes: readonly unknown[]): NodeChange[] {
+    return this.replaceAllSummaries(rawNodes.map((raw) => summarizeNode(raw)));
+  }
+
+  /** replaceAll for summaries built while the list streamed in (the raw pages are long gone). */
+  replaceAllSummaries(summaries: readonly NodeSummary[]): NodeChange[] {
     const out: NodeChange[] = [];
     const seen = new Set<string>();
-    for (const raw of rawNodes) {
-      const name = nodeName(raw);
-      if (!name || seen.has(name)) continue;
-      seen.add(name);
-      const prev = this.nodes.get(name);
-      if (prev && prev.resourceVersion === resourceVersionOfRaw(raw)) continue;
-      for (const c of this.upsertNode(raw, { forceStaticCheck: true })) out.push(c);
+    for (const s of summaries) {
+      if (!s.name || seen.has(s.name)) continue;
+      seen.add(s.name);
+      const prev = this.nodes.get(s.name);
+      if (prev && prev.resourceVersion === s.resourceVersion && prev.uid === s.uid) continue;
+      for (const c of this.upsertSummary(s, { forceStaticCheck: true })) out.push(c);
     }
     for (const name of [...this.byName]) {
       if (!seen.has(name)) for (const c of this.deleteNode(name)) out.push(c);
@@ -277,11 +284,6 @@ function orderBound(o: Order, key: string | number, name: string): number {
     else hi = mid;
   }
   return lo;
-}
-
-function resourceVersionOfRaw(raw: unknown): string {
-  const meta = (raw as { metadata?: { resourceVersion?: unknown } } | null)?.metadata;
-  return typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : '';
 }
 
 function lowerBound(arr: readonly string[], x: string): number {

@@ -19,9 +19,10 @@ export class FakeApi {
   failing = false;
 
   transport = (path: '/api/v1/nodes' | '/api/v1/pods'): InformerTransport => ({
-    list: () => {
+    list: (_signal, reduce) => {
       if (this.failing) return Promise.reject(new Error('connect ECONNREFUSED'));
-      return Promise.resolve({ items: [...this.objects[path].values()], resourceVersion: String(this.rv) });
+      const items = [...this.objects[path].values()].map((o) => (reduce ? reduce(o) : o));
+      return Promise.resolve({ items, resourceVersion: String(this.rv) });
     },
     watch: (req) => {
       const w = { path, req, open: true };
