@@ -38,6 +38,18 @@ export function seedCluster(store: SimStore, opts: PodsOptions & { nodes: number
   );
   const controlPlanes = opts.nodes >= 50 ? 3 : opts.nodes >= 2 ? 1 : 0;
   for (let i = 0; i < opts.nodes; i++) addNode(store, pods, i < controlPlanes);
+  const scheduled = opts.podsPerNode > 0 ? opts.nodes : 0;
+  store.mutate('daemonsets', 'kube-system', daemonSetName, (ds) => {
+    ds.status = {
+      currentNumberScheduled: scheduled,
+      desiredNumberScheduled: scheduled,
+      numberAvailable: scheduled,
+      numberMisscheduled: 0,
+      numberReady: scheduled,
+      observedGeneration: 1,
+      updatedNumberScheduled: scheduled,
+    };
+  });
 }
 
 /** Adds one node with its lease and (when configured) pods. */
