@@ -169,6 +169,9 @@ export async function run(): Promise<BenchResult[]> {
     const ours = ((heapAfterGc(gc) - h0) / st.nodes) * 1000;
 
     // listNodes p99 on a stable cache, and when every query follows a change (forced re-sort)
+    // steady state: let the cold sync's garbage be collected before timing reads
+    heapAfterGc(gc);
+    await new Promise((r) => setTimeout(r, 500));
     measureQueries(mgr, 300); // warm-up
     const stable = measureQueries(mgr, 3000);
     results.push({
