@@ -2,94 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { SimApiError, apiErrors } from './errors';
 import { deepClone, deepEqual, isPlainObject } from './json-util';
 import { applyPatch, type PatchType } from './patch';
-import { type KObj, type ResourceDef, apiVersionOf, objectKey, resourceDef } from './resources';
-import { type FieldSelector, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
+import { decodeContinue, encodeContinue } from './continue-token';
+import { compileFilter, filterMatches, formatTime, requireDef } from './filter';
+import { type KObj, type ResourceDef, apiVersionOf, objectKey } from './resources';
+import { EventHistory } from './history';
+import { type ListOptions, type ListResult, StoreEntry, type StoreEvent, type WatchEventType } from './store-entry';
 
-/** One stored object version; its serialized JSON is computed once and shared by every list and watch. */
-export class StoreEntry {
-  constructor(
-    readonly obj: KObj,
-    /** UTF-8 JSON of obj; list bodies are built by concatenating these buffers */
-    readonly buf: Buffer,
-    readonly rv: number,
-  ) {}
+export { StoreEntry, type StoreEvent, type WatchEventType, type ListOptions, type ListResult } from './store-entry';
+export { type Filter, compileFilter, filterMatches, formatTime, requireDef } from './filter';
 
-  static of(obj: KObj, rv: number): StoreEntry {
-    return new StoreEntry(obj, Buffer.from(JSON.stringify(obj)), rv);
-  }
-
-  get json(): string {
-    return this.buf.toString('utf8');
-  }
-}
-
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-export interface StoreEvent {
-  type: WatchEventType;
-  resource: string;
-  key: string;
-  rv: number;
-  entry: StoreEntry;
-  prev?: StoreEntry;
-  at: number;
-  /** per-format serialization cache, so an event is serialized once for all watchers */
-  cache: Map<string, Buffer>;
-}
-
-export interface ListOptions {
-  namespace?: string;
-  labelSelector?: string;
-  fieldSelector?: string;
-  limit?: number;
-  continue?: string;
-  resourceVersion?: string;
-  resourceVersionMatch?: string;
-}
-
-export interface ListResult {
-  items: StoreEntry[];
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
-
-export interface Filter {
-  namespace?: string;
-  labels: LabelSelector;
-  fields: FieldSelector;
-}
+const comma = Buffer.from(',');
 
 export interface ObjectStoreOptions {
   now?: () => number;
   historyWindowMs?: number;
   maxHistory?: number;
   onListenerError?: (err: unknown) => void;
-}
-
-export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-export function requireDef(resource: string): ResourceDef {
-  const d = resourceDef(resource);
-  if (!d) throw apiErrors.pathNotFound();
-  return d;
-}
-
-export function compileFilter(def: ResourceDef, o: { namespace?: string; labelSelector?: string; fieldSelector?: string }): Filter {
-  return {
-    namespace: o.namespace || undefined,
-    labels: parseLabelSelector(o.labelSelector),
-    fields: parseFieldSelector(o.fieldSelector, def.fieldSelectors),
-  };
-}
-
-export function filterMatches(def: ResourceDef, f: Filter, obj: KObj): boolean {
-  if (f.namespace && obj.metadata.namespace !== f.namespace) return false;
-  if (f.labels.length && !matchesLabels(f.labels, obj.metadata.labels)) return false;
-  if (f.fields.length && !matchesFields(f.fields, def.fields(obj))) return false;
-  return true;
 }
 
 const continueTooOld =
@@ -106,11 +34,7 @@ export class ObjectStore {
   private readonly sorted = new Map<string, string[]>();
   /** concatenated JSON of every object of a resource (sorted, comma-joined), valid until the resource's next write */
   private readonly allItems = new Map<string, Buffer>();
-  private history: StoreEvent[] = [];
-  private historyHead = 0;
-  private compactedRv = 0;
-  private readonly historyWindowMs: number;
-  private readonly maxHistory: number;
+  private readonly history: EventHistory;
   private readonly listeners = new Set<(ev: StoreEvent) => void>();
   private readonly queue: StoreEvent[] = [];
   private dispatching = false;
@@ -118,8 +42,7 @@ export class ObjectStore {
 
   constructor(opts: ObjectStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
-    this.historyWindowMs = opts.historyWindowMs ?? 75_000;
-    this.maxHistory = opts.maxHistory ?? 500_000;
+    this.history = new EventHistory(this.now, opts.historyWindowMs ?? 75_000, opts.maxHistory ?? 500_000);
     this.onListenerError = opts.onListenerError ?? ((err) => console.error('sim store listener failed', err));
   }
 
@@ -129,8 +52,7 @@ export class ObjectStore {
 
   /** The oldest resourceVersion a watch can resume from without a 410. */
   get oldestWatchableRv(): number {
-    this.prune();
-    return this.compactedRv;
+    return this.history.compactedRv();
   }
 
   private col(resource: string): Map<string, StoreEntry> {
@@ -283,7 +205,6 @@ export class ObjectStore {
     }
     const ev: StoreEvent = { type, resource: d.resource, key, rv, entry, prev, at: this.now(), cache: new Map() };
     this.history.push(ev);
-    this.prune();
     this.emit(ev);
     return entry;
   }
@@ -308,37 +229,11 @@ export class ObjectStore {
     }
   }
 
-  private prune(): void {
-    const cutoff = this.now() - this.historyWindowMs;
-    const h = this.history;
-    while (this.historyHead < h.length) {
-      const ev = h[this.historyHead]!;
-      if (ev.at >= cutoff && h.length - this.historyHead <= this.maxHistory) break;
-      this.compactedRv = ev.rv;
-      this.historyHead++;
-    }
-    if (this.historyHead > 4096 && this.historyHead * 2 > h.length) {
-      this.history = h.slice(this.historyHead);
-      this.historyHead = 0;
-    }
-  }
-
   /** Events of one resource with rv > fromRv, or 'expired' when history no longer reaches back that far. */
   eventsSince(resource: string, fromRv: number): StoreEvent[] | 'expired' {
-    this.prune();
-    if (fromRv < this.compactedRv) return 'expired';
-    const h = this.history;
-    let lo = this.historyHead;
-    let hi = h.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (h[mid]!.rv <= fromRv) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: StoreEvent[] = [];
-    for (let i = lo; i < h.length; i++) if (h[i]!.resource === resource) out.push(h[i]!);
-    return out;
+    return this.history.since(resource, fromRv);
   }
+
 
   /** The comma-joined JSON of all objects of a resource, cached until that resource changes (for unfiltered lists). */
   allItemsJson(resource: string): Buffer {
@@ -399,7 +294,7 @@ export class ObjectStore {
       keys = this.sortedKeys(resource);
     } else {
       const st = listRv > this.rv ? 'expired' : this.stateAt(resource, listRv);
-      if (st === 'expired') throw apiErrors.expired(opts.continue ? continueTooOld : `too old resource version: ${listRv} (${this.compactedRv + 1})`);
+      if (st === 'expired') throw apiErrors.expired(opts.continue ? continueTooOld : `too old resource version: ${listRv} (${this.history.compactedRv() + 1})`);
       col = st;
       keys = [...st.keys()].sort();
     }
@@ -424,8 +319,6 @@ export class ObjectStore {
   }
 }
 
-const comma = Buffer.from(',');
-
 function lowerBoundAfter(keys: string[], start: string): number {
   let lo = 0;
   let hi = keys.length;
@@ -437,16 +330,3 @@ function lowerBoundAfter(keys: string[], start: string): number {
   return lo;
 }
 
-function encodeContinue(rv: number, start: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
-}
-
-function decodeContinue(tok: string): { rv: number; start: string } {
-  try {
-    const parsed = JSON.parse(Buffer.from(tok, 'base64url').toString('utf8')) as { rv?: unknown; start?: unknown };
-    if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { rv: parsed.rv, start: parsed.start };
-  } catch {
-    /* fall through */
-  }
-  throw apiErrors.badRequest('continue key is not valid: invalid continue token');
-}
