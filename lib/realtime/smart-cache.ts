@@ -1,14 +1,8 @@
 import type { NodeSummary, PodStats } from '@/lib/protocol/node-summary';
 import { ChangeLog } from './change-log';
 import { classifyChange, classifyStatic, samePodStats } from './classify';
-import {
-  compareKeys,
-  compileFilter,
-  sortKeyOf,
-  type NodePage,
-  type NodeQuery,
-  type SortKey,
-} from './node-query';
+import { NodeIndex, type NodeEntry } from './node-index';
+import { compileFilter, type NodePage, type NodeQuery } from './node-query';
 import { summarizeNode } from './summarize';
 import type { NodeChange, ReplayResult } from './types';
 
@@ -25,12 +19,6 @@ export interface SmartCacheOptions {
   podStats?: (node: string) => PodStats | undefined;
 }
 
-/** Names sorted by (column key, name), kept up to date incrementally once requested. */
-interface Order {
-  names: string[];
-  keys: Map<string, string | number>;
-}
-
 /**
  * Per-cluster store of NodeSummary with change classification, seq numbering and a replay
  * log. Pure: no I/O, injected clock. Every mutator returns the changes it emitted (already
@@ -38,9 +26,7 @@ interface Order {
  */
 export class SmartCache {
   readonly cluster: string;
-  private readonly nodes = new Map<string, NodeSummary>();
-  private readonly byName: string[] = [];
-  private readonly orders = new Map<SortKey, Order>();
+  private readonly nodes = new NodeIndex();
   private readonly staticCheckedAt = new Map<string, number>();
   private readonly log: ChangeLog;
   private readonly now: () => number;
@@ -73,8 +59,8 @@ export class SmartCache {
   }
 
   /** Names in name order. */
-  names(): readonly string[] {
-    return this.byName;
+  names(): string[] {
+    return this.nodes.names();
   }
 
   /** Applies an ADDED/MODIFIED node object. */
@@ -112,7 +98,7 @@ export class SmartCache {
       if (incoming.resourceVersion !== prev.resourceVersion) {
         // keep the observed RV current (read-your-writes, digests) without emitting;
         // sort keys cannot change, so the column orders stay valid
-        this.nodes.set(name, { ...prev, resourceVersion: incoming.resourceVersion });
+        this.nodes.replaceQuiet({ ...prev, resourceVersion: incoming.resourceVersion });
       }
       return [];
     }
@@ -154,7 +140,7 @@ export class SmartCache {
       if (prev && prev.resourceVersion === s.resourceVersion && prev.uid === s.uid) continue;
       for (const c of this.upsertSummary(s, { forceStaticCheck: true })) out.push(c);
     }
-    for (const name of [...this.byName]) {
+    for (const name of this.nodes.names()) {
       if (!seen.has(name)) for (const c of this.deleteNode(name)) out.push(c);
     }
     return out;
@@ -164,7 +150,7 @@ export class SmartCache {
     const filter = compileFilter(query);
     const by = query.sort?.by ?? 'name';
     const desc = query.sort?.dir === 'desc';
-    const order = by === 'name' ? this.byName : this.orderFor(by);
+    const order = this.nodes.order(by);
     const page = query.page ?? 'all';
     const offset = page === 'all' ? 0 : (page.offset ?? 0);
     const limit = page === 'all' ? Number.POSITIVE_INFINITY : page.limit;
@@ -172,9 +158,8 @@ export class SmartCache {
     let total = 0;
     const len = order.length;
     for (let i = 0; i < len; i++) {
-      const name = order[desc ? len - 1 - i : i] as string;
-      const n = this.nodes.get(name);
-      if (!n || (filter && !filter(n))) continue;
+      const n = (order[desc ? len - 1 - i : i] as NodeEntry).node;
+      if (filter && !filter(n)) continue;
       if (total >= offset && items.length < limit) items.push(n);
       total++;
     }
@@ -193,18 +178,18 @@ export class SmartCache {
 
   /** Sorted "name@resourceVersion" lines; equal digests mean equal cache contents. */
   digestLines(): string[] {
-    return this.byName.map((n) => `${n}@${this.nodes.get(n)?.resourceVersion ?? ''}`);
+    return this.nodes.names().map((n) => `${n}@${this.nodes.get(n)?.resourceVersion ?? ''}`);
   }
 
   /** Rough retained size: sampled JSON size of summaries (statics counted once per shared object). */
   approxBytes(): number {
     if (this.nodes.size === 0) return 0;
-    const step = Math.max(1, Math.floor(this.byName.length / 32));
+    const all = this.nodes.order('name');
+    const step = Math.max(1, Math.floor(all.length / 32));
     let sampled = 0;
     let bytes = 0;
-    for (let i = 0; i < this.byName.length; i += step) {
-      const n = this.nodes.get(this.byName[i] as string);
-      if (!n) continue;
+    for (let i = 0; i < all.length; i += step) {
+      const n = (all[i] as NodeEntry).node;
       bytes += JSON.stringify(n).length * 2 + 400; // UTF-16 strings + object headers
       sampled++;
     }
@@ -212,11 +197,7 @@ export class SmartCache {
   }
 
   private commit(type: NodeChange['type'], node: NodeSummary, kinds: NodeChange['changes']): NodeChange {
-    if (type !== 'node_delete') {
-      if (!this.nodes.has(node.name)) insertSorted(this.byName, node.name);
-      this.nodes.set(node.name, node);
-    }
-    this.updateOrders(node.name, type === 'node_delete' ? undefined : node);
+    if (type !== 'node_delete') this.nodes.set(node);
     const change: NodeChange = {
       cluster: this.cluster,
       seq: ++this.seqCounter,
@@ -235,68 +216,6 @@ export class SmartCache {
   private remove(name: string, last: NodeSummary): NodeChange {
     this.nodes.delete(name);
     this.staticCheckedAt.delete(name);
-    const i = lowerBound(this.byName, name);
-    if (this.byName[i] === name) this.byName.splice(i, 1);
     return this.commit('node_delete', last, []);
   }
-
-  /** Order for a non-name column: sorted once on first use, then maintained per change. */
-  private orderFor(by: SortKey): readonly string[] {
-    const cached = this.orders.get(by);
-    if (cached) return cached.names;
-    const keys = new Map<string, string | number>();
-    for (const n of this.byName) keys.set(n, sortKeyOf(this.nodes.get(n) as NodeSummary, by));
-    const names = [...this.byName].sort(
-      (a, b) =>
-        compareKeys(keys.get(a) as string | number, keys.get(b) as string | number) || compareKeys(a, b),
-    );
-    this.orders.set(by, { names, keys });
-    return names;
-  }
-
-  /** O(log n) search + one splice per requested column; nothing when the key did not move. */
-  private updateOrders(name: string, node: NodeSummary | undefined) {
-    for (const [by, o] of this.orders) {
-      const oldKey = o.keys.get(name);
-      const newKey = node ? sortKeyOf(node, by) : undefined;
-      if (oldKey !== undefined && newKey !== undefined && compareKeys(oldKey, newKey) === 0) continue;
-      if (oldKey !== undefined) {
-        const i = orderBound(o, oldKey, name);
-        if (o.names[i] === name) o.names.splice(i, 1);
-        o.keys.delete(name);
-      }
-      if (newKey !== undefined) {
-        o.names.splice(orderBound(o, newKey, name), 0, name);
-        o.keys.set(name, newKey);
-      }
-    }
-  }
-}
-
-function orderBound(o: Order, key: string | number, name: string): number {
-  let lo = 0;
-  let hi = o.names.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const m = o.names[mid] as string;
-    const c = compareKeys(o.keys.get(m) as string | number, key) || compareKeys(m, name);
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function lowerBound(arr: readonly string[], x: string): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((arr[mid] as string) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function insertSorted(arr: string[], x: string): void {
-  arr.splice(lowerBound(arr, x), 0, x);
 }
