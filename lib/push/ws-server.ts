@@ -9,6 +9,7 @@ import type { PushHub } from './hub';
 import { parseSubscriptionQuery } from './subscription-query';
 import { CloseCode, type PushClient, type SubscriptionRequest } from './types';
 import { PUSH_PROTOCOL, offeredProtocols, originAllowed, upgradeAuthRequest } from './upgrade-auth';
+import { FrameBatcher, wireFrame, type BatchTarget } from './ws-batch';
 
 export interface WsEndpointOptions {
   hub: PushHub;
@@ -39,45 +40,13 @@ export interface WsEndpoint {
   connectionCount(): number;
 }
 
-interface Conn {
+interface Conn extends BatchTarget {
   id: string;
   ws: WebSocket;
-  socket: Duplex;
-  corked: boolean;
   lastSeen: number;
   badFrames: RateWindow;
   messages: RateWindow;
   killTimer?: NodeJS.Timeout;
-}
-
-let lastFrame: string | undefined;
-let lastWire: Buffer = Buffer.alloc(0);
-
-/**
- * A complete unmasked WebSocket text frame (FIN + opcode 1) for a message. Server frames are never
- * masked and compression is off, so the same bytes are valid on every connection: the hub hands one
- * frame string to many sockets in a row and it is framed and UTF-8 encoded once for all of them.
- */
-export function wireFrame(frame: string): Buffer {
-  if (frame === lastFrame) return lastWire;
-  const payload = Buffer.from(frame, 'utf8');
-  const n = payload.length;
-  const headerLength = n < 126 ? 2 : n < 65536 ? 4 : 10;
-  const wire = Buffer.allocUnsafe(headerLength + n);
-  wire[0] = 0x81;
-  if (n < 126) wire[1] = n;
-  else if (n < 65536) {
-    wire[1] = 126;
-    wire.writeUInt16BE(n, 2);
-  } else {
-    wire[1] = 127;
-    wire.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
-    wire.writeUInt32BE(n >>> 0, 6);
-  }
-  payload.copy(wire, headerLength);
-  lastFrame = frame;
-  lastWire = wire;
-  return wire;
 }
 
 /** Writes a plain HTTP error on a not-yet-upgraded socket, then destroys it. */
@@ -111,18 +80,7 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
   const messageRate = opts.messageRate ?? { max: 200, windowMs: 10_000 };
   const conns = new Set<Conn>();
   let closed = false;
-  // frames sent to a socket within one event-loop turn leave in one write (cork until setImmediate)
-  let corkedConns: Conn[] = [];
-  let uncorkScheduled = false;
-  const uncorkAll = (): void => {
-    uncorkScheduled = false;
-    const list = corkedConns;
-    corkedConns = [];
-    for (const conn of list) {
-      conn.corked = false;
-      conn.socket.uncork();
-    }
-  };
+  const batcher = new FrameBatcher();
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -150,6 +108,8 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
 
   function closeSocket(conn: Conn, code: number, reason: string): void {
     if (conn.ws.readyState === WebSocket.CLOSED) return;
+    // queued frames (a final shutdown or error message) go before the close frame; a slow consumer's are dropped
+    batcher.flushOne(conn, code === CloseCode.slowConsumer);
     conn.ws.close(code, reason);
     if (!conn.killTimer) {
       conn.killTimer = setTimeout(() => conn.ws.terminate(), closeGraceMs);
@@ -184,7 +144,9 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
       id: randomUUID(),
       ws,
       socket,
-      corked: false,
+      pending: null,
+      pendingBytes: 0,
+      writable: () => ws.readyState === WebSocket.OPEN,
       lastSeen: now(),
       badFrames: new RateWindow(badFrames.max, badFrames.windowMs, now),
       messages: new RateWindow(messageRate.max, messageRate.windowMs, now),
@@ -195,21 +157,11 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
       principal,
       transport: 'ws',
       send: (frame) => {
-        if (ws.readyState !== WebSocket.OPEN) return;
-        if (!conn.corked) {
-          conn.corked = true;
-          conn.socket.cork();
-          corkedConns.push(conn);
-          if (!uncorkScheduled) {
-            uncorkScheduled = true;
-            setImmediate(uncorkAll);
-          }
-        }
         // whole frames written straight to the socket interleave safely with ws's own (pings, close):
         // ws writes every frame in one piece and, without compression, never queues
-        conn.socket.write(wireFrame(frame));
+        if (ws.readyState === WebSocket.OPEN) batcher.add(conn, wireFrame(frame));
       },
-      bufferedAmount: () => ws.bufferedAmount,
+      bufferedAmount: () => ws.bufferedAmount + conn.pendingBytes,
       close: (code, reason) => closeSocket(conn, code, reason),
     };
     ws.on('error', (err) => logger?.debug({ err, clientId: conn.id }, 'websocket error'));
