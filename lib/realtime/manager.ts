@@ -7,6 +7,7 @@ import type { InformerTransport } from './informer';
 import { abortableOptions, loadKubeConfig } from './kube-transport';
 import { compileFilter, nodeQuerySchema, type NodePage, type NodeQuery } from './node-query';
 import { SmartCache } from './smart-cache';
+import { summarizeNode } from './summarize';
 import type { ChangeSource, ManagerEvent, NodeChange, ReplayResult } from './types';
 
 /** Minimal pino-compatible logger. */
@@ -178,9 +179,7 @@ export class RealtimeManager implements ChangeSource {
     const api = c.kubeConfig.makeApiClient(CoreV1Api);
     try {
       const raw = await api.readNode({ name }, this.apiOptions());
-      const tmp = new SmartCache({ cluster, podStats: (n) => c.pods.statsFor(n) });
-      tmp.upsertNode(raw);
-      return { node: tmp.getNode(name) ?? null, source: 'api', synced: c.synced };
+      return { node: summarizeNode(raw, c.pods.statsFor(name)), source: 'api', synced: c.synced };
     } catch (err) {
       if (statusCodeOf(err) === 404) return { node: null, source: 'api', synced: c.synced };
       throw err;
@@ -200,7 +199,8 @@ export class RealtimeManager implements ChangeSource {
     this.counters.apiFallbacks++;
     const api = c.kubeConfig.makeApiClient(CoreV1Api);
     const list = await api.listNode({}, this.apiOptions());
-    const tmp = new SmartCache({ cluster, podStats: (n) => c.pods.statsFor(n) });
+    // a throwaway cache gives the API answer the same filter/sort/page semantics
+    const tmp = new SmartCache({ cluster, logCapacity: 1, podStats: (n) => c.pods.statsFor(n) });
     tmp.replaceAll(list.items);
     return { ...tmp.listNodes(q), source: 'api', synced: false };
   }

@@ -130,6 +130,26 @@ describe('realtime sync against the simulator (HTTPS, client-node)', () => {
     expect(stats.cacheHits).toBeGreaterThanOrEqual(1);
   });
 
+  it('before sync, reads go to the API with the same query semantics and say so', async () => {
+    const cold = new RealtimeManager();
+    try {
+      cold.registerCluster('sim', sim.kubeconfig()); // registered, never started: not synced
+      const cordoned = await cold.listNodes('sim', { schedulable: false, sort: { by: 'name', dir: 'desc' } });
+      const want = await mgr.listNodes('sim', { schedulable: false, sort: { by: 'name', dir: 'desc' } });
+      expect(cordoned.source).toBe('api');
+      expect(cordoned.synced).toBe(false);
+      expect(cordoned.items.map((n) => n.name)).toEqual(want.items.map((n) => n.name));
+      const name = sim.store.nodeNames()[2] as string;
+      const one = await cold.getNode('sim', name);
+      expect(one).toMatchObject({ source: 'api', synced: false, node: { name } });
+      expect(cold.stats()).toMatchObject({ apiFallbacks: 2, cacheMisses: 2, cacheHits: 0 });
+      await expect(cold.listNodes('sim', { labelSelector: 'a in b' })).rejects.toThrow(/labelSelector/);
+      await expect(cold.listNodes('sim', { page: { offset: -1, limit: 5 } })).rejects.toThrow(/offset/);
+    } finally {
+      await cold.shutdown();
+    }
+  });
+
   it('the cache still equals the simulator and no promise was left unhandled', async () => {
     await until(
       () => cacheDigestLines(mgr, 'sim').join() === storeDigestLines(sim.store).join(),
