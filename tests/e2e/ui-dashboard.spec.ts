@@ -1,6 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect as baseExpect, test, type Page } from '@playwright/test';
 
 const password = process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password';
+// writes go through the simulated apiserver and back through the watch: allow a loaded CI machine time
+const expect = baseExpect.configure({ timeout: 15_000 });
 
 async function signIn(page: Page) {
   await page.goto('/login');
@@ -11,10 +13,11 @@ async function signIn(page: Page) {
 }
 
 const rows = (page: Page) => page.locator('[data-testid^="node-row-"]');
+/** rows nobody (demo churn, earlier tests) has cordoned */
+const schedulable = (page: Page) => page.locator('[data-testid^="node-row-"][data-unschedulable=false]');
 
-async function firstNodeName(page: Page): Promise<string> {
-  const id = await rows(page).first().getAttribute('data-testid');
-  return id!.replace('node-row-', '');
+async function nameOf(row: ReturnType<Page['locator']>): Promise<string> {
+  return (await row.getAttribute('data-testid'))!.replace('node-row-', '');
 }
 
 test.describe('node dashboard', () => {
@@ -35,8 +38,8 @@ test.describe('node dashboard', () => {
   });
 
   test('cordons and uncordons one node from the panel (read-your-writes)', async ({ page }) => {
-    const name = await firstNodeName(page);
-    await rows(page).first().click();
+    const name = await nameOf(schedulable(page).first());
+    await page.getByTestId(`node-row-${name}`).click();
     await expect(page.getByTestId('node-detail')).toHaveAttribute('data-node', name);
     await page.getByTestId('tab-actions').click();
     await page.getByTestId('cordon').click();
@@ -46,12 +49,13 @@ test.describe('node dashboard', () => {
   });
 
   test('edits labels with validation and filters by label selector', async ({ page }) => {
-    const name = await firstNodeName(page);
+    const name = await nameOf(rows(page).first());
+    const key = `e2e/ui-${Date.now()}`;
     await rows(page).first().click();
     await page.getByTestId('tab-labels').click();
     await page.getByTestId('label-add').click();
     const editor = page.getByTestId('labels-editor');
-    await editor.locator('input[aria-label^="Label key"]').last().fill('e2e/ui');
+    await editor.locator('input[aria-label^="Label key"]').last().fill(key);
     await editor.locator('input[aria-label^="Label value"]').last().fill('not valid');
     await expect(editor).toContainText('value must be');
     await expect(page.getByTestId('labels-save')).toBeDisabled();
@@ -59,20 +63,17 @@ test.describe('node dashboard', () => {
     await page.getByTestId('labels-save').click();
     await expect(editor).toContainText('Saved');
     await page.getByTestId('panel-close').click();
-    await page.getByTestId('filter-selector').fill('e2e/ui=yes');
+    await page.getByTestId('filter-selector').fill(`${key}=yes`);
     await expect(page.getByTestId('node-count')).toHaveAttribute('data-count', '1');
     await expect(page.getByTestId(`node-row-${name}`)).toBeVisible();
-    await page.getByTestId('filter-selector').fill('e2e/ui in (yes');
+    await page.getByTestId('filter-selector').fill(`${key} in (yes`);
     await expect(page.getByTestId('filter-bar')).toContainText('invalid');
   });
 
   test('batch-cordons selected nodes with live progress', async ({ page }) => {
     const names: string[] = [];
-    for (const i of [1, 2, 3]) {
-      const row = rows(page).nth(i);
-      names.push((await row.getAttribute('data-testid'))!.replace('node-row-', ''));
-      await row.locator('input[type=checkbox]').check();
-    }
+    for (const i of [1, 2, 3]) names.push(await nameOf(schedulable(page).nth(i)));
+    for (const n of names) await page.getByTestId(`node-row-${n}`).locator('input[type=checkbox]').check();
     await expect(page.getByTestId('selected-count')).toHaveText('3 selected');
     await page.getByTestId('batch-cordon').click();
     await page.getByTestId('batch-confirm').click();
