@@ -50,7 +50,7 @@ test('shows reconnecting when the live connection drops and resumes without losi
   let block = false;
   await page.routeWebSocket(/\/api\/v1\/ws\/nodes/, (ws) => {
     if (block) {
-      ws.close({ code: 1011 });
+      void ws.close({ code: 1011 });
       return;
     }
     const server = ws.connectToServer();
@@ -58,8 +58,8 @@ test('shows reconnecting when the live connection drops and resumes without losi
     const timer = setInterval(() => {
       if (block) {
         clearInterval(timer);
-        ws.close({ code: 1006 });
-        server.close();
+        void ws.close({ code: 1012 });
+        void server.close();
       }
     }, 100);
   });
