@@ -2,6 +2,7 @@ import type { NodeListResponse } from '@/lib/protocol/api';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import type { AppContext } from '@/lib/server/app-context';
 import { NodeOpError } from './errors';
+import { listBody } from './list-body';
 import { toNodeQuery, type ListQuery } from './list-query';
 import { loadNodeDetail, type NodeDetail } from './node-detail';
 
@@ -30,6 +31,47 @@ export function listNodes(ctx: Ctx, cluster: string, q: ListQuery): Promise<Node
     const page = await ctx.manager.listNodes(cluster, toNodeQuery(q));
     return { cluster, seq, source: page.source, synced: page.synced, total: page.total, items: page.items };
   });
+}
+
+interface CachedList {
+  seq: number;
+  body: string;
+}
+/** The unfiltered list per cluster, valid while the cluster's seq is unchanged (the UI's most common read). */
+const fullLists = new Map<string, CachedList>();
+
+function isFullList(q: ListQuery): boolean {
+  const { sort, ...rest } = q;
+  const byName = !sort || (sort.by === 'name' && sort.dir === 'asc');
+  return byName && Object.values(rest).every((v) => v === undefined);
+}
+
+async function listBodyFor(ctx: Ctx, cluster: string, q: ListQuery): Promise<{ entry: CachedList; reused: boolean }> {
+  const full = isFullList(q);
+  const cached = full ? fullLists.get(cluster) : undefined;
+  if (cached && cached.seq === ctx.manager.currentSeq(cluster)) return { entry: cached, reused: true };
+  const list = await listNodes(ctx, cluster, q);
+  const entry: CachedList = { seq: list.seq, body: listBody(list) };
+  if (full && list.synced) fullLists.set(cluster, entry);
+  return { entry, reused: false };
+}
+
+/**
+ * The list as a Response. The unfiltered list is rebuilt only when the cluster's seq moved,
+ * and carries an ETag so a client holding it gets 304. Server-Timing says how long the cache
+ * read and serialization took. Next compresses the body (zlib streams, off the event loop);
+ * it drops a Content-Encoding set by a route handler, so the route cannot do it itself.
+ */
+export async function listNodesResponse(ctx: Ctx, cluster: string, q: ListQuery, req: Request): Promise<Response> {
+  const started = performance.now();
+  const { entry, reused } = await listBodyFor(ctx, cluster, q);
+  const timing = `list;dur=${(performance.now() - started).toFixed(3)};desc="${reused ? 'reused' : 'built'}"`;
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' };
+  if (isFullList(q)) {
+    headers.ETag = `"${cluster}-${entry.seq}"`;
+    if (req.headers.get('if-none-match') === headers.ETag) return new Response(null, { status: 304, headers });
+  }
+  return new Response(entry.body, { headers: { ...headers, 'Server-Timing': timing } });
 }
 
 export function getNodeSummary(ctx: Ctx, cluster: string, node: string): Promise<NodeSummary> {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KObj } from '@/lib/sim';
 import { eventually } from './helpers/app-server';
@@ -31,6 +32,28 @@ describe('reads', () => {
 
     const sel = await t.api('GET', `${base}?labelSelector=${encodeURIComponent(`kubernetes.io/hostname in (${names[0]},${names[1]})`)}`);
     expect(sel.json.items.map((n: { name: string }) => n.name)).toEqual(names.slice(0, 2));
+  });
+
+  it('sends the full list gzipped with an ETag that answers 304 until the cluster changes', async () => {
+    const raw = (accept: string, etag?: string) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: number }>((resolve, reject) => {
+        const headers: Record<string, string> = { cookie: t.cookie, 'accept-encoding': accept, ...(etag ? { 'if-none-match': etag } : {}) };
+        http.get(`${t.app.url}${base}`, { headers }, (res) => {
+          let bytes = 0;
+          res.on('data', (c: Buffer) => (bytes += c.length));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
+        }).on('error', reject);
+      });
+    const zipped = await raw('gzip');
+    const plain = await raw('identity');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(zipped.bytes * 3).toBeLessThan(plain.bytes);
+    const etag = zipped.headers.etag as string;
+    expect(etag).toMatch(/^"sim-\d+"$/);
+    expect((await raw('gzip', etag)).status).toBe(304);
+    t.sim.store.setNodeLabels(names[5]!, { etag: 'moved' });
+    await eventually(async () => (await raw('gzip', etag)).status === 200, 'list to change');
   });
 
   it('serves node detail with pods and without managedFields', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { apiRoute, assertClusterAccess } from '@/lib/http/handler';
 import { listQuerySchema } from '@/lib/nodes/list-query';
-import { listNodes } from '@/lib/nodes/node-api';
+import { listNodesResponse } from '@/lib/nodes/node-api';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -9,7 +9,7 @@ export const runtime = 'nodejs';
 // The original design's path (`/api/v1/nodes?cluster_name=test`), kept for existing scripts.
 const query = listQuerySchema.extend({ cluster_name: z.string().min(1).max(63) });
 
-export const GET = apiRoute({ auth: 'read', query }, ({ principal, query: { cluster_name, ...q }, ctx }) => {
+export const GET = apiRoute({ auth: 'read', query }, ({ req, principal, query: { cluster_name, ...q }, ctx }) => {
   assertClusterAccess(principal, cluster_name);
-  return listNodes(ctx, cluster_name, q);
+  return listNodesResponse(ctx, cluster_name, q, req);
 });

@@ -1,12 +1,12 @@
 import { apiRoute, assertClusterAccess } from '@/lib/http/handler';
 import { listQuerySchema } from '@/lib/nodes/list-query';
-import { listNodes } from '@/lib/nodes/node-api';
+import { listNodesResponse } from '@/lib/nodes/node-api';
 import { clusterParams } from '@/lib/nodes/route-schemas';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const GET = apiRoute({ auth: 'read', params: clusterParams, query: listQuerySchema }, ({ principal, params, query, ctx }) => {
+export const GET = apiRoute({ auth: 'read', params: clusterParams, query: listQuerySchema }, ({ req, principal, params, query, ctx }) => {
   assertClusterAccess(principal, params.cluster);
-  return listNodes(ctx, params.cluster, query);
+  return listNodesResponse(ctx, params.cluster, query, req);
 });

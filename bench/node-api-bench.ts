@@ -1,0 +1,79 @@
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { withKeepAlive } from '@/lib/k8s/keep-alive';
+import { startSimulator } from '@/lib/sim';
+import { eventually, startApp } from '../tests/integration/helpers/app-server';
+import { client, login } from '../tests/integration/helpers/session';
+import { percentile } from './stats';
+import type { BenchResult } from './types';
+
+const NODES = 5000;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [v, performance.now() - t0];
+}
+
+/** Node API through the real app (production build): cached list vs a direct API list, and a label write end to end. */
+export async function run(): Promise<BenchResult[]> {
+  const sim = await startSimulator({ nodes: NODES, podsPerNode: 2, seed: 3 });
+  const app = await startApp({ DEMO_CLUSTER: 'false', LOG_LEVEL: 'warn' });
+  try {
+    const cookie = await login(app, 'admin', 'admin-password-1');
+    const api = client(app, cookie);
+    await api('POST', '/api/v1/clusters', { name: 'bench', kubeconfig: sim.kubeconfig() });
+    await eventually(async () => (await api('GET', '/api/readyz')).status === 200, 'cluster synced', 60_000);
+
+    const get = async (path: string) => {
+      const res = await fetch(`${app.url}${path}`, { headers: { cookie, 'accept-encoding': 'gzip' } });
+      const body = await res.arrayBuffer();
+      const server = Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1] ?? NaN);
+      return { server, encoding: res.headers.get('content-encoding'), bytes: body.byteLength };
+    };
+    for (let i = 0; i < 20; i++) await get('/api/v1/clusters/bench/nodes');
+    const full: number[] = [];
+    const fullRtt: number[] = [];
+    let wire = { encoding: null as string | null, bytes: 0 };
+    for (let i = 0; i < 200; i++) {
+      const [r, ms] = await timed(() => get('/api/v1/clusters/bench/nodes'));
+      full.push(r.server);
+      fullRtt.push(ms);
+      wire = r;
+    }
+    const filtered: number[] = [];
+    const sel = encodeURIComponent('node-role.kubernetes.io/control-plane!=,kubernetes.io/os=linux');
+    for (let i = 0; i < 300; i++) filtered.push((await get(`/api/v1/clusters/bench/nodes?labelSelector=${sel}&status=Ready&sort=-cpu&limit=50&offset=100`)).server);
+    const raw = JSON.stringify((await api('GET', '/api/v1/clusters/bench/nodes')).json).length;
+
+    const kc = withKeepAlive(new KubeConfig());
+    kc.loadFromString(sim.kubeconfig());
+    const core = kc.makeApiClient(CoreV1Api);
+    const direct: number[] = [];
+    for (let i = 0; i < 20; i++) direct.push((await timed(() => core.listNode()))[1]);
+
+    const nodes = sim.store.nodeNames();
+    const writes: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const node = nodes[i % nodes.length]!;
+      const [r, ms] = await timed(() => api('POST', `/api/v1/clusters/bench/nodes/${node}/labels`, { set: { bench: String(i) } }));
+      if (r.status !== 200) throw new Error(`label write failed: ${r.status}`);
+      writes.push(ms);
+    }
+    const p99Full = percentile(full, 99);
+    const p99Filtered = percentile(filtered, 99);
+    const p50Write = percentile(writes, 50);
+    const directP50 = percentile(direct, 50);
+    return [
+      { name: `list ${NODES} nodes, server time p99 (cache + JSON)`, value: p99Full, unit: 'ms', target: '≤ 5 ms', pass: p99Full <= 5, baseline: { name: 'direct API list p50 (client-node → simulator)', value: directP50 } },
+      { name: `list ${NODES} nodes, server time p50`, value: percentile(full, 50), unit: 'ms' },
+      { name: `list ${NODES} nodes, client round trip p50 (gzip, loopback)`, value: percentile(fullRtt, 50), unit: 'ms', baseline: { name: 'direct API list p99', value: percentile(direct, 99) } },
+      { name: 'filtered + sorted page of 50, server time p99', value: p99Filtered, unit: 'ms', target: '≤ 5 ms', pass: p99Filtered <= 5 },
+      { name: `full list on the wire (${wire.encoding ?? 'identity'})`, value: wire.bytes / 1024, unit: 'KiB', baseline: { name: 'uncompressed JSON', value: raw / 1024 } },
+      { name: 'label mutation end to end with read-your-writes, p50', value: p50Write, unit: 'ms', target: '≤ 50 ms', pass: p50Write <= 50 },
+      { name: 'label mutation end to end, p99', value: percentile(writes, 99), unit: 'ms' },
+    ];
+  } finally {
+    await app.stop();
+    await sim.close();
+  }
+}
