@@ -96,4 +96,29 @@ describe('three clusters, one unreachable', () => {
     expect((await m.getNode('c', simC.store.nodeNames()[0] as string)).source).toBe('cache');
     expect(unhandled).toEqual([]);
   });
+
+  it('clusters are updated and removed independently', async () => {
+    const m = mgr as RealtimeManager;
+    const [simA] = sims as [Simulator];
+    const rec = new EventRecorder(m);
+    const seqA = m.currentSeq('a');
+    await m.updateCluster('a', simA.kubeconfig({ readOnly: true }));
+    expect(rec.events.map((e) => e.event)).toContainEqual({
+      kind: 'resync',
+      cluster: 'a',
+      seq: seqA,
+      reason: 'cluster credentials changed',
+    });
+    await m.unregisterCluster('b');
+    expect(m.hasCluster('b')).toBe(false);
+    expect(rec.events.map((e) => e.event)).toContainEqual({ kind: 'cluster_removed', cluster: 'b' });
+    await until(() => m.clusterStatus('a').state === 'ready', 5000, 'a ready with new credentials');
+    expect(cacheDigestLines(m, 'a')).toEqual(storeDigestLines(simA.store));
+    expect(m.currentSeq('a')).toBeGreaterThan(seqA);
+    expect(m.changesSince('a', seqA - 1)).toEqual({ ok: false, reason: 'too_old' });
+    expect(m.clusterStatus('c').state).toBe('ready');
+    expect(m.statuses().map((s) => s.name)).toEqual(['a', 'c']);
+    rec.close();
+    expect(unhandled).toEqual([]);
+  });
 });
