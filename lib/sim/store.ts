@@ -6,12 +6,11 @@ import { decodeContinue, encodeContinue } from './continue-token';
 import { compileFilter, filterMatches, formatTime, requireDef } from './filter';
 import { type KObj, type ResourceDef, apiVersionOf, objectKey } from './resources';
 import { EventHistory } from './history';
+import { ListBlocks } from './list-blocks';
 import { type ListOptions, type ListResult, StoreEntry, type StoreEvent, type WatchEventType } from './store-entry';
 
 export { StoreEntry, type StoreEvent, type WatchEventType, type ListOptions, type ListResult } from './store-entry';
 export { type Filter, compileFilter, filterMatches, formatTime, requireDef } from './filter';
-
-const comma = Buffer.from(',');
 
 export interface ObjectStoreOptions {
   now?: () => number;
@@ -32,8 +31,8 @@ export class ObjectStore {
   private rv = 1;
   private readonly cols = new Map<string, Map<string, StoreEntry>>();
   private readonly sorted = new Map<string, string[]>();
-  /** concatenated JSON of every object of a resource (sorted, comma-joined), valid until the resource's next write */
-  private readonly allItems = new Map<string, Buffer>();
+  /** joined JSON of every object of a resource, for unfiltered lists; blocks are invalidated per write */
+  private readonly allItems = new Map<string, ListBlocks>();
   private readonly history: EventHistory;
   private readonly listeners = new Set<(ev: StoreEvent) => void>();
   private readonly queue: StoreEvent[] = [];
@@ -195,7 +194,8 @@ export class ObjectStore {
     obj.metadata.resourceVersion = String(rv);
     const entry = StoreEntry.of(obj, rv);
     const col = this.col(d.resource);
-    this.allItems.delete(d.resource);
+    const blocks = this.allItems.get(d.resource);
+    if (blocks && (type !== 'MODIFIED' || !blocks.invalidate(key))) this.allItems.delete(d.resource);
     if (type === 'DELETED') {
       col.delete(key);
       this.sorted.delete(d.resource);
@@ -235,20 +235,15 @@ export class ObjectStore {
   }
 
 
-  /** The comma-joined JSON of all objects of a resource, cached until that resource changes (for unfiltered lists). */
-  allItemsJson(resource: string): Buffer {
-    let buf = this.allItems.get(resource);
-    if (!buf) {
+  /** The comma-joined JSON of all objects of a resource, as body parts, for unfiltered lists (see ListBlocks). */
+  allItemsJson(resource: string): Buffer[] {
+    let blocks = this.allItems.get(resource);
+    if (!blocks) {
       const col = this.col(resource);
-      const parts: Buffer[] = [];
-      for (const key of this.sortedKeys(resource)) {
-        if (parts.length) parts.push(comma);
-        parts.push(col.get(key)!.buf);
-      }
-      buf = Buffer.concat(parts);
-      this.allItems.set(resource, buf);
+      blocks = new ListBlocks(this.sortedKeys(resource), (k) => col.get(k)!.buf);
+      this.allItems.set(resource, blocks);
     }
-    return buf;
+    return blocks.parts();
   }
 
   private sortedKeys(resource: string): string[] {

@@ -22,8 +22,8 @@ function eventHead(type: string): Buffer {
 }
 
 /** Body parts of an unfiltered list whose items JSON is already joined (see ObjectStore.allItemsJson). */
-export function jsonFullListParts(def: ResourceDef, resourceVersion: string, items: Buffer): Buffer[] {
-  return [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${resourceVersion}"},"items":[`), items, listTail];
+export function jsonFullListParts(def: ResourceDef, resourceVersion: string, items: Buffer[]): Buffer[] {
+  return [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${resourceVersion}"},"items":[`), ...items, listTail];
 }
 
 export const jsonFormat: ObjectFormat = {

@@ -139,7 +139,9 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
     if (format === jsonFormat && plain && !rp.namespace && (!rvParam || /^\d+$/.test(rvParam))) {
       const parts = jsonFullListParts(def, store.resourceVersion, store.allItemsJson(def.resource));
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': parts.reduce((a, b) => a + b.length, 0) });
+      res.cork();
       for (const p of parts) res.write(p);
+      res.uncork();
       return void res.end();
     }
     const result = store.list(def.resource, {
