@@ -3,6 +3,24 @@ import { RateWindow, parseClientFrame } from './client-messages';
 import { parseResumeId } from './frames';
 import { SseParser } from './sse-parser';
 import { parseSubscriptionQuery } from './subscription-query';
+import { bearerFromProtocols, originAllowed, selectProtocol } from './upgrade-auth';
+
+describe('upgrade auth helpers', () => {
+  it('never echoes a bearer protocol', () => {
+    expect(selectProtocol(['bearer.secret', 'knm.v1'])).toBe('knm.v1');
+    expect(selectProtocol(['bearer.secret', 'json'])).toBe('json');
+    expect(selectProtocol(['bearer.secret'])).toBe(false);
+    expect(bearerFromProtocols(['knm.v1', 'bearer.abc'])).toBe('abc');
+    expect(bearerFromProtocols(['bearer.'])).toBeUndefined();
+  });
+
+  it('checks Origin against the allow-list; a missing one only when allowed', () => {
+    expect(originAllowed('https://app.example', ['https://app.example'], false)).toBe(true);
+    expect(originAllowed('https://evil.example', ['https://app.example'], true)).toBe(false);
+    expect(originAllowed(undefined, ['https://app.example'], true)).toBe(true);
+    expect(originAllowed(undefined, ['https://app.example'], false)).toBe(false);
+  });
+});
 
 describe('parseClientFrame', () => {
   it('accepts valid messages', () => {

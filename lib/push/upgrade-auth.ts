@@ -14,6 +14,19 @@ export function offeredProtocols(req: IncomingMessage): string[] {
     .filter((p) => p.length > 0);
 }
 
+/**
+ * The subprotocol to echo: `knm.v1` when offered, else the first offered one that is not a
+ * `bearer.` credential (a browser fails the handshake if none of its offers is echoed).
+ */
+export function selectProtocol(offered: Iterable<string>): string | false {
+  let fallback: string | false = false;
+  for (const p of offered) {
+    if (p === PUSH_PROTOCOL) return p;
+    if (fallback === false && !p.startsWith(BEARER_PROTOCOL_PREFIX)) fallback = p;
+  }
+  return fallback;
+}
+
 export function bearerFromProtocols(protocols: readonly string[]): string | undefined {
   const found = protocols.find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX) && p.length > BEARER_PROTOCOL_PREFIX.length);
   return found?.slice(BEARER_PROTOCOL_PREFIX.length);

@@ -8,7 +8,7 @@ import { RateWindow, parseClientFrame } from './client-messages';
 import type { PushHub } from './hub';
 import { parseSubscriptionQuery } from './subscription-query';
 import { CloseCode, type PushClient, type SubscriptionRequest } from './types';
-import { PUSH_PROTOCOL, offeredProtocols, originAllowed, upgradeAuthRequest } from './upgrade-auth';
+import { offeredProtocols, originAllowed, selectProtocol, upgradeAuthRequest } from './upgrade-auth';
 import { FrameBatcher, wireFrame, type BatchTarget } from './ws-batch';
 
 export interface WsEndpointOptions {
@@ -87,7 +87,7 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
     maxPayload: opts.maxPayload ?? 64 * 1024,
     perMessageDeflate: false,
     clientTracking: false,
-    handleProtocols: (protocols) => (protocols.has(PUSH_PROTOCOL) ? PUSH_PROTOCOL : false),
+    handleProtocols: (protocols) => selectProtocol(protocols),
   });
 
   const heartbeat = setInterval(() => {
