@@ -75,7 +75,7 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
   const now = opts.now ?? Date.now;
   const pingIntervalMs = opts.pingIntervalMs ?? 30_000;
   const pongTimeoutMs = opts.pongTimeoutMs ?? 60_000;
-  const closeGraceMs = opts.closeGraceMs ?? 5_000;
+  const closeGraceMs = opts.closeGraceMs ?? 2_000;
   const badFrames = opts.badFrames ?? { max: 10, windowMs: 10_000 };
   const messageRate = opts.messageRate ?? { max: 200, windowMs: 10_000 };
   const conns = new Set<Conn>();
