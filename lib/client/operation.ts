@@ -21,12 +21,10 @@ export type OperationStatus = z.infer<typeof operationSchema>;
 
 /** Starting a batch (or a single-node drain) answers 202 `{ operation }`; a bare `{ id }` is accepted too. */
 export const operationStartedSchema = z.union([
-  z
-    .object({ operation: operationSchema })
-    .transform((r): { id: string; operation?: OperationStatus } => ({
-      id: r.operation.id,
-      operation: r.operation,
-    })),
+  z.object({ operation: operationSchema }).transform((r): { id: string; operation?: OperationStatus } => ({
+    id: r.operation.id,
+    operation: r.operation,
+  })),
   z.object({ id: z.string() }).transform((r): { id: string; operation?: OperationStatus } => ({ id: r.id })),
 ]);
 

@@ -1,0 +1,72 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import { apiFetch } from './api-fetch';
+
+const meSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: z.enum(['admin', 'operator', 'viewer']),
+  via: z.enum(['session', 'token']),
+  scope: z.enum(['read', 'write']),
+  clusters: z.union([z.literal('all'), z.array(z.string())]),
+  source: z.string().optional(),
+  expiresAt: z.number().optional(),
+});
+export type Me = z.infer<typeof meSchema>;
+
+export const tokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scope: z.enum(['read', 'write']),
+  createdAt: z.number(),
+  expiresAt: z.number().nullable(),
+  lastUsedAt: z.number().nullable(),
+  revokedAt: z.number().nullable(),
+});
+export type ApiToken = z.infer<typeof tokenSchema>;
+const createdTokenSchema = tokenSchema.extend({ token: z.string() });
+
+const tokensKey = ['tokens'] as const;
+
+export function useMe() {
+  return useQuery({
+    queryKey: ['me'],
+    queryFn: ({ signal }) => apiFetch('/api/v1/me', meSchema, { signal }),
+    staleTime: 60_000,
+  });
+}
+
+export function useTokens() {
+  return useQuery({
+    queryKey: tokensKey,
+    queryFn: async ({ signal }) =>
+      (await apiFetch('/api/v1/tokens', z.object({ items: z.array(tokenSchema) }), { signal })).items,
+  });
+}
+
+export function useCreateToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string; scope: 'read' | 'write'; expiresInDays?: number }) =>
+      apiFetch('/api/v1/tokens', createdTokenSchema, { method: 'POST', body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: tokensKey }),
+  });
+}
+
+export function useRevokeToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      apiFetch(`/api/v1/tokens/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: tokensKey }),
+  });
+}
+
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
+      apiFetch('/api/v1/me/password', z.unknown(), { method: 'POST', body }),
+  });
+}
