@@ -162,6 +162,16 @@ export async function run(): Promise<BenchResult[]> {
       pass: (st.syncMs ?? Infinity) <= 2000,
     });
     results.push({
+      name: 'of which: node list (HTTP + JSON.parse + summarize, 10 pages)',
+      value: st.stats.lastListMs.nodes ?? Number.NaN,
+      unit: 'ms',
+    });
+    results.push({
+      name: 'of which: pod list (runs concurrently, 20 pages)',
+      value: st.stats.lastListMs.pods ?? Number.NaN,
+      unit: 'ms',
+    });
+    results.push({
       name: 'cold sync CPU time in this process (HTTP, JSON.parse, summarize)',
       value: (syncCpu.user + syncCpu.system) / 1000,
       unit: 'ms',

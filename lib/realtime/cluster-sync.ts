@@ -51,6 +51,8 @@ export interface ClusterStatusInfo {
   stats: {
     watchRestarts: number;
     lists: number;
+    /** duration of the last list request per resource (HTTP + parse + reduce) */
+    lastListMs: { nodes?: number; pods?: number };
     eventsReceived: number;
     eventsEmitted: number;
     droppedNoise: number;
@@ -168,6 +170,7 @@ export class ClusterSync {
       stats: {
         watchRestarts: this.nodeInformer.stats.watchRestarts + this.podInformer.stats.watchRestarts,
         lists: this.nodeInformer.stats.lists + this.podInformer.stats.lists,
+        lastListMs: { nodes: this.nodeInformer.stats.lastListMs, pods: this.podInformer.stats.lastListMs },
         eventsReceived: this.eventsReceived,
         eventsEmitted: this.cache.counters.emitted,
         droppedNoise: this.cache.counters.dropped + this.podNoise,

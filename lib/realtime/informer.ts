@@ -161,10 +161,10 @@ export class Informer {
     const t0 = this.now();
     try {
       const res = await this.opts.transport.list(this.listAbort.signal, this.opts.reduceListItem);
+      this.stats.lastListMs = this.now() - t0;
       if (this.stats.lists === 0 && this.opts.firstListGate) await this.opts.firstListGate();
       if (this.stopped) return;
       this.stats.lists++;
-      this.stats.lastListMs = this.now() - t0;
       this.opts.handlers.onList(res.items);
       this.rv = res.resourceVersion;
       this.needList = false;
