@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountOperations } from '@/lib/auth/openapi';
 import { batchRequestSchema, cordonParamsSchema } from '@/lib/operations/batch';
 import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
 import { listQuerySchema } from '@/lib/nodes/list-query';
@@ -6,12 +7,12 @@ import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
 import { apiErrorSchema, nodeListResponseSchema } from '@/lib/protocol/api';
 import { nodeSummarySchema } from '@/lib/protocol/node-summary';
 
-interface Op {
+export interface Op {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   access: 'public' | 'read' | 'write' | 'admin';
-  query?: z.ZodObject;
+  query?: z.ZodType;
   body?: z.ZodType;
   response?: z.ZodType;
   status?: number;
@@ -20,8 +21,9 @@ interface Op {
 const nodeResponse = z.object({ node: nodeSummarySchema });
 const operationResponse = z.object({ operation: z.object({ id: z.string(), state: z.string(), total: z.number(), done: z.number(), failed: z.number() }).loose() });
 
-/** The node API's routes; each one's schemas are the same objects its route handler parses with. */
+/** The REST routes; each one's schemas are the same objects its route handler parses with. */
 export const operations: Op[] = [
+  ...accountOperations,
   { method: 'get', path: '/api/v1/clusters/{cluster}/nodes', summary: 'List nodes from the SmartCache', access: 'read', query: listQuerySchema, response: nodeListResponseSchema },
   { method: 'get', path: '/api/v1/nodes', summary: 'List nodes (original path, ?cluster_name=)', access: 'read', query: listQuerySchema.extend({ cluster_name: z.string() }), response: nodeListResponseSchema },
   { method: 'get', path: '/api/v1/clusters/{cluster}/nodes/{node}', summary: 'Node detail: summary, object, pods, events, metrics', access: 'read' },
@@ -41,7 +43,7 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    const queryParams = op.query
+    const queryParams = op.query instanceof z.ZodObject
       ? Object.entries(op.query.shape).map(([name, s]) => ({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema: { type: 'string' } }))
       : [];
     paths[op.path] ??= {};
