@@ -4,6 +4,7 @@ import { useChangePassword, useMe } from '@/lib/client/use-account';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Field, TextInput } from '@/components/ui/field';
+import { ClustersSection } from './clusters-section';
 import { TokensSection } from './tokens-section';
 
 function PasswordSection() {
@@ -95,6 +96,7 @@ export function SettingsView() {
         </section>
         {me.data?.source !== 'oidc' && <PasswordSection />}
         <TokensSection />
+        {me.data?.role === 'admin' && <ClustersSection />}
       </div>
     </div>
   );
