@@ -92,7 +92,9 @@ describe('SimStore', () => {
     const p1 = store.list('nodes', { limit: 3 });
     expect(p1.items).toHaveLength(3);
     expect(p1.remainingItemCount).toBe(4);
-    const victim = p1.items.length ? store.nodeNames().sort()[5]! : '';
+    const sorted = store.nodeNames().sort();
+    const victim = sorted[5]!;
+    store.setNodeLabels(sorted[6]!, { late: 'change' });
     store.deleteNode(victim);
     store.createNode({ name: 'zzz-new' });
     const p2 = store.list('nodes', { limit: 3, continue: p1.continue });
@@ -102,6 +104,7 @@ describe('SimStore', () => {
     expect(names).toHaveLength(7);
     expect(names).toContain(victim);
     expect(names).not.toContain('zzz-new');
+    expect(p3.items.find((e) => e.obj.metadata.name === sorted[6])!.obj.metadata.labels?.late).toBeUndefined();
     expect(p2.resourceVersion).toBe(p1.resourceVersion);
   });
 

@@ -255,17 +255,23 @@ export class ObjectStore {
     return keys;
   }
 
-  /** The resource's objects as they were at rv (undoing later history), or 'expired'. */
-  private stateAt(resource: string, rv: number): Map<string, StoreEntry> | 'expired' {
+  /**
+   * The resource as it was at rv: current objects overlaid with the undo of every later event.
+   * Costs O(events since rv), plus one merge when objects were deleted since.
+   */
+  private snapshotAt(resource: string, rv: number): { keys: string[]; get: (key: string) => StoreEntry | undefined } | 'expired' {
     const evs = this.eventsSince(resource, rv);
     if (evs === 'expired') return 'expired';
-    const state = new Map(this.col(resource));
+    const col = this.col(resource);
+    const overlay = new Map<string, StoreEntry | null>();
     for (let i = evs.length - 1; i >= 0; i--) {
       const ev = evs[i]!;
-      if (ev.type === 'ADDED') state.delete(ev.key);
-      else if (ev.prev) state.set(ev.key, ev.prev);
+      overlay.set(ev.key, ev.type === 'ADDED' ? null : (ev.prev ?? null));
     }
-    return state;
+    const current = this.sortedKeys(resource);
+    const extra = [...overlay].filter(([k, e]) => e !== null && !col.has(k)).map(([k]) => k).sort();
+    const keys = extra.length ? mergeSorted(current, extra) : current;
+    return { keys, get: (k) => (overlay.has(k) ? (overlay.get(k) ?? undefined) : col.get(k)) };
   }
 
   list(resource: string, opts: ListOptions = {}): ListResult {
@@ -283,15 +289,16 @@ export class ObjectStore {
       if (!Number.isInteger(listRv) || listRv < 1) throw apiErrors.badRequest(`invalid resource version: ${opts.resourceVersion}`);
     }
     let keys: string[];
-    let col: Map<string, StoreEntry>;
+    let lookup: (key: string) => StoreEntry | undefined;
     if (listRv === this.rv) {
-      col = this.col(resource);
+      const col = this.col(resource);
       keys = this.sortedKeys(resource);
+      lookup = (k) => col.get(k);
     } else {
-      const st = listRv > this.rv ? 'expired' : this.stateAt(resource, listRv);
-      if (st === 'expired') throw apiErrors.expired(opts.continue ? continueTooOld : `too old resource version: ${listRv} (${this.history.compactedRv() + 1})`);
-      col = st;
-      keys = [...st.keys()].sort();
+      const snap = listRv > this.rv ? 'expired' : this.snapshotAt(resource, listRv);
+      if (snap === 'expired') throw apiErrors.expired(opts.continue ? continueTooOld : `too old resource version: ${listRv} (${this.history.compactedRv() + 1})`);
+      keys = snap.keys;
+      lookup = snap.get;
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     const items: StoreEntry[] = [];
@@ -299,8 +306,8 @@ export class ObjectStore {
     for (; i < keys.length; i++) {
       const key = keys[i]!;
       if (filter.namespace && !key.startsWith(`${filter.namespace}/`)) continue;
-      const e = col.get(key)!;
-      if (!filterMatches(d, filter, e.obj)) continue;
+      const e = lookup(key);
+      if (!e || !filterMatches(d, filter, e.obj)) continue;
       if (items.length >= limit) break;
       items.push(e);
     }
@@ -312,6 +319,17 @@ export class ObjectStore {
     }
     return result;
   }
+}
+
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
 }
 
 function lowerBoundAfter(keys: string[], start: string): number {
