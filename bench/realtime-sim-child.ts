@@ -47,6 +47,7 @@ rl.on('line', (line) => {
     );
   } else if (cmd.cmd === 'exit') {
     rl.close();
-    void sim.close().then(() => process.exit(0));
   }
 });
+// exit on request or when the parent goes away (stdin closes)
+rl.on('close', () => void sim.close().then(() => process.exit(0)));
