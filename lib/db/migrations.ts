@@ -90,11 +90,30 @@ function initial(dialect: Dialect): Migration {
     },
   };
 }
+
+const templates: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('templates')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('spec', 'text', (c) => c.notNull())
+      .addColumn('description', 'text')
+      .addColumn('created_by', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('templates').ifExists().execute();
+  },
+};
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** In-code provider: migrations ship inside the bundle, no filesystem scanning. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect) }),
+    getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_templates': templates }),
   };
 }

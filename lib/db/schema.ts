@@ -63,6 +63,19 @@ export interface MetaTable {
   value: string;
 }
 
+export interface TemplatesTable {
+  id: string;
+  name: string;
+  /** 'labels' | 'taints' */
+  kind: string;
+  /** JSON of a label or taint edit */
+  spec: string;
+  description: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   user_clusters: UserClustersTable;
@@ -70,4 +83,5 @@ export interface DB {
   clusters: ClustersTable;
   audit_log: AuditLogTable;
   meta: MetaTable;
+  templates: TemplatesTable;
 }

@@ -7,19 +7,21 @@ export type OperationKind = (typeof operationKinds)[number];
 
 const nodeName = z.string().min(1).max(253);
 
+/** Which nodes a batch addresses: a list, or a label selector evaluated when it starts. */
+export const nodeTargetShape = {
+  nodes: z.array(nodeName).min(1).max(10_000).optional(),
+  selector: z.string().min(1).max(4096).optional(),
+  concurrency: z.number().int().min(1).max(100).default(10),
+};
+export const exactlyOneTarget = [
+  (r: { nodes?: unknown; selector?: unknown }) => (r.nodes === undefined) !== (r.selector === undefined),
+  { message: 'give either nodes or selector, not both', path: ['nodes'] },
+] as const;
+
 export const batchRequestSchema = z
-  .object({
-    kind: z.enum(operationKinds),
-    nodes: z.array(nodeName).min(1).max(10_000).optional(),
-    selector: z.string().min(1).max(4096).optional(),
-    params: z.unknown().optional(),
-    concurrency: z.number().int().min(1).max(100).default(10),
-  })
+  .object({ kind: z.enum(operationKinds), params: z.unknown().optional(), ...nodeTargetShape })
   .strict()
-  .refine((r) => (r.nodes === undefined) !== (r.selector === undefined), {
-    message: 'give either nodes or selector, not both',
-    path: ['nodes'],
-  });
+  .refine(...exactlyOneTarget);
 export type BatchRequest = z.infer<typeof batchRequestSchema>;
 
 export const cordonParamsSchema = z.object({ reason: z.string().max(1024).optional() }).strict();

@@ -8,6 +8,7 @@ import type { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import type { OperationRunner } from '@/lib/operations/operation-runner';
 import type { PushHub } from '@/lib/push/hub';
+import type { TemplateService } from '@/lib/templates/template-service';
 import type { RealtimeManager } from '@/lib/realtime/manager';
 
 /** Long-lived services created once by server.ts and shared with Next's separately bundled route handlers. */
@@ -25,6 +26,7 @@ export interface AppContext {
   nodes: NodeService;
   nodeSource: NodeSource;
   operations: OperationRunner;
+  templates: TemplateService;
   /** set once shutdown begins; SSE streams and new work check it */
   shuttingDown: boolean;
   /** route handlers register per-stream closers here so shutdown can end SSE streams */

@@ -15,6 +15,7 @@ import { OperationRunner } from '@/lib/operations/operation-runner';
 import { operationProgressMessage } from '@/lib/operations/progress';
 import { PushHub } from '@/lib/push/hub';
 import { RealtimeManager } from '@/lib/realtime/manager';
+import { TemplateService } from '@/lib/templates/template-service';
 import { setAppContext, type AppContext } from './app-context';
 import { startRuntimeClusters } from './runtime-clusters';
 
@@ -72,6 +73,7 @@ export async function createServices(config: AppConfig, logger: Logger): Promise
     nodes,
     nodeSource: source,
     operations,
+    templates: new TemplateService(db),
     shuttingDown: false,
     sseClosers: new Set(),
   };

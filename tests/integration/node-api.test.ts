@@ -218,3 +218,20 @@ describe('operations', () => {
     expect(appPods()).toEqual([]);
   }, 60_000);
 });
+
+describe('templates', () => {
+  it('creates a label template and applies it to nodes by selector as an operation', async () => {
+    const created = await t.api('POST', '/api/v1/templates', { name: 'gpu-pool', kind: 'labels', spec: { set: { pool: 'gpu' } } });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const bad = await t.api('POST', '/api/v1/templates', { name: 'bad', kind: 'taints', spec: { add: [{ key: 'x', effect: 'Sometimes' }] } });
+    expect(bad.status).toBe(400);
+    const targets = names.slice(40, 43);
+    const sel = `kubernetes.io/hostname in (${targets.join(',')})`;
+    const applied = await t.api('POST', `/api/v1/templates/${created.json.id}/apply`, { cluster: 'sim', selector: sel });
+    expect(applied.status, JSON.stringify(applied.json)).toBe(202);
+    await eventually(async () => (await t.api('GET', `/api/v1/operations/${applied.json.operation.id}`)).json.operation.state === 'succeeded', 'template apply');
+    for (const n of targets) expect(labelsOf(t.sim.store.getNode(n)).pool).toBe('gpu');
+    expect((await t.api('GET', '/api/v1/templates')).json.items.map((x: { name: string }) => x.name)).toContain('gpu-pool');
+    expect((await t.api('DELETE', `/api/v1/templates/${created.json.id}`)).status).toBe(204);
+  });
+});
