@@ -75,6 +75,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     watches,
     hooks: {},
     formatFor: tableFormatFor,
+    anonymousAdmin: !useHttps,
   };
   const pods = installPodHooks(ctx, podOpts);
   seedCluster(store, { nodes: opts.nodes ?? 5, ...podOpts }, pods);

@@ -61,3 +61,17 @@ describe('simulator background behaviour', () => {
     expect(sim.digest()).toBe(d1);
   });
 });
+
+describe('plain HTTP mode', () => {
+  it('treats credential-less requests as admin, still rejects wrong tokens', async () => {
+    const sim = await startSimulator({ nodes: 1, https: false, leaseIntervalMs: 0 });
+    try {
+      expect(sim.url).toMatch(/^http:\/\//);
+      expect((await request(sim, 'GET', '/api/v1/nodes', { token: null })).status).toBe(200);
+      expect((await request(sim, 'GET', '/api/v1/nodes', { token: 'wrong' })).status).toBe(401);
+      expect((await request(sim, 'PATCH', `/api/v1/nodes/${sim.store.nodeNames()[0]}`, { token: sim.readOnlyToken, body: {}, contentType: 'application/merge-patch+json' })).status).toBe(403);
+    } finally {
+      await sim.close();
+    }
+  });
+});

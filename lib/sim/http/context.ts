@@ -19,6 +19,8 @@ export interface SimContext {
   readOnlyToken: string;
   faults: FaultState;
   bookmarkIntervalMs: number;
+  /** plain-HTTP mode: requests without credentials act as admin (kubectl never sends tokens over http) */
+  anonymousAdmin?: boolean;
   watches: Set<WatchConn>;
   hooks: SimHooks;
   /** returns a Table format when the request asks for one */

@@ -60,6 +60,7 @@ export function parseResourcePath(path: string): ResourcePath | undefined {
 
 function userFor(ctx: SimContext, req: IncomingMessage): 'admin' | 'readonly' | undefined {
   const h = req.headers.authorization ?? '';
+  if (!h && ctx.anonymousAdmin) return 'admin';
   const m = /^Bearer\s+(.+)$/i.exec(h);
   if (!m) return undefined;
   const token = m[1]!.trim();
