@@ -99,6 +99,14 @@ export function Dashboard() {
   }, []);
 
   const panelNode = ui.panel?.kind === 'node' ? ui.panel.name : null;
+  useEffect(() => {
+    if (!panelNode) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) useUiStore.getState().openPanel(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [panelNode]);
   const batchAction = ui.panel?.kind === 'batch' ? ui.panel.action : null;
 
   return (

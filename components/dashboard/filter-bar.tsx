@@ -66,11 +66,11 @@ export function FilterBar({
         <TextInput
           aria-label="Label selector"
           data-testid="filter-selector"
-          placeholder="Label selector, e.g. zone in (a,b),!gpu"
+          placeholder="Label selector: zone in (a,b),!gpu"
           value={filters.labelSelector}
           aria-invalid={errors.labelSelector ? true : undefined}
           onChange={(e) => onChange('labelSelector', e.target.value)}
-          className="w-64 font-mono"
+          className="w-72 font-mono"
         />
         {errors.labelSelector && (
           <span className="mt-0.5 text-[11px] text-rose-600">{errors.labelSelector}</span>
@@ -80,11 +80,11 @@ export function FilterBar({
         <TextInput
           aria-label="Taint filter"
           data-testid="filter-taint"
-          placeholder="Taint: key[=value][:Effect], !key, tainted"
+          placeholder="Taint: key[:Effect], !key, tainted"
           value={filters.taint}
           aria-invalid={errors.taint ? true : undefined}
           onChange={(e) => onChange('taint', e.target.value)}
-          className="w-56 font-mono"
+          className="w-60 font-mono"
         />
         {errors.taint && <span className="mt-0.5 text-[11px] text-rose-600">{errors.taint}</span>}
       </div>
