@@ -13,10 +13,10 @@ export const nodeTargetShape = {
   selector: z.string().min(1).max(4096).optional(),
   concurrency: z.number().int().min(1).max(100).default(10),
 };
-export const exactlyOneTarget = [
-  (r: { nodes?: unknown; selector?: unknown }) => (r.nodes === undefined) !== (r.selector === undefined),
+export const exactlyOneTarget: [(r: { nodes?: unknown; selector?: unknown }) => boolean, { message: string; path: string[] }] = [
+  (r) => (r.nodes === undefined) !== (r.selector === undefined),
   { message: 'give either nodes or selector, not both', path: ['nodes'] },
-] as const;
+];
 
 export const batchRequestSchema = z
   .object({ kind: z.enum(operationKinds), params: z.unknown().optional(), ...nodeTargetShape })
