@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { SimApiError, apiErrors } from './errors';
 import { deepClone, deepEqual, isPlainObject } from './json-util';
 import { applyPatch, type PatchType } from './patch';
-import { decodeContinue, encodeContinue } from './continue-token';
+import { continueTooOld, decodeContinue, encodeContinue } from './continue-token';
+import { lowerBoundAfter, mergeSorted } from './sorted-keys';
 import { compileFilter, filterMatches, formatTime, requireDef } from './filter';
 import { type KObj, type ResourceDef, apiVersionOf, objectKey } from './resources';
 import { EventHistory } from './history';
@@ -18,9 +19,6 @@ export interface ObjectStoreOptions {
   maxHistory?: number;
   onListenerError?: (err: unknown) => void;
 }
-
-const continueTooOld =
-  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
 /**
  * In-memory multi-resource object store with one global, monotonically increasing resourceVersion
@@ -320,26 +318,3 @@ export class ObjectStore {
     return result;
   }
 }
-
-function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) out.push(a[i++]!);
-    else out.push(b[j++]!);
-  }
-  return out;
-}
-
-function lowerBoundAfter(keys: string[], start: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (keys[mid]! <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
