@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useFlashStore } from '@/lib/client/flash-store';
 import { collectRoles, filterAndSortNodes } from '@/lib/client/node-filter';
+import { useCanWrite } from '@/lib/client/use-can-write';
 import { useUiStore } from '@/lib/client/ui-store';
 import { useNodeStream } from '@/lib/client/use-node-stream';
 import { useClusters, useNodes } from '@/lib/client/use-nodes';
@@ -51,6 +52,7 @@ export function Dashboard() {
   const connection = useNodeStream(cluster);
   const resetFlash = useFlashStore((s) => s.reset);
   const now = useNow(30_000);
+  const canWrite = useCanWrite();
 
   const items = useMemo(() => nodes.data?.items ?? [], [nodes.data]);
   const { items: shown, errors } = useMemo(
@@ -152,7 +154,7 @@ export function Dashboard() {
         />
       </div>
       <BatchActionBar
-        count={selectedNames.length}
+        count={canWrite ? selectedNames.length : 0}
         onAction={(action) => actions.openPanel({ kind: 'batch', action })}
         onClear={actions.clearSelection}
       />

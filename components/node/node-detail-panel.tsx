@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { findNodeIndex } from '@/lib/client/apply-node-event';
 import { queryKeys } from '@/lib/client/query-keys';
+import { useCanWrite } from '@/lib/client/use-can-write';
 import { fetchNodeList, useNodeDetail } from '@/lib/client/use-nodes';
 import { ErrorBox } from '@/components/ui/error-box';
 import { StatusBadge } from '@/components/ui/status-badge';
@@ -32,6 +33,26 @@ function useLiveNode(cluster: string, name: string, fallback?: NodeSummary): Nod
   return fallback;
 }
 
+function ReadOnly({ node, tab }: { node: NodeSummary; tab: 'Labels' | 'Taints' }) {
+  const entries =
+    tab === 'Labels'
+      ? Object.entries(node.labels).map(([k, v]) => `${k}=${v}`)
+      : node.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`);
+  return (
+    <div className="flex flex-col gap-2 text-xs">
+      <p className="text-slate-500">Read-only: your role can view but not change nodes.</p>
+      <ul className="font-mono text-[11px]">
+        {entries.map((e) => (
+          <li key={e} className="border-b border-slate-100 py-1">
+            {e}
+          </li>
+        ))}
+      </ul>
+      {entries.length === 0 && <p className="text-slate-400">None.</p>}
+    </div>
+  );
+}
+
 /** Node details and editors; used as the dashboard's side panel and as the full node page. */
 export function NodeDetailView({
   cluster,
@@ -47,6 +68,8 @@ export function NodeDetailView({
   const [tab, setTab] = useState<Tab>('Overview');
   const detail = useNodeDetail(cluster, name);
   const node = useLiveNode(cluster, name, detail.data?.summary);
+  const canWrite = useCanWrite();
+  const shownTabs = canWrite ? tabs : tabs.filter((t) => t !== 'Actions');
 
   return (
     <div className="flex h-full min-h-0 flex-col bg-white" data-testid="node-detail" data-node={name}>
@@ -81,7 +104,7 @@ export function NodeDetailView({
         )}
       </header>
       <nav className="flex gap-1 border-b border-slate-200 px-3" role="tablist">
-        {tabs.map((t) => (
+        {shownTabs.map((t) => (
           <button
             key={t}
             type="button"
@@ -115,9 +138,12 @@ export function NodeDetailView({
         ) : (
           <>
             {tab === 'Overview' && <NodeOverview node={node} detail={detail.data} now={now} />}
-            {tab === 'Labels' && <LabelsEditor key={`${cluster}/${name}`} cluster={cluster} node={node} />}
-            {tab === 'Taints' && <TaintsEditor cluster={cluster} node={node} />}
-            {tab === 'Actions' && <NodeActions cluster={cluster} node={node} />}
+            {!canWrite && (tab === 'Labels' || tab === 'Taints') && <ReadOnly node={node} tab={tab} />}
+            {canWrite && tab === 'Labels' && (
+              <LabelsEditor key={`${cluster}/${name}`} cluster={cluster} node={node} />
+            )}
+            {canWrite && tab === 'Taints' && <TaintsEditor cluster={cluster} node={node} />}
+            {canWrite && tab === 'Actions' && <NodeActions cluster={cluster} node={node} />}
             {tab === 'Pods' && <NodePods detail={detail.data} />}
             {tab === 'Events' && <NodeEvents detail={detail.data} now={now} />}
             {detail.error &&
