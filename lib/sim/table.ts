@@ -146,7 +146,25 @@ export function tableFormat(include: IncludeObject, version: string, now: () => 
   };
 }
 
-/** Picks the Table format when Accept asks for as=Table;g=meta.k8s.io (v1 or v1beta1). */
+function partialJson(e: StoreEntry, version: string): string {
+  const { managedFields: _mf, ...meta } = e.obj.metadata;
+  return JSON.stringify({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: meta });
+}
+
+/** meta.k8s.io PartialObjectMetadata(List), as the client-go metadata client asks for. */
+export function partialFormat(version: string): ObjectFormat {
+  return {
+    id: `partial-${version}`,
+    single: (_def, e) => partialJson(e, version),
+    list(_def, r: ListResult) {
+      const meta = JSON.stringify({ resourceVersion: r.resourceVersion, ...(r.continue ? { continue: r.continue } : {}) });
+      return `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/${version}","metadata":${meta},"items":[${r.items.map((e) => partialJson(e, version)).join(',')}]}`;
+    },
+    event: (_def, type, e) => Buffer.from(`{"type":"${type}","object":${partialJson(e, version)}}\n`),
+  };
+}
+
+/** Picks the Table (or PartialObjectMetadata) format when Accept asks for it with g=meta.k8s.io (v1 or v1beta1). */
 export function tableFormatFor(req: IncomingMessage, _def: ResourceDef, q: URLSearchParams): ObjectFormat | undefined {
   const accept = req.headers.accept ?? '';
   for (const part of accept.split(',')) {
@@ -156,7 +174,10 @@ export function tableFormatFor(req: IncomingMessage, _def: ResourceDef, q: URLSe
         .slice(1)
         .map((p) => p.trim().split('=') as [string, string]),
     );
-    if (params.get('as') === 'Table' && params.get('g') === 'meta.k8s.io' && (params.get('v') === 'v1' || params.get('v') === 'v1beta1')) {
+    const okVersion = params.get('g') === 'meta.k8s.io' && (params.get('v') === 'v1' || params.get('v') === 'v1beta1');
+    if (!okVersion) continue;
+    if (params.get('as') === 'PartialObjectMetadata' || params.get('as') === 'PartialObjectMetadataList') return partialFormat(params.get('v')!);
+    if (params.get('as') === 'Table') {
       const inc = q.get('includeObject');
       const include: IncludeObject = inc === 'None' || inc === 'Object' ? inc : 'Metadata';
       return tableFormat(include, params.get('v')!);

@@ -177,6 +177,13 @@ describe('simulator HTTP API', () => {
     expect(pods.json.columnDefinitions.map((c: { name: string }) => c.name).slice(0, 5)).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
     expect(pods.json.rows[0].cells[1]).toBe('1/1');
 
+    const partial = await request(sim, 'GET', '/api/v1/nodes', {
+      accept: 'application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json',
+    });
+    expect(partial.json.kind).toBe('PartialObjectMetadataList');
+    expect(partial.json.items[0]).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1' });
+    expect(partial.json.items[0].spec).toBeUndefined();
+
     const w = openWatch(sim, `/api/v1/nodes?watch=true&resourceVersion=${sim.store.resourceVersion}`, sim.adminToken, accept);
     await w.status;
     sim.store.cordonNode(node, false);
