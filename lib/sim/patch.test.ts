@@ -99,3 +99,16 @@ describe('patch content types', () => {
     }
   });
 });
+
+describe('hostile patches', () => {
+  it('never touches prototypes', () => {
+    const evil = JSON.parse('{"__proto__": {"polluted": "yes"}, "metadata": {"__proto__": {"x": 1}}}') as unknown;
+    const a = applyMergePatch({ metadata: {} }, evil) as Record<string, unknown>;
+    const b = applyStrategicMergePatch({ metadata: {} }, evil) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(b)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(a.metadata)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(() => applyJsonPatch({}, [{ op: 'add', path: '/__proto__/polluted', value: 'yes' }])).toThrowError(SimApiError);
+  });
+});

@@ -43,6 +43,7 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return deepClone(patch);
   const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
+    if (k === '__proto__') continue;
     if (v === null) delete result[k];
     else result[k] = applyMergePatch(result[k], v);
   }
@@ -98,7 +99,7 @@ function strategicMerge(target: unknown, patch: unknown, path: string, keys: Mer
   if (patch.$patch === 'replace') return stripDirectives(patch);
   const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
-    if (k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/')) continue;
+    if (k === '__proto__' || k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/')) continue;
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const field = k.slice('$deleteFromPrimitiveList/'.length);
       const cur = result[field];
@@ -121,6 +122,7 @@ function strategicMerge(target: unknown, patch: unknown, path: string, keys: Mer
 function parsePointer(ptr: unknown, field: string): string[] {
   if (typeof ptr !== 'string') throw apiErrors.badRequest(`json patch: "${field}" must be a string`);
   if (ptr === '') return [];
+  if (ptr.includes('__proto__')) throw apiErrors.unprocessable(`json patch: invalid pointer "${ptr}"`);
   if (!ptr.startsWith('/')) throw apiErrors.unprocessable(`json patch: invalid pointer "${ptr}": must start with "/"`);
   return ptr
     .slice(1)
