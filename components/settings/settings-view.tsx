@@ -6,6 +6,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { Field, TextInput } from '@/components/ui/field';
 import { ClustersSection } from './clusters-section';
 import { TokensSection } from './tokens-section';
+import { UsersSection } from './users-section';
 
 function PasswordSection() {
   const change = useChangePassword();
@@ -96,6 +97,7 @@ export function SettingsView() {
         </section>
         {me.data?.source !== 'oidc' && <PasswordSection />}
         <TokensSection />
+        {me.data?.role === 'admin' && <UsersSection />}
         {me.data?.role === 'admin' && <ClustersSection />}
       </div>
     </div>
