@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- reads loosely typed JSON bodies */
 import { Writable } from 'node:stream';
 import { encode } from 'next-auth/jwt';
 import pino from 'pino';
