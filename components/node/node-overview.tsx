@@ -101,19 +101,19 @@ export function NodePods({ detail }: { detail?: NodeDetail }) {
   if (!detail) return <p className="text-xs text-slate-400">Loading pods…</p>;
   if (detail.pods.length === 0) return <p className="text-xs text-slate-400">No pods on this node.</p>;
   return (
-    <table className="w-full text-xs" data-testid="node-pods">
+    <table className="w-full table-fixed text-xs" data-testid="node-pods">
       <thead className="text-left text-[11px] text-slate-500 uppercase">
         <tr>
           <th className="py-1">Pod</th>
-          <th>Phase</th>
-          <th className="text-right">CPU</th>
-          <th className="text-right">Memory</th>
+          <th className="w-24">Phase</th>
+          <th className="w-16 text-right">CPU</th>
+          <th className="w-20 text-right">Memory</th>
         </tr>
       </thead>
       <tbody>
         {detail.pods.map((p) => (
           <tr key={`${p.namespace}/${p.name}`} className="border-t border-slate-100" title={p.owner}>
-            <td className="max-w-0 truncate py-1 pr-2">
+            <td className="truncate py-1 pr-2" title={`${p.namespace}/${p.name}`}>
               <span className="text-slate-400">{p.namespace}/</span>
               {p.name}
             </td>
