@@ -76,6 +76,23 @@ export function removeNode(store: SimStore, name: string): void {
 export interface BackgroundOptions {
   nodeStatusIntervalMs: number;
   leaseIntervalMs: number;
+  /** Events older than this are deleted, like kube-apiserver's --event-ttl (default 1 h) */
+  eventTtlMs?: number;
+}
+
+/** Deletes Events whose lastTimestamp is older than ttlMs. */
+export function expireEvents(store: SimStore, ttlMs: number): number {
+  const cutoff = store.nowMs() - ttlMs;
+  let n = 0;
+  for (const e of [...store.entries('events')]) {
+    const last = typeof e.obj.lastTimestamp === 'string' ? e.obj.lastTimestamp : (e.obj.metadata.creationTimestamp ?? '');
+    const ts = Date.parse(last);
+    if (Number.isFinite(ts) && ts < cutoff) {
+      store.delete('events', e.obj.metadata.namespace, e.obj.metadata.name);
+      n++;
+    }
+  }
+  return n;
 }
 
 function bucketOf(name: string, buckets: number): number {
@@ -95,6 +112,7 @@ export function startBackground(store: SimStore, opts: BackgroundOptions): { sto
   const timer = setInterval(() => {
     tick++;
     const nowMs = store.nowMs();
+    if (tick % 60 === 0) expireEvents(store, opts.eventTtlMs ?? 3600_000);
     for (const name of store.nodeNames()) {
       if (opts.leaseIntervalMs > 0 && bucketOf(name, leaseBuckets) === tick % leaseBuckets && store.tryGet('leases', 'kube-node-lease', name)) {
         store.mutate('leases', 'kube-node-lease', name, (l) => {

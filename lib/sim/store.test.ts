@@ -180,3 +180,20 @@ describe('SimStore', () => {
     expect(parsed.find((n) => n.metadata.name === name)!.metadata.labels.fresh).toBe('yes');
   });
 });
+
+describe('event TTL', () => {
+  it('expires old Events only', async () => {
+    const { expireEvents } = await import('./cluster');
+    let now = 1_700_000_000_000;
+    const store = new SimStore({ now: () => now });
+    const stop = startNodeLifecycle(store);
+    const name = store.createNode().metadata.name;
+    store.cordonNode(name);
+    now += 2 * 3600_000;
+    store.cordonNode(name, false);
+    expect(store.count('events')).toBe(2);
+    expect(expireEvents(store, 3600_000)).toBe(1);
+    expect(store.list('events').items.map((e) => e.obj.reason)).toEqual(['NodeSchedulable']);
+    stop();
+  });
+});
