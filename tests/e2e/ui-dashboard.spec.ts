@@ -93,4 +93,19 @@ test.describe('node dashboard', () => {
     for (const n of names)
       await expect(page.getByTestId(`node-row-${n}`)).toHaveAttribute('data-unschedulable', 'false');
   });
+
+  test('drains one node from the panel and shows the outcome with its reason', async ({ page }) => {
+    const name = await nameOf(schedulable(page).nth(4));
+    await page.getByTestId(`node-row-${name}`).click();
+    await page.getByTestId('tab-actions').click();
+    await page.getByTestId('drain').click();
+    await page.getByTestId('drain-confirm').click();
+    const progress = page.getByTestId('node-actions').getByTestId('operation-progress');
+    await expect(progress).toHaveAttribute('data-state', /succeeded|failed/, { timeout: 60_000 });
+    if ((await progress.getAttribute('data-state')) === 'failed') await expect(progress).toContainText(name);
+    // a drain cordons first, whatever happens to the evictions
+    await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'true');
+    await page.getByTestId('uncordon').click();
+    await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'false');
+  });
 });
