@@ -1,3 +1,5 @@
+'use client';
+import { useStreamErrorStore } from '@/lib/client/stream-error-store';
 import type { ConnectionState } from '@/lib/client/stream-client';
 
 const look: Record<ConnectionState, { label: string; dot: string; text: string; hint: string }> = {
@@ -35,15 +37,23 @@ const look: Record<ConnectionState, { label: string; dot: string; text: string; 
 
 export function ConnectionIndicator({ state }: { state: ConnectionState }) {
   const l = look[state];
+  const error = useStreamErrorStore((s) => s.error);
   return (
-    <span
-      data-testid="connection-state"
-      data-state={state}
-      title={l.hint}
-      className={`inline-flex items-center gap-1.5 rounded-full border border-slate-200 bg-white px-2 py-0.5 text-[11px] font-medium ${l.text}`}
-    >
-      <span className={`size-1.5 rounded-full ${l.dot}`} aria-hidden />
-      {l.label}
+    <span className="inline-flex items-center gap-1.5">
+      {error && (
+        <span data-testid="stream-error" title={error} className="cursor-help text-[11px] text-amber-700">
+          ⚠ {error.length > 40 ? `${error.slice(0, 40)}…` : error}
+        </span>
+      )}
+      <span
+        data-testid="connection-state"
+        data-state={state}
+        title={l.hint}
+        className={`inline-flex items-center gap-1.5 rounded-full border border-slate-200 bg-white px-2 py-0.5 text-[11px] font-medium ${l.text}`}
+      >
+        <span className={`size-1.5 rounded-full ${l.dot}`} aria-hidden />
+        {l.label}
+      </span>
     </span>
   );
 }

@@ -14,6 +14,8 @@ export interface BindingOptions {
   /** names of nodes changed by pushed events (for row flashing) */
   onNodesChanged?: (cluster: string, names: string[]) => void;
   onStreamError?: (message: string) => void;
+  /** a subscription was (re)established: earlier errors no longer apply */
+  onSubscribed?: (cluster: string) => void;
 }
 
 /**
@@ -68,6 +70,8 @@ export function bindStreamToQueries(
         qc.setQueryData<OperationStatus>(queryKeys.operation(m.data.operation_id), (prev) =>
           applyOperationProgress(prev, m),
         );
+      } else if (m.type === 'subscribed') {
+        opts.onSubscribed?.(m.cluster_name);
       } else if (m.type === 'error') {
         opts.onStreamError?.(`${m.data.code}: ${m.data.message}`);
       }

@@ -2,6 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import { useFlashStore } from './flash-store';
+import { useStreamErrorStore } from './stream-error-store';
 import { bindStreamToQueries, followCluster } from './node-stream-binding';
 import type { ConnectionState, StreamClient } from './stream-client';
 import { acquireStreamClient, getStreamClient, releaseStreamClient } from './stream-singleton';
@@ -42,7 +43,11 @@ export function useNodeStream(cluster: string | null): ConnectionState {
     if (!client) return;
     return bindStreamToQueries(qc, client, {
       onNodesChanged: (_cluster, names) => markFlash(names),
-      onStreamError: (message) => console.warn('stream:', message),
+      onStreamError: (message) => {
+        console.warn('stream:', message);
+        useStreamErrorStore.getState().set(message);
+      },
+      onSubscribed: () => useStreamErrorStore.getState().set(null),
     });
   }, [client, qc, markFlash]);
 
