@@ -66,8 +66,17 @@ export const NodeRow = memo(function NodeRow({
       data-testid={`node-row-${node.name}`}
       data-status={node.status}
       data-unschedulable={node.unschedulable}
+      tabIndex={0}
       onClick={() => onOpen(node.name)}
-      className={`absolute inset-x-0 grid cursor-pointer items-center border-b border-slate-100 text-xs transition-colors duration-700 ${bg}`}
+      onKeyDown={(e) => {
+        if (e.target !== e.currentTarget) return;
+        if (e.key === 'Enter') onOpen(node.name);
+        else if (e.key === ' ') {
+          e.preventDefault();
+          onToggle(node.name, e.shiftKey);
+        }
+      }}
+      className={`absolute inset-x-0 grid cursor-pointer items-center border-b border-slate-100 text-xs transition-colors duration-700 outline-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-inset ${bg}`}
       style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)`, gridTemplateColumns: gridTemplate }}
     >
       <div className="flex justify-center" onClick={(e) => e.stopPropagation()}>
