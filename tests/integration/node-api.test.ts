@@ -134,6 +134,21 @@ describe('writes', () => {
     expect(t.sim.store.getNode(node).metadata.resourceVersion).toBe(before);
   });
 
+  it("maps the cluster's own refusal (403 for read-only credentials) to a clear error naming the node", async () => {
+    const added = await t.api('POST', '/api/v1/clusters', { name: 'sim-ro', kubeconfig: t.sim.kubeconfig({ readOnly: true }) });
+    expect(added.status, JSON.stringify(added.json)).toBe(201);
+    const node = names[15]!;
+    const before = t.sim.store.getNode(node).metadata.resourceVersion;
+    const r = await eventually(async () => {
+      const res = await t.api('POST', `/api/v1/clusters/sim-ro/nodes/${node}/labels`, { set: { ro: 'x' } });
+      return res.status !== 503 && res;
+    }, 'sim-ro to answer');
+    expect(r.status).toBe(403);
+    expect(r.json.error.message).toContain(node);
+    expect(r.json.error.message).toMatch(/not allowed/);
+    expect(t.sim.store.getNode(node).metadata.resourceVersion).toBe(before);
+  });
+
   it('read-your-writes: the read right after each of 200 mutations shows it', async () => {
     const node = names[14]!;
     for (let i = 0; i < 200; i++) {
