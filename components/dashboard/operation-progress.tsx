@@ -1,6 +1,8 @@
 'use client';
 import { isFinished } from '@/lib/client/operation';
+import { useCancelOperation } from '@/lib/client/use-node-mutations';
 import { useOperation } from '@/lib/client/use-nodes';
+import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
 
 const stateColor: Record<string, string> = {
@@ -14,6 +16,7 @@ const stateColor: Record<string, string> = {
 /** Live progress of a batch operation: pushed operation_progress keeps ['operation', id] current. */
 export function OperationProgress({ id }: { id: string }) {
   const { data: op, error } = useOperation(id);
+  const cancel = useCancelOperation();
   if (!op) return error ? <ErrorBox error={error} /> : <p className="text-xs text-slate-500">Starting…</p>;
   // done counts failed nodes too
   const pct = op.total ? Math.round((op.done / op.total) * 100) : 0;
@@ -32,6 +35,19 @@ export function OperationProgress({ id }: { id: string }) {
           style={{ width: `${Math.min(100, pct)}%` }}
         />
       </div>
+      {!isFinished(op) && (
+        <div>
+          <Button
+            variant="ghost"
+            data-testid="operation-cancel"
+            disabled={cancel.isPending}
+            onClick={() => cancel.mutate(op.id)}
+          >
+            {cancel.isPending ? 'Cancelling…' : 'Cancel remaining'}
+          </Button>
+        </div>
+      )}
+      <ErrorBox error={cancel.error} />
       {failures.length > 0 && (
         <ul className="max-h-40 overflow-auto rounded border border-rose-100 bg-rose-50/50 text-[11px]">
           {failures.map(([node, r]) => (

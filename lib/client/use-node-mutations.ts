@@ -107,3 +107,15 @@ export function useBatchOperation(cluster: string) {
       }),
   });
 }
+
+/** Stops a running operation: nodes not yet started are skipped, running ones are aborted. */
+export function useCancelOperation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      apiFetch(`/api/v1/operations/${encodeURIComponent(id)}/cancel`, operationStartedSchema, {
+        method: 'POST',
+      }),
+    onSuccess: (r) => seedOperation(qc, r),
+  });
+}
