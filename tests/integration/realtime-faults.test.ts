@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@/lib/sim';
+import type { Simulator } from '@/lib/sim';
 import { classifyChange } from '@/lib/realtime/classify';
-import { RealtimeManager } from '@/lib/realtime/manager';
+import type { RealtimeManager } from '@/lib/realtime/manager';
 import { summarizeNode } from '@/lib/realtime/summarize';
 import {
   EventRecorder,
@@ -12,6 +12,7 @@ import {
   storePodCounts,
   until,
 } from '@/lib/realtime/testing/harness';
+import { startSyncedSim, type SyncedSim } from './helpers/synced-sim';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 
 /**
@@ -23,8 +24,6 @@ import type { NodeSummary } from '@/lib/protocol/node-summary';
 let sim: Simulator;
 let mgr: RealtimeManager;
 let rec: EventRecorder;
-const unhandled: unknown[] = [];
-const onUnhandled = (e: unknown) => unhandled.push(e);
 const CHURN = {
   tickMs: 50,
   labelsPerSec: 30,
@@ -93,32 +92,25 @@ async function scenario(inject: () => Promise<void> | void, faultMs = 800) {
     .flatMap(({ event }) => (event.kind === 'cluster_status' ? [event.status] : []));
   expect(statuses).toContain('degraded');
   expect(statuses[statuses.length - 1]).toBe('ready');
-  expect(unhandled).toEqual([]);
+  expect(unhandled()).toEqual([]);
   return { statuses, status: mgr.clusterStatus('sim') };
 }
 
+let fixture: SyncedSim;
+const unhandled = () => fixture.unhandled;
+
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
-  sim = await startSimulator({
+  fixture = await startSyncedSim({
     nodes: 60,
     podsPerNode: 2,
     seed: 11,
     bookmarkIntervalMs: 250,
     nodeStatusIntervalMs: 2000,
-  });
-  mgr = new RealtimeManager({ watchdogMs: 1000, backoff: { initialMs: 50, maxMs: 400 } });
-  rec = new EventRecorder(mgr);
-  mgr.registerCluster('sim', sim.kubeconfig());
-  mgr.start();
-  await until(() => mgr.clusterStatus('sim').state === 'ready', 10_000, 'initial ready');
+  }, { watchdogMs: 1000, backoff: { initialMs: 50, maxMs: 400 } });
+  ({ sim, mgr, rec } = fixture);
 });
 
-afterAll(async () => {
-  rec?.close();
-  await mgr?.shutdown();
-  await sim?.close();
-  process.off('unhandledRejection', onUnhandled);
-});
+afterAll(() => fixture?.close());
 
 describe('realtime fault recovery under churn', () => {
   it('cut watches', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@/lib/sim';
+import type { Simulator } from '@/lib/sim';
 import { RealtimeManager } from '@/lib/realtime/manager';
 import {
   EventRecorder,
@@ -10,35 +10,27 @@ import {
   storePodCounts,
   until,
 } from '@/lib/realtime/testing/harness';
+import { startSyncedSim, type SyncedSim } from './helpers/synced-sim';
 
 let sim: Simulator;
 let mgr: RealtimeManager;
 let rec: EventRecorder;
-const unhandled: unknown[] = [];
-const onUnhandled = (e: unknown) => unhandled.push(e);
+
+let fixture: SyncedSim;
+const unhandled = () => fixture.unhandled;
 
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
-  sim = await startSimulator({
+  fixture = await startSyncedSim({
     nodes: 40,
     podsPerNode: 3,
     seed: 7,
     bookmarkIntervalMs: 500,
     nodeStatusIntervalMs: 0,
-  });
-  mgr = new RealtimeManager({ watchdogMs: 2000, backoff: { initialMs: 50, maxMs: 500 } });
-  rec = new EventRecorder(mgr);
-  mgr.registerCluster('sim', sim.kubeconfig());
-  mgr.start();
-  await until(() => mgr.clusterStatus('sim').state === 'ready', 10_000, 'ready');
+  }, { watchdogMs: 2000, backoff: { initialMs: 50, maxMs: 500 } });
+  ({ sim, mgr, rec } = fixture);
 });
 
-afterAll(async () => {
-  rec?.close();
-  await mgr?.shutdown();
-  await sim?.close();
-  process.off('unhandledRejection', onUnhandled);
-});
+afterAll(() => fixture?.close());
 
 describe('realtime sync against the simulator (HTTPS, client-node)', () => {
   it('cold sync fills the cache with every node and the pod index', () => {
@@ -156,6 +148,6 @@ describe('realtime sync against the simulator (HTTPS, client-node)', () => {
       3000,
       'digest equality',
     );
-    expect(unhandled).toEqual([]);
+    expect(unhandled()).toEqual([]);
   });
 });
