@@ -135,7 +135,7 @@ export function filterAndSortNodes(
     if (filters.schedulable === 'schedulable' && n.unschedulable) return false;
     if (filters.schedulable === 'cordoned' && !n.unschedulable) return false;
     if (filters.role !== '' && !n.roles.includes(filters.role)) return false;
-    if (selector.length > 0 && !matchesSelector(n.labels, selector)) return false;
+    if (selector.length > 0 && !matchesSelector(selector, n.labels)) return false;
     if (taint && !taint(n.taints)) return false;
     if (terms.length > 0) {
       const hay = rowModel(n).search;

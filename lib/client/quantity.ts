@@ -1,36 +1,7 @@
-/** Kubernetes resource.Quantity parsing for display math (requests vs allocatable); not exact for huge values. */
-const binary: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-const decimal: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
-const pattern = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$/;
+import { parseQuantity } from '@/lib/shared/quantity';
 
-/** Parses a quantity string into its base unit (cores, bytes, count); NaN when malformed or missing. */
-export function parseQuantity(q: string | undefined): number {
-  if (q === undefined) return NaN;
-  const m = pattern.exec(q.trim());
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  if (m[3] !== undefined) return n * 10 ** Number(m[3]);
-  const suffix = m[2] ?? '';
-  return n * (binary[suffix] ?? decimal[suffix] ?? NaN);
-}
+/** Display math on Kubernetes quantities (requests vs allocatable); parsing is shared with the server. */
+export { parseQuantity };
 
 export function parseCpuMilli(q: string | undefined): number {
   return parseQuantity(q) * 1000;

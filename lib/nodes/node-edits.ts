@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Taint } from '@/lib/protocol/node-summary';
-import { labelValueErrors, qualifiedNameErrors } from '@/lib/sim/validation';
+import { labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
 
 export const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nodeStatusSchema, type NodeSummary } from '@/lib/protocol/node-summary';
-import { cpuMillis, memoryBytes } from './quantity';
-import { matchesSelector, parseLabelSelector, type LabelSelector } from './label-selector';
+import { cpuMillis, memoryBytes } from '@/lib/shared/quantity';
+import { matchesSelector, parseLabelSelector, type LabelSelector } from '@/lib/shared/label-selector';
 
 /** Filter, sort and page of a node-table read; route handlers parse query strings through this schema. */
 export const sortKeys = [

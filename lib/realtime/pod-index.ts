@@ -1,5 +1,5 @@
 import type { PodStats } from '@/lib/protocol/node-summary';
-import { cpuMillis, memoryBytes } from './quantity';
+import { cpuMillis, memoryBytes } from '@/lib/shared/quantity';
 
 /**
  * Slim per-node pod aggregate built from the pod watch: only node, requests and phase of

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabelSelectorError } from './label-selector';
+import { LabelSelectorError } from '@/lib/shared/label-selector';
 import { SmartCache } from './smart-cache';
 import { rawNode } from './testing/node-fixture';
 

@@ -1,5 +1,5 @@
 import { apiErrors } from './errors';
-import { labelValueErrors, qualifiedNameErrors } from './validation';
+import { labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
 
 export type LabelOp = 'eq' | 'neq' | 'in' | 'notin' | 'exists' | 'notexists';
 export interface LabelRequirement {

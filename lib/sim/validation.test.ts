@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { labelValueErrors, qualifiedNameErrors, validateLabels, validateTaints } from './validation';
+import { labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
+import { validateLabels, validateTaints } from './validation';
 
 describe('label validation', () => {
   it('accepts qualified names with optional DNS subdomain prefix', () => {
