@@ -1,5 +1,7 @@
 import type { Taint } from '@/lib/protocol/node-summary';
-import { validateLabelKey, validateLabelValue } from './label-selector';
+import { isSystemKey, validateLabelKey, validateLabelValue } from '@/lib/shared/k8s-names';
+
+export { isSystemKey };
 
 export interface LabelRow {
   key: string;
@@ -12,16 +14,6 @@ export interface LabelDiff {
   /** row index → message; the diff must not be sent while any exist */
   errors: Record<number, string>;
   touchesSystem: boolean;
-}
-
-const systemDomains = ['kubernetes.io', 'k8s.io'];
-
-/** Keys under kubernetes.io / k8s.io (and subdomains): the server demands confirmSystem for these. */
-export function isSystemKey(key: string): boolean {
-  const slash = key.indexOf('/');
-  if (slash < 0) return false;
-  const prefix = key.slice(0, slash);
-  return systemDomains.some((d) => prefix === d || prefix.endsWith(`.${d}`));
 }
 
 /** Compares edited rows with the node's labels: what to set, what to remove, and per-row errors. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Taint } from '@/lib/protocol/node-summary';
-import { labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
+import { isSystemKey, labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
+
+export { isSystemKey };
 
 export const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
@@ -40,15 +42,6 @@ export interface FieldError {
   message: string;
 }
 
-const systemDomains = ['kubernetes.io', 'k8s.io'];
-
-/** Keys under kubernetes.io / k8s.io (and their subdomains, e.g. node-role.kubernetes.io) belong to the system. */
-export function isSystemKey(key: string): boolean {
-  const slash = key.indexOf('/');
-  if (slash < 0) return false;
-  const prefix = key.slice(0, slash);
-  return systemDomains.some((d) => prefix === d || prefix.endsWith(`.${d}`));
-}
 
 function keyErrors(field: string, key: string, confirmSystem: boolean | undefined, isAdmin: boolean): FieldError[] {
   const errs = qualifiedNameErrors(key).map((m) => ({ field, message: `invalid key ${JSON.stringify(key)}: ${m}` }));

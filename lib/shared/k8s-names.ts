@@ -61,3 +61,13 @@ export function validateLabelValue(value: string): string | null {
   if (value.length > 63) return 'value must be at most 63 characters';
   return labelValueErrors(value).length ? 'value must be alphanumerics, "-", "_", "." and start/end alphanumeric' : null;
 }
+
+const systemDomains = ['kubernetes.io', 'k8s.io'];
+
+/** Keys under kubernetes.io / k8s.io (and their subdomains, e.g. node-role.kubernetes.io) belong to the system. */
+export function isSystemKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  if (slash < 0) return false;
+  const prefix = key.slice(0, slash);
+  return systemDomains.some((d) => prefix === d || prefix.endsWith(`.${d}`));
+}
