@@ -5,7 +5,14 @@ const nextConfig = {
   // `npm test` type-checks the whole tree with tsc first; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
   // Server-only packages stay external: native addons and client-node's node-only transports.
-  serverExternalPackages: ['@kubernetes/client-node', 'better-sqlite3', 'pg', '@node-rs/argon2', 'pino', 'ws'],
+  serverExternalPackages: [
+    '@kubernetes/client-node',
+    'better-sqlite3',
+    'pg',
+    '@node-rs/argon2',
+    'pino',
+    'ws',
+  ],
 };
 
 export default nextConfig;

@@ -54,5 +54,8 @@ process.once('SIGINT', () => void shutdown('SIGINT'));
 server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, url: config.nextAuthUrl, dev }, `Kube Node Manager listening on http://${config.host}:${port}`);
+  logger.info(
+    { port, url: config.nextAuthUrl, dev },
+    `Kube Node Manager listening on http://${config.host}:${port}`,
+  );
 });

@@ -52,7 +52,14 @@ function hubCoreMicros(): number {
   let sink = 0;
   for (let i = 0; i < 10_000; i++) {
     hub.connect(
-      { id: `c${i}`, principal: who, transport: 'ws', send: (f) => void (sink += f.length), bufferedAmount: () => 0, close: () => undefined },
+      {
+        id: `c${i}`,
+        principal: who,
+        transport: 'ws',
+        send: (f) => void (sink += f.length),
+        bufferedAmount: () => 0,
+        close: () => undefined,
+      },
       [{ cluster: 'core' }],
     );
   }
@@ -80,10 +87,20 @@ export async function run(): Promise<BenchResult[]> {
   });
   const results: BenchResult[] = [];
   const open = (count: number, raw: boolean) =>
-    ask(child, { cmd: 'open', url: srv.wsUrl('cluster=bench'), count, token: 'bench', origin: srv.origin, raw });
+    ask(child, {
+      cmd: 'open',
+      url: srv.wsUrl('cluster=bench'),
+      count,
+      token: 'bench',
+      origin: srv.origin,
+      raw,
+    });
 
   /** `rounds` single changes, spaced out, each delivered to every client; p99 over all deliveries */
-  async function oneChangeLatency(rounds: number, gapMs: number): Promise<Report & { fanoutMs: number; cpuUsPerDelivery: number }> {
+  async function oneChangeLatency(
+    rounds: number,
+    gapMs: number,
+  ): Promise<Report & { fanoutMs: number; cpuUsPerDelivery: number }> {
     await ask(child, { cmd: 'reset' });
     const fanout: number[] = [];
     const cpu0 = process.cpuUsage();
@@ -104,8 +121,16 @@ export async function run(): Promise<BenchResult[]> {
     };
   }
 
-  results.push({ name: 'machine load average (1 min) when the suite started', value: os.loadavg()[0]!, unit: `on ${os.cpus().length} cores` });
-  results.push({ name: 'hub core alone: one change → 10,000 in-memory clients, per delivery', value: hubCoreMicros(), unit: 'µs' });
+  results.push({
+    name: 'machine load average (1 min) when the suite started',
+    value: os.loadavg()[0]!,
+    unit: `on ${os.cpus().length} cores`,
+  });
+  results.push({
+    name: 'hub core alone: one change → 10,000 in-memory clients, per delivery',
+    value: hubCoreMicros(),
+    unit: 'µs',
+  });
   try {
     const rss0 = await settleRss();
     // baseline: full `ws` clients (their parsing shares the one client process)
@@ -127,12 +152,20 @@ export async function run(): Promise<BenchResult[]> {
       baseline: { name: 'same with full ws clients', value: full1k.p99 },
     });
     results.push({ name: 'one change → 1,000 WS clients, p50', value: r1k.p50, unit: 'ms' });
-    results.push({ name: 'one change → 1,000 WS clients, server CPU per delivery', value: r1k.cpuUsPerDelivery, unit: 'µs' });
+    results.push({
+      name: 'one change → 1,000 WS clients, server CPU per delivery',
+      value: r1k.cpuUsPerDelivery,
+      unit: 'µs',
+    });
 
     await open(4000, true);
     const rss5k = await settleRss();
     const perConn = (rss5k - rss0) / 5000;
-    results.push({ name: 'idle connection, server RSS per connection (5,000 open)', value: perConn / 1024, unit: 'KiB' });
+    results.push({
+      name: 'idle connection, server RSS per connection (5,000 open)',
+      value: perConn / 1024,
+      unit: 'KiB',
+    });
     results.push({
       name: '10,000 idle connections, server RSS extrapolated',
       value: (rss0 + perConn * 10_000) / 2 ** 20,
@@ -141,9 +174,19 @@ export async function run(): Promise<BenchResult[]> {
     });
 
     const r5k = await oneChangeLatency(10, 400);
-    results.push({ name: 'one change → 5,000 WS clients, p99', value: r5k.p99, unit: 'ms', target: '≤ 250 ms', pass: r5k.p99 <= 250 });
+    results.push({
+      name: 'one change → 5,000 WS clients, p99',
+      value: r5k.p99,
+      unit: 'ms',
+      target: '≤ 250 ms',
+      pass: r5k.p99 <= 250,
+    });
     results.push({ name: 'one change → 5,000 WS clients, p50', value: r5k.p50, unit: 'ms' });
-    results.push({ name: 'one change → 5,000 WS clients, synchronous fan-out (median)', value: r5k.fanoutMs, unit: 'ms' });
+    results.push({
+      name: 'one change → 5,000 WS clients, synchronous fan-out (median)',
+      value: r5k.fanoutMs,
+      unit: 'ms',
+    });
 
     await ask(child, { cmd: 'closeSome', count: 4000 });
     await sleep(300);
@@ -167,11 +210,33 @@ export async function run(): Promise<BenchResult[]> {
     const expected = emitted * 1000;
     const dropped = srv.hub.stats().slowConsumersDropped - dropped0;
     const label = `${rate} changes/s → 1,000 WS clients for ${seconds} s`;
-    results.push({ name: `${label}: changes emitted`, value: emitted / elapsed, unit: 'changes/s', target: `${rate}/s`, pass: emitted / elapsed >= rate * 0.98 });
-    results.push({ name: `${label}: deliveries received`, value: (100 * sustained.samples) / expected, unit: '%', target: '100 %', pass: sustained.samples === expected });
+    results.push({
+      name: `${label}: changes emitted`,
+      value: emitted / elapsed,
+      unit: 'changes/s',
+      target: `${rate}/s`,
+      pass: emitted / elapsed >= rate * 0.98,
+    });
+    results.push({
+      name: `${label}: deliveries received`,
+      value: (100 * sustained.samples) / expected,
+      unit: '%',
+      target: '100 %',
+      pass: sustained.samples === expected,
+    });
     results.push({ name: `${label}: delivery p99`, value: sustained.p99, unit: 'ms' });
-    results.push({ name: `${label}: server CPU`, value: (100 * (cpu.user + cpu.system)) / 1e6 / elapsed, unit: '% of a core' });
-    results.push({ name: `${label}: slow consumers dropped`, value: dropped, unit: 'clients', target: '0', pass: dropped === 0 });
+    results.push({
+      name: `${label}: server CPU`,
+      value: (100 * (cpu.user + cpu.system)) / 1e6 / elapsed,
+      unit: '% of a core',
+    });
+    results.push({
+      name: `${label}: slow consumers dropped`,
+      value: dropped,
+      unit: 'clients',
+      target: '0',
+      pass: dropped === 0,
+    });
   } finally {
     await ask(child, { cmd: 'exit' }).catch(() => undefined);
     child.kill();
@@ -182,6 +247,9 @@ export async function run(): Promise<BenchResult[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const t = Date.now();
-  for (const r of await run()) console.log(`${r.name}: ${r.value.toFixed(2)} ${r.unit} ${r.target ?? ''} ${r.pass === undefined ? '' : r.pass ? 'met' : 'MISSED'}`);
+  for (const r of await run())
+    console.log(
+      `${r.name}: ${r.value.toFixed(2)} ${r.unit} ${r.target ?? ''} ${r.pass === undefined ? '' : r.pass ? 'met' : 'MISSED'}`,
+    );
   console.log(`total ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }

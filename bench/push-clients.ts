@@ -37,7 +37,11 @@ function countClose(code: number): void {
 
 function openOne(url: string, token: string, origin: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, origin, skipUTF8Validation: true });
+    const ws = new WebSocket(url, {
+      headers: { authorization: `Bearer ${token}` },
+      origin,
+      skipUTF8Validation: true,
+    });
     ws.on('message', (data: Buffer) => onMessage(data));
     ws.once('open', () => {
       sockets.push({ close: () => ws.terminate(), isOpen: () => ws.readyState === WebSocket.OPEN });
@@ -74,7 +78,7 @@ process.on('message', (msg: Command) => {
   void (async () => {
     switch (msg.cmd) {
       case 'open': {
-        for (let done = 0; done < msg.count; ) {
+        for (let done = 0; done < msg.count;) {
           const batch = Math.min(100, msg.count - done);
           const open = msg.raw ? openRaw : openOne;
           await Promise.all(Array.from({ length: batch }, () => open(msg.url, msg.token, msg.origin)));

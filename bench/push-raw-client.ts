@@ -9,7 +9,11 @@ export interface RawClientHooks {
   onClose(code: number): void;
 }
 
-export function openRawClient(url: URL, headers: Record<string, string>, hooks: RawClientHooks): Promise<net.Socket> {
+export function openRawClient(
+  url: URL,
+  headers: Record<string, string>,
+  hooks: RawClientHooks,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname);
     let handshaken = false;
@@ -61,7 +65,10 @@ export function openRawClient(url: URL, headers: Record<string, string>, hooks: 
         const start = off + hdr;
         const end = start + len;
         if (opcode === 1) hooks.onText(buf, start, end);
-        else if (opcode === 9) socket.write(Buffer.concat([Buffer.from([0x8a, 0x80 | len, 0, 0, 0, 0]), buf.subarray(start, end)]));
+        else if (opcode === 9)
+          socket.write(
+            Buffer.concat([Buffer.from([0x8a, 0x80 | len, 0, 0, 0, 0]), buf.subarray(start, end)]),
+          );
         else if (opcode === 8) hooks.onClose(len >= 2 ? buf.readUInt16BE(start) : 1005);
         off = end;
       }

@@ -43,7 +43,10 @@ function fmt(v: number): string {
 
 if (!only.length) {
   const header = `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Each baseline ran in the same process run as the figure beside it.\n\n`;
-  await writeFile(path.join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), header + sections.join('\n'));
+  await writeFile(
+    path.join(import.meta.dirname, '..', 'docs', 'benchmarks.md'),
+    header + sections.join('\n'),
+  );
   console.log('wrote docs/benchmarks.md');
 }
 process.exit(failed ? 1 : 0);

@@ -10,23 +10,30 @@ import { resourceDefs } from '@/lib/sim/resources';
 import type { BenchResult } from './types';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 function agentFor(sim: Simulator): http.Agent {
-  return sim.url.startsWith('https') ? new https.Agent({ ca: sim.caPem, keepAlive: true }) : new http.Agent({ keepAlive: true });
+  return sim.url.startsWith('https')
+    ? new https.Agent({ ca: sim.caPem, keepAlive: true })
+    : new http.Agent({ keepAlive: true });
 }
 
 function get(sim: Simulator, agent: http.Agent, path: string): Promise<Buffer> {
   const lib = sim.url.startsWith('https') ? https : http;
   return new Promise((resolve, reject) => {
     lib
-      .get(new URL(path, sim.url), { agent, headers: { Authorization: `Bearer ${sim.adminToken}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-        res.on('error', reject);
-      })
+      .get(
+        new URL(path, sim.url),
+        { agent, headers: { Authorization: `Bearer ${sim.adminToken}` } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+          res.on('error', reject);
+        },
+      )
       .on('error', reject);
   });
 }
@@ -43,15 +50,19 @@ function watch(sim: Simulator, path: string): Watcher {
   let listener: (count: number) => void = () => undefined;
   let req!: http.ClientRequest;
   const ready = new Promise<void>((resolve, reject) => {
-    req = lib.get(new URL(path, sim.url), { agent: false, ca: sim.caPem, headers: { Authorization: `Bearer ${sim.adminToken}` } }, (res) => {
-      resolve();
-      res.on('data', (c: Buffer) => {
-        let n = 0;
-        for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) n++;
-        if (n) listener(n);
-      });
-      res.on('error', () => undefined);
-    });
+    req = lib.get(
+      new URL(path, sim.url),
+      { agent: false, ca: sim.caPem, headers: { Authorization: `Bearer ${sim.adminToken}` } },
+      (res) => {
+        resolve();
+        res.on('data', (c: Buffer) => {
+          let n = 0;
+          for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) n++;
+          if (n) listener(n);
+        });
+        res.on('error', () => undefined);
+      },
+    );
     req.on('error', (e) => reject(e));
   });
   return { onLines: (fn) => (listener = fn), ready, close: () => req.destroy() };
@@ -101,17 +112,39 @@ async function listBench(): Promise<BenchResult[]> {
       const s = performance.now();
       let cont = '';
       do {
-        const body = JSON.parse((await get(sim, agent, `/api/v1/nodes?limit=500${cont ? `&continue=${cont}` : ''}`)).toString('utf8')) as { metadata: { continue?: string } };
+        const body = JSON.parse(
+          (await get(sim, agent, `/api/v1/nodes?limit=500${cont ? `&continue=${cont}` : ''}`)).toString(
+            'utf8',
+          ),
+        ) as { metadata: { continue?: string } };
         cont = body.metadata.continue ?? '';
       } while (cont);
       paged.push(performance.now() - s);
     }
     return [
       { name: 'sim: start with 10,000 nodes', value: round(startMs, 0), unit: 'ms' },
-      { name: 'sim: list 10,000 nodes over HTTPS after a change (client on another thread, full body received)', value: round(median(times)), unit: 'ms', target: '≤ 300 ms', pass: median(times) <= 300 },
-      { name: 'sim: same, CPU time of server + client together on one thread', value: round(median(cpu)), unit: 'ms' },
-      { name: 'sim: list 10,000 nodes over HTTPS, unchanged (cached items body)', value: round(median(cached)), unit: 'ms' },
-      { name: 'sim: list 10,000 nodes, server-side filter + serialize only (uncached path)', value: round(median(build)), unit: 'ms' },
+      {
+        name: 'sim: list 10,000 nodes over HTTPS after a change (client on another thread, full body received)',
+        value: round(median(times)),
+        unit: 'ms',
+        target: '≤ 300 ms',
+        pass: median(times) <= 300,
+      },
+      {
+        name: 'sim: same, CPU time of server + client together on one thread',
+        value: round(median(cpu)),
+        unit: 'ms',
+      },
+      {
+        name: 'sim: list 10,000 nodes over HTTPS, unchanged (cached items body)',
+        value: round(median(cached)),
+        unit: 'ms',
+      },
+      {
+        name: 'sim: list 10,000 nodes, server-side filter + serialize only (uncached path)',
+        value: round(median(build)),
+        unit: 'ms',
+      },
       { name: 'sim: list 10,000 nodes body size', value: round(bytes / 1024 / 1024, 1), unit: 'MiB' },
       { name: 'sim: list 10,000 nodes in pages of 500 (parsed)', value: round(median(paged)), unit: 'ms' },
     ];
@@ -125,7 +158,8 @@ async function fanoutBench(): Promise<BenchResult[]> {
   const sim = await startSimulator({ nodes: 100, seed: 2, leaseIntervalMs: 0, nodeStatusIntervalMs: 0 });
   const watchers: Watcher[] = [];
   try {
-    for (let i = 0; i < 100; i++) watchers.push(watch(sim, `/api/v1/nodes?watch=true&resourceVersion=${sim.store.resourceVersion}`));
+    for (let i = 0; i < 100; i++)
+      watchers.push(watch(sim, `/api/v1/nodes?watch=true&resourceVersion=${sim.store.resourceVersion}`));
     await Promise.all(watchers.map((w) => w.ready));
     const node = sim.store.nodeNames()[0]!;
     const lat: number[] = [];
@@ -143,7 +177,15 @@ async function fanoutBench(): Promise<BenchResult[]> {
       await done;
       lat.push(performance.now() - s);
     }
-    return [{ name: 'sim: one change fanned out to 100 HTTPS watchers (all received)', value: round(median(lat), 2), unit: 'ms', target: '≤ 20 ms', pass: median(lat) <= 20 }];
+    return [
+      {
+        name: 'sim: one change fanned out to 100 HTTPS watchers (all received)',
+        value: round(median(lat), 2),
+        unit: 'ms',
+        target: '≤ 20 ms',
+        pass: median(lat) <= 20,
+      },
+    ];
   } finally {
     for (const w of watchers) w.close();
     await sim.close();
@@ -165,11 +207,16 @@ lib.get(url, { agent: false, ca, headers: { Authorization: 'Bearer ' + token } }
 `;
 
 async function listOnWorker(sim: Simulator): Promise<{ ms: number; bytes: number }> {
-  const worker = new Worker(listWorkerSource, { eval: true, workerData: { url: `${sim.url}/api/v1/nodes`, token: sim.adminToken, ca: sim.caPem } });
+  const worker = new Worker(listWorkerSource, {
+    eval: true,
+    workerData: { url: `${sim.url}/api/v1/nodes`, token: sim.adminToken, ca: sim.caPem },
+  });
   try {
     return await new Promise((resolve, reject) => {
       worker.on('error', reject);
-      worker.on('message', (m: { ms?: number; bytes?: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve({ ms: m.ms!, bytes: m.bytes! })));
+      worker.on('message', (m: { ms?: number; bytes?: number; error?: string }) =>
+        m.error ? reject(new Error(m.error)) : resolve({ ms: m.ms!, bytes: m.bytes! }),
+      );
     });
   } finally {
     await worker.terminate();
@@ -207,7 +254,12 @@ async function writeBench(): Promise<BenchResult[]> {
   const watcherCount = 20;
   const worker = new Worker(watcherWorkerSource, {
     eval: true,
-    workerData: { url: `${sim.url}/api/v1/nodes?watch=true&resourceVersion=${sim.store.resourceVersion}`, token: sim.adminToken, ca: sim.caPem, count: watcherCount },
+    workerData: {
+      url: `${sim.url}/api/v1/nodes?watch=true&resourceVersion=${sim.store.resourceVersion}`,
+      token: sim.adminToken,
+      ca: sim.caPem,
+      count: watcherCount,
+    },
   });
   try {
     const sentAt: number[] = [];
@@ -243,12 +295,33 @@ async function writeBench(): Promise<BenchResult[]> {
     const elapsed = (performance.now() - start) / 1000;
     const received = () => totals.reduce((a, b) => a + b, 0);
     const until = Date.now() + 15_000;
-    while (received() < writes * watcherCount && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while (received() < writes * watcherCount && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
     return [
-      { name: 'sim: sustained writes with 20 HTTPS watchers (paced at 1,000/s)', value: round(writes / elapsed, 0), unit: 'writes/s', target: '≥ 1,000 writes/s', pass: writes / elapsed >= 950 },
-      { name: 'sim: watch delivery lag p50 at 1,000 writes/s × 20 watchers', value: round(percentile(lags, 0.5), 1), unit: 'ms' },
-      { name: 'sim: watch delivery lag p99 at 1,000 writes/s × 20 watchers', value: round(percentile(lags, 0.99), 1), unit: 'ms' },
-      { name: 'sim: events delivered / expected', value: round(received() / (writes * watcherCount), 3), unit: 'ratio', target: '1.0', pass: received() === writes * watcherCount },
+      {
+        name: 'sim: sustained writes with 20 HTTPS watchers (paced at 1,000/s)',
+        value: round(writes / elapsed, 0),
+        unit: 'writes/s',
+        target: '≥ 1,000 writes/s',
+        pass: writes / elapsed >= 950,
+      },
+      {
+        name: 'sim: watch delivery lag p50 at 1,000 writes/s × 20 watchers',
+        value: round(percentile(lags, 0.5), 1),
+        unit: 'ms',
+      },
+      {
+        name: 'sim: watch delivery lag p99 at 1,000 writes/s × 20 watchers',
+        value: round(percentile(lags, 0.99), 1),
+        unit: 'ms',
+      },
+      {
+        name: 'sim: events delivered / expected',
+        value: round(received() / (writes * watcherCount), 3),
+        unit: 'ratio',
+        target: '1.0',
+        pass: received() === writes * watcherCount,
+      },
     ];
   } finally {
     worker.postMessage('close');
@@ -262,14 +335,33 @@ async function memoryBench(): Promise<BenchResult[]> {
   const gc = (globalThis as { gc?: () => void }).gc ?? (vm.runInNewContext('gc') as (() => void) | undefined);
   gc?.();
   const before = process.memoryUsage();
-  const sim = await startSimulator({ nodes: 5000, podsPerNode: 10, seed: 4, leaseIntervalMs: 0, nodeStatusIntervalMs: 0, historyWindowMs: 1 });
+  const sim = await startSimulator({
+    nodes: 5000,
+    podsPerNode: 10,
+    seed: 4,
+    leaseIntervalMs: 0,
+    nodeStatusIntervalMs: 0,
+    historyWindowMs: 1,
+  });
   try {
     gc?.();
     const after = process.memoryUsage();
     const pods = sim.store.count('pods');
     return [
-      { name: `sim: heap for 5,000 nodes + ${pods.toLocaleString('en-US')} pods`, value: round((after.heapUsed - before.heapUsed) / 1024 / 1024, 0), unit: 'MiB', target: '≤ 1024 MiB', pass: after.heapUsed - before.heapUsed <= 2 ** 30 },
-      { name: 'sim: process RSS with 5,000 nodes + 50,000 pods', value: round(after.rss / 1024 / 1024, 0), unit: 'MiB', target: '≤ 1024 MiB', pass: after.rss <= 2 ** 30 },
+      {
+        name: `sim: heap for 5,000 nodes + ${pods.toLocaleString('en-US')} pods`,
+        value: round((after.heapUsed - before.heapUsed) / 1024 / 1024, 0),
+        unit: 'MiB',
+        target: '≤ 1024 MiB',
+        pass: after.heapUsed - before.heapUsed <= 2 ** 30,
+      },
+      {
+        name: 'sim: process RSS with 5,000 nodes + 50,000 pods',
+        value: round(after.rss / 1024 / 1024, 0),
+        unit: 'MiB',
+        target: '≤ 1024 MiB',
+        pass: after.rss <= 2 ** 30,
+      },
     ];
   } finally {
     await sim.close();
@@ -278,13 +370,21 @@ async function memoryBench(): Promise<BenchResult[]> {
 
 /** Simulator benchmarks (aggregated by bench/run.ts); whole run stays well under a minute. */
 export async function run(): Promise<BenchResult[]> {
-  return [...(await listBench()), ...(await fanoutBench()), ...(await writeBench()), ...(await memoryBench())];
+  return [
+    ...(await listBench()),
+    ...(await fanoutBench()),
+    ...(await writeBench()),
+    ...(await memoryBench()),
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   run().then(
     (rs) => {
-      for (const r of rs) console.log(`${r.name.padEnd(72)} ${String(r.value).padStart(10)} ${r.unit}${r.target ? `  (target ${r.target})` : ''}`);
+      for (const r of rs)
+        console.log(
+          `${r.name.padEnd(72)} ${String(r.value).padStart(10)} ${r.unit}${r.target ? `  (target ${r.target})` : ''}`,
+        );
     },
     (err: unknown) => {
       console.error(err);

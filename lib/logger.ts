@@ -20,7 +20,10 @@ export const redactPaths = [
   '*.clientSecret',
 ];
 
-export function createLogger(opts: { level: string; pretty: boolean }, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  opts: { level: string; pretty: boolean },
+  destination?: pino.DestinationStream,
+): Logger {
   const base: pino.LoggerOptions = {
     level: opts.level,
     base: { service: 'kube-node-manager' },
@@ -29,7 +32,10 @@ export function createLogger(opts: { level: string; pretty: boolean }, destinati
   };
   if (destination) return pino(base, destination);
   if (opts.pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true } },
+    });
   }
   return pino(base);
 }

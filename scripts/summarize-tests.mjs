@@ -10,7 +10,11 @@ let missing = 0;
 
 for (const name of ['unit', 'integration']) {
   const file = path.join(dir, `${name}.json`);
-  if (!existsSync(file)) { missing++; console.log(`${name}: no report`); continue; }
+  if (!existsSync(file)) {
+    missing++;
+    console.log(`${name}: no report`);
+    continue;
+  }
   const r = JSON.parse(readFileSync(file, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
@@ -25,7 +29,10 @@ if (existsSync(e2e)) {
   failed += s.unexpected + s.flaky;
   skipped += s.skipped;
   console.log(`e2e: ${s.expected} passed, ${s.unexpected + s.flaky} failed`);
-} else { missing++; console.log('e2e: no report'); }
+} else {
+  missing++;
+  console.log('e2e: no report');
+}
 
 if (missing) failed += missing;
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

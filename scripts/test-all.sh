@@ -30,6 +30,7 @@ step() {
   if "$@"; then echo "=== $name ok ($((SECONDS - t0)) s)"; else echo "=== $name FAILED ($((SECONDS - t0)) s)"; status=1; fi
 }
 
+step format npx prettier --check --log-level warn .
 step lint npx eslint --max-warnings 0 .
 step typecheck npx tsc --noEmit -p .
 step unit npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"

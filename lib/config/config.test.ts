@@ -14,7 +14,9 @@ describe('parseEnv', () => {
 
   it('names the bad variable and why', () => {
     expect(() => parseEnv({ PORT: 'abc' })).toThrow(/PORT: must be a number/);
-    expect(() => parseEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL: must be a postgres:\/\/ URL/,
+    );
     expect(() => parseEnv({ ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/ENCRYPTION_KEY: must be 32 bytes/);
     expect(() => parseEnv({ DEMO_CLUSTER: 'maybe' })).toThrow(ConfigError);
   });

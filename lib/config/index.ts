@@ -10,9 +10,12 @@ const int = (min: number, max: number) =>
     .int({ message: 'must be an integer' })
     .min(min, { message: `must be at least ${min}` })
     .max(max, { message: `must be at most ${max}` });
-const csv = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /** Every environment variable the app reads; README and .env.example document the same list. */
 const envSchema = z.object({
@@ -101,9 +104,16 @@ export function parseEnv(env: Env): ParsedEnv {
 }
 
 /** Pure: builds the config from validated env and already-resolved secrets. */
-export function buildConfig(e: ParsedEnv, secrets: { nextAuthSecret: string; encryptionKey: Buffer }): AppConfig {
+export function buildConfig(
+  e: ParsedEnv,
+  secrets: { nextAuthSecret: string; encryptionKey: Buffer },
+): AppConfig {
   const nextAuthUrl = e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`;
-  const defaultOrigins = [new URL(nextAuthUrl).origin, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];
+  const defaultOrigins = [
+    new URL(nextAuthUrl).origin,
+    `http://localhost:${e.PORT}`,
+    `http://127.0.0.1:${e.PORT}`,
+  ];
   return {
     env: e.NODE_ENV,
     host: e.HOST,

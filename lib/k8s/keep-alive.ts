@@ -6,7 +6,11 @@ type CreateAgent = (cluster: { server?: string } | null, options: Record<string,
 const patched = new WeakSet<KubeConfig>();
 
 const fingerprint = (v: unknown) =>
-  typeof v === 'string' || Buffer.isBuffer(v) ? createHash('sha256').update(v).digest('hex').slice(0, 16) : v ? 'set' : '';
+  typeof v === 'string' || Buffer.isBuffer(v)
+    ? createHash('sha256').update(v).digest('hex').slice(0, 16)
+    : v
+      ? 'set'
+      : '';
 
 /**
  * client-node 1.4 builds a new https.Agent for every request, so each call pays a TLS
@@ -19,7 +23,13 @@ export function withKeepAlive(kc: KubeConfig): KubeConfig {
   const original = target.createAgent.bind(kc);
   const agents = new Map<string, Agent>();
   target.createAgent = (cluster, options) => {
-    const key = [cluster?.server, fingerprint(options.ca), fingerprint(options.cert), fingerprint(options.key), String(options.rejectUnauthorized)].join('|');
+    const key = [
+      cluster?.server,
+      fingerprint(options.ca),
+      fingerprint(options.cert),
+      fingerprint(options.key),
+      String(options.rejectUnauthorized),
+    ].join('|');
     let agent = agents.get(key);
     if (!agent) {
       agent = original(cluster, { ...options, keepAlive: true, keepAliveMsecs: 30_000, maxFreeSockets: 16 });

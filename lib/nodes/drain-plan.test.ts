@@ -2,12 +2,17 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { drainOptionsSchema, planDrain } from './drain-plan';
 
-const pod = (name: string, extra: Partial<V1Pod> & { owner?: string; emptyDir?: boolean; phase?: string } = {}): V1Pod => ({
+const pod = (
+  name: string,
+  extra: Partial<V1Pod> & { owner?: string; emptyDir?: boolean; phase?: string } = {},
+): V1Pod => ({
   metadata: {
     name,
     namespace: 'ns',
     annotations: extra.metadata?.annotations,
-    ownerReferences: extra.owner ? [{ apiVersion: 'v1', kind: extra.owner, name: `${name}-owner`, uid: 'u', controller: true }] : undefined,
+    ownerReferences: extra.owner
+      ? [{ apiVersion: 'v1', kind: extra.owner, name: `${name}-owner`, uid: 'u', controller: true }]
+      : undefined,
   },
   spec: { containers: [], volumes: extra.emptyDir ? [{ name: 'scratch', emptyDir: {} }] : [] },
   status: { phase: extra.phase ?? 'Running' },
@@ -34,8 +39,17 @@ describe('planDrain', () => {
   });
 
   it('honours force, deleteEmptyDirData and ignoreDaemonSets=false', () => {
-    const pods = [pod('bare'), pod('cache', { owner: 'ReplicaSet', emptyDir: true }), pod('ds', { owner: 'DaemonSet' })];
-    const plan = planDrain(pods, { ...defaults, force: true, deleteEmptyDirData: true, ignoreDaemonSets: false });
+    const pods = [
+      pod('bare'),
+      pod('cache', { owner: 'ReplicaSet', emptyDir: true }),
+      pod('ds', { owner: 'DaemonSet' }),
+    ];
+    const plan = planDrain(pods, {
+      ...defaults,
+      force: true,
+      deleteEmptyDirData: true,
+      ignoreDaemonSets: false,
+    });
     expect(plan.evict.map((p) => p.name)).toEqual(['bare', 'cache']);
     expect(plan.blockers.map((p) => p.name)).toEqual(['ds']);
   });

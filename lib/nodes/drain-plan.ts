@@ -26,7 +26,10 @@ export interface DrainPlan {
 
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
-const ref = (p: V1Pod): PodRef => ({ namespace: p.metadata?.namespace ?? 'default', name: p.metadata?.name ?? '' });
+const ref = (p: V1Pod): PodRef => ({
+  namespace: p.metadata?.namespace ?? 'default',
+  name: p.metadata?.name ?? '',
+});
 
 /** Decides, like `kubectl drain`, which pods on a node are evicted, skipped, or block the drain. */
 export function planDrain(pods: V1Pod[], opts: DrainOptions): DrainPlan {
@@ -41,7 +44,8 @@ export function planDrain(pods: V1Pod[], opts: DrainOptions): DrainPlan {
     const finished = phase === 'Succeeded' || phase === 'Failed';
     const controller = pod.metadata?.ownerReferences?.find((o) => o.controller);
     if (controller?.kind === 'DaemonSet' && !finished) {
-      if (opts.ignoreDaemonSets) plan.skipped.push({ ...r, reason: `DaemonSet-managed (${controller.name})` });
+      if (opts.ignoreDaemonSets)
+        plan.skipped.push({ ...r, reason: `DaemonSet-managed (${controller.name})` });
       else plan.blockers.push({ ...r, reason: 'DaemonSet-managed pod; set ignoreDaemonSets' });
       continue;
     }

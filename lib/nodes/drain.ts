@@ -10,7 +10,11 @@ export interface DrainDeps {
   signal?: AbortSignal;
   /** pause between eviction retries after a PodDisruptionBudget refusal (429) and between "gone?" checks */
   retryMs?: number;
-  onEvent?: (event: { pod: PodRef; state: 'evicting' | 'blocked_by_pdb' | 'evicted' | 'gone'; message?: string }) => void;
+  onEvent?: (event: {
+    pod: PodRef;
+    state: 'evicting' | 'blocked_by_pdb' | 'evicted' | 'gone';
+    message?: string;
+  }) => void;
 }
 
 export interface DrainResult {
@@ -22,10 +26,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(new NodeOpError('timeout', 'drain cancelled'));
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(new NodeOpError('timeout', 'drain cancelled'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new NodeOpError('timeout', 'drain cancelled'));
+      },
+      { once: true },
+    );
   });
 
 /**
@@ -38,7 +46,8 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
   const api = deps.kubeConfig.makeApiClient(CoreV1Api);
   const retryMs = deps.retryMs ?? 1000;
   const deadline = Date.now() + options.timeoutSeconds * 1000;
-  const timedOut = (what: string) => new NodeOpError('timeout', `drain of node ${node} timed out after ${options.timeoutSeconds} s: ${what}`);
+  const timedOut = (what: string) =>
+    new NodeOpError('timeout', `drain of node ${node} timed out after ${options.timeoutSeconds} s: ${what}`);
 
   await deps.cordon();
   let pods;
@@ -64,7 +73,10 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
             apiVersion: 'policy/v1',
             kind: 'Eviction',
             metadata: { name: pod.name, namespace: pod.namespace },
-            deleteOptions: options.gracePeriodSeconds === undefined ? undefined : { gracePeriodSeconds: options.gracePeriodSeconds },
+            deleteOptions:
+              options.gracePeriodSeconds === undefined
+                ? undefined
+                : { gracePeriodSeconds: options.gracePeriodSeconds },
           },
         });
         deps.onEvent?.({ pod, state: 'evicted' });
@@ -72,10 +84,12 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
       } catch (err) {
         const code = k8sStatusCode(err);
         if (code === 404) return;
-        if (code !== 429) throw fromK8sError(err, `eviction of ${pod.namespace}/${pod.name} from node ${node}`);
+        if (code !== 429)
+          throw fromK8sError(err, `eviction of ${pod.namespace}/${pod.name} from node ${node}`);
         const msg = fromK8sError(err, `${pod.namespace}/${pod.name}`).message;
         deps.onEvent?.({ pod, state: 'blocked_by_pdb', message: msg });
-        if (Date.now() + retryMs > deadline) throw timedOut(`${msg} (still refused; the budget was not bypassed)`);
+        if (Date.now() + retryMs > deadline)
+          throw timedOut(`${msg} (still refused; the budget was not bypassed)`);
         await sleep(retryMs, deps.signal);
       }
     }
@@ -95,7 +109,8 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
       }
     }
     if (!remaining.size) break;
-    if (Date.now() + retryMs > deadline) throw timedOut(`pods still terminating: ${[...remaining].join(', ')}`);
+    if (Date.now() + retryMs > deadline)
+      throw timedOut(`pods still terminating: ${[...remaining].join(', ')}`);
     await sleep(Math.min(retryMs, 250), deps.signal);
   }
   return { evicted: plan.evict, skipped: plan.skipped };

@@ -72,10 +72,17 @@ export function fromK8sError(err: unknown, what: string): NodeOpError {
   switch (err.code) {
     case 400:
     case 422:
-      return new NodeOpError('invalid', `${what}: rejected by the API server: ${reason}`, causes ? { causes } : undefined);
+      return new NodeOpError(
+        'invalid',
+        `${what}: rejected by the API server: ${reason}`,
+        causes ? { causes } : undefined,
+      );
     case 401:
     case 403:
-      return new NodeOpError('forbidden', `${what}: the cluster's credentials are not allowed to do this: ${reason}`);
+      return new NodeOpError(
+        'forbidden',
+        `${what}: the cluster's credentials are not allowed to do this: ${reason}`,
+      );
     case 404:
       return new NodeOpError('not_found', `${what}: not found`);
     case 409:

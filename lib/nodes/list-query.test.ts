@@ -3,7 +3,14 @@ import { listQuerySchema, toNodeQuery } from './list-query';
 
 describe('listQuerySchema', () => {
   it('maps query strings to a node query', () => {
-    const q = listQuerySchema.parse({ status: 'Ready,NotReady', schedulable: 'false', sort: '-age', limit: '50', offset: '100', taintKey: 'gpu' });
+    const q = listQuerySchema.parse({
+      status: 'Ready,NotReady',
+      schedulable: 'false',
+      sort: '-age',
+      limit: '50',
+      offset: '100',
+      taintKey: 'gpu',
+    });
     expect(toNodeQuery(q)).toEqual({
       status: ['Ready', 'NotReady'],
       schedulable: false,

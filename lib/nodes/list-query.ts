@@ -3,15 +3,30 @@ import { nodeStatusSchema } from '@/lib/protocol/node-summary';
 import { sortKeys, type NodeQuery } from '@/lib/realtime/node-query';
 import { taintEffects } from './node-edits';
 
-const boolString = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
+const boolString = z
+  .enum(['true', 'false'], { message: 'must be true or false' })
+  .transform((v) => v === 'true');
 const statusList = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(nodeStatusSchema, { message: 'must be Ready, NotReady or Unknown (comma-separated)' }));
 const sortParam = z
   .string()
-  .transform((v) => ({ by: v.replace(/^-/, ''), dir: v.startsWith('-') ? ('desc' as const) : ('asc' as const) }))
-  .pipe(z.object({ by: z.enum(sortKeys, { message: `must be one of ${sortKeys.join(', ')} (prefix - for descending)` }), dir: z.enum(['asc', 'desc']) }));
+  .transform((v) => ({
+    by: v.replace(/^-/, ''),
+    dir: v.startsWith('-') ? ('desc' as const) : ('asc' as const),
+  }))
+  .pipe(
+    z.object({
+      by: z.enum(sortKeys, { message: `must be one of ${sortKeys.join(', ')} (prefix - for descending)` }),
+      dir: z.enum(['asc', 'desc']),
+    }),
+  );
 
 /** Query-string form of a node-table read: `?text=&labelSelector=&status=Ready,NotReady&role=&schedulable=&taintKey=&taintEffect=&sort=-age&offset=&limit=`. */
 export const listQuerySchema = z

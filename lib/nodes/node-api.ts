@@ -15,7 +15,8 @@ async function guard<T>(cluster: string, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     // By name, not instanceof: the manager was built by server.ts's copy of these modules, not the route bundle's.
     const name = err instanceof Error ? err.name : '';
-    if (name === 'UnknownClusterError') throw new NodeOpError('not_found', `cluster ${cluster} is not registered`);
+    if (name === 'UnknownClusterError')
+      throw new NodeOpError('not_found', `cluster ${cluster} is not registered`);
     if (name === 'LabelSelectorError') throw new NodeOpError('bad_request', (err as Error).message);
     throw err;
   }
@@ -46,7 +47,11 @@ function isFullList(q: ListQuery): boolean {
   return byName && Object.values(rest).every((v) => v === undefined);
 }
 
-async function listBodyFor(ctx: Ctx, cluster: string, q: ListQuery): Promise<{ entry: CachedList; reused: boolean }> {
+async function listBodyFor(
+  ctx: Ctx,
+  cluster: string,
+  q: ListQuery,
+): Promise<{ entry: CachedList; reused: boolean }> {
   const full = isFullList(q);
   const cached = full ? fullLists.get(cluster) : undefined;
   if (cached && cached.seq === ctx.manager.currentSeq(cluster)) return { entry: cached, reused: true };
@@ -62,14 +67,24 @@ async function listBodyFor(ctx: Ctx, cluster: string, q: ListQuery): Promise<{ e
  * read and serialization took. Next compresses the body (zlib streams, off the event loop);
  * it drops a Content-Encoding set by a route handler, so the route cannot do it itself.
  */
-export async function listNodesResponse(ctx: Ctx, cluster: string, q: ListQuery, req: Request): Promise<Response> {
+export async function listNodesResponse(
+  ctx: Ctx,
+  cluster: string,
+  q: ListQuery,
+  req: Request,
+): Promise<Response> {
   const started = performance.now();
   const { entry, reused } = await listBodyFor(ctx, cluster, q);
   const timing = `list;dur=${(performance.now() - started).toFixed(3)};desc="${reused ? 'reused' : 'built'}"`;
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache',
+    Vary: 'Accept-Encoding',
+  };
   if (isFullList(q)) {
     headers.ETag = `"${cluster}-${entry.seq}"`;
-    if (req.headers.get('if-none-match') === headers.ETag) return new Response(null, { status: 304, headers });
+    if (req.headers.get('if-none-match') === headers.ETag)
+      return new Response(null, { status: 304, headers });
   }
   return new Response(entry.body, { headers: { ...headers, 'Server-Timing': timing } });
 }
@@ -83,7 +98,9 @@ export function getNodeSummary(ctx: Ctx, cluster: string, node: string): Promise
 }
 
 export function getNodeDetail(ctx: Ctx, cluster: string, node: string): Promise<NodeDetail> {
-  return guard(cluster, async () => loadNodeDetail(ctx.manager.kubeConfig(cluster), await getNodeSummary(ctx, cluster, node)));
+  return guard(cluster, async () =>
+    loadNodeDetail(ctx.manager.kubeConfig(cluster), await getNodeSummary(ctx, cluster, node)),
+  );
 }
 
 /** Runs a node write, mapping an unknown cluster to 404 like the reads do. */
@@ -92,7 +109,11 @@ export function nodeWrite<T>(cluster: string, fn: () => Promise<T>): Promise<T> 
 }
 
 /** Node names a batch addresses: the given list, or the nodes matching a label selector now. */
-export function resolveBatchNodes(ctx: Ctx, cluster: string, spec: { nodes?: string[]; selector?: string }): Promise<string[]> {
+export function resolveBatchNodes(
+  ctx: Ctx,
+  cluster: string,
+  spec: { nodes?: string[]; selector?: string },
+): Promise<string[]> {
   return guard(cluster, async () => {
     if (spec.nodes) return spec.nodes;
     const page = await ctx.manager.listNodes(cluster, { labelSelector: spec.selector, page: 'all' });

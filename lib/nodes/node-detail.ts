@@ -41,7 +41,10 @@ export async function loadNodeDetail(kc: KubeConfig, summary: NodeSummary): Prom
     const [object, pods, events] = await Promise.all([
       core.readNode({ name }),
       core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` }),
-      core.listEventForAllNamespaces({ fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`, limit: 50 }),
+      core.listEventForAllNamespaces({
+        fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`,
+        limit: 50,
+      }),
     ]);
     if (object.metadata) delete object.metadata.managedFields;
     let metrics: NodeDetail['metrics'];
@@ -52,7 +55,8 @@ export async function loadNodeDetail(kc: KubeConfig, summary: NodeSummary): Prom
         plural: 'nodes',
         name,
       })) as { usage?: { cpu?: string; memory?: string }; timestamp?: string };
-      if (m.usage?.cpu && m.usage.memory) metrics = { cpu: m.usage.cpu, memory: m.usage.memory, timestamp: m.timestamp };
+      if (m.usage?.cpu && m.usage.memory)
+        metrics = { cpu: m.usage.cpu, memory: m.usage.memory, timestamp: m.timestamp };
     } catch {
       metrics = undefined;
     }

@@ -37,7 +37,10 @@ describe('labels', () => {
   });
 
   it('builds a minimal merge patch', () => {
-    expect(labelPatch({ a: '1', b: '2' }, { set: { a: '1', c: '3' }, remove: ['b', 'zz'] })).toEqual({ c: '3', b: null });
+    expect(labelPatch({ a: '1', b: '2' }, { set: { a: '1', c: '3' }, remove: ['b', 'zz'] })).toEqual({
+      c: '3',
+      b: null,
+    });
     expect(labelPatch({ a: '1' }, { set: { a: '1' } })).toBeNull();
   });
 });
@@ -49,7 +52,10 @@ describe('taints', () => {
       { key: 'b', value: 'x', effect: 'NoExecute' as const },
     ];
     const next = applyTaintEdit(cur, {
-      add: [{ key: 'b', value: 'y', effect: 'NoExecute' }, { key: 'c', effect: 'PreferNoSchedule' }],
+      add: [
+        { key: 'b', value: 'y', effect: 'NoExecute' },
+        { key: 'c', effect: 'PreferNoSchedule' },
+      ],
       remove: [{ key: 'a' }],
     });
     expect(next).toEqual([

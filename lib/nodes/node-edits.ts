@@ -34,7 +34,9 @@ export const taintEditSchema = z
     confirmSystem: z.boolean().optional(),
   })
   .strict()
-  .refine((v) => (v.add?.length ?? 0) + (v.remove?.length ?? 0) > 0, { message: 'give at least one taint to add or remove' });
+  .refine((v) => (v.add?.length ?? 0) + (v.remove?.length ?? 0) > 0, {
+    message: 'give at least one taint to add or remove',
+  });
 export type TaintEdit = z.infer<typeof taintEditSchema>;
 
 export interface FieldError {
@@ -42,9 +44,16 @@ export interface FieldError {
   message: string;
 }
 
-
-function keyErrors(field: string, key: string, confirmSystem: boolean | undefined, isAdmin: boolean): FieldError[] {
-  const errs = qualifiedNameErrors(key).map((m) => ({ field, message: `invalid key ${JSON.stringify(key)}: ${m}` }));
+function keyErrors(
+  field: string,
+  key: string,
+  confirmSystem: boolean | undefined,
+  isAdmin: boolean,
+): FieldError[] {
+  const errs = qualifiedNameErrors(key).map((m) => ({
+    field,
+    message: `invalid key ${JSON.stringify(key)}: ${m}`,
+  }));
   if (errs.length === 0 && isSystemKey(key) && !(isAdmin && confirmSystem)) {
     errs.push({
       field,
@@ -59,11 +68,13 @@ export function validateLabelEdit(edit: LabelEdit, isAdmin: boolean): FieldError
   const errs: FieldError[] = [];
   for (const [key, value] of Object.entries(edit.set ?? {})) {
     errs.push(...keyErrors(`set.${key}`, key, edit.confirmSystem, isAdmin));
-    for (const m of labelValueErrors(value)) errs.push({ field: `set.${key}`, message: `invalid value ${JSON.stringify(value)}: ${m}` });
+    for (const m of labelValueErrors(value))
+      errs.push({ field: `set.${key}`, message: `invalid value ${JSON.stringify(value)}: ${m}` });
   }
   (edit.remove ?? []).forEach((key, i) => {
     errs.push(...keyErrors(`remove[${i}]`, key, edit.confirmSystem, isAdmin));
-    if (edit.set && key in edit.set) errs.push({ field: `remove[${i}]`, message: `${key} is both set and removed` });
+    if (edit.set && key in edit.set)
+      errs.push({ field: `remove[${i}]`, message: `${key} is both set and removed` });
   });
   return errs;
 }
@@ -72,16 +83,21 @@ export function validateTaintEdit(edit: TaintEdit, isAdmin: boolean): FieldError
   const errs: FieldError[] = [];
   (edit.add ?? []).forEach((t, i) => {
     errs.push(...keyErrors(`add[${i}].key`, t.key, edit.confirmSystem, isAdmin));
-    for (const m of labelValueErrors(t.value ?? '')) errs.push({ field: `add[${i}].value`, message: `invalid value: ${m}` });
+    for (const m of labelValueErrors(t.value ?? ''))
+      errs.push({ field: `add[${i}].value`, message: `invalid value: ${m}` });
   });
   (edit.remove ?? []).forEach((t, i) => {
-    if (qualifiedNameErrors(t.key).length) errs.push({ field: `remove[${i}].key`, message: `invalid key ${JSON.stringify(t.key)}` });
+    if (qualifiedNameErrors(t.key).length)
+      errs.push({ field: `remove[${i}].key`, message: `invalid key ${JSON.stringify(t.key)}` });
   });
   return errs;
 }
 
 /** The merge-patch labels object for an edit against the labels it was computed from; null deletes. */
-export function labelPatch(current: Record<string, string>, edit: LabelEdit): Record<string, string | null> | null {
+export function labelPatch(
+  current: Record<string, string>,
+  edit: LabelEdit,
+): Record<string, string | null> | null {
   const patch: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(edit.set ?? {})) if (current[k] !== v) patch[k] = v;
   for (const k of edit.remove ?? []) if (k in current) patch[k] = null;
@@ -91,9 +107,13 @@ export function labelPatch(current: Record<string, string>, edit: LabelEdit): Re
 /** The whole new taint list (spec.taints is atomic); null when nothing changes. */
 export function applyTaintEdit(current: Taint[], edit: TaintEdit): Taint[] | null {
   const removes = edit.remove ?? [];
-  let next = current.filter((t) => !removes.some((r) => r.key === t.key && (!r.effect || r.effect === t.effect)));
+  let next = current.filter(
+    (t) => !removes.some((r) => r.key === t.key && (!r.effect || r.effect === t.effect)),
+  );
   for (const add of edit.add ?? []) {
-    const taint: Taint = add.value ? { key: add.key, value: add.value, effect: add.effect } : { key: add.key, effect: add.effect };
+    const taint: Taint = add.value
+      ? { key: add.key, value: add.value, effect: add.effect }
+      : { key: add.key, effect: add.effect };
     const i = next.findIndex((t) => t.key === add.key && t.effect === add.effect);
     if (i >= 0) next = next.map((t, j) => (j === i ? { ...t, ...taint } : t));
     else next = [...next, taint];
@@ -102,7 +122,9 @@ export function applyTaintEdit(current: Taint[], edit: TaintEdit): Taint[] | nul
     next.length === current.length &&
     next.every((t, i) => {
       const c = current[i];
-      return c !== undefined && c.key === t.key && c.effect === t.effect && (c.value ?? '') === (t.value ?? '');
+      return (
+        c !== undefined && c.key === t.key && c.effect === t.effect && (c.value ?? '') === (t.value ?? '')
+      );
     });
   return same ? null : next;
 }
@@ -129,7 +151,11 @@ export function uncordonPatch(): Record<string, unknown> {
   return {
     spec: { unschedulable: null },
     metadata: {
-      annotations: { [CORDON_REASON_ANNOTATION]: null, [CORDON_BY_ANNOTATION]: null, [CORDON_AT_ANNOTATION]: null },
+      annotations: {
+        [CORDON_REASON_ANNOTATION]: null,
+        [CORDON_BY_ANNOTATION]: null,
+        [CORDON_AT_ANNOTATION]: null,
+      },
     },
   };
 }

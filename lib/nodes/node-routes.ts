@@ -12,7 +12,15 @@ import { nodeParams } from './route-schemas';
 type SingleKind = Exclude<ParsedBatch['kind'], 'drain'>;
 type ParamsOf<K extends SingleKind> = Extract<ParsedBatch, { kind: K }>['params'];
 
-const actions: { [K in SingleKind]: (ctx: AppContext, cluster: string, node: string, p: ParamsOf<K>, actor: Actor) => Promise<NodeSummary> } = {
+const actions: {
+  [K in SingleKind]: (
+    ctx: AppContext,
+    cluster: string,
+    node: string,
+    p: ParamsOf<K>,
+    actor: Actor,
+  ) => Promise<NodeSummary>;
+} = {
   labels: (ctx, cluster, node, p, actor) => ctx.nodes.editLabels(cluster, node, p, actor),
   taints: (ctx, cluster, node, p, actor) => ctx.nodes.editTaints(cluster, node, p, actor),
   cordon: (ctx, cluster, node, p, actor) => ctx.nodes.cordon(cluster, node, actor, p.reason),
@@ -36,7 +44,10 @@ export function nodeMutationRoute<K extends SingleKind>(kind: K) {
       const node = await audited(
         { ctx, principal, meta },
         { action: `node.${kind}`, cluster: params.cluster, target: params.node, parameters: body },
-        () => nodeWrite(params.cluster, () => actions[kind](ctx, params.cluster, params.node, body as ParamsOf<K>, actorOf(principal))),
+        () =>
+          nodeWrite(params.cluster, () =>
+            actions[kind](ctx, params.cluster, params.node, body as ParamsOf<K>, actorOf(principal)),
+          ),
       );
       return { node };
     },

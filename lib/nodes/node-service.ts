@@ -34,7 +34,11 @@ export interface Actor {
 }
 
 function invalid(node: string, errors: FieldError[]): NodeOpError {
-  return new NodeOpError('invalid', `node ${node}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, { fields: errors });
+  return new NodeOpError(
+    'invalid',
+    `node ${node}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+    { fields: errors },
+  );
 }
 
 /**
@@ -115,7 +119,11 @@ export class NodeService {
       return {
         resourceVersion: obj.metadata?.resourceVersion ?? '',
         labels: obj.metadata?.labels ?? {},
-        taints: (obj.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect as Taint['effect'] })),
+        taints: (obj.spec?.taints ?? []).map((t) => ({
+          key: t.key,
+          value: t.value,
+          effect: t.effect as Taint['effect'],
+        })),
       };
     } catch (err) {
       throw fromK8sError(err, `node ${node}`);
@@ -128,13 +136,17 @@ export class NodeService {
     try {
       written = await api.patchNode({ name: node, body }, mergePatch);
     } catch (err) {
-      if (k8sStatusCode(err) === 409) throw new NodeOpError('conflict', `node ${node} changed meanwhile; retry on fresh state`);
+      if (k8sStatusCode(err) === 409)
+        throw new NodeOpError('conflict', `node ${node} changed meanwhile; retry on fresh state`);
       throw fromK8sError(err, `node ${node}`);
     }
     const rv = written.metadata?.resourceVersion ?? '';
     const seen = await this.opts.source.waitForResourceVersion(cluster, node, rv, this.ryw);
     if (!seen) {
-      throw new NodeOpError('timeout', `node ${node}: the change was written (resourceVersion ${rv}) but not yet seen by the cache within ${this.ryw} ms`);
+      throw new NodeOpError(
+        'timeout',
+        `node ${node}: the change was written (resourceVersion ${rv}) but not yet seen by the cache within ${this.ryw} ms`,
+      );
     }
     return seen;
   }

@@ -7,5 +7,10 @@ export interface NodeSource {
   /** from the cache, or the API when the cache misses */
   getNode(cluster: string, name: string): Promise<NodeSummary | undefined>;
   /** resolves once the cache has applied `resourceVersion` (or newer) for the node; undefined on timeout */
-  waitForResourceVersion(cluster: string, name: string, resourceVersion: string, timeoutMs: number): Promise<NodeSummary | undefined>;
+  waitForResourceVersion(
+    cluster: string,
+    name: string,
+    resourceVersion: string,
+    timeoutMs: number,
+  ): Promise<NodeSummary | undefined>;
 }

@@ -5,7 +5,9 @@ const dnsName = (what: string, max: number) =>
     .string()
     .min(1)
     .max(max)
-    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: `must be a valid ${what} name (lowercase letters, digits, - and .)` });
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+      message: `must be a valid ${what} name (lowercase letters, digits, - and .)`,
+    });
 
 export const clusterParams = z.object({ cluster: dnsName('cluster', 63) });
 export const nodeParams = clusterParams.extend({ node: dnsName('node', 253) });

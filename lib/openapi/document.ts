@@ -19,41 +19,142 @@ export interface Op {
 }
 
 const nodeResponse = z.object({ node: nodeSummarySchema });
-const operationResponse = z.object({ operation: z.object({ id: z.string(), state: z.string(), total: z.number(), done: z.number(), failed: z.number() }).loose() });
+const operationResponse = z.object({
+  operation: z
+    .object({ id: z.string(), state: z.string(), total: z.number(), done: z.number(), failed: z.number() })
+    .loose(),
+});
 
 /** The REST routes; each one's schemas are the same objects its route handler parses with. */
 export const operations: Op[] = [
   ...accountOperations,
-  { method: 'get', path: '/api/v1/clusters/{cluster}/nodes', summary: 'List nodes from the SmartCache', access: 'read', query: listQuerySchema, response: nodeListResponseSchema },
-  { method: 'get', path: '/api/v1/nodes', summary: 'List nodes (original path, ?cluster_name=)', access: 'read', query: listQuerySchema.extend({ cluster_name: z.string() }), response: nodeListResponseSchema },
-  { method: 'get', path: '/api/v1/clusters/{cluster}/nodes/{node}', summary: 'Node detail: summary, object, pods, events, metrics', access: 'read' },
-  { method: 'post', path: '/api/v1/clusters/{cluster}/nodes/{node}/labels', summary: 'Set and remove labels', access: 'write', body: labelEditSchema, response: nodeResponse },
-  { method: 'post', path: '/api/v1/clusters/{cluster}/nodes/{node}/taints', summary: 'Add, update and remove taints', access: 'write', body: taintEditSchema, response: nodeResponse },
-  { method: 'post', path: '/api/v1/clusters/{cluster}/nodes/{node}/cordon', summary: 'Cordon with an optional reason', access: 'write', body: cordonParamsSchema, response: nodeResponse },
-  { method: 'post', path: '/api/v1/clusters/{cluster}/nodes/{node}/uncordon', summary: 'Uncordon', access: 'write', response: nodeResponse },
-  { method: 'post', path: '/api/v1/clusters/{cluster}/nodes/{node}/drain', summary: 'Drain (PDB-respecting), as a tracked operation', access: 'write', body: drainOptionsSchema, response: operationResponse, status: 202 },
-  { method: 'post', path: '/api/v1/clusters/{cluster}/operations', summary: 'Start a batch operation', access: 'write', body: batchRequestSchema, response: operationResponse, status: 202 },
-  { method: 'get', path: '/api/v1/operations/{id}', summary: 'Operation progress and per-node results', access: 'read', response: operationResponse },
-  { method: 'post', path: '/api/v1/operations/{id}/cancel', summary: 'Cancel an operation', access: 'write', response: operationResponse },
+  {
+    method: 'get',
+    path: '/api/v1/clusters/{cluster}/nodes',
+    summary: 'List nodes from the SmartCache',
+    access: 'read',
+    query: listQuerySchema,
+    response: nodeListResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/nodes',
+    summary: 'List nodes (original path, ?cluster_name=)',
+    access: 'read',
+    query: listQuerySchema.extend({ cluster_name: z.string() }),
+    response: nodeListResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/clusters/{cluster}/nodes/{node}',
+    summary: 'Node detail: summary, object, pods, events, metrics',
+    access: 'read',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/clusters/{cluster}/nodes/{node}/labels',
+    summary: 'Set and remove labels',
+    access: 'write',
+    body: labelEditSchema,
+    response: nodeResponse,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/clusters/{cluster}/nodes/{node}/taints',
+    summary: 'Add, update and remove taints',
+    access: 'write',
+    body: taintEditSchema,
+    response: nodeResponse,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/clusters/{cluster}/nodes/{node}/cordon',
+    summary: 'Cordon with an optional reason',
+    access: 'write',
+    body: cordonParamsSchema,
+    response: nodeResponse,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/clusters/{cluster}/nodes/{node}/uncordon',
+    summary: 'Uncordon',
+    access: 'write',
+    response: nodeResponse,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/clusters/{cluster}/nodes/{node}/drain',
+    summary: 'Drain (PDB-respecting), as a tracked operation',
+    access: 'write',
+    body: drainOptionsSchema,
+    response: operationResponse,
+    status: 202,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/clusters/{cluster}/operations',
+    summary: 'Start a batch operation',
+    access: 'write',
+    body: batchRequestSchema,
+    response: operationResponse,
+    status: 202,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/operations/{id}',
+    summary: 'Operation progress and per-node results',
+    access: 'read',
+    response: operationResponse,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/operations/{id}/cancel',
+    summary: 'Cancel an operation',
+    access: 'write',
+    response: operationResponse,
+  },
 ];
 
-const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
+const json = (schema: z.ZodType) => ({
+  'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
+});
 
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
-    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    const queryParams = op.query instanceof z.ZodObject
-      ? Object.entries(op.query.shape).map(([name, s]) => ({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema: { type: 'string' } }))
-      : [];
+    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const queryParams =
+      op.query instanceof z.ZodObject
+        ? Object.entries(op.query.shape).map(([name, s]) => ({
+            name,
+            in: 'query',
+            required: !(s as z.ZodType).safeParse(undefined).success,
+            schema: { type: 'string' },
+          }))
+        : [];
     paths[op.path] ??= {};
     paths[op.path]![op.method] = {
       summary: op.summary,
       description: `Requires ${op.access} access.`,
       parameters: [...pathParams, ...queryParams],
-      ...(op.body ? { requestBody: { required: op.method !== 'post' || !op.body.safeParse(undefined).success, content: json(op.body) } } : {}),
+      ...(op.body
+        ? {
+            requestBody: {
+              required: op.method !== 'post' || !op.body.safeParse(undefined).success,
+              content: json(op.body),
+            },
+          }
+        : {}),
       responses: {
-        [String(op.status ?? 200)]: { description: 'OK', ...(op.response ? { content: json(op.response) } : {}) },
+        [String(op.status ?? 200)]: {
+          description: 'OK',
+          ...(op.response ? { content: json(op.response) } : {}),
+        },
         default: { description: 'Error', content: json(apiErrorSchema) },
       },
       security: op.access === 'public' ? [] : [{ session: [] }, { bearer: [] }],

@@ -13,7 +13,12 @@ export interface BatchDeps {
 }
 
 /** The one place that knows how to carry out each kind on a node; single-node routes and batches share it. */
-export function executorFor(deps: BatchDeps, cluster: string, batch: ParsedBatch, actor: Actor): NodeExecutor {
+export function executorFor(
+  deps: BatchDeps,
+  cluster: string,
+  batch: ParsedBatch,
+  actor: Actor,
+): NodeExecutor {
   const { nodes } = deps;
   switch (batch.kind) {
     case 'labels':
@@ -34,7 +39,10 @@ export function executorFor(deps: BatchDeps, cluster: string, batch: ParsedBatch
           retryMs: deps.drainRetryMs,
           cordon: () => nodes.cordon(cluster, node, actor, 'drain'),
         });
-        return { ok: true, message: `evicted ${result.evicted.length} pods, skipped ${result.skipped.length}` };
+        return {
+          ok: true,
+          message: `evicted ${result.evicted.length} pods, skipped ${result.skipped.length}`,
+        };
       };
   }
 }

@@ -13,7 +13,10 @@ export const nodeTargetShape = {
   selector: z.string().min(1).max(4096).optional(),
   concurrency: z.number().int().min(1).max(100).default(10),
 };
-export const exactlyOneTarget: [(r: { nodes?: unknown; selector?: unknown }) => boolean, { message: string; path: string[] }] = [
+export const exactlyOneTarget: [
+  (r: { nodes?: unknown; selector?: unknown }) => boolean,
+  { message: string; path: string[] },
+] = [
   (r) => (r.nodes === undefined) !== (r.selector === undefined),
   { message: 'give either nodes or selector, not both', path: ['nodes'] },
 ];
@@ -43,7 +46,9 @@ export type ParsedBatch =
   | { kind: 'drain'; params: z.infer<typeof drainOptionsSchema> };
 
 /** Parses `params` for the request's kind; returns zod issues with paths under `params`. */
-export function parseBatchParams(req: BatchRequest): { ok: true; value: ParsedBatch } | { ok: false; issues: z.core.$ZodIssue[] } {
+export function parseBatchParams(
+  req: BatchRequest,
+): { ok: true; value: ParsedBatch } | { ok: false; issues: z.core.$ZodIssue[] } {
   const schema = paramsSchemas[req.kind];
   const result = schema.safeParse(req.params ?? {});
   if (!result.success) {

@@ -7,7 +7,8 @@ import { batchRequestSchema, paramsSchemas, parseBatchParams } from './batch';
 import { startBatch } from './batch-service';
 import type { Operation } from './operation-runner';
 
-const accepted = (operation: Operation) => Response.json({ operation }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
+const accepted = (operation: Operation) =>
+  Response.json({ operation }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
 
 /** POST /api/v1/clusters/:cluster/operations: a tracked batch over listed nodes or a label selector. */
 export const startOperation = apiRoute(
@@ -17,17 +18,31 @@ export const startOperation = apiRoute(
     const parsed = parseBatchParams(body);
     if (!parsed.ok) {
       const first = parsed.issues[0];
-      throw badRequest(`${first?.path.join('.') ?? 'params'}: ${first?.message ?? 'invalid'}`, { issues: parsed.issues });
+      throw badRequest(`${first?.path.join('.') ?? 'params'}: ${first?.message ?? 'invalid'}`, {
+        issues: parsed.issues,
+      });
     }
     const op = await audited(
       { ctx, principal, meta },
-      { action: `batch.${body.kind}`, cluster: params.cluster, target: body.selector ?? `${body.nodes?.length ?? 0} nodes`, parameters: { ...body } },
+      {
+        action: `batch.${body.kind}`,
+        cluster: params.cluster,
+        target: body.selector ?? `${body.nodes?.length ?? 0} nodes`,
+        parameters: { ...body },
+      },
       async () => {
         const nodes = await resolveBatchNodes(ctx, params.cluster, body);
-        if (nodes.length === 0) throw badRequest(body.selector ? `selector: no node matches ${body.selector}` : 'nodes: empty');
+        if (nodes.length === 0)
+          throw badRequest(body.selector ? `selector: no node matches ${body.selector}` : 'nodes: empty');
         return startBatch(
           { runner: ctx.operations, nodes: ctx.nodes, source: ctx.nodeSource },
-          { cluster: params.cluster, batch: parsed.value, nodes, concurrency: body.concurrency, actor: actorOf(principal) },
+          {
+            cluster: params.cluster,
+            batch: parsed.value,
+            nodes,
+            concurrency: body.concurrency,
+            actor: actorOf(principal),
+          },
         );
       },
     );
@@ -37,7 +52,12 @@ export const startOperation = apiRoute(
 
 /** POST .../nodes/:node/drain: a drain is long-running, so it is an operation of one node. */
 export const drainOne = apiRoute(
-  { auth: 'write', params: nodeParams, body: paramsSchemas.drain.optional().transform((v) => v ?? paramsSchemas.drain.parse({})), maxBodyBytes: 64 * 1024 },
+  {
+    auth: 'write',
+    params: nodeParams,
+    body: paramsSchemas.drain.optional().transform((v) => v ?? paramsSchemas.drain.parse({})),
+    maxBodyBytes: 64 * 1024,
+  },
   async ({ principal, params, body, ctx, meta }) => {
     assertClusterAccess(principal, params.cluster);
     const op = await audited(
@@ -47,7 +67,13 @@ export const drainOne = apiRoute(
         await getNodeSummary(ctx, params.cluster, params.node);
         return startBatch(
           { runner: ctx.operations, nodes: ctx.nodes, source: ctx.nodeSource },
-          { cluster: params.cluster, batch: { kind: 'drain', params: body }, nodes: [params.node], concurrency: 1, actor: actorOf(principal) },
+          {
+            cluster: params.cluster,
+            batch: { kind: 'drain', params: body },
+            nodes: [params.node],
+            concurrency: 1,
+            actor: actorOf(principal),
+          },
         );
       },
     );
@@ -55,19 +81,27 @@ export const drainOne = apiRoute(
   },
 );
 
-export const getOperation = apiRoute({ auth: 'read', params: operationParams }, ({ principal, params, ctx }) => {
-  const op = ctx.operations.get(params.id);
-  if (!op) throw notFound(`operation ${params.id}`);
-  assertClusterAccess(principal, op.cluster);
-  return { operation: op };
-});
+export const getOperation = apiRoute(
+  { auth: 'read', params: operationParams },
+  ({ principal, params, ctx }) => {
+    const op = ctx.operations.get(params.id);
+    if (!op) throw notFound(`operation ${params.id}`);
+    assertClusterAccess(principal, op.cluster);
+    return { operation: op };
+  },
+);
 
-export const cancelOperation = apiRoute({ auth: 'write', params: operationParams }, async ({ principal, params, ctx, meta }) => {
-  const op = ctx.operations.get(params.id);
-  if (!op) throw notFound(`operation ${params.id}`);
-  assertClusterAccess(principal, op.cluster);
-  await audited({ ctx, principal, meta }, { action: 'operation.cancel', cluster: op.cluster, target: op.id }, () =>
-    Promise.resolve(ctx.operations.cancel(op.id)),
-  );
-  return { operation: op };
-});
+export const cancelOperation = apiRoute(
+  { auth: 'write', params: operationParams },
+  async ({ principal, params, ctx, meta }) => {
+    const op = ctx.operations.get(params.id);
+    if (!op) throw notFound(`operation ${params.id}`);
+    assertClusterAccess(principal, op.cluster);
+    await audited(
+      { ctx, principal, meta },
+      { action: 'operation.cancel', cluster: op.cluster, target: op.id },
+      () => Promise.resolve(ctx.operations.cancel(op.id)),
+    );
+    return { operation: op };
+  },
+);

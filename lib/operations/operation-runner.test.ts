@@ -10,13 +10,16 @@ describe('OperationRunner', () => {
     const progress: number[] = [];
     const runner = new OperationRunner({ onProgress: (op) => progress.push(op.done) });
     const nodes = Array.from({ length: 30 }, (_, i) => `n${i}`);
-    const op = runner.start({ cluster: 'c', kind: 'cordon', user: 'u', params: {}, nodes, concurrency: 4 }, async (node) => {
-      running++;
-      peak = Math.max(peak, running);
-      await sleep(2);
-      running--;
-      return node === 'n7' ? { ok: false, message: 'forbidden' } : { ok: true };
-    });
+    const op = runner.start(
+      { cluster: 'c', kind: 'cordon', user: 'u', params: {}, nodes, concurrency: 4 },
+      async (node) => {
+        running++;
+        peak = Math.max(peak, running);
+        await sleep(2);
+        running--;
+        return node === 'n7' ? { ok: false, message: 'forbidden' } : { ok: true };
+      },
+    );
     const done = (await runner.wait(op.id)) as Operation;
     expect(peak).toBe(4);
     expect(done.state).toBe('failed');
@@ -29,19 +32,34 @@ describe('OperationRunner', () => {
 
   it('cancels: running nodes see the abort, pending ones are marked cancelled', async () => {
     const runner = new OperationRunner();
-    const op = runner.start({ cluster: 'c', kind: 'drain', user: 'u', params: {}, nodes: ['a', 'b', 'c'], concurrency: 1 }, (_n, signal) =>
-      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    const op = runner.start(
+      { cluster: 'c', kind: 'drain', user: 'u', params: {}, nodes: ['a', 'b', 'c'], concurrency: 1 },
+      (_n, signal) =>
+        new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
     );
     await sleep(5);
     runner.cancel(op.id);
     const done = (await runner.wait(op.id)) as Operation;
     expect(done.state).toBe('cancelled');
-    expect(done.results).toEqual({ a: { state: 'cancelled', message: 'aborted' }, b: { state: 'cancelled' }, c: { state: 'cancelled' } });
+    expect(done.results).toEqual({
+      a: { state: 'cancelled', message: 'aborted' },
+      b: { state: 'cancelled' },
+      c: { state: 'cancelled' },
+    });
   });
 
   it('a throwing progress listener does not stop the operation', async () => {
-    const runner = new OperationRunner({ onProgress: () => { throw new Error('listener'); } });
-    const op = runner.start({ cluster: 'c', kind: 'x', user: 'u', params: {}, nodes: ['a'], concurrency: 2 }, () => Promise.resolve({ ok: true }));
+    const runner = new OperationRunner({
+      onProgress: () => {
+        throw new Error('listener');
+      },
+    });
+    const op = runner.start(
+      { cluster: 'c', kind: 'x', user: 'u', params: {}, nodes: ['a'], concurrency: 2 },
+      () => Promise.resolve({ ok: true }),
+    );
     expect((await runner.wait(op.id))?.state).toBe('succeeded');
   });
 });

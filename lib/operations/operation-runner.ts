@@ -40,7 +40,10 @@ export interface RunnerOptions {
  * Independent of any client connection: it goes on when the browser disconnects.
  */
 export class OperationRunner {
-  private readonly ops = new Map<string, { op: Operation; abort: AbortController; finished: Promise<Operation> }>();
+  private readonly ops = new Map<
+    string,
+    { op: Operation; abort: AbortController; finished: Promise<Operation> }
+  >();
   private readonly now: () => Date;
   private readonly newId: () => string;
 
@@ -49,7 +52,17 @@ export class OperationRunner {
     this.newId = opts.newId ?? randomUUID;
   }
 
-  start(spec: { cluster: string; kind: string; user: string; params: unknown; nodes: string[]; concurrency: number }, exec: NodeExecutor): Operation {
+  start(
+    spec: {
+      cluster: string;
+      kind: string;
+      user: string;
+      params: unknown;
+      nodes: string[];
+      concurrency: number;
+    },
+    exec: NodeExecutor,
+  ): Operation {
     const nodes = [...new Set(spec.nodes)];
     const op: Operation = {
       id: this.newId(),
@@ -91,7 +104,12 @@ export class OperationRunner {
     for (const { abort } of this.ops.values()) abort.abort();
   }
 
-  private async run(op: Operation, nodes: string[], exec: NodeExecutor, signal: AbortSignal): Promise<Operation> {
+  private async run(
+    op: Operation,
+    nodes: string[],
+    exec: NodeExecutor,
+    signal: AbortSignal,
+  ): Promise<Operation> {
     this.emit(op);
     let next = 0;
     const worker = async () => {
@@ -103,7 +121,10 @@ export class OperationRunner {
           const r = await exec(node, signal);
           result = { state: r.ok ? 'succeeded' : 'failed', message: r.message };
         } catch (err) {
-          result = { state: signal.aborted ? 'cancelled' : 'failed', message: err instanceof Error ? err.message : String(err) };
+          result = {
+            state: signal.aborted ? 'cancelled' : 'failed',
+            message: err instanceof Error ? err.message : String(err),
+          };
         }
         op.results[node] = result;
         op.done++;
@@ -112,7 +133,8 @@ export class OperationRunner {
       }
     };
     await Promise.all(Array.from({ length: Math.min(op.concurrency, nodes.length) }, worker));
-    for (const [node, r] of Object.entries(op.results)) if (r.state === 'pending') op.results[node] = { state: 'cancelled' };
+    for (const [node, r] of Object.entries(op.results))
+      if (r.state === 'pending') op.results[node] = { state: 'cancelled' };
     op.state = signal.aborted ? 'cancelled' : op.failed > 0 ? 'failed' : 'succeeded';
     op.finishedAt = this.now().toISOString();
     this.emit(op);

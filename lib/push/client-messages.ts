@@ -8,8 +8,12 @@ export type ParsedClientFrame =
  * Parses one client frame into a ClientMessage, or a client-facing error naming the offending field.
  * Never throws, whatever arrives.
  */
-export function parseClientFrame(raw: string | Buffer | ArrayBuffer | Buffer[], isBinary = false): ParsedClientFrame {
-  if (isBinary) return { ok: false, code: 'binary_frame', message: 'binary frames are not supported; send JSON text' };
+export function parseClientFrame(
+  raw: string | Buffer | ArrayBuffer | Buffer[],
+  isBinary = false,
+): ParsedClientFrame {
+  if (isBinary)
+    return { ok: false, code: 'binary_frame', message: 'binary frames are not supported; send JSON text' };
   let text: string;
   if (typeof raw === 'string') text = raw;
   else if (Array.isArray(raw)) text = Buffer.concat(raw).toString('utf8');

@@ -51,7 +51,10 @@ export class Fanout {
     this.counters.bytesSent += text.length;
     if (checkSlow && state.client.bufferedAmount() > this.maxBufferedBytes) {
       this.counters.slowConsumersDropped++;
-      this.logger?.warn({ clientId: state.client.id, user: state.client.principal.username }, 'slow push consumer dropped');
+      this.logger?.warn(
+        { clientId: state.client.id, user: state.client.principal.username },
+        'slow push consumer dropped',
+      );
       this.close(state, CloseCode.slowConsumer, 'client too slow');
     }
     return true;

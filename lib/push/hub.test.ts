@@ -22,7 +22,13 @@ describe('PushHub', () => {
     expect(c.types()).toEqual(['connected', 'subscribed', 'node_update']);
     for (const m of c.messages()) expect(serverMessageSchema.safeParse(m).success).toBe(true);
     const ev = c.messages()[2]!;
-    expect(ev).toMatchObject({ cluster_name: 'a', node_name: 'n1', seq: 1, changes: ['labels'], resource_version: '1001' });
+    expect(ev).toMatchObject({
+      cluster_name: 'a',
+      node_name: 'n1',
+      seq: 1,
+      changes: ['labels'],
+      resource_version: '1001',
+    });
     expect((ev.data as { labels: Record<string, string> }).labels.x).toBe('1');
   });
 
@@ -46,7 +52,10 @@ describe('PushHub', () => {
     hub.connect(c);
     const res = hub.subscribe('c', 'a', 4);
     expect(res).toEqual({ ok: true, seq: 10, replayed: 6, resync: false });
-    const seqs = c.messages().filter((m) => m.type === 'node_update').map((m) => m.seq);
+    const seqs = c
+      .messages()
+      .filter((m) => m.type === 'node_update')
+      .map((m) => m.seq);
     expect(seqs).toEqual([5, 6, 7, 8, 9, 10]);
     expect(c.messages().at(-1)).toMatchObject({ type: 'subscribed', seq: 10, data: { replayed: 6 } });
     source.change('a', 'x');
@@ -100,7 +109,10 @@ describe('PushHub', () => {
     expect(hub.connect(new RecordingClient('2', principal()))).toEqual({ ok: true });
     expect(hub.connect(new RecordingClient('3', principal()))).toMatchObject({ ok: false, code: 1013 });
     expect(hub.connect(new RecordingClient('4', principal({ userId: 'u2' })))).toEqual({ ok: true });
-    expect(hub.connect(new RecordingClient('5', principal({ userId: 'u3' })))).toMatchObject({ ok: false, code: 1013 });
+    expect(hub.connect(new RecordingClient('5', principal({ userId: 'u3' })))).toMatchObject({
+      ok: false,
+      code: 1013,
+    });
     hub.disconnect('1');
     expect(hub.connect(new RecordingClient('6', principal()))).toEqual({ ok: true });
     expect(hub.stats().rejectedConnections).toBe(2);

@@ -95,7 +95,8 @@ export class PushHub {
       this.counters.rejected++;
       return admitted;
     }
-    if (this.index.has(client.id)) return { ok: false, code: CloseCode.policyViolation, reason: 'duplicate id' };
+    if (this.index.has(client.id))
+      return { ok: false, code: CloseCode.policyViolation, reason: 'duplicate id' };
     const state = this.index.add(client);
     const clusters: Record<string, { seq: number }> = {};
     for (const sub of subscriptions) {
@@ -130,12 +131,17 @@ export class PushHub {
     const state = this.index.get(clientId);
     if (!state) return { ok: false, code: 'unknown_client', message: 'connection is closed' };
     const access = this.checkAccess(state.client.principal, cluster);
-    if (access === 'forbidden') return { ok: false, code: 'forbidden', message: `no access to cluster "${cluster}"` };
+    if (access === 'forbidden')
+      return { ok: false, code: 'forbidden', message: `no access to cluster "${cluster}"` };
     if (access === 'unknown_cluster') {
       return { ok: false, code: 'unknown_cluster', message: `unknown cluster "${cluster}"` };
     }
     if (!state.clusters.has(cluster) && state.clusters.size >= this.limits.maxClustersPerConnection) {
-      return { ok: false, code: 'too_many_clusters', message: `at most ${this.limits.maxClustersPerConnection} clusters per connection` };
+      return {
+        ok: false,
+        code: 'too_many_clusters',
+        message: `at most ${this.limits.maxClustersPerConnection} clusters per connection`,
+      };
     }
     const current = this.source.currentSeq(cluster);
     let replay: NodeChange[] = [];
@@ -143,11 +149,13 @@ export class PushHub {
     if (since !== undefined) {
       const result = this.source.changesSince(cluster, since);
       if (!result.ok) resyncReason = result.reason;
-      else if (replayBytes(result.changes) > this.limits.maxBufferedBytes / 2) resyncReason = 'too_many_changes';
+      else if (replayBytes(result.changes) > this.limits.maxBufferedBytes / 2)
+        resyncReason = 'too_many_changes';
       else replay = result.changes;
     }
     this.index.join(state, cluster, since !== undefined && resyncReason === undefined ? since : current);
-    if (resyncReason !== undefined) this.fanout.frame(state, this.resyncFrame(cluster, current, resyncReason), false);
+    if (resyncReason !== undefined)
+      this.fanout.frame(state, this.resyncFrame(cluster, current, resyncReason), false);
     let replayed = 0;
     for (const change of replay) {
       if (state.closed) break;
@@ -155,7 +163,13 @@ export class PushHub {
     }
     if (state.closed) return { ok: false, code: 'unknown_client', message: 'connection is closed' };
     const seq = state.clusters.get(cluster) ?? current;
-    const ack: ServerMessage = { type: 'subscribed', cluster_name: cluster, seq, timestamp: this.isoNow(), data: { replayed } };
+    const ack: ServerMessage = {
+      type: 'subscribed',
+      cluster_name: cluster,
+      seq,
+      timestamp: this.isoNow(),
+      data: { replayed },
+    };
     this.fanout.frame(state, new SharedFrame(ack, { cluster, seq }), true);
     return { ok: true, seq, replayed, resync: resyncReason !== undefined };
   }
@@ -192,7 +206,8 @@ export class PushHub {
 
   sendError(target: string | ClientState, code: string, message: string): void {
     const state = typeof target === 'string' ? this.index.get(target) : target;
-    if (state) this.fanout.message(state, { type: 'error', timestamp: this.isoNow(), data: { code, message } });
+    if (state)
+      this.fanout.message(state, { type: 'error', timestamp: this.isoNow(), data: { code, message } });
   }
 
   /** Sends a message (operation_progress, test, ...) to every subscriber of a cluster; returns recipients. */

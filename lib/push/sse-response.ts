@@ -13,7 +13,12 @@ export interface SseRequestOptions {
   heartbeatMs?: number;
 }
 
-function jsonError(status: number, code: string, message: string, extra: Record<string, string> = {}): Response {
+function jsonError(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
     status,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...extra },
@@ -31,7 +36,8 @@ export function sseResponse(opts: SseRequestOptions): Response {
   if (!query.ok) return jsonError(400, 'invalid_request', query.message);
   for (const { cluster } of query.subscriptions) {
     const access = opts.hub.checkAccess(opts.principal, cluster);
-    if (access === 'forbidden') return jsonError(403, 'cluster_forbidden', `no access to cluster "${cluster}"`);
+    if (access === 'forbidden')
+      return jsonError(403, 'cluster_forbidden', `no access to cluster "${cluster}"`);
     if (access === 'unknown_cluster') return jsonError(404, 'not_found', `unknown cluster "${cluster}"`);
   }
   const result = createSseStream({

@@ -22,7 +22,12 @@ describe('createSseStream', () => {
     for (let i = 0; i < 5; i++) source.change('a', `n${i}`);
     const hub = new PushHub({ source });
     const ctrl = new AbortController();
-    const res = createSseStream({ hub, principal: principal(), subscriptions: [{ cluster: 'a', since: 3 }], signal: ctrl.signal });
+    const res = createSseStream({
+      hub,
+      principal: principal(),
+      subscriptions: [{ cluster: 'a', since: 3 }],
+      signal: ctrl.signal,
+    });
     if (!res.ok) throw new Error('rejected');
     source.change('a', 'live');
     const parser = new SseParser();
@@ -44,7 +49,12 @@ describe('createSseStream', () => {
   it('reports unread bytes as bufferedAmount so the hub drops a stalled stream', () => {
     const source = new FakeChangeSource(['a']);
     const hub = new PushHub({ source, limits: { maxBufferedBytes: 20_000 } });
-    const res = createSseStream({ hub, principal: principal(), subscriptions: [{ cluster: 'a' }], highWaterMark: 1024 });
+    const res = createSseStream({
+      hub,
+      principal: principal(),
+      subscriptions: [{ cluster: 'a' }],
+      highWaterMark: 1024,
+    });
     if (!res.ok) throw new Error('rejected');
     for (let i = 0; i < 30; i++) source.change('a', `n${i}`);
     expect(hub.stats().slowConsumersDropped).toBe(1);
@@ -79,6 +89,9 @@ describe('createSseStream', () => {
   it('is refused when the hub is at its limit', () => {
     const hub = new PushHub({ source: new FakeChangeSource(['a']), limits: { maxConnectionsPerUser: 1 } });
     expect(createSseStream({ hub, principal: principal(), subscriptions: [] }).ok).toBe(true);
-    expect(createSseStream({ hub, principal: principal(), subscriptions: [] })).toMatchObject({ ok: false, code: 1013 });
+    expect(createSseStream({ hub, principal: principal(), subscriptions: [] })).toMatchObject({
+      ok: false,
+      code: 1013,
+    });
   });
 });

@@ -2,8 +2,7 @@ import { parseResumeId } from './frames';
 import type { SubscriptionRequest } from './types';
 
 export type SubscriptionQuery =
-  | { ok: true; subscriptions: SubscriptionRequest[] }
-  | { ok: false; field: string; message: string };
+  { ok: true; subscriptions: SubscriptionRequest[] } | { ok: false; field: string; message: string };
 
 const MAX_CLUSTERS = 64;
 
@@ -11,7 +10,10 @@ const MAX_CLUSTERS = 64;
  * Reads `?cluster=a&cluster=b` (or `cluster=a,b`) and the resume point: `since=N` applies to every
  * listed cluster (meant for one), `since=a:5,b:7` per cluster; an SSE Last-Event-ID wins over both.
  */
-export function parseSubscriptionQuery(params: URLSearchParams, lastEventId?: string | null): SubscriptionQuery {
+export function parseSubscriptionQuery(
+  params: URLSearchParams,
+  lastEventId?: string | null,
+): SubscriptionQuery {
   const clusters: string[] = [];
   for (const value of params.getAll('cluster')) {
     for (const part of value.split(',')) {
@@ -23,7 +25,11 @@ export function parseSubscriptionQuery(params: URLSearchParams, lastEventId?: st
     }
   }
   if (clusters.length > MAX_CLUSTERS) {
-    return { ok: false, field: 'cluster', message: `cluster: at most ${MAX_CLUSTERS} clusters per connection` };
+    return {
+      ok: false,
+      field: 'cluster',
+      message: `cluster: at most ${MAX_CLUSTERS} clusters per connection`,
+    };
   }
   const since = params.get('since');
   let uniform: number | undefined;
@@ -33,7 +39,11 @@ export function parseSubscriptionQuery(params: URLSearchParams, lastEventId?: st
     else {
       perCluster = parseResumeId(since);
       if (perCluster.size === 0) {
-        return { ok: false, field: 'since', message: 'since: expected a non-negative integer or cluster:seq pairs' };
+        return {
+          ok: false,
+          field: 'since',
+          message: 'since: expected a non-negative integer or cluster:seq pairs',
+        };
       }
     }
   }

@@ -57,7 +57,11 @@ export type ConnectResult = { ok: true } | { ok: false; code: number; reason: st
 
 export type SubscribeResult =
   | { ok: true; seq: number; replayed: number; resync: boolean }
-  | { ok: false; code: 'forbidden' | 'unknown_cluster' | 'too_many_clusters' | 'unknown_client'; message: string };
+  | {
+      ok: false;
+      code: 'forbidden' | 'unknown_cluster' | 'too_many_clusters' | 'unknown_client';
+      message: string;
+    };
 
 export interface PushStats {
   connections: {

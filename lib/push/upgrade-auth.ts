@@ -28,7 +28,9 @@ export function selectProtocol(offered: Iterable<string>): string | false {
 }
 
 export function bearerFromProtocols(protocols: readonly string[]): string | undefined {
-  const found = protocols.find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX) && p.length > BEARER_PROTOCOL_PREFIX.length);
+  const found = protocols.find(
+    (p) => p.startsWith(BEARER_PROTOCOL_PREFIX) && p.length > BEARER_PROTOCOL_PREFIX.length,
+  );
   return found?.slice(BEARER_PROTOCOL_PREFIX.length);
 }
 
@@ -55,7 +57,11 @@ export function upgradeAuthRequest(req: IncomingMessage, protocols: readonly str
 }
 
 /** Browsers always send Origin on WebSocket upgrades; a missing one is a non-browser client (no CSRF risk). */
-export function originAllowed(origin: string | undefined, allowed: readonly string[], allowMissing: boolean): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  allowed: readonly string[],
+  allowMissing: boolean,
+): boolean {
   if (origin === undefined || origin === '') return allowMissing;
   return allowed.includes(origin);
 }

@@ -199,8 +199,10 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
     if (!principal) return rejectUpgrade(socket, 401, 'unauthorized', 'authentication required');
     for (const { cluster } of query.subscriptions) {
       const access = hub.checkAccess(principal, cluster);
-      if (access === 'forbidden') return rejectUpgrade(socket, 403, 'cluster_forbidden', `no access to cluster "${cluster}"`);
-      if (access === 'unknown_cluster') return rejectUpgrade(socket, 404, 'not_found', `unknown cluster "${cluster}"`);
+      if (access === 'forbidden')
+        return rejectUpgrade(socket, 403, 'cluster_forbidden', `no access to cluster "${cluster}"`);
+      if (access === 'unknown_cluster')
+        return rejectUpgrade(socket, 404, 'not_found', `unknown cluster "${cluster}"`);
     }
     if (closed) return rejectUpgrade(socket, 503, 'shutting_down', 'server is shutting down');
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, principal, query.subscriptions));

@@ -23,8 +23,7 @@ export type ManagerEvent =
 export type ClusterSyncState = 'syncing' | 'ready' | 'degraded' | 'stopped';
 
 export type ReplayResult =
-  | { ok: true; changes: NodeChange[] }
-  | { ok: false; reason: 'too_old' | 'unknown_cluster' | 'future_seq' };
+  { ok: true; changes: NodeChange[] } | { ok: false; reason: 'too_old' | 'unknown_cluster' | 'future_seq' };
 
 /** What the push hub needs from the realtime manager; kept narrow so the hub is testable with a fake. */
 export interface ChangeSource {

@@ -34,19 +34,24 @@ function inClusterKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
  * Keeps the realtime manager's clusters equal to the registered ones: registers them at
  * start, follows adds/updates/removes, and runs the built-in simulator behind the "demo" kind.
  */
-export async function startRuntimeClusters(opts: RuntimeClustersOptions): Promise<{ close(): Promise<void> }> {
+export async function startRuntimeClusters(
+  opts: RuntimeClustersOptions,
+): Promise<{ close(): Promise<void> }> {
   const { manager, logger } = opts;
   let sim: Simulator | undefined;
   let simStarting: Promise<Simulator> | undefined;
 
   const demoSim = () =>
-    (simStarting ??= startSimulator({ nodes: opts.demo.nodes, podsPerNode: 4, seed: 42, churn: opts.demo.churn ? {} : false }).then(
-      (s) => {
-        sim = s;
-        logger.info({ url: s.url, nodes: opts.demo.nodes }, 'demo cluster simulator started');
-        return s;
-      },
-    ));
+    (simStarting ??= startSimulator({
+      nodes: opts.demo.nodes,
+      podsPerNode: 4,
+      seed: 42,
+      churn: opts.demo.churn ? {} : false,
+    }).then((s) => {
+      sim = s;
+      logger.info({ url: s.url, nodes: opts.demo.nodes }, 'demo cluster simulator started');
+      return s;
+    }));
 
   const kubeconfigFor = async (c: RuntimeCluster): Promise<{ yaml: string; context?: string }> => {
     if (c.kind === 'demo') return { yaml: (await demoSim()).kubeconfig() };
@@ -66,7 +71,10 @@ export async function startRuntimeClusters(opts: RuntimeClustersOptions): Promis
       if (manager.hasCluster(name)) await manager.updateCluster(name, yaml, { context });
       else manager.registerCluster(name, yaml, { context });
     } catch (err) {
-      logger.error({ cluster: name, err: err instanceof Error ? err.message : String(err) }, 'cluster registration failed');
+      logger.error(
+        { cluster: name, err: err instanceof Error ? err.message : String(err) },
+        'cluster registration failed',
+      );
     }
   };
 

@@ -25,7 +25,9 @@ function nodeSourceOf(manager: RealtimeManager): NodeSource {
     kubeConfig: (cluster) => withKeepAlive(manager.kubeConfig(cluster)),
     getNode: async (cluster, name) => (await manager.getNode(cluster, name)).node ?? undefined,
     waitForResourceVersion: async (cluster, name, rv, ms) =>
-      (await manager.waitForResourceVersion(cluster, name, rv, ms)) ? manager.getCache(cluster)?.getNode(name) : undefined,
+      (await manager.waitForResourceVersion(cluster, name, rv, ms))
+        ? manager.getCache(cluster)?.getNode(name)
+        : undefined,
   };
 }
 
@@ -33,14 +35,20 @@ function nodeSourceOf(manager: RealtimeManager): NodeSource {
  * Builds every long-lived service once and publishes them for route handlers; server.ts
  * calls this and closes the result on shutdown.
  */
-export async function createServices(config: AppConfig, logger: Logger): Promise<{ context: AppContext; close(): Promise<void> }> {
+export async function createServices(
+  config: AppConfig,
+  logger: Logger,
+): Promise<{ context: AppContext; close(): Promise<void> }> {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ dialect: db.dialect }, 'database ready');
   const audit = new AuditLog(db, { logger });
   const users = new UserService(db);
   const tokens = new TokenService(db);
   const auth = new Authenticator({ users, tokens, secret: config.nextAuthSecret });
-  const clusters = new ClusterService(db, { key: config.encryptionKey, logger: logger.child({ component: 'clusters' }) });
+  const clusters = new ClusterService(db, {
+    key: config.encryptionKey,
+    logger: logger.child({ component: 'clusters' }),
+  });
   await ensureInitialAdmin(users, logger, { username: config.adminUsername, password: config.adminPassword });
   await clusters.ensureInClusterCluster();
   await clusters.ensureDemoCluster(config.demoCluster);
@@ -58,7 +66,9 @@ export async function createServices(config: AppConfig, logger: Logger): Promise
   });
   const source = nodeSourceOf(manager);
   const nodes = new NodeService({ source });
-  const operations = new OperationRunner({ onProgress: (op, node) => hub.broadcastToCluster(op.cluster, operationProgressMessage(op, node)) });
+  const operations = new OperationRunner({
+    onProgress: (op, node) => hub.broadcastToCluster(op.cluster, operationProgressMessage(op, node)),
+  });
 
   const context: AppContext = {
     instanceId: randomUUID(),

@@ -27,7 +27,8 @@ export function createUpgradeRouter(opts: UpgradeRouterOptions): UpgradeListener
     } catch {
       pathname = '';
     }
-    const handler = opts.routes[pathname] ?? (opts.next && pathname.startsWith('/_next/') ? opts.next : undefined);
+    const handler =
+      opts.routes[pathname] ?? (opts.next && pathname.startsWith('/_next/') ? opts.next : undefined);
     if (handler) {
       const fail = (err: unknown) => {
         opts.onError?.(err);
@@ -42,7 +43,8 @@ export function createUpgradeRouter(opts: UpgradeRouterOptions): UpgradeListener
       return;
     }
     socket.on('error', () => undefined);
-    if (socket.writable) socket.write('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (socket.writable)
+      socket.write('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     const timer = setTimeout(() => socket.destroy(), delay);
     timer.unref();
     socket.once('close', () => clearTimeout(timer));

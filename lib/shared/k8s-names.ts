@@ -54,12 +54,16 @@ export function validateLabelKey(key: string): string | null {
   const slash = key.indexOf('/');
   if (slash >= 0 && key.slice(0, slash).length > 253) return 'key prefix must be at most 253 characters';
   if (key.slice(slash + 1).length > 63) return 'key name must be at most 63 characters';
-  return qualifiedNameErrors(key).length ? 'key must be [prefix/]name: alphanumerics, "-", "_", "." (prefix a DNS subdomain)' : null;
+  return qualifiedNameErrors(key).length
+    ? 'key must be [prefix/]name: alphanumerics, "-", "_", "." (prefix a DNS subdomain)'
+    : null;
 }
 
 export function validateLabelValue(value: string): string | null {
   if (value.length > 63) return 'value must be at most 63 characters';
-  return labelValueErrors(value).length ? 'value must be alphanumerics, "-", "_", "." and start/end alphanumeric' : null;
+  return labelValueErrors(value).length
+    ? 'value must be alphanumerics, "-", "_", "." and start/end alphanumeric'
+    : null;
 }
 
 const systemDomains = ['kubernetes.io', 'k8s.io'];

@@ -15,7 +15,14 @@ function cluster(seed: number) {
   return { store, pods, churn, stop: () => (churn.stop(), pods.stop(), stopLifecycle()) };
 }
 
-const rates = { labelsPerSec: 3, taintsPerSec: 2, cordonsPerSec: 1, readyFlapsPerSec: 1, nodeAddRemovePerSec: 0.5, podChurnPerSec: 2 };
+const rates = {
+  labelsPerSec: 3,
+  taintsPerSec: 2,
+  cordonsPerSec: 1,
+  readyFlapsPerSec: 1,
+  nodeAddRemovePerSec: 0.5,
+  podChurnPerSec: 2,
+};
 
 describe('ChurnEngine', () => {
   it('is deterministic for a seed and actually changes the cluster', () => {
@@ -43,10 +50,24 @@ describe('ChurnEngine', () => {
     c.churn.start({ ...rates, readyFlapsPerSec: 2, notReadyTicks: [2, 3] });
     c.churn.stop();
     for (let i = 0; i < 20; i++) c.churn.tick();
-    c.churn.start({ labelsPerSec: 0, taintsPerSec: 0, cordonsPerSec: 0, readyFlapsPerSec: 0, nodeAddRemovePerSec: 0, podChurnPerSec: 0 });
+    c.churn.start({
+      labelsPerSec: 0,
+      taintsPerSec: 0,
+      cordonsPerSec: 0,
+      readyFlapsPerSec: 0,
+      nodeAddRemovePerSec: 0,
+      podChurnPerSec: 0,
+    });
     c.churn.stop();
     for (let i = 0; i < 5; i++) c.churn.tick();
-    const notReady = c.store.listNodes().filter((n) => (n.status as { conditions: Array<{ type: string; status: string }> }).conditions.find((x) => x.type === 'Ready')?.status !== 'True');
+    const notReady = c.store
+      .listNodes()
+      .filter(
+        (n) =>
+          (n.status as { conditions: Array<{ type: string; status: string }> }).conditions.find(
+            (x) => x.type === 'Ready',
+          )?.status !== 'True',
+      );
     expect(notReady).toEqual([]);
     expect(Math.abs(c.store.count('nodes') - 20)).toBeLessThanOrEqual(3);
     c.stop();

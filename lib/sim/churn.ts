@@ -40,7 +40,14 @@ export class ChurnEngine {
   private timer: NodeJS.Timeout | undefined;
   private rng: Prng;
   private opts = defaultChurn;
-  private acc: Record<Kind, number> = { labels: 0, taints: 0, cordons: 0, readyFlaps: 0, nodeAddRemove: 0, podChurn: 0 };
+  private acc: Record<Kind, number> = {
+    labels: 0,
+    taints: 0,
+    cordons: 0,
+    readyFlaps: 0,
+    nodeAddRemove: 0,
+    podChurn: 0,
+  };
   private readonly down = new Map<string, number>();
   private tickNo = 0;
   private targetNodes = 0;
@@ -98,10 +105,18 @@ export class ChurnEngine {
     run('taints', this.opts.taintsPerSec, () => {
       const n = pick();
       const node = this.store.getNode(n);
-      const taints = ((node.spec as { taints?: Array<{ key: string; value?: string; effect: string }> } | undefined)?.taints ?? []).slice();
+      const taints = (
+        (node.spec as { taints?: Array<{ key: string; value?: string; effect: string }> } | undefined)
+          ?.taints ?? []
+      ).slice();
       const i = taints.findIndex((t) => t.key === 'sim.knm.dev/maintenance');
       if (i >= 0) taints.splice(i, 1);
-      else taints.push({ key: 'sim.knm.dev/maintenance', value: 'true', effect: this.rng.pick(['NoSchedule', 'PreferNoSchedule']) });
+      else
+        taints.push({
+          key: 'sim.knm.dev/maintenance',
+          value: 'true',
+          effect: this.rng.pick(['NoSchedule', 'PreferNoSchedule']),
+        });
       this.store.setNodeTaints(n, taints);
     });
     run('cordons', this.opts.cordonsPerSec, () => {
@@ -121,19 +136,34 @@ export class ChurnEngine {
       const add = count < this.targetNodes ? true : count > this.targetNodes ? false : this.rng.chance(0.5);
       if (add) addNode(this.store, this.pods);
       else {
-        const victim = names.filter((x) => !x.startsWith('control-plane') && this.store.tryGet('nodes', undefined, x));
+        const victim = names.filter(
+          (x) => !x.startsWith('control-plane') && this.store.tryGet('nodes', undefined, x),
+        );
         if (victim.length > 1) removeNode(this.store, this.rng.pick(victim));
       }
     });
     run('podChurn', this.opts.podChurnPerSec, () => {
       if (this.pods.opts.podsPerNode <= 1) return;
-      const pods = this.store.list('pods', { namespace: 'apps', limit: 200, fieldSelector: 'status.phase=Running' }).items;
+      const pods = this.store.list('pods', {
+        namespace: 'apps',
+        limit: 200,
+        fieldSelector: 'status.phase=Running',
+      }).items;
       const victim = pods.length ? this.rng.pick(pods).obj : undefined;
-      if (victim && !victim.metadata.deletionTimestamp) this.pods.deletePod('apps', victim.metadata.name, undefined);
+      if (victim && !victim.metadata.deletionTimestamp)
+        this.pods.deletePod('apps', victim.metadata.name, undefined);
       const node: KObj | undefined = this.store.tryGet('nodes', undefined, pick());
       if (!node) return;
-      const hostIP = ((node.status as { addresses?: Array<{ type: string; address: string }> } | undefined)?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '';
-      this.pods.createWorkloadPod(node.metadata.name, hostIP, `10.244.${this.rng.int(256)}.${1 + this.rng.int(254)}`);
+      const hostIP =
+        (
+          (node.status as { addresses?: Array<{ type: string; address: string }> } | undefined)?.addresses ??
+          []
+        ).find((a) => a.type === 'InternalIP')?.address ?? '';
+      this.pods.createWorkloadPod(
+        node.metadata.name,
+        hostIP,
+        `10.244.${this.rng.int(256)}.${1 + this.rng.int(254)}`,
+      );
     });
   }
 

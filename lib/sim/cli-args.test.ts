@@ -3,7 +3,9 @@ import { parseCliArgs } from './cli-args';
 
 describe('sim CLI args', () => {
   it('parses flags in both forms', () => {
-    expect(parseCliArgs(['--nodes', '2000', '--port=7443', '--kubeconfig', 'x.kubeconfig', '--http', '--churn'])).toMatchObject({
+    expect(
+      parseCliArgs(['--nodes', '2000', '--port=7443', '--kubeconfig', 'x.kubeconfig', '--http', '--churn']),
+    ).toMatchObject({
       nodes: 2000,
       port: 7443,
       kubeconfig: 'x.kubeconfig',

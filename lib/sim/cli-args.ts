@@ -21,15 +21,28 @@ export function cliUsage(): string {
 
 /** Parses CLI flags; errors name the offending flag. */
 export function parseCliArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { nodes: 200, podsPerNode: 0, port: 6443, host: '127.0.0.1', kubeconfig: './sim.kubeconfig', http: false, churn: false, seed: 1, help: false };
+  const args: CliArgs = {
+    nodes: 200,
+    podsPerNode: 0,
+    port: 6443,
+    host: '127.0.0.1',
+    kubeconfig: './sim.kubeconfig',
+    http: false,
+    churn: false,
+    seed: 1,
+    help: false,
+  };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
-    if (v === undefined || !Number.isInteger(n) || n < min || n > max) throw new CliError(`${flag} must be an integer between ${min} and ${max} (got ${v ?? 'nothing'})`);
+    if (v === undefined || !Number.isInteger(n) || n < min || n > max)
+      throw new CliError(`${flag} must be an integer between ${min} and ${max} (got ${v ?? 'nothing'})`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
-    const [flag, inline] = raw.includes('=') ? [raw.slice(0, raw.indexOf('=')), raw.slice(raw.indexOf('=') + 1)] : [raw, undefined];
+    const [flag, inline] = raw.includes('=')
+      ? [raw.slice(0, raw.indexOf('=')), raw.slice(raw.indexOf('=') + 1)]
+      : [raw, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--nodes':

@@ -19,9 +19,17 @@ export function installPodHooks(ctx: SimContext, opts: PodsOptions): PodControll
 }
 
 /** Creates namespaces, the kube-proxy DaemonSet, n nodes (a few control-plane) with leases and their pods. */
-export function seedCluster(store: SimStore, opts: PodsOptions & { nodes: number }, pods: PodController): void {
+export function seedCluster(
+  store: SimStore,
+  opts: PodsOptions & { nodes: number },
+  pods: PodController,
+): void {
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', workloadNamespace]) {
-    store.create('namespaces', { metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    store.create('namespaces', {
+      metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
   }
   store.create(
     'daemonsets',
@@ -29,10 +37,19 @@ export function seedCluster(store: SimStore, opts: PodsOptions & { nodes: number
       metadata: { name: daemonSetName, labels: { 'k8s-app': daemonSetName }, generation: 1 },
       spec: {
         selector: { matchLabels: { 'k8s-app': daemonSetName } },
-        template: { metadata: { labels: { 'k8s-app': daemonSetName } }, spec: { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.4' }] } },
+        template: {
+          metadata: { labels: { 'k8s-app': daemonSetName } },
+          spec: { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.4' }] },
+        },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
       },
-      status: { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0, observedGeneration: 1 },
+      status: {
+        currentNumberScheduled: 0,
+        desiredNumberScheduled: 0,
+        numberMisscheduled: 0,
+        numberReady: 0,
+        observedGeneration: 1,
+      },
     },
     'kube-system',
   );
@@ -60,7 +77,11 @@ export function addNode(store: SimStore, pods: PodController, controlPlane = fal
     'leases',
     {
       metadata: { name, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid }] },
-      spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: new Date(store.nowMs()).toISOString().replace('Z', '000Z') },
+      spec: {
+        holderIdentity: name,
+        leaseDurationSeconds: 40,
+        renewTime: new Date(store.nowMs()).toISOString().replace('Z', '000Z'),
+      },
     },
     'kube-node-lease',
   );
@@ -85,7 +106,10 @@ export function expireEvents(store: SimStore, ttlMs: number): number {
   const cutoff = store.nowMs() - ttlMs;
   let n = 0;
   for (const e of [...store.entries('events')]) {
-    const last = typeof e.obj.lastTimestamp === 'string' ? e.obj.lastTimestamp : (e.obj.metadata.creationTimestamp ?? '');
+    const last =
+      typeof e.obj.lastTimestamp === 'string'
+        ? e.obj.lastTimestamp
+        : (e.obj.metadata.creationTimestamp ?? '');
     const ts = Date.parse(last);
     if (Number.isFinite(ts) && ts < cutoff) {
       store.delete('events', e.obj.metadata.namespace, e.obj.metadata.name);
@@ -114,7 +138,11 @@ export function startBackground(store: SimStore, opts: BackgroundOptions): { sto
     const nowMs = store.nowMs();
     if (tick % 60 === 0) expireEvents(store, opts.eventTtlMs ?? 3600_000);
     for (const name of store.nodeNames()) {
-      if (opts.leaseIntervalMs > 0 && bucketOf(name, leaseBuckets) === tick % leaseBuckets && store.tryGet('leases', 'kube-node-lease', name)) {
+      if (
+        opts.leaseIntervalMs > 0 &&
+        bucketOf(name, leaseBuckets) === tick % leaseBuckets &&
+        store.tryGet('leases', 'kube-node-lease', name)
+      ) {
         store.mutate('leases', 'kube-node-lease', name, (l) => {
           (l.spec as Record<string, unknown>).renewTime = new Date(nowMs).toISOString().replace('Z', '000Z');
         });
@@ -122,7 +150,8 @@ export function startBackground(store: SimStore, opts: BackgroundOptions): { sto
       if (opts.nodeStatusIntervalMs > 0 && bucketOf(`s${name}`, statusBuckets) === tick % statusBuckets) {
         const at = formatTime(nowMs);
         store.mutate('nodes', undefined, name, (n) => {
-          for (const c of ((n.status as { conditions?: Array<Record<string, string>> }).conditions ?? [])) c.lastHeartbeatTime = at;
+          for (const c of (n.status as { conditions?: Array<Record<string, string>> }).conditions ?? [])
+            c.lastHeartbeatTime = at;
         });
       }
     }

@@ -75,7 +75,12 @@ export const apiErrors = {
     return new SimApiError(404, 'NotFound', `${qualified(ref)} "${name}" not found`, groupDetails(ref, name));
   },
   alreadyExists(ref: ResourceRef, name: string): SimApiError {
-    return new SimApiError(409, 'AlreadyExists', `${qualified(ref)} "${name}" already exists`, groupDetails(ref, name));
+    return new SimApiError(
+      409,
+      'AlreadyExists',
+      `${qualified(ref)} "${name}" already exists`,
+      groupDetails(ref, name),
+    );
   },
   conflict(ref: ResourceRef, name: string): SimApiError {
     return new SimApiError(
@@ -90,7 +95,12 @@ export const apiErrors = {
     const summary = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
     const details: StatusDetails = { name, kind, causes };
     if (group) details.group = group;
-    return new SimApiError(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${summary}`, details);
+    return new SimApiError(
+      422,
+      'Invalid',
+      `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${summary}`,
+      details,
+    );
   },
   unprocessable(message: string): SimApiError {
     return new SimApiError(422, 'Invalid', message);
@@ -110,16 +120,26 @@ export const apiErrors = {
     return new SimApiError(403, 'Forbidden', msg, groupDetails(ref, name));
   },
   methodNotAllowed(): SimApiError {
-    return new SimApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    return new SimApiError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
   },
   unsupportedMediaType(contentType: string): SimApiError {
-    return new SimApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got "${contentType}")`);
+    return new SimApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got "${contentType}")`,
+    );
   },
   tooManyRequests(message: string, details?: StatusDetails): SimApiError {
     return new SimApiError(429, 'TooManyRequests', message, details);
   },
   internal(message: string): SimApiError {
-    return new SimApiError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
+    return new SimApiError(500, 'InternalError', `Internal error occurred: ${message}`, {
+      causes: [{ message }],
+    });
   },
   pathNotFound(): SimApiError {
     return new SimApiError(404, 'NotFound', 'the server could not find the requested resource', {});

@@ -16,14 +16,16 @@ export class FaultState {
   private expireNext = false;
 
   failNext(n: number, status: 500 | 429): void {
-    if (!Number.isInteger(n) || n < 0) throw apiErrors.badRequest('failNext: "n" must be a non-negative integer');
+    if (!Number.isInteger(n) || n < 0)
+      throw apiErrors.badRequest('failNext: "n" must be a non-negative integer');
     if (status !== 500 && status !== 429) throw apiErrors.badRequest('failNext: "status" must be 500 or 429');
     this.failRemaining = n;
     this.failStatus = status;
   }
 
   setLatency(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0 || ms > 600_000) throw apiErrors.badRequest('setLatency: "ms" must be between 0 and 600000');
+    if (!Number.isFinite(ms) || ms < 0 || ms > 600_000)
+      throw apiErrors.badRequest('setLatency: "ms" must be between 0 and 600000');
     this.latencyMs = ms;
   }
 
@@ -41,7 +43,10 @@ export class FaultState {
   takeFailure(): SimApiError | undefined {
     if (this.failRemaining <= 0) return undefined;
     this.failRemaining--;
-    if (this.failStatus === 429) return apiErrors.tooManyRequests('Too many requests, please try again later.', { retryAfterSeconds: 1 });
+    if (this.failStatus === 429)
+      return apiErrors.tooManyRequests('Too many requests, please try again later.', {
+        retryAfterSeconds: 1,
+      });
     return apiErrors.internal('injected fault');
   }
 
@@ -54,14 +59,17 @@ export class FaultState {
 
 /** Validates a fault command posted to /_sim/faults. */
 export function parseFaultCommand(body: unknown): FaultCommand {
-  if (!body || typeof body !== 'object') throw apiErrors.badRequest('fault command must be a JSON object with an "action" field');
+  if (!body || typeof body !== 'object')
+    throw apiErrors.badRequest('fault command must be a JSON object with an "action" field');
   const b = body as Record<string, unknown>;
   const actions = ['cutWatches', 'stallWatches', 'expireNextWatch', 'failNext', 'setLatency', 'clear'];
-  if (typeof b.action !== 'string' || !actions.includes(b.action)) throw apiErrors.badRequest(`"action" must be one of ${actions.join(', ')}`);
+  if (typeof b.action !== 'string' || !actions.includes(b.action))
+    throw apiErrors.badRequest(`"action" must be one of ${actions.join(', ')}`);
   const cmd: FaultCommand = { action: b.action as FaultCommand['action'] };
   if (b.action === 'failNext') {
     if (typeof b.n !== 'number') throw apiErrors.badRequest('failNext requires numeric "n"');
-    if (b.status !== 500 && b.status !== 429) throw apiErrors.badRequest('failNext requires "status" 500 or 429');
+    if (b.status !== 500 && b.status !== 429)
+      throw apiErrors.badRequest('failNext requires "status" 500 or 429');
     cmd.n = b.n;
     cmd.status = b.status;
   }

@@ -1,6 +1,13 @@
 import { apiErrors } from './errors';
 import { type KObj, type ResourceDef, resourceDef } from './resources';
-import { type FieldSelector, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
+import {
+  type FieldSelector,
+  type LabelSelector,
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+} from './selectors';
 
 export interface Filter {
   namespace?: string;
@@ -18,7 +25,10 @@ export function requireDef(resource: string): ResourceDef {
   return d;
 }
 
-export function compileFilter(def: ResourceDef, o: { namespace?: string; labelSelector?: string; fieldSelector?: string }): Filter {
+export function compileFilter(
+  def: ResourceDef,
+  o: { namespace?: string; labelSelector?: string; fieldSelector?: string },
+): Filter {
   return {
     namespace: o.namespace || undefined,
     labels: parseLabelSelector(o.labelSelector),

@@ -8,7 +8,11 @@ export interface KubeconfigInput {
 
 /** Renders a kubeconfig with inline CA data and a bearer token (YAML, readable by kubectl and client-node). */
 export function renderKubeconfig(i: KubeconfigInput): string {
-  const ca = i.caPem ? `\n    certificate-authority-data: ${Buffer.from(i.caPem).toString('base64')}` : i.server.startsWith('http:') ? '\n    insecure-skip-tls-verify: true' : '';
+  const ca = i.caPem
+    ? `\n    certificate-authority-data: ${Buffer.from(i.caPem).toString('base64')}`
+    : i.server.startsWith('http:')
+      ? '\n    insecure-skip-tls-verify: true'
+      : '';
   return `apiVersion: v1
 kind: Config
 clusters:

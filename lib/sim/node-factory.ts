@@ -21,7 +21,13 @@ const images: Array<[string, string, number]> = [
   ['docker.io/grafana/promtail', '3.2.1', 87_112_334],
 ];
 
-export const conditionTypes = ['NetworkUnavailable', 'MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'] as const;
+export const conditionTypes = [
+  'NetworkUnavailable',
+  'MemoryPressure',
+  'DiskPressure',
+  'PIDPressure',
+  'Ready',
+] as const;
 
 export interface NodeSpecInput {
   name: string;
@@ -50,7 +56,14 @@ function condition(type: string, ok: boolean, at: string): Record<string, string
   };
   const [reason, message] = reasons[type]!;
   const status = type === 'Ready' ? (ok ? 'True' : 'False') : ok ? 'False' : 'True';
-  return { type, status, lastHeartbeatTime: at, lastTransitionTime: at, reason: ok ? reason : type === 'Ready' ? 'KubeletNotReady' : reason, message: ok ? message : `${type} not healthy` };
+  return {
+    type,
+    status,
+    lastHeartbeatTime: at,
+    lastTransitionTime: at,
+    reason: ok ? reason : type === 'Ready' ? 'KubeletNotReady' : reason,
+    message: ok ? message : `${type} not healthy`,
+  };
 }
 
 /** A realistic, KWOK-like Node object: labels, capacity, nodeInfo, conditions, addresses, managedFields and images. */
@@ -97,7 +110,12 @@ export function makeNode(input: NodeSpecInput): KObj {
           apiVersion: 'v1',
           time: at,
           fieldsType: 'FieldsV1',
-          fieldsV1: { 'f:metadata': { 'f:annotations': { '.': {}, 'f:node.alpha.kubernetes.io/ttl': {} }, 'f:labels': { '.': {}, 'f:kubernetes.io/hostname': {} } } },
+          fieldsV1: {
+            'f:metadata': {
+              'f:annotations': { '.': {}, 'f:node.alpha.kubernetes.io/ttl': {} },
+              'f:labels': { '.': {}, 'f:kubernetes.io/hostname': {} },
+            },
+          },
         },
         {
           manager: 'kubelet',
@@ -105,15 +123,40 @@ export function makeNode(input: NodeSpecInput): KObj {
           apiVersion: 'v1',
           time: at,
           fieldsType: 'FieldsV1',
-          fieldsV1: { 'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { 'f:lastHeartbeatTime': {}, 'f:status': {} } }, 'f:images': {}, 'f:nodeInfo': {} } },
+          fieldsV1: {
+            'f:status': {
+              'f:conditions': { 'k:{"type":"Ready"}': { 'f:lastHeartbeatTime': {}, 'f:status': {} } },
+              'f:images': {},
+              'f:nodeInfo': {},
+            },
+          },
           subresource: 'status',
         },
       ],
     },
-    spec: { podCIDR: `10.244.${index % 256}.0/24`, podCIDRs: [`10.244.${index % 256}.0/24`], providerID: `sim://${zone}/${name}`, ...(taints.length ? { taints } : {}) },
+    spec: {
+      podCIDR: `10.244.${index % 256}.0/24`,
+      podCIDRs: [`10.244.${index % 256}.0/24`],
+      providerID: `sim://${zone}/${name}`,
+      ...(taints.length ? { taints } : {}),
+    },
     status: {
-      capacity: { cpu: String(it.cpu), 'ephemeral-storage': '101430960Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: `${it.memGi * 1024 * 1024}Ki`, pods: '110' },
-      allocatable: { cpu: `${it.cpu * 1000 - 100}m`, 'ephemeral-storage': '93478772582', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: `${memKi}Ki`, pods: '110' },
+      capacity: {
+        cpu: String(it.cpu),
+        'ephemeral-storage': '101430960Ki',
+        'hugepages-1Gi': '0',
+        'hugepages-2Mi': '0',
+        memory: `${it.memGi * 1024 * 1024}Ki`,
+        pods: '110',
+      },
+      allocatable: {
+        cpu: `${it.cpu * 1000 - 100}m`,
+        'ephemeral-storage': '93478772582',
+        'hugepages-1Gi': '0',
+        'hugepages-2Mi': '0',
+        memory: `${memKi}Ki`,
+        pods: '110',
+      },
       conditions: conditionTypes.map((t) => condition(t, true, at)),
       addresses: [
         { type: 'InternalIP', address: ip },
@@ -124,7 +167,8 @@ export function makeNode(input: NodeSpecInput): KObj {
         machineID: rng.hex(32),
         systemUUID: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`,
         bootID: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`,
-        kernelVersion: arch === 'arm64' ? '6.1.112-124.190.amzn2023.aarch64' : '6.1.112-124.190.amzn2023.x86_64',
+        kernelVersion:
+          arch === 'arm64' ? '6.1.112-124.190.amzn2023.aarch64' : '6.1.112-124.190.amzn2023.x86_64',
         osImage: 'Ubuntu 22.04.5 LTS',
         containerRuntimeVersion: 'containerd://1.7.23',
         kubeletVersion,
@@ -132,7 +176,10 @@ export function makeNode(input: NodeSpecInput): KObj {
         operatingSystem: 'linux',
         architecture: arch,
       },
-      images: images.map(([repo, tag, size]) => ({ names: [`${repo}@sha256:${rng.hex(64)}`, `${repo}:${tag}`], sizeBytes: size })),
+      images: images.map(([repo, tag, size]) => ({
+        names: [`${repo}@sha256:${rng.hex(64)}`, `${repo}:${tag}`],
+        sizeBytes: size,
+      })),
     },
   };
 }
@@ -150,5 +197,7 @@ export function setReadyCondition(node: KObj, ready: boolean, nowIso: string): v
   c.lastTransitionTime = nowIso;
   c.lastHeartbeatTime = nowIso;
   c.reason = ready ? 'KubeletReady' : 'KubeletNotReady';
-  c.message = ready ? 'kubelet is posting ready status' : 'container runtime network not ready: NetworkReady=false';
+  c.message = ready
+    ? 'kubelet is posting ready status'
+    : 'container runtime network not ready: NetworkReady=false';
 }

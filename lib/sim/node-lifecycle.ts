@@ -13,7 +13,8 @@ interface Taint {
 }
 
 function isReady(node: KObj): boolean {
-  const conds = (node.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
+  const conds =
+    (node.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
   return conds.find((c) => c.type === 'Ready')?.status === 'True';
 }
 
@@ -72,7 +73,9 @@ function recordNodeEvent(store: SimStore, node: KObj, reason: string): void {
 export function startNodeLifecycle(store: SimStore): () => void {
   return store.subscribe((ev: StoreEvent) => {
     if (ev.resource !== 'nodes' || ev.type === 'DELETED') return;
-    if (ev.prev) for (const reason of transitionReasons(ev.prev.obj, ev.entry.obj)) recordNodeEvent(store, ev.entry.obj, reason);
+    if (ev.prev)
+      for (const reason of transitionReasons(ev.prev.obj, ev.entry.obj))
+        recordNodeEvent(store, ev.entry.obj, reason);
     const want = desiredTaints(ev.entry.obj, formatTime(store.nowMs()));
     if (!want) return;
     const cur = store.entry('nodes', undefined, ev.entry.obj.metadata.name);

@@ -4,7 +4,12 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchTypeFro
 
 const node = {
   metadata: { name: 'n', labels: { a: '1', b: '2' }, finalizers: ['x'] },
-  spec: { taints: [{ key: 'k1', effect: 'NoSchedule' }, { key: 'k2', effect: 'NoExecute' }] },
+  spec: {
+    taints: [
+      { key: 'k1', effect: 'NoSchedule' },
+      { key: 'k2', effect: 'NoExecute' },
+    ],
+  },
   status: {
     conditions: [
       { type: 'Ready', status: 'True' },
@@ -16,7 +21,10 @@ const node = {
 
 describe('merge patch', () => {
   it('merges maps, deletes with null, replaces lists', () => {
-    const out = applyMergePatch(node, { metadata: { labels: { a: null, c: '3' } }, spec: { taints: [] } }) as typeof node;
+    const out = applyMergePatch(node, {
+      metadata: { labels: { a: null, c: '3' } },
+      spec: { taints: [] },
+    }) as typeof node;
     expect(out.metadata.labels).toEqual({ b: '2', c: '3' });
     expect(out.spec.taints).toEqual([]);
     expect(node.metadata.labels.a).toBe('1');
@@ -27,7 +35,10 @@ describe('strategic merge patch', () => {
   it('treats spec.taints as atomic and merges conditions/addresses by type', () => {
     const out = applyStrategicMergePatch(node, {
       spec: { taints: [{ key: 'k3', effect: 'NoSchedule' }] },
-      status: { conditions: [{ type: 'Ready', status: 'False' }], addresses: [{ type: 'Hostname', address: 'n' }] },
+      status: {
+        conditions: [{ type: 'Ready', status: 'False' }],
+        addresses: [{ type: 'Hostname', address: 'n' }],
+      },
       $setElementOrder: 'ignored',
     }) as typeof node;
     expect(out.spec.taints).toEqual([{ key: 'k3', effect: 'NoSchedule' }]);
@@ -40,8 +51,15 @@ describe('strategic merge patch', () => {
 
   it('handles $patch delete, $patch replace, $setElementOrder and $deleteFromPrimitiveList', () => {
     const out = applyStrategicMergePatch(node, {
-      metadata: { labels: { $patch: 'replace', z: '9' }, $deleteFromPrimitiveList: undefined, '$deleteFromPrimitiveList/finalizers': ['x'] },
-      status: { conditions: [{ type: 'DiskPressure', $patch: 'delete' }], '$setElementOrder/conditions': [{ type: 'Ready' }] },
+      metadata: {
+        labels: { $patch: 'replace', z: '9' },
+        $deleteFromPrimitiveList: undefined,
+        '$deleteFromPrimitiveList/finalizers': ['x'],
+      },
+      status: {
+        conditions: [{ type: 'DiskPressure', $patch: 'delete' }],
+        '$setElementOrder/conditions': [{ type: 'Ready' }],
+      },
     }) as typeof node;
     expect(out.metadata.labels).toEqual({ z: '9' });
     expect(out.metadata.finalizers).toEqual([]);
@@ -67,7 +85,10 @@ describe('json patch', () => {
 
   it('fails a whole patch with 422 on a failing op and leaves input untouched', () => {
     for (const ops of [
-      [{ op: 'add', path: '/metadata/labels/x', value: '1' }, { op: 'test', path: '/metadata/labels/a', value: 'nope' }],
+      [
+        { op: 'add', path: '/metadata/labels/x', value: '1' },
+        { op: 'test', path: '/metadata/labels/a', value: 'nope' },
+      ],
       [{ op: 'remove', path: '/metadata/labels/missing' }],
       [{ op: 'replace', path: '/nope/deeper', value: 1 }],
     ]) {
@@ -102,13 +123,17 @@ describe('patch content types', () => {
 
 describe('hostile patches', () => {
   it('never touches prototypes', () => {
-    const evil = JSON.parse('{"__proto__": {"polluted": "yes"}, "metadata": {"__proto__": {"x": 1}}}') as unknown;
+    const evil = JSON.parse(
+      '{"__proto__": {"polluted": "yes"}, "metadata": {"__proto__": {"x": 1}}}',
+    ) as unknown;
     const a = applyMergePatch({ metadata: {} }, evil) as Record<string, unknown>;
     const b = applyStrategicMergePatch({ metadata: {} }, evil) as Record<string, unknown>;
     expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
     expect(Object.getPrototypeOf(b)).toBe(Object.prototype);
     expect(Object.getPrototypeOf(a.metadata)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(() => applyJsonPatch({}, [{ op: 'add', path: '/__proto__/polluted', value: 'yes' }])).toThrowError(SimApiError);
+    expect(() => applyJsonPatch({}, [{ op: 'add', path: '/__proto__/polluted', value: 'yes' }])).toThrowError(
+      SimApiError,
+    );
   });
 });

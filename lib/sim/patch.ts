@@ -62,7 +62,13 @@ function stripDirectives(v: unknown): unknown {
   return out;
 }
 
-function mergeList(orig: unknown, patch: unknown[], mergeKey: string, path: string, keys: MergeKeys): unknown[] {
+function mergeList(
+  orig: unknown,
+  patch: unknown[],
+  mergeKey: string,
+  path: string,
+  keys: MergeKeys,
+): unknown[] {
   if (patch.some((p) => isPlainObject(p) && p.$patch === 'replace' && !(mergeKey in p))) {
     return patch.filter((p) => !(isPlainObject(p) && p.$patch === 'replace')).map(stripDirectives);
   }
@@ -90,7 +96,11 @@ function mergeList(orig: unknown, patch: unknown[], mergeKey: string, path: stri
 }
 
 /** Strategic merge patch with the directives kubectl sends ($patch, $setElementOrder, $retainKeys, $deleteFromPrimitiveList). */
-export function applyStrategicMergePatch(target: unknown, patch: unknown, keys: MergeKeys = commonMergeKeys): unknown {
+export function applyStrategicMergePatch(
+  target: unknown,
+  patch: unknown,
+  keys: MergeKeys = commonMergeKeys,
+): unknown {
   return strategicMerge(target, patch, '', keys);
 }
 
@@ -99,11 +109,13 @@ function strategicMerge(target: unknown, patch: unknown, path: string, keys: Mer
   if (patch.$patch === 'replace') return stripDirectives(patch);
   const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
-    if (k === '__proto__' || k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/')) continue;
+    if (k === '__proto__' || k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/'))
+      continue;
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const field = k.slice('$deleteFromPrimitiveList/'.length);
       const cur = result[field];
-      if (Array.isArray(cur) && Array.isArray(v)) result[field] = cur.filter((x) => !v.some((d) => deepEqual(d, x)));
+      if (Array.isArray(cur) && Array.isArray(v))
+        result[field] = cur.filter((x) => !v.some((d) => deepEqual(d, x)));
       continue;
     }
     const childPath = path ? `${path}.${k}` : k;
@@ -123,7 +135,8 @@ function parsePointer(ptr: unknown, field: string): string[] {
   if (typeof ptr !== 'string') throw apiErrors.badRequest(`json patch: "${field}" must be a string`);
   if (ptr === '') return [];
   if (ptr.includes('__proto__')) throw apiErrors.unprocessable(`json patch: invalid pointer "${ptr}"`);
-  if (!ptr.startsWith('/')) throw apiErrors.unprocessable(`json patch: invalid pointer "${ptr}": must start with "/"`);
+  if (!ptr.startsWith('/'))
+    throw apiErrors.unprocessable(`json patch: invalid pointer "${ptr}": must start with "/"`);
   return ptr
     .slice(1)
     .split('/')
@@ -148,7 +161,7 @@ function getAt(doc: unknown, segs: string[]): { ok: boolean; value?: unknown } {
 function parentOf(doc: unknown, segs: string[], ptr: string): { parent: unknown; last: string } {
   const parentSegs = segs.slice(0, -1);
   const got = getAt(doc, parentSegs);
-  if (!got.ok || (typeof got.value !== 'object' || got.value === null)) {
+  if (!got.ok || typeof got.value !== 'object' || got.value === null) {
     throw apiErrors.unprocessable(`json patch: path "${ptr}" does not exist: missing parent`);
   }
   return { parent: got.value, last: segs[segs.length - 1]! };
@@ -159,8 +172,10 @@ function addAt(doc: unknown, segs: string[], value: unknown, ptr: string): unkno
   const { parent, last } = parentOf(doc, segs, ptr);
   if (Array.isArray(parent)) {
     const i = last === '-' ? parent.length : Number(last);
-    if (!/^\d+$/.test(last) && last !== '-') throw apiErrors.unprocessable(`json patch: invalid array index "${last}" in "${ptr}"`);
-    if (i > parent.length) throw apiErrors.unprocessable(`json patch: array index ${i} out of bounds in "${ptr}"`);
+    if (!/^\d+$/.test(last) && last !== '-')
+      throw apiErrors.unprocessable(`json patch: invalid array index "${last}" in "${ptr}"`);
+    if (i > parent.length)
+      throw apiErrors.unprocessable(`json patch: array index ${i} out of bounds in "${ptr}"`);
     parent.splice(i, 0, value);
   } else (parent as Record<string, unknown>)[last] = value;
   return doc;
@@ -169,7 +184,10 @@ function addAt(doc: unknown, segs: string[], value: unknown, ptr: string): unkno
 function removeAt(doc: unknown, segs: string[], ptr: string): unknown {
   if (segs.length === 0) throw apiErrors.unprocessable('json patch: cannot remove the document root');
   const { parent, last } = parentOf(doc, segs, ptr);
-  if (!getAt(doc, segs).ok) throw apiErrors.unprocessable(`json patch: unable to remove nonexistent key "${last}": path "${ptr}" does not exist`);
+  if (!getAt(doc, segs).ok)
+    throw apiErrors.unprocessable(
+      `json patch: unable to remove nonexistent key "${last}": path "${ptr}" does not exist`,
+    );
   if (Array.isArray(parent)) parent.splice(Number(last), 1);
   else delete (parent as Record<string, unknown>)[last];
   return doc;
@@ -177,7 +195,8 @@ function removeAt(doc: unknown, segs: string[], ptr: string): unknown {
 
 /** RFC 6902 JSON patch; any failing operation (including a failed test) → 422 and the target stays untouched. */
 export function applyJsonPatch(target: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops)) throw apiErrors.badRequest('json patch: the patch document must be a JSON array of operations');
+  if (!Array.isArray(ops))
+    throw apiErrors.badRequest('json patch: the patch document must be a JSON array of operations');
   let doc = deepClone(target);
   ops.forEach((raw: unknown, i) => {
     if (!isPlainObject(raw)) throw apiErrors.badRequest(`json patch: operation ${i} must be an object`);
@@ -186,15 +205,20 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
     const segs = parsePointer(raw.path, `[${i}].path`);
     switch (op) {
       case 'add':
-        if (!('value' in raw)) throw apiErrors.badRequest(`json patch: operation ${i} (add) is missing "value"`);
+        if (!('value' in raw))
+          throw apiErrors.badRequest(`json patch: operation ${i} (add) is missing "value"`);
         doc = addAt(doc, segs, deepClone(raw.value), path);
         break;
       case 'remove':
         doc = removeAt(doc, segs, path);
         break;
       case 'replace':
-        if (!('value' in raw)) throw apiErrors.badRequest(`json patch: operation ${i} (replace) is missing "value"`);
-        if (!getAt(doc, segs).ok) throw apiErrors.unprocessable(`json patch: replace operation does not apply: doc is missing key: ${path}`);
+        if (!('value' in raw))
+          throw apiErrors.badRequest(`json patch: operation ${i} (replace) is missing "value"`);
+        if (!getAt(doc, segs).ok)
+          throw apiErrors.unprocessable(
+            `json patch: replace operation does not apply: doc is missing key: ${path}`,
+          );
         if (segs.length === 0) doc = deepClone(raw.value);
         else {
           doc = removeAt(doc, segs, path);
@@ -205,7 +229,10 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
       case 'copy': {
         const from = parsePointer(raw.from, `[${i}].from`);
         const got = getAt(doc, from);
-        if (!got.ok) throw apiErrors.unprocessable(`json patch: ${op} operation does not apply: doc is missing from path: ${String(raw.from)}`);
+        if (!got.ok)
+          throw apiErrors.unprocessable(
+            `json patch: ${op} operation does not apply: doc is missing from path: ${String(raw.from)}`,
+          );
         const value = deepClone(got.value);
         if (op === 'move') doc = removeAt(doc, from, String(raw.from));
         doc = addAt(doc, segs, value, path);
@@ -213,7 +240,8 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
       }
       case 'test': {
         const got = getAt(doc, segs);
-        if (!got.ok || !deepEqual(got.value, raw.value)) throw apiErrors.unprocessable(`json patch: testing value ${path} failed: test failed`);
+        if (!got.ok || !deepEqual(got.value, raw.value))
+          throw apiErrors.unprocessable(`json patch: testing value ${path} failed: test failed`);
         break;
       }
       default:

@@ -22,13 +22,31 @@ export interface PodInput {
 /** A realistic Running pod bound to a node (as the scheduler and kubelet would leave it). */
 export function makePod(p: PodInput): KObj {
   const at = formatTime(p.now);
-  const volumes: Array<Record<string, unknown>> = [{ name: 'kube-api-access', projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } }];
+  const volumes: Array<Record<string, unknown>> = [
+    {
+      name: 'kube-api-access',
+      projected: {
+        defaultMode: 420,
+        sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }],
+      },
+    },
+  ];
   if (p.emptyDir) volumes.push({ name: 'scratch', emptyDir: {} });
   const tolerations: Array<Record<string, unknown>> = p.daemon
     ? [{ operator: 'Exists' }]
     : [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        {
+          key: 'node.kubernetes.io/not-ready',
+          operator: 'Exists',
+          effect: 'NoExecute',
+          tolerationSeconds: 300,
+        },
+        {
+          key: 'node.kubernetes.io/unreachable',
+          operator: 'Exists',
+          effect: 'NoExecute',
+          tolerationSeconds: 300,
+        },
       ];
   return {
     apiVersion: 'v1',
@@ -45,7 +63,13 @@ export function makePod(p: PodInput): KObj {
           name: 'main',
           image: p.image,
           resources: { requests: { cpu: `${p.cpuMilli}m`, memory: `${p.memMi}Mi` } },
-          volumeMounts: [{ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
+          volumeMounts: [
+            {
+              name: 'kube-api-access',
+              mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+              readOnly: true,
+            },
+          ],
           imagePullPolicy: 'IfNotPresent',
           terminationMessagePath: '/dev/termination-log',
           terminationMessagePolicy: 'File',
@@ -65,7 +89,13 @@ export function makePod(p: PodInput): KObj {
     },
     status: {
       phase: 'Running',
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: at })),
+      conditions: [
+        'PodReadyToStartContainers',
+        'Initialized',
+        'Ready',
+        'ContainersReady',
+        'PodScheduled',
+      ].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: at })),
       hostIP: p.hostIP,
       hostIPs: [{ ip: p.hostIP }],
       podIP: p.podIP,
@@ -73,7 +103,16 @@ export function makePod(p: PodInput): KObj {
       startTime: at,
       qosClass: 'Burstable',
       containerStatuses: [
-        { name: 'main', ready: true, started: true, restartCount: 0, image: p.image, imageID: '', containerID: `containerd://${p.name}`, state: { running: { startedAt: at } } },
+        {
+          name: 'main',
+          ready: true,
+          started: true,
+          restartCount: 0,
+          image: p.image,
+          imageID: '',
+          containerID: `containerd://${p.name}`,
+          state: { running: { startedAt: at } },
+        },
       ],
     },
   };

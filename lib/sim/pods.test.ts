@@ -10,15 +10,39 @@ const pod = (name: string, labels: Record<string, string>, ready = true): KObj =
   metadata: { name, namespace: 'apps', labels },
   status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
 });
-const pdb = (spec: Record<string, unknown>): KObj => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'b', namespace: 'apps' }, spec });
+const pdb = (spec: Record<string, unknown>): KObj => ({
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  metadata: { name: 'b', namespace: 'apps' },
+  spec,
+});
 
 describe('computePdbStatus', () => {
-  const pods = [pod('a', { app: 'x' }), pod('b', { app: 'x' }), pod('c', { app: 'x' }, false), pod('d', { app: 'y' })];
+  const pods = [
+    pod('a', { app: 'x' }),
+    pod('b', { app: 'x' }),
+    pod('c', { app: 'x' }, false),
+    pod('d', { app: 'y' }),
+  ];
   it('handles minAvailable (int and %) and maxUnavailable', () => {
-    expect(computePdbStatus(pdb({ minAvailable: 1, selector: { matchLabels: { app: 'x' } } }), pods)).toMatchObject({ expectedPods: 3, currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1 });
-    expect(computePdbStatus(pdb({ minAvailable: '100%', selector: { matchLabels: { app: 'x' } } }), pods)).toMatchObject({ desiredHealthy: 3, disruptionsAllowed: 0 });
-    expect(computePdbStatus(pdb({ maxUnavailable: 1, selector: { matchLabels: { app: 'x' } } }), pods)).toMatchObject({ desiredHealthy: 2, disruptionsAllowed: 0 });
-    expect(computePdbStatus(pdb({ minAvailable: 0, selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['x', 'y'] }] } }), pods)).toMatchObject({ expectedPods: 4, disruptionsAllowed: 3 });
+    expect(
+      computePdbStatus(pdb({ minAvailable: 1, selector: { matchLabels: { app: 'x' } } }), pods),
+    ).toMatchObject({ expectedPods: 3, currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1 });
+    expect(
+      computePdbStatus(pdb({ minAvailable: '100%', selector: { matchLabels: { app: 'x' } } }), pods),
+    ).toMatchObject({ desiredHealthy: 3, disruptionsAllowed: 0 });
+    expect(
+      computePdbStatus(pdb({ maxUnavailable: 1, selector: { matchLabels: { app: 'x' } } }), pods),
+    ).toMatchObject({ desiredHealthy: 2, disruptionsAllowed: 0 });
+    expect(
+      computePdbStatus(
+        pdb({
+          minAvailable: 0,
+          selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['x', 'y'] }] },
+        }),
+        pods,
+      ),
+    ).toMatchObject({ expectedPods: 4, disruptionsAllowed: 3 });
   });
 });
 
@@ -32,7 +56,10 @@ describe('PodController eviction', () => {
     store.createPod(pod('a', { app: 'x' }));
     store.createPod(pod('b', { app: 'x' }));
     store.create('poddisruptionbudgets', pdb({ minAvailable: 2, selector: { matchLabels: { app: 'x' } } }));
-    expect((store.tryGet('poddisruptionbudgets', 'apps', 'b')!.status as { disruptionsAllowed: number }).disruptionsAllowed).toBe(0);
+    expect(
+      (store.tryGet('poddisruptionbudgets', 'apps', 'b')!.status as { disruptionsAllowed: number })
+        .disruptionsAllowed,
+    ).toBe(0);
     let err: unknown;
     try {
       ctl.evict('apps', 'a', {});
@@ -40,11 +67,18 @@ describe('PodController eviction', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(SimApiError);
-    expect((err as SimApiError).toStatus()).toMatchObject({ code: 429, reason: 'TooManyRequests', details: { causes: [{ reason: 'DisruptionBudget' }] } });
+    expect((err as SimApiError).toStatus()).toMatchObject({
+      code: 429,
+      reason: 'TooManyRequests',
+      details: { causes: [{ reason: 'DisruptionBudget' }] },
+    });
     store.patch('poddisruptionbudgets', 'apps', 'b', 'merge', { spec: { minAvailable: 1 } });
     ctl.evict('apps', 'a', {});
     expect(store.tryGet('pods', 'apps', 'a')).toBeUndefined();
-    expect((store.tryGet('poddisruptionbudgets', 'apps', 'b')!.status as { currentHealthy: number }).currentHealthy).toBe(1);
+    expect(
+      (store.tryGet('poddisruptionbudgets', 'apps', 'b')!.status as { currentHealthy: number })
+        .currentHealthy,
+    ).toBe(1);
   });
 
   it('graceful delete sets deletionTimestamp and deletes after the grace period', async () => {

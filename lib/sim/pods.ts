@@ -17,7 +17,10 @@ export const workloadNamespace = 'apps';
 interface PdbSpec {
   minAvailable?: number | string;
   maxUnavailable?: number | string;
-  selector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
+  selector?: {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+  };
 }
 
 /** Converts a metav1.LabelSelector into the parsed selector form. */
@@ -25,7 +28,14 @@ export function toSelector(sel: PdbSpec['selector']): LabelSelector {
   const out: LabelSelector = [];
   for (const [key, v] of Object.entries(sel?.matchLabels ?? {})) out.push({ key, op: 'eq', values: [v] });
   for (const e of sel?.matchExpressions ?? []) {
-    const op = e.operator === 'In' ? 'in' : e.operator === 'NotIn' ? 'notin' : e.operator === 'Exists' ? 'exists' : 'notexists';
+    const op =
+      e.operator === 'In'
+        ? 'in'
+        : e.operator === 'NotIn'
+          ? 'notin'
+          : e.operator === 'Exists'
+            ? 'exists'
+            : 'notexists';
     out.push({ key: e.key, op, values: e.values ?? [] });
   }
   return out;
@@ -41,8 +51,11 @@ function scaled(v: number | string, total: number, roundUp: boolean): number {
 
 function isHealthy(pod: KObj): boolean {
   if (pod.metadata.deletionTimestamp) return false;
-  const st = pod.status as { phase?: string; conditions?: Array<{ type: string; status: string }> } | undefined;
-  return st?.phase === 'Running' && (st.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  const st = pod.status as
+    { phase?: string; conditions?: Array<{ type: string; status: string }> } | undefined;
+  return (
+    st?.phase === 'Running' && (st.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 export interface PdbStatus {
@@ -57,13 +70,25 @@ export interface PdbStatus {
 export function computePdbStatus(pdb: KObj, pods: KObj[]): PdbStatus {
   const spec = (pdb.spec ?? {}) as PdbSpec;
   const sel = toSelector(spec.selector);
-  const selected = pods.filter((p) => p.metadata.namespace === pdb.metadata.namespace && sel.length > 0 && matchesLabels(sel, p.metadata.labels));
+  const selected = pods.filter(
+    (p) =>
+      p.metadata.namespace === pdb.metadata.namespace &&
+      sel.length > 0 &&
+      matchesLabels(sel, p.metadata.labels),
+  );
   const expected = selected.filter((p) => !p.metadata.deletionTimestamp).length;
   const healthy = selected.filter(isHealthy).length;
   let desired: number;
-  if (spec.maxUnavailable !== undefined) desired = Math.max(0, expected - scaled(spec.maxUnavailable, expected, true));
+  if (spec.maxUnavailable !== undefined)
+    desired = Math.max(0, expected - scaled(spec.maxUnavailable, expected, true));
   else desired = scaled(spec.minAvailable ?? 1, expected, true);
-  return { observedGeneration: 1, disruptionsAllowed: Math.max(0, healthy - desired), currentHealthy: healthy, desiredHealthy: desired, expectedPods: expected };
+  return {
+    observedGeneration: 1,
+    disruptionsAllowed: Math.max(0, healthy - desired),
+    currentHealthy: healthy,
+    desiredHealthy: desired,
+    expectedPods: expected,
+  };
 }
 
 /** Simulates graceful pod deletion, the eviction subresource with PDB checks, and PDB status updates. */
@@ -90,7 +115,10 @@ export class PodController {
     if (count <= 0) return;
     const ds = this.store.tryGet('daemonsets', 'kube-system', daemonSetName);
     const rng = this.store.rng;
-    const hostIP = ((node.status as { addresses?: Array<{ type: string; address: string }> }).addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
+    const hostIP =
+      ((node.status as { addresses?: Array<{ type: string; address: string }> }).addresses ?? []).find(
+        (a) => a.type === 'InternalIP',
+      )?.address ?? '10.0.0.1';
     const nodeName = node.metadata.name;
     const base = { nodeName, hostIP, now: this.store.nowMs(), graceSeconds: this.opts.graceSeconds };
     const podIP = () => `10.244.${rng.int(256)}.${1 + rng.int(254)}`;
@@ -101,7 +129,11 @@ export class PodController {
           name: this.uniqueName('kube-system', `${daemonSetName}-`),
           namespace: 'kube-system',
           podIP: hostIP,
-          labels: { 'k8s-app': daemonSetName, 'controller-revision-hash': '7f9c8d6b5', 'pod-template-generation': '1' },
+          labels: {
+            'k8s-app': daemonSetName,
+            'controller-revision-hash': '7f9c8d6b5',
+            'pod-template-generation': '1',
+          },
           owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: daemonSetName, uid: ds.metadata.uid! },
           image: 'registry.k8s.io/kube-proxy:v1.31.4',
           cpuMilli: 100,
@@ -143,11 +175,18 @@ export class PodController {
   }
 
   /** DELETE on a pod: graceful (deletionTimestamp now, object gone after the grace period) unless grace is 0. */
-  deletePod(namespace: string, name: string, graceSeconds: number | undefined, pre?: { uid?: string; resourceVersion?: string }): KObj {
+  deletePod(
+    namespace: string,
+    name: string,
+    graceSeconds: number | undefined,
+    pre?: { uid?: string; resourceVersion?: string },
+  ): KObj {
     const pod = this.store.getPod(namespace, name);
     if (pre?.uid && pre.uid !== pod.metadata.uid) return this.store.delete('pods', namespace, name, pre);
-    const specGrace = (pod.spec as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds;
-    const grace = graceSeconds !== undefined && graceSeconds >= 0 ? graceSeconds : (specGrace ?? this.opts.graceSeconds);
+    const specGrace = (pod.spec as { terminationGracePeriodSeconds?: number } | undefined)
+      ?.terminationGracePeriodSeconds;
+    const grace =
+      graceSeconds !== undefined && graceSeconds >= 0 ? graceSeconds : (specGrace ?? this.opts.graceSeconds);
     if (grace === 0) {
       this.clearTimer(namespace, name);
       return this.store.delete('pods', namespace, name, pre);
@@ -181,7 +220,12 @@ export class PodController {
   /** POST pods/{name}/eviction: 429 when a PodDisruptionBudget would be violated. */
   evict(namespace: string, name: string, body: unknown): void {
     const pod = this.store.getPod(namespace, name);
-    if (isPlainObject(body) && isPlainObject(body.metadata) && body.metadata.name !== undefined && body.metadata.name !== name) {
+    if (
+      isPlainObject(body) &&
+      isPlainObject(body.metadata) &&
+      body.metadata.name !== undefined &&
+      body.metadata.name !== name
+    ) {
       throw apiErrors.badRequest(`name in URL does not match name in Eviction object`);
     }
     const delOpts = isPlainObject(body) && isPlainObject(body.deleteOptions) ? body.deleteOptions : {};
@@ -194,13 +238,23 @@ export class PodController {
         const sel = toSelector((pdb.spec as PdbSpec | undefined)?.selector);
         return sel.length > 0 && matchesLabels(sel, pod.metadata.labels);
       });
-    if (pdbs.length > 1) throw new SimApiError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+    if (pdbs.length > 1)
+      throw new SimApiError(
+        500,
+        'InternalError',
+        'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
+      );
     const pdb = pdbs[0];
     if (pdb && isHealthy(pod)) {
       const st = computePdbStatus(pdb, this.store.listPods({ namespace }));
       if (st.disruptionsAllowed <= 0) {
         throw apiErrors.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", {
-          causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy} healthy pods and has ${st.currentHealthy} currently` }],
+          causes: [
+            {
+              reason: 'DisruptionBudget',
+              message: `The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy} healthy pods and has ${st.currentHealthy} currently`,
+            },
+          ],
         });
       }
     }
@@ -231,7 +285,14 @@ export class PodController {
         const cond =
           prevCond && prevCond.status === condStatus
             ? prevCond
-            : { type: 'DisruptionAllowed', status: condStatus, reason: allowed ? 'SufficientPods' : 'InsufficientPods', message: '', observedGeneration: 1, lastTransitionTime: formatTime(this.store.nowMs()) };
+            : {
+                type: 'DisruptionAllowed',
+                status: condStatus,
+                reason: allowed ? 'SufficientPods' : 'InsufficientPods',
+                message: '',
+                observedGeneration: 1,
+                lastTransitionTime: formatTime(this.store.nowMs()),
+              };
         d.status = { ...st, disruptedPods: prev.disruptedPods ?? {}, conditions: [cond] };
       });
     }

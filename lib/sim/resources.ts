@@ -69,9 +69,12 @@ function get(obj: unknown, ...path: string[]): unknown {
   return cur;
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 
-function def(d: Omit<ResourceDef, 'verbs' | 'mergeKeys' | 'validate' | 'fields'> & Partial<ResourceDef>): ResourceDef {
+function def(
+  d: Omit<ResourceDef, 'verbs' | 'mergeKeys' | 'validate' | 'fields'> & Partial<ResourceDef>,
+): ResourceDef {
   return {
     verbs: allVerbs,
     mergeKeys: commonMergeKeys,
@@ -91,7 +94,10 @@ export const resourceDefs: Record<string, ResourceDef> = {
     namespaced: false,
     shortNames: ['no'],
     fieldSelectors: ['metadata.name', 'spec.unschedulable'],
-    fields: (o) => ({ 'metadata.name': o.metadata.name, 'spec.unschedulable': get(o, 'spec', 'unschedulable') === true ? 'true' : 'false' }),
+    fields: (o) => ({
+      'metadata.name': o.metadata.name,
+      'spec.unschedulable': get(o, 'spec', 'unschedulable') === true ? 'true' : 'false',
+    }),
     validate: (o) => [...metaValidation(o), ...validateTaints(get(o, 'spec', 'taints'))],
   }),
   pods: def({
@@ -102,7 +108,17 @@ export const resourceDefs: Record<string, ResourceDef> = {
     version: 'v1',
     namespaced: true,
     shortNames: ['po'],
-    fieldSelectors: ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
+    fieldSelectors: [
+      'metadata.name',
+      'metadata.namespace',
+      'spec.nodeName',
+      'spec.restartPolicy',
+      'spec.schedulerName',
+      'spec.serviceAccountName',
+      'status.phase',
+      'status.podIP',
+      'status.nominatedNodeName',
+    ],
     fields: (o) => ({
       ...metaFields(o, true),
       'spec.nodeName': str(get(o, 'spec', 'nodeName')),
@@ -123,8 +139,19 @@ export const resourceDefs: Record<string, ResourceDef> = {
     namespaced: true,
     shortNames: ['ev'],
     fieldSelectors: [
-      'metadata.name', 'metadata.namespace', 'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid',
-      'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type',
+      'metadata.name',
+      'metadata.namespace',
+      'involvedObject.kind',
+      'involvedObject.namespace',
+      'involvedObject.name',
+      'involvedObject.uid',
+      'involvedObject.apiVersion',
+      'involvedObject.resourceVersion',
+      'involvedObject.fieldPath',
+      'reason',
+      'reportingComponent',
+      'source',
+      'type',
     ],
     fields: (o) => ({
       ...metaFields(o, true),

@@ -45,20 +45,30 @@ describe('field selectors', () => {
     const f = { 'metadata.name': 'n1', 'spec.unschedulable': 'false', 'status.phase': 'Running' };
     expect(matchesFields(parseFieldSelector('metadata.name=n1', supported), f)).toBe(true);
     expect(matchesFields(parseFieldSelector('spec.unschedulable=true', supported), f)).toBe(false);
-    expect(matchesFields(parseFieldSelector('status.phase!=Succeeded,status.phase!=Failed', supported), f)).toBe(true);
+    expect(
+      matchesFields(parseFieldSelector('status.phase!=Succeeded,status.phase!=Failed', supported), f),
+    ).toBe(true);
     expect(matchesFields(parseFieldSelector('status.phase!=Running', supported), f)).toBe(false);
   });
   it('rejects unknown fields with 400 naming the field', () => {
-    expect(() => parseFieldSelector('spec.foo=1', supported)).toThrowError(/field label not supported: spec.foo/);
+    expect(() => parseFieldSelector('spec.foo=1', supported)).toThrowError(
+      /field label not supported: spec.foo/,
+    );
   });
 });
 
 describe('field selector robustness', () => {
   it('parses escapes and rejects hostile input quickly', () => {
-    expect(parseFieldSelector('metadata.name=a\\,b', ['metadata.name'])).toEqual([{ field: 'metadata.name', op: 'eq', value: 'a,b' }]);
-    expect(parseFieldSelector('metadata.name==x', ['metadata.name'])).toEqual([{ field: 'metadata.name', op: 'eq', value: 'x' }]);
+    expect(parseFieldSelector('metadata.name=a\\,b', ['metadata.name'])).toEqual([
+      { field: 'metadata.name', op: 'eq', value: 'a,b' },
+    ]);
+    expect(parseFieldSelector('metadata.name==x', ['metadata.name'])).toEqual([
+      { field: 'metadata.name', op: 'eq', value: 'x' },
+    ]);
     const t = performance.now();
-    expect(() => parseFieldSelector(`a${' '.repeat(20_000)}b`, ['metadata.name'])).toThrowError(/invalid selector/);
+    expect(() => parseFieldSelector(`a${' '.repeat(20_000)}b`, ['metadata.name'])).toThrowError(
+      /invalid selector/,
+    );
     expect(() => parseLabelSelector(`a${' '.repeat(20_000)}b`)).toThrowError();
     expect(performance.now() - t).toBeLessThan(200);
   });

@@ -28,12 +28,18 @@ function splitTerms(s: string): string[] {
 
 function checkKey(key: string, raw: string): void {
   const errs = qualifiedNameErrors(key);
-  if (errs.length) throw apiErrors.badRequest(`unable to parse requirement: invalid label key "${key}": ${errs.join('; ')} (in "${raw}")`);
+  if (errs.length)
+    throw apiErrors.badRequest(
+      `unable to parse requirement: invalid label key "${key}": ${errs.join('; ')} (in "${raw}")`,
+    );
 }
 
 function checkValue(value: string, raw: string): void {
   const errs = labelValueErrors(value);
-  if (errs.length) throw apiErrors.badRequest(`unable to parse requirement: invalid label value: "${value}": at key: "${raw}": ${errs.join('; ')}`);
+  if (errs.length)
+    throw apiErrors.badRequest(
+      `unable to parse requirement: invalid label value: "${value}": at key: "${raw}": ${errs.join('; ')}`,
+    );
 }
 
 /** Parses a kube label selector string; throws a 400 SimApiError on syntax errors. Empty string selects everything. */
@@ -41,7 +47,8 @@ export function parseLabelSelector(input: string | undefined | null): LabelSelec
   if (!input || input.trim() === '') return [];
   const reqs: LabelSelector = [];
   for (const term of splitTerms(input)) {
-    if (term === '') throw apiErrors.badRequest(`unable to parse requirement: found '', expected: identifier`);
+    if (term === '')
+      throw apiErrors.badRequest(`unable to parse requirement: found '', expected: identifier`);
     let m: RegExpMatchArray | null;
     if ((m = term.match(/^!\s*([^\s!=(),]+)$/))) {
       checkKey(m[1]!, term);
@@ -61,7 +68,9 @@ export function parseLabelSelector(input: string | undefined | null): LabelSelec
       checkKey(m[1]!, term);
       reqs.push({ key: m[1]!, op: 'exists', values: [] });
     } else {
-      throw apiErrors.badRequest(`unable to parse requirement: couldn't parse the selector string "${input}"`);
+      throw apiErrors.badRequest(
+        `unable to parse requirement: couldn't parse the selector string "${input}"`,
+      );
     }
   }
   return reqs;
@@ -116,7 +125,10 @@ function findOperator(term: string): { at: number; op: '!=' | '==' | '=' } | und
 }
 
 /** Parses a field selector, rejecting fields the resource does not support (400, like kube-apiserver). */
-export function parseFieldSelector(input: string | undefined | null, supported: readonly string[]): FieldSelector {
+export function parseFieldSelector(
+  input: string | undefined | null,
+  supported: readonly string[],
+): FieldSelector {
   if (!input || input.trim() === '') return [];
   const out: FieldSelector = [];
   const terms = input.split(/(?<!\\),/);
@@ -126,7 +138,11 @@ export function parseFieldSelector(input: string | undefined | null, supported: 
     if (!op) throw apiErrors.badRequest(`invalid selector: '${input}'; can't understand '${term}'`);
     const field = unescapeField(term.slice(0, op.at).trim());
     if (!supported.includes(field)) throw apiErrors.badRequest(`field label not supported: ${field}`);
-    out.push({ field, op: op.op === '!=' ? 'neq' : 'eq', value: unescapeField(term.slice(op.at + op.op.length).trim()) });
+    out.push({
+      field,
+      op: op.op === '!=' ? 'neq' : 'eq',
+      value: unescapeField(term.slice(op.at + op.op.length).trim()),
+    });
   }
   return out;
 }

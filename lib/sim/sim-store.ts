@@ -52,7 +52,8 @@ export class SimStore extends ObjectStore {
   createNode(opts: NewNodeOptions = {}): KObj {
     const index = this.nodeIndex++;
     const controlPlane = opts.controlPlane ?? false;
-    const name = opts.name ?? nodeName(this.rng, controlPlane, (n) => this.tryGet('nodes', undefined, n) !== undefined);
+    const name =
+      opts.name ?? nodeName(this.rng, controlPlane, (n) => this.tryGet('nodes', undefined, n) !== undefined);
     const node = makeNode({ name, index, controlPlane, now: this.now(), rng: this.rng });
     if (opts.labels) Object.assign(node.metadata.labels!, opts.labels);
     if (opts.taints) (node.spec as Record<string, unknown>).taints = opts.taints;
@@ -115,15 +116,28 @@ export class SimStore extends ObjectStore {
   /** Stable hash over every node's name, resourceVersion, labels, taints, unschedulable and condition statuses. */
   digest(): string {
     const h = createHash('sha256');
-    const nodes = [...this.entries('nodes')].map((e) => e.obj).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    const nodes = [...this.entries('nodes')]
+      .map((e) => e.obj)
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
     for (const n of nodes) {
       const spec = (n.spec ?? {}) as { taints?: Taint[]; unschedulable?: boolean };
-      const conds = ((n.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [])
+      const conds = (
+        (n.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []
+      )
         .map((c) => `${c.type}=${c.status}`)
         .sort();
       const labels = Object.entries(n.metadata.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
       const taints = (spec.taints ?? []).map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`).sort();
-      h.update(JSON.stringify([n.metadata.name, n.metadata.resourceVersion, labels, taints, spec.unschedulable === true, conds]));
+      h.update(
+        JSON.stringify([
+          n.metadata.name,
+          n.metadata.resourceVersion,
+          labels,
+          taints,
+          spec.unschedulable === true,
+          conds,
+        ]),
+      );
       h.update('\n');
     }
     return h.digest('hex');

@@ -61,9 +61,16 @@ export interface Simulator {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const host = opts.host ?? '127.0.0.1';
   const useHttps = opts.https ?? true;
-  const store = new SimStore({ seed: opts.seed ?? 1, historyWindowMs: opts.historyWindowMs ?? 75_000, now: opts.now });
+  const store = new SimStore({
+    seed: opts.seed ?? 1,
+    historyWindowMs: opts.historyWindowMs ?? 75_000,
+    now: opts.now,
+  });
   const stopLifecycle = startNodeLifecycle(store);
-  const podOpts: PodsOptions = { podsPerNode: opts.podsPerNode ?? 0, graceSeconds: opts.podGracePeriodSeconds ?? 1 };
+  const podOpts: PodsOptions = {
+    podsPerNode: opts.podsPerNode ?? 0,
+    graceSeconds: opts.podGracePeriodSeconds ?? 1,
+  };
   const faults = new FaultState();
   const watches = new Set<WatchConn>();
   const ctx: SimContext = {

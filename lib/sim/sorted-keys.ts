@@ -21,4 +21,3 @@ export function lowerBoundAfter(keys: string[], start: string): number {
   }
   return lo;
 }
-

@@ -53,7 +53,9 @@ describe('SimStore', () => {
     const name = store.nodeNames()[0]!;
     const stale = store.getNode(name);
     store.setNodeLabels(name, { y: '1' });
-    const err = catchErr(() => store.updateNode({ ...stale, metadata: { ...stale.metadata, labels: { z: '1' } } }));
+    const err = catchErr(() =>
+      store.updateNode({ ...stale, metadata: { ...stale.metadata, labels: { z: '1' } } }),
+    );
     expect(err.code).toBe(409);
     expect(err.toStatus()).toEqual({
       kind: 'Status',
@@ -71,7 +73,13 @@ describe('SimStore', () => {
     const { store, events } = setup();
     const name = store.nodeNames()[0]!;
     const before = store.digest();
-    const err = catchErr(() => store.patchNode(name, { metadata: { labels: { 'bad key': 'v' } }, spec: { taints: [{ key: 'k', effect: 'Nope' }] } }, 'merge'));
+    const err = catchErr(() =>
+      store.patchNode(
+        name,
+        { metadata: { labels: { 'bad key': 'v' } }, spec: { taints: [{ key: 'k', effect: 'Nope' }] } },
+        'merge',
+      ),
+    );
     expect(err.code).toBe(422);
     expect(err.reason).toBe('Invalid');
     expect(err.details?.causes?.map((c) => c.field)).toEqual(['metadata.labels', 'spec.taints[0].effect']);
@@ -83,8 +91,14 @@ describe('SimStore', () => {
   it('creates 409 AlreadyExists and 404 NotFound Statuses', () => {
     const { store } = setup();
     const name = store.nodeNames()[0]!;
-    expect(catchErr(() => store.createNode({ name })).toStatus().message).toBe(`nodes "${name}" already exists`);
-    expect(catchErr(() => store.getNode('nope')).toStatus()).toMatchObject({ code: 404, reason: 'NotFound', message: 'nodes "nope" not found' });
+    expect(catchErr(() => store.createNode({ name })).toStatus().message).toBe(
+      `nodes "${name}" already exists`,
+    );
+    expect(catchErr(() => store.getNode('nope')).toStatus()).toMatchObject({
+      code: 404,
+      reason: 'NotFound',
+      message: 'nodes "nope" not found',
+    });
   });
 
   it('paginates at one resourceVersion even when objects change between pages', () => {
@@ -104,7 +118,9 @@ describe('SimStore', () => {
     expect(names).toHaveLength(7);
     expect(names).toContain(victim);
     expect(names).not.toContain('zzz-new');
-    expect(p3.items.find((e) => e.obj.metadata.name === sorted[6])!.obj.metadata.labels?.late).toBeUndefined();
+    expect(
+      p3.items.find((e) => e.obj.metadata.name === sorted[6])!.obj.metadata.labels?.late,
+    ).toBeUndefined();
     expect(p2.resourceVersion).toBe(p1.resourceVersion);
   });
 
@@ -141,7 +157,9 @@ describe('SimStore', () => {
     store.setNodeLabels(a!, { team: 'x' });
     store.cordonNode(b!);
     expect(store.listNodes({ labelSelector: 'team=x' }).map((n) => n.metadata.name)).toEqual([a]);
-    expect(store.listNodes({ fieldSelector: 'spec.unschedulable=true' }).map((n) => n.metadata.name)).toEqual([b]);
+    expect(store.listNodes({ fieldSelector: 'spec.unschedulable=true' }).map((n) => n.metadata.name)).toEqual(
+      [b],
+    );
     expect(store.listNodes({ fieldSelector: `metadata.name=${a}` })).toHaveLength(1);
     expect(catchErr(() => store.listNodes({ fieldSelector: 'status.phase=x' })).code).toBe(400);
   });
@@ -151,10 +169,13 @@ describe('SimStore', () => {
     const stop = startNodeLifecycle(store);
     const name = store.nodeNames()[0]!;
     store.cordonNode(name);
-    const taints = () => ((store.getNode(name).spec as { taints?: Array<{ key: string }> }).taints ?? []).map((t) => t.key);
+    const taints = () =>
+      ((store.getNode(name).spec as { taints?: Array<{ key: string }> }).taints ?? []).map((t) => t.key);
     expect(taints()).toEqual(['node.kubernetes.io/unschedulable']);
     expect(events.filter((e) => e.resource === 'nodes')).toHaveLength(2);
-    expect(store.list('events', { fieldSelector: `involvedObject.name=${name}` }).items.map((e) => e.obj.reason)).toEqual(['NodeNotSchedulable']);
+    expect(
+      store.list('events', { fieldSelector: `involvedObject.name=${name}` }).items.map((e) => e.obj.reason),
+    ).toEqual(['NodeNotSchedulable']);
     store.setNodeReady(name, false);
     expect(taints()).toEqual(['node.kubernetes.io/unschedulable', 'node.kubernetes.io/not-ready']);
     store.cordonNode(name, false);
@@ -175,7 +196,9 @@ describe('SimStore', () => {
     store.deleteNode(store.nodeNames().sort()[1]!);
     const b = store.allItemsJson('nodes');
     expect(b[0]).not.toBe(a[0]);
-    const parsed = JSON.parse(`[${Buffer.concat(b).toString()}]`) as Array<{ metadata: { name: string; labels: Record<string, string> } }>;
+    const parsed = JSON.parse(`[${Buffer.concat(b).toString()}]`) as Array<{
+      metadata: { name: string; labels: Record<string, string> };
+    }>;
     expect(parsed.map((n) => n.metadata.name)).toEqual(store.listNodes().map((n) => n.metadata.name));
     expect(parsed.find((n) => n.metadata.name === name)!.metadata.labels.fresh).toBe('yes');
   });

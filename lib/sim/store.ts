@@ -8,9 +8,21 @@ import { compileFilter, filterMatches, formatTime, requireDef } from './filter';
 import { type KObj, type ResourceDef, apiVersionOf, objectKey } from './resources';
 import { EventHistory } from './history';
 import { ListBlocks } from './list-blocks';
-import { type ListOptions, type ListResult, StoreEntry, type StoreEvent, type WatchEventType } from './store-entry';
+import {
+  type ListOptions,
+  type ListResult,
+  StoreEntry,
+  type StoreEvent,
+  type WatchEventType,
+} from './store-entry';
 
-export { StoreEntry, type StoreEvent, type WatchEventType, type ListOptions, type ListResult } from './store-entry';
+export {
+  StoreEntry,
+  type StoreEvent,
+  type WatchEventType,
+  type ListOptions,
+  type ListResult,
+} from './store-entry';
 export { type Filter, compileFilter, filterMatches, formatTime, requireDef } from './filter';
 
 export interface ObjectStoreOptions {
@@ -90,15 +102,30 @@ export class ObjectStore {
 
   create(resource: string, input: unknown, namespace?: string): KObj {
     const d = requireDef(resource);
-    if (!isPlainObject(input) || !isPlainObject(input.metadata)) throw apiErrors.badRequest('the request body must be an object with metadata');
+    if (!isPlainObject(input) || !isPlainObject(input.metadata))
+      throw apiErrors.badRequest('the request body must be an object with metadata');
     const { apiVersion: _a, kind: _k, metadata: inMeta, ...rest } = deepClone(input) as KObj;
-    const { name, generateName, namespace: inNs, uid, creationTimestamp, resourceVersion: _rv, ...restMeta } = inMeta;
+    const {
+      name,
+      generateName,
+      namespace: inNs,
+      uid,
+      creationTimestamp,
+      resourceVersion: _rv,
+      ...restMeta
+    } = inMeta;
     let ns: string | undefined;
     if (d.namespaced) {
       ns = namespace ?? inNs ?? 'default';
-      if (inNs && inNs !== ns) throw apiErrors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (inNs && inNs !== ns)
+        throw apiErrors.badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
     }
-    const finalName = !name && typeof generateName === 'string' ? generateName + Math.random().toString(36).slice(2, 7) : name;
+    const finalName =
+      !name && typeof generateName === 'string'
+        ? generateName + Math.random().toString(36).slice(2, 7)
+        : name;
     // kube-apiserver's field order: identity first, then the rest of metadata
     const meta: KObj['metadata'] = { name: finalName };
     if (generateName) meta.generateName = generateName;
@@ -118,24 +145,38 @@ export class ObjectStore {
   /** PUT semantics: optimistic concurrency on metadata.resourceVersion when given. */
   update(resource: string, input: unknown, namespace?: string, name?: string): KObj {
     const d = requireDef(resource);
-    if (!isPlainObject(input) || !isPlainObject(input.metadata)) throw apiErrors.badRequest('the request body must be an object with metadata');
+    if (!isPlainObject(input) || !isPlainObject(input.metadata))
+      throw apiErrors.badRequest('the request body must be an object with metadata');
     const obj = deepClone(input) as KObj;
     const objName = obj.metadata.name;
-    if (name !== undefined && objName !== name) throw apiErrors.badRequest(`the name of the object (${String(objName)}) does not match the name on the URL (${name})`);
+    if (name !== undefined && objName !== name)
+      throw apiErrors.badRequest(
+        `the name of the object (${String(objName)}) does not match the name on the URL (${name})`,
+      );
     const ns = d.namespaced ? (namespace ?? obj.metadata.namespace) : undefined;
     const cur = this.entry(resource, ns, objName);
     if (!cur) throw apiErrors.notFound({ resource, group: d.group }, objName);
     return this.replace(d, cur, obj);
   }
 
-  patch(resource: string, namespace: string | undefined, name: string, type: PatchType, patch: unknown): KObj {
+  patch(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+  ): KObj {
     const d = requireDef(resource);
     const cur = this.entry(resource, d.namespaced ? namespace : undefined, name);
     if (!cur) throw apiErrors.notFound({ resource, group: d.group }, name);
     const next = applyPatch(type, cur.obj, patch, d.mergeKeys);
-    if (!isPlainObject(next) || !isPlainObject(next.metadata)) throw apiErrors.unprocessable('patch result must be an object with metadata');
+    if (!isPlainObject(next) || !isPlainObject(next.metadata))
+      throw apiErrors.unprocessable('patch result must be an object with metadata');
     const obj = next as KObj;
-    if (obj.metadata.name !== name) throw apiErrors.badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`);
+    if (obj.metadata.name !== name)
+      throw apiErrors.badRequest(
+        `the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`,
+      );
     return this.replace(d, cur, obj);
   }
 
@@ -152,7 +193,11 @@ export class ObjectStore {
 
   private replace(d: ResourceDef, cur: StoreEntry, obj: KObj): KObj {
     const meta = obj.metadata;
-    if (meta.resourceVersion !== undefined && meta.resourceVersion !== '' && meta.resourceVersion !== String(cur.rv)) {
+    if (
+      meta.resourceVersion !== undefined &&
+      meta.resourceVersion !== '' &&
+      meta.resourceVersion !== String(cur.rv)
+    ) {
       throw apiErrors.conflict({ resource: d.resource, group: d.group }, cur.obj.metadata.name);
     }
     obj.apiVersion = apiVersionOf(d);
@@ -161,7 +206,8 @@ export class ObjectStore {
     if (meta.namespace === undefined) delete meta.namespace;
     meta.uid = cur.obj.metadata.uid;
     meta.creationTimestamp = cur.obj.metadata.creationTimestamp;
-    if (meta.managedFields === undefined && cur.obj.metadata.managedFields) meta.managedFields = cur.obj.metadata.managedFields;
+    if (meta.managedFields === undefined && cur.obj.metadata.managedFields)
+      meta.managedFields = cur.obj.metadata.managedFields;
     if (cur.obj.metadata.deletionTimestamp) meta.deletionTimestamp = cur.obj.metadata.deletionTimestamp;
     meta.resourceVersion = String(cur.rv);
     if (deepEqual(obj, cur.obj)) return cur.obj;
@@ -169,15 +215,26 @@ export class ObjectStore {
     return this.commit(d, objectKey(meta.namespace, meta.name), 'MODIFIED', obj, cur).obj;
   }
 
-  delete(resource: string, namespace: string | undefined, name: string, pre?: { uid?: string; resourceVersion?: string }): KObj {
+  delete(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    pre?: { uid?: string; resourceVersion?: string },
+  ): KObj {
     const d = requireDef(resource);
     const key = objectKey(d.namespaced ? namespace : undefined, name);
     const cur = this.col(resource).get(key);
     if (!cur) throw apiErrors.notFound({ resource, group: d.group }, name);
     if (pre?.uid && pre.uid !== cur.obj.metadata.uid) {
-      throw new SimApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resource} "${name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(cur.obj.metadata.uid)}`, { name, kind: resource });
+      throw new SimApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resource} "${name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(cur.obj.metadata.uid)}`,
+        { name, kind: resource },
+      );
     }
-    if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rv)) throw apiErrors.conflict({ resource, group: d.group }, name);
+    if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rv))
+      throw apiErrors.conflict({ resource, group: d.group }, name);
     const obj = { ...cur.obj, metadata: { ...cur.obj.metadata } };
     return this.commit(d, key, 'DELETED', obj, cur).obj;
   }
@@ -187,7 +244,13 @@ export class ObjectStore {
     if (causes.length) throw apiErrors.invalid(d.kind, d.group, String(obj.metadata?.name ?? ''), causes);
   }
 
-  private commit(d: ResourceDef, key: string, type: WatchEventType, obj: KObj, prev?: StoreEntry): StoreEntry {
+  private commit(
+    d: ResourceDef,
+    key: string,
+    type: WatchEventType,
+    obj: KObj,
+    prev?: StoreEntry,
+  ): StoreEntry {
     const rv = ++this.rv;
     obj.metadata.resourceVersion = String(rv);
     const entry = StoreEntry.of(obj, rv);
@@ -201,7 +264,16 @@ export class ObjectStore {
       if (!col.has(key)) this.sorted.delete(d.resource);
       col.set(key, entry);
     }
-    const ev: StoreEvent = { type, resource: d.resource, key, rv, entry, prev, at: this.now(), cache: new Map() };
+    const ev: StoreEvent = {
+      type,
+      resource: d.resource,
+      key,
+      rv,
+      entry,
+      prev,
+      at: this.now(),
+      cache: new Map(),
+    };
     this.history.push(ev);
     this.emit(ev);
     return entry;
@@ -232,7 +304,6 @@ export class ObjectStore {
     return this.history.since(resource, fromRv);
   }
 
-
   /** The comma-joined JSON of all objects of a resource, as body parts, for unfiltered lists (see ListBlocks). */
   allItemsJson(resource: string): Buffer[] {
     let blocks = this.allItems.get(resource);
@@ -257,7 +328,10 @@ export class ObjectStore {
    * The resource as it was at rv: current objects overlaid with the undo of every later event.
    * Costs O(events since rv), plus one merge when objects were deleted since.
    */
-  private snapshotAt(resource: string, rv: number): { keys: string[]; get: (key: string) => StoreEntry | undefined } | 'expired' {
+  private snapshotAt(
+    resource: string,
+    rv: number,
+  ): { keys: string[]; get: (key: string) => StoreEntry | undefined } | 'expired' {
     const evs = this.eventsSince(resource, rv);
     if (evs === 'expired') return 'expired';
     const col = this.col(resource);
@@ -267,7 +341,10 @@ export class ObjectStore {
       overlay.set(ev.key, ev.type === 'ADDED' ? null : (ev.prev ?? null));
     }
     const current = this.sortedKeys(resource);
-    const extra = [...overlay].filter(([k, e]) => e !== null && !col.has(k)).map(([k]) => k).sort();
+    const extra = [...overlay]
+      .filter(([k, e]) => e !== null && !col.has(k))
+      .map(([k]) => k)
+      .sort();
     const keys = extra.length ? mergeSorted(current, extra) : current;
     return { keys, get: (k) => (overlay.has(k) ? (overlay.get(k) ?? undefined) : col.get(k)) };
   }
@@ -275,7 +352,8 @@ export class ObjectStore {
   list(resource: string, opts: ListOptions = {}): ListResult {
     const d = requireDef(resource);
     const filter = compileFilter(d, opts);
-    if (opts.resourceVersion && !/^\d+$/.test(opts.resourceVersion)) throw apiErrors.badRequest(`invalid resource version: ${JSON.stringify(opts.resourceVersion)}`);
+    if (opts.resourceVersion && !/^\d+$/.test(opts.resourceVersion))
+      throw apiErrors.badRequest(`invalid resource version: ${JSON.stringify(opts.resourceVersion)}`);
     let listRv = this.rv;
     let start = '';
     if (opts.continue) {
@@ -284,7 +362,8 @@ export class ObjectStore {
       start = tok.start;
     } else if (opts.resourceVersionMatch === 'Exact' && opts.resourceVersion) {
       listRv = Number(opts.resourceVersion);
-      if (!Number.isInteger(listRv) || listRv < 1) throw apiErrors.badRequest(`invalid resource version: ${opts.resourceVersion}`);
+      if (!Number.isInteger(listRv) || listRv < 1)
+        throw apiErrors.badRequest(`invalid resource version: ${opts.resourceVersion}`);
     }
     let keys: string[];
     let lookup: (key: string) => StoreEntry | undefined;
@@ -294,7 +373,12 @@ export class ObjectStore {
       lookup = (k) => col.get(k);
     } else {
       const snap = listRv > this.rv ? 'expired' : this.snapshotAt(resource, listRv);
-      if (snap === 'expired') throw apiErrors.expired(opts.continue ? continueTooOld : `too old resource version: ${listRv} (${this.history.compactedRv() + 1})`);
+      if (snap === 'expired')
+        throw apiErrors.expired(
+          opts.continue
+            ? continueTooOld
+            : `too old resource version: ${listRv} (${this.history.compactedRv() + 1})`,
+        );
       keys = snap.keys;
       lookup = snap.get;
     }
@@ -312,8 +396,12 @@ export class ObjectStore {
     const result: ListResult = { items, resourceVersion: String(listRv) };
     if (i < keys.length && items.length >= limit) {
       const last = items[items.length - 1]!;
-      result.continue = encodeContinue(listRv, objectKey(last.obj.metadata.namespace, last.obj.metadata.name));
-      if (!filter.labels.length && !filter.fields.length && !filter.namespace) result.remainingItemCount = keys.length - i;
+      result.continue = encodeContinue(
+        listRv,
+        objectKey(last.obj.metadata.namespace, last.obj.metadata.name),
+      );
+      if (!filter.labels.length && !filter.fields.length && !filter.namespace)
+        result.remainingItemCount = keys.length - i;
     }
     return result;
   }

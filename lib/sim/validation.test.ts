@@ -4,12 +4,30 @@ import { validateLabels, validateTaints } from './validation';
 
 describe('label validation', () => {
   it('accepts qualified names with optional DNS subdomain prefix', () => {
-    for (const k of ['app', 'example.com/role', 'node-role.kubernetes.io/control-plane', 'A_b.c-1', 'x'.repeat(63), `${'a'.repeat(253)}/b`]) {
+    for (const k of [
+      'app',
+      'example.com/role',
+      'node-role.kubernetes.io/control-plane',
+      'A_b.c-1',
+      'x'.repeat(63),
+      `${'a'.repeat(253)}/b`,
+    ]) {
       expect(qualifiedNameErrors(k), k).toEqual([]);
     }
   });
   it('rejects bad keys', () => {
-    for (const k of ['', '-a', 'a-', 'a b', 'x'.repeat(64), 'Example.com/a', '/a', 'a/', 'a/b/c', `${'a'.repeat(254)}/b`]) {
+    for (const k of [
+      '',
+      '-a',
+      'a-',
+      'a b',
+      'x'.repeat(64),
+      'Example.com/a',
+      '/a',
+      'a/',
+      'a/b/c',
+      `${'a'.repeat(254)}/b`,
+    ]) {
       expect(qualifiedNameErrors(k).length, k).toBeGreaterThan(0);
     }
   });
@@ -33,7 +51,11 @@ describe('taint validation', () => {
       { key: 'd', effect: 'NoSchedule' },
       { key: 'd', effect: 'NoSchedule' },
     ]);
-    expect(causes.map((c) => c.field)).toEqual(['spec.taints[0].effect', 'spec.taints[1].key', 'spec.taints[3]']);
+    expect(causes.map((c) => c.field)).toEqual([
+      'spec.taints[0].effect',
+      'spec.taints[1].key',
+      'spec.taints[3]',
+    ]);
     expect(causes[0]!.reason).toBe('FieldValueNotSupported');
   });
   it('accepts valid taints', () => {

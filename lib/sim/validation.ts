@@ -2,12 +2,17 @@ import { dns1123SubdomainRe, labelValueErrors, qualifiedNameErrors } from '@/lib
 import type { StatusCause } from './errors';
 
 function invalid(field: string, value: unknown, detail: string): StatusCause {
-  return { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${detail}`, field };
+  return {
+    reason: 'FieldValueInvalid',
+    message: `Invalid value: ${JSON.stringify(value)}: ${detail}`,
+    field,
+  };
 }
 
 export function validateLabels(labels: unknown, field: string): StatusCause[] {
   if (labels === undefined || labels === null) return [];
-  if (typeof labels !== 'object' || Array.isArray(labels)) return [invalid(field, labels, 'must be an object')];
+  if (typeof labels !== 'object' || Array.isArray(labels))
+    return [invalid(field, labels, 'must be an object')];
   const causes: StatusCause[] = [];
   for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
     for (const e of qualifiedNameErrors(k)) causes.push(invalid(field, k, e));
@@ -19,7 +24,8 @@ export function validateLabels(labels: unknown, field: string): StatusCause[] {
 
 export function validateAnnotations(annotations: unknown, field: string): StatusCause[] {
   if (annotations === undefined || annotations === null) return [];
-  if (typeof annotations !== 'object' || Array.isArray(annotations)) return [invalid(field, annotations, 'must be an object')];
+  if (typeof annotations !== 'object' || Array.isArray(annotations))
+    return [invalid(field, annotations, 'must be an object')];
   const causes: StatusCause[] = [];
   for (const [k, v] of Object.entries(annotations as Record<string, unknown>)) {
     for (const e of qualifiedNameErrors(k.toLowerCase())) causes.push(invalid(field, k, e));
@@ -43,10 +49,12 @@ export function validateTaints(taints: unknown, field = 'spec.taints'): StatusCa
     }
     const taint = t as Record<string, unknown>;
     const key = taint.key;
-    if (typeof key !== 'string' || key === '') causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${f}.key` });
+    if (typeof key !== 'string' || key === '')
+      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${f}.key` });
     else for (const e of qualifiedNameErrors(key)) causes.push(invalid(`${f}.key`, key, e));
     if (taint.value !== undefined && taint.value !== null) {
-      if (typeof taint.value !== 'string') causes.push(invalid(`${f}.value`, taint.value, 'must be a string'));
+      if (typeof taint.value !== 'string')
+        causes.push(invalid(`${f}.value`, taint.value, 'must be a string'));
       else for (const e of labelValueErrors(taint.value)) causes.push(invalid(`${f}.value`, taint.value, e));
     }
     const effect = taint.effect;
@@ -61,7 +69,11 @@ export function validateTaints(taints: unknown, field = 'spec.taints'): StatusCa
     }
     const id = `${String(key)}:${String(effect)}`;
     if (seen.has(id)) {
-      causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${JSON.stringify({ key, effect })}`, field: f });
+      causes.push({
+        reason: 'FieldValueDuplicate',
+        message: `Duplicate value: ${JSON.stringify({ key, effect })}`,
+        field: f,
+      });
     }
     seen.add(id);
   });
@@ -69,7 +81,10 @@ export function validateTaints(taints: unknown, field = 'spec.taints'): StatusCa
 }
 
 export function validateObjectName(name: unknown, field = 'metadata.name'): StatusCause[] {
-  if (typeof name !== 'string' || name === '') return [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field }];
+  if (typeof name !== 'string' || name === '')
+    return [
+      { reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field },
+    ];
   if (name.length > 253 || !dns1123SubdomainRe.test(name)) {
     return [
       invalid(

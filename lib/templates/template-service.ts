@@ -12,11 +12,30 @@ const name = z
 
 /** A named label or taint edit, applied to one node or a batch like any other edit. */
 export const templateBody = z.discriminatedUnion('kind', [
-  z.object({ name, kind: z.literal('labels'), spec: labelEditSchema, description: z.string().max(500).optional() }).strict(),
-  z.object({ name, kind: z.literal('taints'), spec: taintEditSchema, description: z.string().max(500).optional() }).strict(),
+  z
+    .object({
+      name,
+      kind: z.literal('labels'),
+      spec: labelEditSchema,
+      description: z.string().max(500).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      name,
+      kind: z.literal('taints'),
+      spec: taintEditSchema,
+      description: z.string().max(500).optional(),
+    })
+    .strict(),
 ]);
 export type TemplateInput = z.infer<typeof templateBody>;
-export type Template = TemplateInput & { id: string; createdBy: string | null; createdAt: string; updatedAt: string };
+export type Template = TemplateInput & {
+  id: string;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
 
 /** Typed failure the route toolkit maps by shape (httpStatus + code). */
 export class TemplateError extends Error {
@@ -53,7 +72,11 @@ export class TemplateService {
   }
 
   async get(id: string): Promise<Template> {
-    const row = await this.db.kysely.selectFrom('templates').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('templates')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new TemplateError(404, 'not_found', `template ${id} not found`);
     return toTemplate(row);
   }
@@ -64,7 +87,16 @@ export class TemplateService {
     const id = randomUUID();
     await this.db.kysely
       .insertInto('templates')
-      .values({ id, name: input.name, kind: input.kind, spec: JSON.stringify(input.spec), description: input.description ?? null, created_by: username, created_at: now, updated_at: now })
+      .values({
+        id,
+        name: input.name,
+        kind: input.kind,
+        spec: JSON.stringify(input.spec),
+        description: input.description ?? null,
+        created_by: username,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     return this.get(id);
   }
@@ -74,7 +106,13 @@ export class TemplateService {
     if (current.name !== input.name) await this.assertNameFree(input.name);
     await this.db.kysely
       .updateTable('templates')
-      .set({ name: input.name, kind: input.kind, spec: JSON.stringify(input.spec), description: input.description ?? null, updated_at: this.now() })
+      .set({
+        name: input.name,
+        kind: input.kind,
+        spec: JSON.stringify(input.spec),
+        description: input.description ?? null,
+        updated_at: this.now(),
+      })
       .where('id', '=', id)
       .execute();
     return this.get(id);
@@ -86,7 +124,11 @@ export class TemplateService {
   }
 
   private async assertNameFree(templateName: string) {
-    const taken = await this.db.kysely.selectFrom('templates').select('id').where('name', '=', templateName).executeTakeFirst();
+    const taken = await this.db.kysely
+      .selectFrom('templates')
+      .select('id')
+      .where('name', '=', templateName)
+      .executeTakeFirst();
     if (taken) throw new TemplateError(409, 'conflict', `a template named ${templateName} exists`);
   }
 }

@@ -37,8 +37,16 @@ describe('the app as server.ts composes it', () => {
     await sse.waitFor((m) => m.type === 'subscribed' || m.type === 'connected', 5000, 'sse subscribed');
     const node = t.sim.store.nodeNames()[0]!;
     t.sim.store.setNodeLabels(node, { pipeline: 'yes' });
-    const viaWs = await ws.waitFor((m) => m.type === 'node_update' && m.node_name === node, 5000, 'ws node_update');
-    const viaSse = await sse.waitFor((m) => m.type === 'node_update' && m.node_name === node, 5000, 'sse node_update');
+    const viaWs = await ws.waitFor(
+      (m) => m.type === 'node_update' && m.node_name === node,
+      5000,
+      'ws node_update',
+    );
+    const viaSse = await sse.waitFor(
+      (m) => m.type === 'node_update' && m.node_name === node,
+      5000,
+      'sse node_update',
+    );
     for (const m of [viaWs, viaSse]) {
       expect(m.changes).toEqual(['labels']);
       expect((m.data as { labels: Record<string, string> }).labels.pipeline).toBe('yes');
@@ -50,7 +58,12 @@ describe('the app as server.ts composes it', () => {
 
   it('refuses a WebSocket from a foreign origin and without credentials', async () => {
     const wsUrl = `ws://127.0.0.1:${t.app.port}/api/v1/ws/nodes?cluster=sim`;
-    expect(await WsTestClient.refusedStatus(wsUrl, { headers: { cookie: t.cookie }, origin: 'https://evil.example' })).toBe(403);
+    expect(
+      await WsTestClient.refusedStatus(wsUrl, {
+        headers: { cookie: t.cookie },
+        origin: 'https://evil.example',
+      }),
+    ).toBe(403);
     expect(await WsTestClient.refusedStatus(wsUrl, { origin: t.app.origin })).toBe(401);
   });
 

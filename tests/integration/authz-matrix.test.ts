@@ -37,17 +37,56 @@ const rows: Row[] = [
   { method: 'GET', path: '/api/v1/openapi.json', access: 'read' },
   { method: 'GET', path: '/api/v1/audit', access: 'read' },
   { method: 'GET', path: '/api/v1/tokens', access: 'read' },
-  { method: 'POST', path: () => `/api/v1/clusters/demo/nodes/${node}/labels`, body: () => ({ set: { matrix: String(n++) } }), access: 'write', scoped: true },
-  { method: 'POST', path: () => `/api/v1/clusters/demo/nodes/${node}/taints`, body: { remove: [{ key: 'matrix' }] }, access: 'write', scoped: true },
-  { method: 'POST', path: () => `/api/v1/clusters/demo/nodes/${node}/cordon`, body: { reason: 'matrix' }, access: 'write', scoped: true },
-  { method: 'POST', path: () => `/api/v1/clusters/demo/nodes/${node}/uncordon`, access: 'write', scoped: true },
-  { method: 'POST', path: '/api/v1/clusters/demo/operations', body: () => ({ kind: 'uncordon', nodes: [node] }), access: 'write', scoped: true },
+  {
+    method: 'POST',
+    path: () => `/api/v1/clusters/demo/nodes/${node}/labels`,
+    body: () => ({ set: { matrix: String(n++) } }),
+    access: 'write',
+    scoped: true,
+  },
+  {
+    method: 'POST',
+    path: () => `/api/v1/clusters/demo/nodes/${node}/taints`,
+    body: { remove: [{ key: 'matrix' }] },
+    access: 'write',
+    scoped: true,
+  },
+  {
+    method: 'POST',
+    path: () => `/api/v1/clusters/demo/nodes/${node}/cordon`,
+    body: { reason: 'matrix' },
+    access: 'write',
+    scoped: true,
+  },
+  {
+    method: 'POST',
+    path: () => `/api/v1/clusters/demo/nodes/${node}/uncordon`,
+    access: 'write',
+    scoped: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/clusters/demo/operations',
+    body: () => ({ kind: 'uncordon', nodes: [node] }),
+    access: 'write',
+    scoped: true,
+  },
   { method: 'POST', path: () => `/api/v1/operations/${operationId}/cancel`, access: 'write', scoped: true },
   { method: 'GET', path: '/api/v1/users', access: 'admin' },
-  { method: 'POST', path: '/api/v1/users', body: () => ({ username: `m${n++}`, password: 'matrix-password-1', role: 'viewer' }), access: 'admin' },
+  {
+    method: 'POST',
+    path: '/api/v1/users',
+    body: () => ({ username: `m${n++}`, password: 'matrix-password-1', role: 'viewer' }),
+    access: 'admin',
+  },
   { method: 'GET', path: () => `/api/v1/users/${userId}`, access: 'admin' },
   { method: 'PATCH', path: () => `/api/v1/users/${userId}`, body: { clusters: ['demo'] }, access: 'admin' },
-  { method: 'POST', path: '/api/v1/clusters?dryRun=true', body: () => ({ name: 'probe', kubeconfig: sim.kubeconfig() }), access: 'admin' },
+  {
+    method: 'POST',
+    path: '/api/v1/clusters?dryRun=true',
+    body: () => ({ name: 'probe', kubeconfig: sim.kubeconfig() }),
+    access: 'admin',
+  },
   { method: 'DELETE', path: '/api/v1/clusters/no-such-cluster', access: 'admin', ok: [404] },
   { method: 'GET', path: '/api/v1/ws/stats', access: 'admin' },
   { method: 'POST', path: '/api/v1/ws/test', body: { cluster: 'demo', message: 'matrix' }, access: 'admin' },
@@ -71,7 +110,12 @@ beforeAll(async () => {
     ['outsider', 'viewer', []],
   ];
   for (const [name, role, clusters] of users) {
-    const r = await api.admin('POST', '/api/v1/users', { username: name, password: `${name}-password-1`, role, clusters });
+    const r = await api.admin('POST', '/api/v1/users', {
+      username: name,
+      password: `${name}-password-1`,
+      role,
+      clusters,
+    });
     expect(r.status, JSON.stringify(r.json)).toBe(201);
     if (name === 'viewer') userId = r.json.id ?? r.json.user?.id;
     api[name] = client(app, await login(app, name, `${name}-password-1`));
@@ -91,7 +135,13 @@ describe('authorization matrix: every role on every REST route', () => {
   it('unauthenticated requests get 401 (JSON) except on public routes', async () => {
     for (const row of rows) {
       const path = typeof row.path === 'function' ? row.path() : row.path;
-      const res = await fetch(`${app.url}${path}`, { method: row.method, headers: { origin: app.origin, 'content-type': 'application/json' }, body: row.body ? JSON.stringify(typeof row.body === 'function' ? (row.body as () => unknown)() : row.body) : undefined });
+      const res = await fetch(`${app.url}${path}`, {
+        method: row.method,
+        headers: { origin: app.origin, 'content-type': 'application/json' },
+        body: row.body
+          ? JSON.stringify(typeof row.body === 'function' ? (row.body as () => unknown)() : row.body)
+          : undefined,
+      });
       if (row.access === 'public') expect(res.status, `${row.method} ${path}`).toBe(200);
       else {
         expect(res.status, `${row.method} ${path}`).toBe(401);
@@ -108,7 +158,9 @@ describe('authorization matrix: every role on every REST route', () => {
         const r = await api[role]!(row.method, path, body);
         const what = `${role} ${row.method} ${path}: ${r.status} ${JSON.stringify(r.json)?.slice(0, 200)}`;
         if (allowed(role, row)) {
-          expect(r.status >= 200 && r.status < 300 ? true : (row.ok ?? []).includes(r.status), what).toBe(true);
+          expect(r.status >= 200 && r.status < 300 ? true : (row.ok ?? []).includes(r.status), what).toBe(
+            true,
+          );
         } else {
           expect(r.status, what).toBe(403);
           expect(r.json.error.message, what).toBeTruthy();
@@ -120,30 +172,42 @@ describe('authorization matrix: every role on every REST route', () => {
   it('WebSocket and SSE: 401 without credentials, 403 for a cluster the user may not see, open for a granted one', async () => {
     const ws = (cluster: string) => `ws://127.0.0.1:${app.port}/api/v1/ws/nodes?cluster=${cluster}`;
     expect(await WsTestClient.refusedStatus(ws('demo'), { origin: app.origin })).toBe(401);
-    const outsiderToken = (await api.outsider!('POST', '/api/v1/tokens', { name: 't', scope: 'read' })).json.token as string;
-    const viewerToken = (await api.viewer!('POST', '/api/v1/tokens', { name: 't', scope: 'read' })).json.token as string;
-    expect(await WsTestClient.refusedStatus(ws('demo'), { origin: app.origin, token: outsiderToken })).toBe(403);
+    const outsiderToken = (await api.outsider!('POST', '/api/v1/tokens', { name: 't', scope: 'read' })).json
+      .token as string;
+    const viewerToken = (await api.viewer!('POST', '/api/v1/tokens', { name: 't', scope: 'read' })).json
+      .token as string;
+    expect(await WsTestClient.refusedStatus(ws('demo'), { origin: app.origin, token: outsiderToken })).toBe(
+      403,
+    );
     const ok = await WsTestClient.open(ws('demo'), { origin: app.origin, token: viewerToken });
     await ok.waitFor((m) => m.type === 'subscribed', 5000, 'subscribed');
     ok.close();
 
     const sse = (cluster: string) => `${app.url}/api/v1/sse/nodes?cluster=${cluster}`;
     await expect(SseTestClient.open(sse('demo'))).rejects.toMatchObject({ status: 401 });
-    await expect(SseTestClient.open(sse('demo'), { token: outsiderToken })).rejects.toMatchObject({ status: 403 });
+    await expect(SseTestClient.open(sse('demo'), { token: outsiderToken })).rejects.toMatchObject({
+      status: 403,
+    });
     const s = await SseTestClient.open(sse('demo'), { token: viewerToken });
     await s.waitFor((m) => m.type === 'subscribed' || m.type === 'connected', 5000, 'sse open');
     s.close();
   });
 
   it('a read-scoped API token cannot write even for an operator', async () => {
-    const token = (await api.operator!('POST', '/api/v1/tokens', { name: 'ro', scope: 'read' })).json.token as string;
-    const res = await fetch(`${app.url}/api/v1/clusters/demo/nodes/${node}/cordon`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const token = (await api.operator!('POST', '/api/v1/tokens', { name: 'ro', scope: 'read' })).json
+      .token as string;
+    const res = await fetch(`${app.url}/api/v1/clusters/demo/nodes/${node}/cordon`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(403);
   });
 
   it('a disabled user loses access', async () => {
     const users = await api.admin!('GET', '/api/v1/users');
-    const op = (users.json.items as Array<{ id: string; username: string }>).find((u) => u.username === 'operator')!;
+    const op = (users.json.items as Array<{ id: string; username: string }>).find(
+      (u) => u.username === 'operator',
+    )!;
     expect((await api.admin!('PATCH', `/api/v1/users/${op.id}`, { disabled: true })).status).toBe(200);
     expect((await api.operator!('GET', '/api/v1/clusters')).status).toBe(401);
   });
@@ -162,7 +226,10 @@ describe('secrets', () => {
       await api.admin!('GET', '/api/v1/clusters/secretive'),
       await api.admin!('GET', '/api/v1/audit'),
       await api.admin!('PATCH', '/api/v1/clusters/secretive', { kubeconfig }),
-      await api.admin!('POST', '/api/v1/clusters?dryRun=true', { name: 'x', kubeconfig: kubeconfig.replace(secret, `${secret}x`) }),
+      await api.admin!('POST', '/api/v1/clusters?dryRun=true', {
+        name: 'x',
+        kubeconfig: kubeconfig.replace(secret, `${secret}x`),
+      }),
     ];
     for (const r of responses) expect(JSON.stringify(r.json)).not.toContain(secret);
     expect((await api.admin!('DELETE', '/api/v1/clusters/secretive')).status).toBeLessThan(300);

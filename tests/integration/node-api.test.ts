@@ -30,20 +30,31 @@ describe('reads', () => {
     const page = await t.api('GET', `${base}?sort=-name&limit=5&offset=5`);
     expect(page.json.items.map((n: { name: string }) => n.name)).toEqual([...names].reverse().slice(5, 10));
 
-    const sel = await t.api('GET', `${base}?labelSelector=${encodeURIComponent(`kubernetes.io/hostname in (${names[0]},${names[1]})`)}`);
+    const sel = await t.api(
+      'GET',
+      `${base}?labelSelector=${encodeURIComponent(`kubernetes.io/hostname in (${names[0]},${names[1]})`)}`,
+    );
     expect(sel.json.items.map((n: { name: string }) => n.name)).toEqual(names.slice(0, 2));
   });
 
   it('sends the full list gzipped with an ETag that answers 304 until the cluster changes', async () => {
     const raw = (accept: string, etag?: string) =>
-      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: number }>((resolve, reject) => {
-        const headers: Record<string, string> = { cookie: t.cookie, 'accept-encoding': accept, ...(etag ? { 'if-none-match': etag } : {}) };
-        http.get(`${t.app.url}${base}`, { headers }, (res) => {
-          let bytes = 0;
-          res.on('data', (c: Buffer) => (bytes += c.length));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
-        }).on('error', reject);
-      });
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: number }>(
+        (resolve, reject) => {
+          const headers: Record<string, string> = {
+            cookie: t.cookie,
+            'accept-encoding': accept,
+            ...(etag ? { 'if-none-match': etag } : {}),
+          };
+          http
+            .get(`${t.app.url}${base}`, { headers }, (res) => {
+              let bytes = 0;
+              res.on('data', (c: Buffer) => (bytes += c.length));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
+            })
+            .on('error', reject);
+        },
+      );
     const zipped = await raw('gzip');
     const plain = await raw('identity');
     expect(zipped.headers['content-encoding']).toBe('gzip');
@@ -90,7 +101,9 @@ describe('writes', () => {
 
   it('adds and removes taints', async () => {
     const node = names[11]!;
-    const r = await t.api('POST', `${base}/${node}/taints`, { add: [{ key: 'gpu', value: 'a100', effect: 'NoSchedule' }] });
+    const r = await t.api('POST', `${base}/${node}/taints`, {
+      add: [{ key: 'gpu', value: 'a100', effect: 'NoSchedule' }],
+    });
     expect(r.status).toBe(200);
     expect(r.json.node.taints).toContainEqual({ key: 'gpu', value: 'a100', effect: 'NoSchedule' });
     const r2 = await t.api('POST', `${base}/${node}/taints`, { remove: [{ key: 'gpu' }] });
@@ -120,7 +133,11 @@ describe('writes', () => {
       [{ set: { 'node-role.kubernetes.io/x': '' } }, 422, /system key/],
       [{ sett: { a: 'b' } }, 400, /body/],
       ['{"set": ', 400, /not valid JSON/],
-      [{ set: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 'x'.repeat(20)])) }, 413, /.+/],
+      [
+        { set: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 'x'.repeat(20)])) },
+        413,
+        /.+/,
+      ],
     ];
     for (const [body, status, msg] of cases) {
       const r = await t.api('POST', `${base}/${node}/labels`, body);
@@ -135,7 +152,10 @@ describe('writes', () => {
   });
 
   it("maps the cluster's own refusal (403 for read-only credentials) to a clear error naming the node", async () => {
-    const added = await t.api('POST', '/api/v1/clusters', { name: 'sim-ro', kubeconfig: t.sim.kubeconfig({ readOnly: true }) });
+    const added = await t.api('POST', '/api/v1/clusters', {
+      name: 'sim-ro',
+      kubeconfig: t.sim.kubeconfig({ readOnly: true }),
+    });
     expect(added.status, JSON.stringify(added.json)).toBe(201);
     const node = names[15]!;
     const before = t.sim.store.getNode(node).metadata.resourceVersion;
@@ -183,40 +203,82 @@ describe('writes', () => {
       clearInterval(storm);
     }
     const ok = outcomes.filter((o) => o.status === 200);
-    for (const o of outcomes) if (o.status !== 200) expect(o).toMatchObject({ status: 409, code: 'conflict' });
+    for (const o of outcomes)
+      if (o.status !== 200) expect(o).toMatchObject({ status: 409, code: 'conflict' });
     expect(ok.length).toBeGreaterThan(outcomes.length / 2);
-    for (const o of ok) expect(labelsOf(t.sim.store.getNode(o.node))[o.key], `${o.node} ${o.key}`).toBe('yes');
-    for (const o of outcomes.filter((x) => x.status !== 200)) expect(labelsOf(t.sim.store.getNode(o.node))[o.key]).toBeUndefined();
-    console.log(`conflict storm: ${ok.length}/${outcomes.length} writes succeeded, ${outcomes.length - ok.length} reported as conflicts`);
+    for (const o of ok)
+      expect(labelsOf(t.sim.store.getNode(o.node))[o.key], `${o.node} ${o.key}`).toBe('yes');
+    for (const o of outcomes.filter((x) => x.status !== 200))
+      expect(labelsOf(t.sim.store.getNode(o.node))[o.key]).toBeUndefined();
+    console.log(
+      `conflict storm: ${ok.length}/${outcomes.length} writes succeeded, ${outcomes.length - ok.length} reported as conflicts`,
+    );
   }, 60_000);
 });
 
 describe('operations', () => {
   it('cordons 200 nodes in a batch at concurrency 20 with per-node results', async () => {
     const batch = names.slice(0, 200);
-    const r = await t.api('POST', '/api/v1/clusters/sim/operations', { kind: 'cordon', nodes: batch, concurrency: 20, params: { reason: 'batch' } });
+    const r = await t.api('POST', '/api/v1/clusters/sim/operations', {
+      kind: 'cordon',
+      nodes: batch,
+      concurrency: 20,
+      params: { reason: 'batch' },
+    });
     expect(r.status).toBe(202);
     const id = r.json.operation.id as string;
-    const op = await eventually(async () => {
-      const g = await t.api('GET', `/api/v1/operations/${id}`);
-      return g.json.operation.state !== 'running' && g.json.operation;
-    }, 'batch cordon', 60_000);
+    const op = await eventually(
+      async () => {
+        const g = await t.api('GET', `/api/v1/operations/${id}`);
+        return g.json.operation.state !== 'running' && g.json.operation;
+      },
+      'batch cordon',
+      60_000,
+    );
     expect(op).toMatchObject({ state: 'succeeded', total: 200, done: 200, failed: 0, concurrency: 20 });
     expect(Object.values(op.results).every((x: any) => x.state === 'succeeded')).toBe(true);
-    expect(batch.every((n) => (t.sim.store.getNode(n).spec as { unschedulable?: boolean }).unschedulable === true)).toBe(true);
+    expect(
+      batch.every((n) => (t.sim.store.getNode(n).spec as { unschedulable?: boolean }).unschedulable === true),
+    ).toBe(true);
 
-    const un = await t.api('POST', '/api/v1/clusters/sim/operations', { kind: 'uncordon', selector: 'kubernetes.io/os=linux', concurrency: 20 });
+    const un = await t.api('POST', '/api/v1/clusters/sim/operations', {
+      kind: 'uncordon',
+      selector: 'kubernetes.io/os=linux',
+      concurrency: 20,
+    });
     expect(un.status).toBe(202);
-    await eventually(async () => (await t.api('GET', `/api/v1/operations/${un.json.operation.id}`)).json.operation.state === 'succeeded', 'batch uncordon', 60_000);
-    expect(names.every((n) => !(t.sim.store.getNode(n).spec as { unschedulable?: boolean }).unschedulable)).toBe(true);
+    await eventually(
+      async () =>
+        (await t.api('GET', `/api/v1/operations/${un.json.operation.id}`)).json.operation.state ===
+        'succeeded',
+      'batch uncordon',
+      60_000,
+    );
+    expect(
+      names.every((n) => !(t.sim.store.getNode(n).spec as { unschedulable?: boolean }).unschedulable),
+    ).toBe(true);
   }, 120_000);
 
   it('drain waits while a PodDisruptionBudget refuses and finishes once it allows, never deleting around it', async () => {
     const node = names[30]!;
-    const appPods = () => t.sim.store.listPods({ fieldSelector: `spec.nodeName=${node}` }).filter((p) => p.metadata.namespace !== 'kube-system');
+    const appPods = () =>
+      t.sim.store
+        .listPods({ fieldSelector: `spec.nodeName=${node}` })
+        .filter((p) => p.metadata.namespace !== 'kube-system');
     expect(appPods().length).toBeGreaterThan(0);
-    t.sim.store.create('poddisruptionbudgets', { metadata: { name: 'guard' }, spec: { minAvailable: 100000, selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } } }, 'apps');
-    const r = await t.api('POST', `${base}/${node}/drain`, { ignoreDaemonSets: true, deleteEmptyDirData: true, timeoutSeconds: 60 });
+    t.sim.store.create(
+      'poddisruptionbudgets',
+      {
+        metadata: { name: 'guard' },
+        spec: { minAvailable: 100000, selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } },
+      },
+      'apps',
+    );
+    const r = await t.api('POST', `${base}/${node}/drain`, {
+      ignoreDaemonSets: true,
+      deleteEmptyDirData: true,
+      timeoutSeconds: 60,
+    });
     expect(r.status).toBe(202);
     const id = r.json.operation.id as string;
     await new Promise((res) => setTimeout(res, 2500));
@@ -225,10 +287,14 @@ describe('operations', () => {
     expect(appPods().length).toBeGreaterThan(0);
     expect((t.sim.store.getNode(node).spec as { unschedulable?: boolean }).unschedulable).toBe(true);
     t.sim.store.delete('poddisruptionbudgets', 'apps', 'guard');
-    const done = await eventually(async () => {
-      const g = (await t.api('GET', `/api/v1/operations/${id}`)).json.operation;
-      return g.state !== 'running' && g;
-    }, 'drain to finish', 30_000);
+    const done = await eventually(
+      async () => {
+        const g = (await t.api('GET', `/api/v1/operations/${id}`)).json.operation;
+        return g.state !== 'running' && g;
+      },
+      'drain to finish',
+      30_000,
+    );
     expect(done.state, JSON.stringify(done.results)).toBe('succeeded');
     expect(appPods()).toEqual([]);
   }, 60_000);
@@ -236,17 +302,35 @@ describe('operations', () => {
 
 describe('templates', () => {
   it('creates a label template and applies it to nodes by selector as an operation', async () => {
-    const created = await t.api('POST', '/api/v1/templates', { name: 'gpu-pool', kind: 'labels', spec: { set: { pool: 'gpu' } } });
+    const created = await t.api('POST', '/api/v1/templates', {
+      name: 'gpu-pool',
+      kind: 'labels',
+      spec: { set: { pool: 'gpu' } },
+    });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
-    const bad = await t.api('POST', '/api/v1/templates', { name: 'bad', kind: 'taints', spec: { add: [{ key: 'x', effect: 'Sometimes' }] } });
+    const bad = await t.api('POST', '/api/v1/templates', {
+      name: 'bad',
+      kind: 'taints',
+      spec: { add: [{ key: 'x', effect: 'Sometimes' }] },
+    });
     expect(bad.status).toBe(400);
     const targets = names.slice(40, 43);
     const sel = `kubernetes.io/hostname in (${targets.join(',')})`;
-    const applied = await t.api('POST', `/api/v1/templates/${created.json.id}/apply`, { cluster: 'sim', selector: sel });
+    const applied = await t.api('POST', `/api/v1/templates/${created.json.id}/apply`, {
+      cluster: 'sim',
+      selector: sel,
+    });
     expect(applied.status, JSON.stringify(applied.json)).toBe(202);
-    await eventually(async () => (await t.api('GET', `/api/v1/operations/${applied.json.operation.id}`)).json.operation.state === 'succeeded', 'template apply');
+    await eventually(
+      async () =>
+        (await t.api('GET', `/api/v1/operations/${applied.json.operation.id}`)).json.operation.state ===
+        'succeeded',
+      'template apply',
+    );
     for (const n of targets) expect(labelsOf(t.sim.store.getNode(n)).pool).toBe('gpu');
-    expect((await t.api('GET', '/api/v1/templates')).json.items.map((x: { name: string }) => x.name)).toContain('gpu-pool');
+    expect(
+      (await t.api('GET', '/api/v1/templates')).json.items.map((x: { name: string }) => x.name),
+    ).toContain('gpu-pool');
     expect((await t.api('DELETE', `/api/v1/templates/${created.json.id}`)).status).toBe(204);
   });
 });

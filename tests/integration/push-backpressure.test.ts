@@ -49,7 +49,9 @@ describe('backpressure', () => {
       for (let k = 0; k < 40; k++) source.change('prod', `node-${sent++ % 500}`);
     }, 5);
     try {
-      await expect.poll(() => srv.hub.stats().slowConsumersDropped, { timeout: 20_000, interval: 20 }).toBe(1);
+      await expect
+        .poll(() => srv.hub.stats().slowConsumersDropped, { timeout: 20_000, interval: 20 })
+        .toBe(1);
       await sleep(100); // the others keep receiving after the drop
     } finally {
       clearInterval(timer);
@@ -77,7 +79,10 @@ describe('backpressure', () => {
 
   it('an SSE client that stops reading is dropped too', async () => {
     const abort = new AbortController();
-    const res = await fetch(srv.sseUrl('cluster=prod'), { headers: { authorization: 'Bearer t' }, signal: abort.signal });
+    const res = await fetch(srv.sseUrl('cluster=prod'), {
+      headers: { authorization: 'Bearer t' },
+      signal: abort.signal,
+    });
     expect(res.status).toBe(200);
     // never read the body
     const before = srv.hub.stats().slowConsumersDropped;
@@ -86,7 +91,9 @@ describe('backpressure', () => {
       for (let k = 0; k < 40; k++) source.change('prod', `node-${i++ % 500}`);
     }, 5);
     try {
-      await expect.poll(() => srv.hub.stats().slowConsumersDropped, { timeout: 20_000, interval: 20 }).toBe(before + 1);
+      await expect
+        .poll(() => srv.hub.stats().slowConsumersDropped, { timeout: 20_000, interval: 20 })
+        .toBe(before + 1);
     } finally {
       clearInterval(timer);
       abort.abort();

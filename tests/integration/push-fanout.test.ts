@@ -22,18 +22,26 @@ afterAll(async () => {
 describe('push fan-out over real sockets', () => {
   it('a label change reaches 100 WebSocket and 100 SSE subscribers with changes ["labels"]', async () => {
     const ws = await Promise.all(
-      Array.from({ length: 100 }, () => WsTestClient.open(srv.wsUrl('cluster=prod'), { token: 't', origin: srv.origin })),
+      Array.from({ length: 100 }, () =>
+        WsTestClient.open(srv.wsUrl('cluster=prod'), { token: 't', origin: srv.origin }),
+      ),
     );
     const sse = await Promise.all(
       Array.from({ length: 100 }, () => SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 't' })),
     );
     const all = [...ws, ...sse];
     await Promise.all(all.map((c) => c.waitFor((m) => m.type === 'subscribed', 10_000, 'subscribed')));
-    expect(srv.hub.stats().connections).toMatchObject({ total: 200, byTransport: { ws: 100, sse: 100 }, byCluster: { prod: 200 } });
+    expect(srv.hub.stats().connections).toMatchObject({
+      total: 200,
+      byTransport: { ws: 100, sse: 100 },
+      byCluster: { prod: 200 },
+    });
 
     source.change('dev', 'other'); // not subscribed: must not arrive
     const change = source.change('prod', 'node-7', { changes: ['labels'], labels: { team: 'blue' } });
-    const got = await Promise.all(all.map((c) => c.waitFor((m) => m.type === 'node_update', 10_000, 'node_update')));
+    const got = await Promise.all(
+      all.map((c) => c.waitFor((m) => m.type === 'node_update', 10_000, 'node_update')),
+    );
     for (const m of got) {
       expect(serverMessageSchema.parse(m)).toMatchObject({
         type: 'node_update',

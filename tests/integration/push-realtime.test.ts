@@ -33,16 +33,26 @@ afterAll(async () => {
 describe('push over the real realtime manager', () => {
   it('a label set in the apiserver reaches WebSocket and SSE subscribers with changes ["labels"]', async () => {
     const ws = await Promise.all(
-      Array.from({ length: 10 }, () => WsTestClient.open(srv.wsUrl('cluster=sim'), { token: 't', origin: srv.origin })),
+      Array.from({ length: 10 }, () =>
+        WsTestClient.open(srv.wsUrl('cluster=sim'), { token: 't', origin: srv.origin }),
+      ),
     );
-    const sse = await Promise.all(Array.from({ length: 10 }, () => SseTestClient.open(srv.sseUrl('cluster=sim'), { token: 't' })));
+    const sse = await Promise.all(
+      Array.from({ length: 10 }, () => SseTestClient.open(srv.sseUrl('cluster=sim'), { token: 't' })),
+    );
     const all = [...ws, ...sse];
     await Promise.all(all.map((c) => c.waitFor((m) => m.type === 'subscribed')));
     const node = sim.store.nodeNames()[3]!;
     sim.store.setNodeLabels(node, { 'team.example.com/owner': 'payments' });
-    const got = await Promise.all(all.map((c) => c.waitFor((m) => m.type === 'node_update' && m.node_name === node)));
+    const got = await Promise.all(
+      all.map((c) => c.waitFor((m) => m.type === 'node_update' && m.node_name === node)),
+    );
     for (const m of got) {
-      expect(m).toMatchObject({ cluster_name: 'sim', changes: ['labels'], data: { labels: { 'team.example.com/owner': 'payments' } } });
+      expect(m).toMatchObject({
+        cluster_name: 'sim',
+        changes: ['labels'],
+        data: { labels: { 'team.example.com/owner': 'payments' } },
+      });
       expect(m.seq).toBe(mgr.currentSeq('sim'));
     }
     for (const c of all) c.close();
@@ -60,10 +70,20 @@ describe('push over the real realtime manager', () => {
     const target = start + 6;
     const deadline = Date.now() + 5000;
     while (mgr.currentSeq('sim') < target && Date.now() < deadline) await sleep(10);
-    const again = await WsTestClient.open(srv.wsUrl(`cluster=sim&since=${last}`), { token: 't', origin: srv.origin });
+    const again = await WsTestClient.open(srv.wsUrl(`cluster=sim&since=${last}`), {
+      token: 't',
+      origin: srv.origin,
+    });
     const ack = await again.waitFor((m) => m.type === 'subscribed');
     expect(ack).toMatchObject({ seq: mgr.currentSeq('sim'), data: { replayed: 5 } });
-    expect([...first.nodeSeqs('sim'), ...again.nodeSeqs('sim')]).toEqual([start + 1, start + 2, start + 3, start + 4, start + 5, start + 6]);
+    expect([...first.nodeSeqs('sim'), ...again.nodeSeqs('sim')]).toEqual([
+      start + 1,
+      start + 2,
+      start + 3,
+      start + 4,
+      start + 5,
+      start + 6,
+    ]);
     again.close();
   });
 });

@@ -19,13 +19,18 @@ function churn(perTick = 2): () => void {
 function expectContiguous(seqs: number[], from: number): void {
   expect(seqs.length).toBeGreaterThan(0);
   seqs.forEach((s, i) => {
-    if (s !== from + 1 + i) throw new Error(`gap or duplicate at index ${i}: got ${s}, expected ${from + 1 + i}`);
+    if (s !== from + 1 + i)
+      throw new Error(`gap or duplicate at index ${i}: got ${s}, expected ${from + 1 + i}`);
   });
 }
 
 beforeAll(async () => {
   // a 4 MiB client buffer lets a replay carry up to 2 MiB (~1,400 changes), ample for a slow reconnect on a busy box
-  srv = await startPushTestServer({ source, tokens: { t: principal() }, limits: { maxBufferedBytes: 4 * 1024 * 1024 } });
+  srv = await startPushTestServer({
+    source,
+    tokens: { t: principal() },
+    limits: { maxBufferedBytes: 4 * 1024 * 1024 },
+  });
 });
 afterAll(async () => {
   await srv.close();
@@ -45,7 +50,10 @@ describe('resume after reconnect while churn continues', () => {
         seen.push(...client.nodeSeqs('prod'));
         const last = seen.at(-1) ?? start;
         await sleep(20); // changes keep coming while disconnected
-        client = await WsTestClient.open(srv.wsUrl(`cluster=prod&since=${last}`), { token: 't', origin: srv.origin });
+        client = await WsTestClient.open(srv.wsUrl(`cluster=prod&since=${last}`), {
+          token: 't',
+          origin: srv.origin,
+        });
         const ack = await client.waitFor((m) => m.type === 'subscribed');
         expect(ack.data).toMatchObject({ replayed: expect.any(Number) });
         expect((ack.data as { replayed: number }).replayed).toBeGreaterThan(0);
@@ -75,7 +83,10 @@ describe('resume after reconnect while churn continues', () => {
         expect(lastId).toMatch(/^prod:\d+$/);
         await sleep(20);
         // the URL's since is stale on purpose: Last-Event-ID wins, as after an EventSource reconnect
-        client = await SseTestClient.open(srv.sseUrl(`cluster=prod&since=${start}`), { token: 't', lastEventId: lastId });
+        client = await SseTestClient.open(srv.sseUrl(`cluster=prod&since=${start}`), {
+          token: 't',
+          lastEventId: lastId,
+        });
         await client.waitFor((m) => m.type === 'subscribed');
       }
       await sleep(30);
@@ -98,7 +109,8 @@ describe('resume after reconnect while churn continues', () => {
       let client = await SseTestClient.open(srv.sseUrl('cluster=prod&cluster=dev'), { token: 't' });
       await client.waitFor((m) => m.type === 'subscribed' && m.cluster_name === 'dev');
       const starts = {
-        prod: client.messages.find((m) => m.type === 'subscribed' && m.cluster_name === 'prod')!.seq as number,
+        prod: client.messages.find((m) => m.type === 'subscribed' && m.cluster_name === 'prod')!
+          .seq as number,
         dev: client.messages.find((m) => m.type === 'subscribed' && m.cluster_name === 'dev')!.seq as number,
       };
       const seen: Record<'prod' | 'dev', number[]> = { prod: [], dev: [] };
@@ -111,7 +123,10 @@ describe('resume after reconnect while churn continues', () => {
         const lastId = client.lastEventId;
         expect(lastId).toMatch(/^(prod:\d+,dev:\d+|dev:\d+,prod:\d+)$/);
         await sleep(20);
-        client = await SseTestClient.open(srv.sseUrl('cluster=prod&cluster=dev'), { token: 't', lastEventId: lastId });
+        client = await SseTestClient.open(srv.sseUrl('cluster=prod&cluster=dev'), {
+          token: 't',
+          lastEventId: lastId,
+        });
         await client.waitFor((m) => m.type === 'subscribed' && m.cluster_name === 'dev');
       }
       await sleep(30);
@@ -130,9 +145,15 @@ describe('resume after reconnect while churn continues', () => {
     for (let i = 0; i < 3100; i++) source.change('prod', `bulk-${i}`); // history holds 3000
     const ws = await WsTestClient.open(srv.wsUrl('cluster=prod&since=1'), { token: 't', origin: srv.origin });
     const resync = await ws.waitFor((m) => m.type === 'resync');
-    expect(resync).toMatchObject({ cluster_name: 'prod', seq: source.currentSeq('prod'), data: { reason: 'too_old' } });
+    expect(resync).toMatchObject({
+      cluster_name: 'prod',
+      seq: source.currentSeq('prod'),
+      data: { reason: 'too_old' },
+    });
     const sse = await SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 't', lastEventId: 'prod:1' });
-    expect(await sse.waitFor((m) => m.type === 'resync')).toMatchObject({ _id: `prod:${source.currentSeq('prod')}` });
+    expect(await sse.waitFor((m) => m.type === 'resync')).toMatchObject({
+      _id: `prod:${source.currentSeq('prod')}`,
+    });
     const c = source.change('prod', 'after');
     await ws.waitFor((m) => m.seq === c.seq && m.type === 'node_update');
     await sse.waitFor((m) => m.seq === c.seq && m.type === 'node_update');

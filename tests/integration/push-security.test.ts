@@ -15,7 +15,8 @@ const tokens = {
 };
 const revoked = new Set<string>();
 /** the hub allows 3 connections per user here: wait until sockets closed by earlier tests are gone */
-const settled = (userId: string) => expect.poll(() => srv.hub.stats().connections.byUser[userId] ?? 0, { timeout: 5000 }).toBe(0);
+const settled = (userId: string) =>
+  expect.poll(() => srv.hub.stats().connections.byUser[userId] ?? 0, { timeout: 5000 }).toBe(0);
 
 beforeAll(async () => {
   srv = await startPushTestServer({
@@ -38,7 +39,9 @@ describe('upgrade checks', () => {
   });
 
   it('403 for a foreign Origin, even with valid credentials', async () => {
-    expect(await WsTestClient.refusedStatus(srv.wsUrl(), { origin: 'https://evil.example', token: 'admin' })).toBe(403);
+    expect(
+      await WsTestClient.refusedStatus(srv.wsUrl(), { origin: 'https://evil.example', token: 'admin' }),
+    ).toBe(403);
   });
 
   it('403 for a cluster the user may not see, 404 for an unknown one, 400 for a bad query', async () => {
@@ -47,14 +50,23 @@ describe('upgrade checks', () => {
     expect(await WsTestClient.refusedStatus(srv.wsUrl('cluster=prod&cluster=secret'), o)).toBe(403);
     expect(await WsTestClient.refusedStatus(srv.wsUrl('cluster=ghost'), { ...o, token: 'admin' })).toBe(404);
     expect(await WsTestClient.refusedStatus(srv.wsUrl('cluster=prod&since=x'), o)).toBe(400);
-    await expect(SseTestClient.open(srv.sseUrl('cluster=secret'), { token: 'viewer' })).rejects.toMatchObject({ status: 403 });
-    await expect(SseTestClient.open(srv.sseUrl('cluster=ghost'), { token: 'admin' })).rejects.toMatchObject({ status: 404 });
+    await expect(SseTestClient.open(srv.sseUrl('cluster=secret'), { token: 'viewer' })).rejects.toMatchObject(
+      { status: 403 },
+    );
+    await expect(SseTestClient.open(srv.sseUrl('cluster=ghost'), { token: 'admin' })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('accepts a token in the bearer subprotocol and echoes only the non-secret protocol', async () => {
-    const c = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, protocols: ['knm.v1', 'bearer.viewer'] });
+    const c = await WsTestClient.open(srv.wsUrl('cluster=prod'), {
+      origin: srv.origin,
+      protocols: ['knm.v1', 'bearer.viewer'],
+    });
     expect(c.ws.protocol).toBe('knm.v1');
-    expect(await c.waitFor((m) => m.type === 'connected')).toMatchObject({ data: { user: 'vera', clusters: { prod: { seq: 0 } } } });
+    expect(await c.waitFor((m) => m.type === 'connected')).toMatchObject({
+      data: { user: 'vera', clusters: { prod: { seq: 0 } } },
+    });
     c.close();
   });
 
@@ -76,7 +88,9 @@ describe('abusive clients', () => {
     c.send('{not json');
     expect(await c.waitFor((m) => m.type === 'error')).toMatchObject({ data: { code: 'bad_json' } });
     c.send({ type: 'subscribe', data: { cluster: 'prod', since: 'yesterday' } });
-    expect(await c.waitFor((m) => m.type === 'error' && m !== c.messages.find((x) => x.type === 'error'))).toMatchObject({
+    expect(
+      await c.waitFor((m) => m.type === 'error' && m !== c.messages.find((x) => x.type === 'error')),
+    ).toMatchObject({
       data: { code: 'bad_message', message: expect.stringContaining('data.since') },
     });
     c.ws.send(Buffer.from([0, 1, 2]), { binary: true });
@@ -132,7 +146,9 @@ describe('limits and revalidation', () => {
     const held = [await open(), await open(), await open()];
     const extra = await open();
     expect(await extra.closedPromise).toEqual({ code: 1013, reason: 'too many connections for this user' });
-    await expect(SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 'viewer' })).rejects.toMatchObject({ status: 503 });
+    await expect(SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 'viewer' })).rejects.toMatchObject({
+      status: 503,
+    });
     for (const c of held) c.close();
   });
 
@@ -140,7 +156,10 @@ describe('limits and revalidation', () => {
     await settled('admin');
     const ws = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'doomed' });
     const sse = await SseTestClient.open(srv.sseUrl('cluster=prod'), { token: 'doomed' });
-    const bystander = await WsTestClient.open(srv.wsUrl('cluster=prod'), { origin: srv.origin, token: 'admin' });
+    const bystander = await WsTestClient.open(srv.wsUrl('cluster=prod'), {
+      origin: srv.origin,
+      token: 'admin',
+    });
     await sse.waitFor((m) => m.type === 'subscribed');
     revoked.add('d');
     await srv.hub.revalidate();

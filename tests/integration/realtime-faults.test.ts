@@ -100,13 +100,16 @@ let fixture: SyncedSim;
 const unhandled = () => fixture.unhandled;
 
 beforeAll(async () => {
-  fixture = await startSyncedSim({
-    nodes: 60,
-    podsPerNode: 2,
-    seed: 11,
-    bookmarkIntervalMs: 250,
-    nodeStatusIntervalMs: 2000,
-  }, { watchdogMs: 1000, backoff: { initialMs: 50, maxMs: 400 } });
+  fixture = await startSyncedSim(
+    {
+      nodes: 60,
+      podsPerNode: 2,
+      seed: 11,
+      bookmarkIntervalMs: 250,
+      nodeStatusIntervalMs: 2000,
+    },
+    { watchdogMs: 1000, backoff: { initialMs: 50, maxMs: 400 } },
+  );
   ({ sim, mgr, rec } = fixture);
 });
 

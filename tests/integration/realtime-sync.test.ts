@@ -20,13 +20,16 @@ let fixture: SyncedSim;
 const unhandled = () => fixture.unhandled;
 
 beforeAll(async () => {
-  fixture = await startSyncedSim({
-    nodes: 40,
-    podsPerNode: 3,
-    seed: 7,
-    bookmarkIntervalMs: 500,
-    nodeStatusIntervalMs: 0,
-  }, { watchdogMs: 2000, backoff: { initialMs: 50, maxMs: 500 } });
+  fixture = await startSyncedSim(
+    {
+      nodes: 40,
+      podsPerNode: 3,
+      seed: 7,
+      bookmarkIntervalMs: 500,
+      nodeStatusIntervalMs: 0,
+    },
+    { watchdogMs: 2000, backoff: { initialMs: 50, maxMs: 500 } },
+  );
   ({ sim, mgr, rec } = fixture);
 });
 

@@ -12,7 +12,11 @@ describe('npm run sim (lib/sim/cli.ts)', () => {
 
   it('writes a working kubeconfig, serves nodes and exits 0 on SIGTERM', async () => {
     const file = path.join(dir, 'sim.kubeconfig');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/sim/cli.ts', '--nodes', '7', '--port', '0', '--kubeconfig', file], { cwd: process.cwd() });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'lib/sim/cli.ts', '--nodes', '7', '--port', '0', '--kubeconfig', file],
+      { cwd: process.cwd() },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -35,7 +39,9 @@ describe('npm run sim (lib/sim/cli.ts)', () => {
   });
 
   it('rejects bad flags with exit code 2 naming the flag', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/sim/cli.ts', '--nodes', 'lots'], { cwd: process.cwd() });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/sim/cli.ts', '--nodes', 'lots'], {
+      cwd: process.cwd(),
+    });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));

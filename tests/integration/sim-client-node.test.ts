@@ -54,12 +54,17 @@ describe('simulator with @kubernetes/client-node over HTTPS', () => {
     expect(p2.metadata?.resourceVersion).toBe(p1.metadata?.resourceVersion);
     const names = [...p1.items, ...p2.items, ...p3.items].map((n) => n.metadata!.name);
     expect(new Set(names).size).toBe(5);
-    expect([...p1.items, ...p2.items, ...p3.items].some((n) => n.metadata?.labels?.['paging-test'])).toBe(false);
+    expect([...p1.items, ...p2.items, ...p3.items].some((n) => n.metadata?.labels?.['paging-test'])).toBe(
+      false,
+    );
   });
 
   it('patches with strategic merge and reports 409 on stale PUT', async () => {
     const name = sim.store.nodeNames()[1]!;
-    const patched = await api.patchNode({ name, body: { metadata: { labels: { team: 'blue' } } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    const patched = await api.patchNode(
+      { name, body: { metadata: { labels: { team: 'blue' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
     expect(patched.metadata?.labels?.team).toBe('blue');
     const stale = { ...patched, metadata: { ...patched.metadata, resourceVersion: '1' } } as V1Node;
     const err = await api.replaceNode({ name, body: stale }).catch((e: unknown) => e);
@@ -76,7 +81,9 @@ describe('simulator with @kubernetes/client-node over HTTPS', () => {
     ro.loadFromString(sim.kubeconfig({ readOnly: true }));
     const roApi = ro.makeApiClient(CoreV1Api);
     expect((await roApi.listNode()).items.length).toBe(5);
-    const err = (await roApi.deleteNode({ name: sim.store.nodeNames()[0]! }).catch((e: unknown) => e)) as ApiException<string>;
+    const err = (await roApi
+      .deleteNode({ name: sim.store.nodeNames()[0]! })
+      .catch((e: unknown) => e)) as ApiException<string>;
     expect(err.code).toBe(403);
     expect(JSON.parse(err.body).reason).toBe('Forbidden');
     expect(sim.store.count('nodes')).toBe(5);
@@ -132,7 +139,12 @@ describe('simulator with @kubernetes/client-node over HTTPS', () => {
       const events: Array<{ type: string; obj: { code?: number; reason?: string } }> = [];
       await new Promise<void>((resolve, reject) => {
         void new Watch(kc2)
-          .watch('/api/v1/nodes', { resourceVersion: '2' }, (type, obj: { code?: number; reason?: string }) => events.push({ type, obj }), () => resolve())
+          .watch(
+            '/api/v1/nodes',
+            { resourceVersion: '2' },
+            (type, obj: { code?: number; reason?: string }) => events.push({ type, obj }),
+            () => resolve(),
+          )
           .catch(reject);
       });
       expect(events).toHaveLength(1);

@@ -55,7 +55,12 @@ export interface WatchStream {
 }
 
 /** Opens a raw watch and collects newline-delimited JSON events. */
-export function openWatch(sim: Simulator, path: string, token: string = sim.adminToken, accept?: string): WatchStream {
+export function openWatch(
+  sim: Simulator,
+  path: string,
+  token: string = sim.adminToken,
+  accept?: string,
+): WatchStream {
   const url = new URL(path, sim.url);
   const lib = url.protocol === 'https:' ? https : http;
   const events: WatchStream['events'] = [];

@@ -8,9 +8,12 @@ import { waitFor } from './sim-http-helpers';
 
 const sdk = '/usr/lib/google-cloud-sdk/bin';
 function findBinaries(): string[] {
-  const versioned = ['kubectl.1.27', 'kubectl.1.33'].map((b) => path.join(sdk, b)).filter((p) => existsSync(p));
+  const versioned = ['kubectl.1.27', 'kubectl.1.33']
+    .map((b) => path.join(sdk, b))
+    .filter((p) => existsSync(p));
   if (versioned.length) return versioned;
-  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(path.join(dir, 'kubectl'))) return [path.join(dir, 'kubectl')];
+  for (const dir of (process.env.PATH ?? '').split(':'))
+    if (dir && existsSync(path.join(dir, 'kubectl'))) return [path.join(dir, 'kubectl')];
   return [];
 }
 const binaries = findBinaries();
@@ -59,10 +62,21 @@ describe.skipIf(binaries.length === 0)('simulator with real kubectl', () => {
       const lines = r.stdout.trim().split('\n');
       expect(lines[0]!.split(/\s+/)).toEqual(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
       expect(lines).toHaveLength(5);
-      expect(r.stdout).toMatch(new RegExp(`${controlPlane}\\s+Ready\\s+control-plane\\s+\\S+\\s+v1\\.31\\.4`));
+      expect(r.stdout).toMatch(
+        new RegExp(`${controlPlane}\\s+Ready\\s+control-plane\\s+\\S+\\s+v1\\.31\\.4`),
+      );
       const wide = await kubectl(bin, ['get', 'nodes', '-o', 'wide']);
       expect(wide.stdout.split('\n')[0]!.split(/\s+/).filter(Boolean)).toEqual([
-        'NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME',
+        'NAME',
+        'STATUS',
+        'ROLES',
+        'AGE',
+        'VERSION',
+        'INTERNAL-IP',
+        'EXTERNAL-IP',
+        'OS-IMAGE',
+        'KERNEL-VERSION',
+        'CONTAINER-RUNTIME',
       ]);
       expect(wide.stdout).toContain('containerd://1.7.23');
       expect(wide.stdout).toContain('<none>');
@@ -76,10 +90,17 @@ describe.skipIf(binaries.length === 0)('simulator with real kubectl', () => {
       const bad = await kubectl(bin, ['label', 'node', n, 'bad_key-=x']);
       expect(bad.code).not.toBe(0);
 
-      expect((await kubectl(bin, ['taint', 'node', n, `maint-${idx}=true:NoExecute`])).stdout).toContain('tainted');
-      const taints = () => ((sim.store.getNode(n).spec as { taints?: Array<{ key: string; effect: string }> }).taints ?? []).map((t) => `${t.key}:${t.effect}`);
+      expect((await kubectl(bin, ['taint', 'node', n, `maint-${idx}=true:NoExecute`])).stdout).toContain(
+        'tainted',
+      );
+      const taints = () =>
+        ((sim.store.getNode(n).spec as { taints?: Array<{ key: string; effect: string }> }).taints ?? []).map(
+          (t) => `${t.key}:${t.effect}`,
+        );
       expect(taints()).toContain(`maint-${idx}:NoExecute`);
-      expect((await kubectl(bin, ['taint', 'node', n, `maint-${idx}=true:NoExecute-`])).stdout).toContain('untainted');
+      expect((await kubectl(bin, ['taint', 'node', n, `maint-${idx}=true:NoExecute-`])).stdout).toContain(
+        'untainted',
+      );
       expect(taints()).not.toContain(`maint-${idx}:NoExecute`);
 
       expect((await kubectl(bin, ['cordon', n])).stdout).toContain('cordoned');
@@ -104,7 +125,15 @@ describe.skipIf(binaries.length === 0)('simulator with real kubectl', () => {
     it('describe node and top node', async () => {
       const d = await kubectl(bin, ['describe', 'node', workers[idx]!]);
       expect(d.code, d.stderr).toBe(0);
-      for (const s of ['Name:               ' + workers[idx], 'Conditions:', 'Ready                True', 'Non-terminated Pods:', 'kube-proxy-', 'HolderIdentity:', 'Events:']) {
+      for (const s of [
+        'Name:               ' + workers[idx],
+        'Conditions:',
+        'Ready                True',
+        'Non-terminated Pods:',
+        'kube-proxy-',
+        'HolderIdentity:',
+        'Events:',
+      ]) {
         expect(d.stdout).toContain(s);
       }
       const top = await kubectl(bin, ['top', 'node']);
@@ -115,14 +144,32 @@ describe.skipIf(binaries.length === 0)('simulator with real kubectl', () => {
 
     it('drain retries while a PDB blocks (429) and completes once the PDB is removed', async () => {
       const node = workers[idx]!;
-      sim.store.create('poddisruptionbudgets', { metadata: { name: `guard-${idx}` }, spec: { minAvailable: 1000, selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } } }, 'apps');
-      const child = spawn(bin, ['--kubeconfig', kubeconfig, 'drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=60s']);
+      sim.store.create(
+        'poddisruptionbudgets',
+        {
+          metadata: { name: `guard-${idx}` },
+          spec: { minAvailable: 1000, selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } },
+        },
+        'apps',
+      );
+      const child = spawn(bin, [
+        '--kubeconfig',
+        kubeconfig,
+        'drain',
+        node,
+        '--ignore-daemonsets',
+        '--delete-emptydir-data',
+        '--timeout=60s',
+      ]);
       children.push(child);
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr.on('data', (c: Buffer) => (out += c.toString()));
       const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
-      await waitFor(() => out.includes("Cannot evict pod as it would violate the pod's disruption budget."), 15_000);
+      await waitFor(
+        () => out.includes("Cannot evict pod as it would violate the pod's disruption budget."),
+        15_000,
+      );
       expect(out).toContain('will retry after 5s');
       expect(sim.store.listPods({ fieldSelector: `spec.nodeName=${node}` }).length).toBe(3);
       const del = await kubectl(bin, ['delete', 'pdb', '-n', 'apps', `guard-${idx}`]);

@@ -17,7 +17,10 @@ describe('simulator background behaviour', () => {
     const name = s.store.nodeNames()[0]!;
     const nodeRv = s.store.getNode(name).metadata.resourceVersion;
     const leaseRv = s.store.tryGet('leases', 'kube-node-lease', name)!.metadata.resourceVersion;
-    await waitFor(() => s.store.tryGet('leases', 'kube-node-lease', name)!.metadata.resourceVersion !== leaseRv, 4000);
+    await waitFor(
+      () => s.store.tryGet('leases', 'kube-node-lease', name)!.metadata.resourceVersion !== leaseRv,
+      4000,
+    );
     expect(s.store.getNode(name).metadata.resourceVersion).toBe(nodeRv);
   });
 
@@ -35,14 +38,27 @@ describe('simulator background behaviour', () => {
     const after = s.store.getNode(name);
     expect(after.metadata.resourceVersion).not.toBe(before.metadata.resourceVersion);
     const conds = (n: typeof after) => (n.status as { conditions: Cond[] }).conditions;
-    expect(conds(after).map((c) => c.lastHeartbeatTime)).toEqual(conds(after).map(() => '2026-01-01T00:00:07Z'));
-    const strip = (n: typeof after) => JSON.stringify({ ...n, metadata: { ...n.metadata, resourceVersion: '' }, status: { ...(n.status as object), conditions: conds(n).map((c) => ({ ...c, lastHeartbeatTime: '' })) } });
+    expect(conds(after).map((c) => c.lastHeartbeatTime)).toEqual(
+      conds(after).map(() => '2026-01-01T00:00:07Z'),
+    );
+    const strip = (n: typeof after) =>
+      JSON.stringify({
+        ...n,
+        metadata: { ...n.metadata, resourceVersion: '' },
+        status: {
+          ...(n.status as object),
+          conditions: conds(n).map((c) => ({ ...c, lastHeartbeatTime: '' })),
+        },
+      });
     expect(strip(after)).toBe(strip(before));
   });
 
   it('sends a bookmark shortly before timeoutSeconds; /_sim/digest matches digest()', async () => {
     sim = await startSimulator({ nodes: 2, leaseIntervalMs: 0, nodeStatusIntervalMs: 0 });
-    const w = openWatch(sim, `/api/v1/nodes?watch=true&allowWatchBookmarks=true&timeoutSeconds=2&resourceVersion=${sim.store.resourceVersion}`);
+    const w = openWatch(
+      sim,
+      `/api/v1/nodes?watch=true&allowWatchBookmarks=true&timeoutSeconds=2&resourceVersion=${sim.store.resourceVersion}`,
+    );
     await w.ended;
     expect(w.events.map((e) => e.type)).toEqual(['BOOKMARK']);
     expect(w.events[0]!.object.metadata.resourceVersion).toBe(sim.store.resourceVersion);
@@ -51,7 +67,19 @@ describe('simulator background behaviour', () => {
   });
 
   it('churn started from options changes nodes over time and stops on close', async () => {
-    sim = await startSimulator({ nodes: 10, seed: 9, churn: { tickMs: 50, labelsPerSec: 40, taintsPerSec: 0, cordonsPerSec: 0, readyFlapsPerSec: 0, nodeAddRemovePerSec: 0, podChurnPerSec: 0 } });
+    sim = await startSimulator({
+      nodes: 10,
+      seed: 9,
+      churn: {
+        tickMs: 50,
+        labelsPerSec: 40,
+        taintsPerSec: 0,
+        cordonsPerSec: 0,
+        readyFlapsPerSec: 0,
+        nodeAddRemovePerSec: 0,
+        podChurnPerSec: 0,
+      },
+    });
     const d0 = sim.digest();
     await new Promise((r) => setTimeout(r, 300));
     expect(sim.digest()).not.toBe(d0);
@@ -69,7 +97,15 @@ describe('plain HTTP mode', () => {
       expect(sim.url).toMatch(/^http:\/\//);
       expect((await request(sim, 'GET', '/api/v1/nodes', { token: null })).status).toBe(200);
       expect((await request(sim, 'GET', '/api/v1/nodes', { token: 'wrong' })).status).toBe(401);
-      expect((await request(sim, 'PATCH', `/api/v1/nodes/${sim.store.nodeNames()[0]}`, { token: sim.readOnlyToken, body: {}, contentType: 'application/merge-patch+json' })).status).toBe(403);
+      expect(
+        (
+          await request(sim, 'PATCH', `/api/v1/nodes/${sim.store.nodeNames()[0]}`, {
+            token: sim.readOnlyToken,
+            body: {},
+            contentType: 'application/merge-patch+json',
+          })
+        ).status,
+      ).toBe(403);
     } finally {
       await sim.close();
     }

@@ -12,11 +12,23 @@ describe.each(ENGINES)('TemplateService on %s', (engine) => {
   it('creates, lists, updates and deletes templates; names are unique', async () => {
     t = await openTestDatabase(engine);
     const svc = new TemplateService(t.db);
-    const gpu = await svc.create({ name: 'gpu-pool', kind: 'labels', spec: { set: { pool: 'gpu' } } }, 'alice');
-    await svc.create({ name: 'maintenance', kind: 'taints', spec: { add: [{ key: 'maint', effect: 'NoSchedule' }] } }, 'alice');
-    await expect(svc.create({ name: 'gpu-pool', kind: 'labels', spec: { set: { a: 'b' } } }, 'bob')).rejects.toMatchObject({ httpStatus: 409 });
+    const gpu = await svc.create(
+      { name: 'gpu-pool', kind: 'labels', spec: { set: { pool: 'gpu' } } },
+      'alice',
+    );
+    await svc.create(
+      { name: 'maintenance', kind: 'taints', spec: { add: [{ key: 'maint', effect: 'NoSchedule' }] } },
+      'alice',
+    );
+    await expect(
+      svc.create({ name: 'gpu-pool', kind: 'labels', spec: { set: { a: 'b' } } }, 'bob'),
+    ).rejects.toMatchObject({ httpStatus: 409 });
     expect((await svc.list()).map((x) => x.name)).toEqual(['gpu-pool', 'maintenance']);
-    const updated = await svc.update(gpu.id, { name: 'gpu-pool', kind: 'labels', spec: { set: { pool: 'gpu2' } } });
+    const updated = await svc.update(gpu.id, {
+      name: 'gpu-pool',
+      kind: 'labels',
+      spec: { set: { pool: 'gpu2' } },
+    });
     expect(updated.spec).toEqual({ set: { pool: 'gpu2' } });
     expect(updated.createdBy).toBe('alice');
     await svc.remove(gpu.id);

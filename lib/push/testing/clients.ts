@@ -60,7 +60,9 @@ export class WsTestClient extends MessageLog {
   private constructor(readonly ws: WebSocket) {
     super();
     ws.on('message', (data) => {
-      const text = Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data as Uint8Array).toString();
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString()
+        : Buffer.from(data as Uint8Array).toString();
       this.push(JSON.parse(text) as AnyMessage);
     });
     this.closedPromise = new Promise((resolve) => {

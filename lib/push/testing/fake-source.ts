@@ -62,7 +62,10 @@ export class FakeChangeSource implements ChangeSource {
   }
 
   addCluster(cluster: string, startSeq = 0): void {
-    this.logs.set(cluster, new ChangeLog({ capacity: this.capacity, maxAgeMs: 3_600_000, now: this.now }, startSeq));
+    this.logs.set(
+      cluster,
+      new ChangeLog({ capacity: this.capacity, maxAgeMs: 3_600_000, now: this.now }, startSeq),
+    );
   }
 
   removeCluster(cluster: string): void {

@@ -73,7 +73,8 @@ export async function startPushTestServer(opts: {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== '/sse') return writeResponse(res, new Response('not found', { status: 404 }));
       const principal = await authenticate(nodeAuthRequest(req));
-      if (!principal) return writeResponse(res, Response.json({ error: { code: 'unauthorized' } }, { status: 401 }));
+      if (!principal)
+        return writeResponse(res, Response.json({ error: { code: 'unauthorized' } }, { status: 401 }));
       const abort = new AbortController();
       res.once('close', () => abort.abort());
       const lastEventId = req.headers['last-event-id'];

@@ -8,8 +8,18 @@ import type { WatchConn } from './watch';
 /** Behaviour that lives outside the generic HTTP layer (pods controller, metrics, faults). */
 export interface SimHooks {
   evict?(namespace: string, name: string, body: unknown): void;
-  deletePod?(namespace: string, name: string, gracePeriodSeconds: number | undefined, pre?: { uid?: string; resourceVersion?: string }): KObj;
-  metrics?(resource: string, namespace: string | undefined, name: string | undefined, labelSelector: string | undefined): unknown;
+  deletePod?(
+    namespace: string,
+    name: string,
+    gracePeriodSeconds: number | undefined,
+    pre?: { uid?: string; resourceVersion?: string },
+  ): KObj;
+  metrics?(
+    resource: string,
+    namespace: string | undefined,
+    name: string | undefined,
+    labelSelector: string | undefined,
+  ): unknown;
   faultCommand?(cmd: FaultCommand): void;
 }
 

@@ -25,7 +25,13 @@ interface ApiResource {
 }
 
 function fromDef(d: ResourceDef): ApiResource {
-  const r: ApiResource = { name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: d.verbs };
+  const r: ApiResource = {
+    name: d.resource,
+    singularName: d.singular,
+    namespaced: d.namespaced,
+    kind: d.kind,
+    verbs: d.verbs,
+  };
   if (d.shortNames) r.shortNames = d.shortNames;
   return r;
 }
@@ -43,7 +49,13 @@ const metricsResources: ApiResource[] = [
 
 function coreResources(): ApiResource[] {
   const base = resourcesOf('', 'v1');
-  const sub = (name: string, kind: string, verbs: string[], namespaced: boolean, extra: Partial<ApiResource> = {}): ApiResource => ({
+  const sub = (
+    name: string,
+    kind: string,
+    verbs: string[],
+    namespaced: boolean,
+    extra: Partial<ApiResource> = {},
+  ): ApiResource => ({
     name,
     singularName: '',
     namespaced,
@@ -71,7 +83,11 @@ const groups: Array<{ name: string; version: string }> = [
 export function discoveryDoc(path: string): unknown {
   if (path === '/version') return serverVersion;
   if (path === '/api') {
-    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] };
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
+    };
   }
   if (path === '/api/v1') return { kind: 'APIResourceList', groupVersion: 'v1', resources: coreResources() };
   if (path === '/apis') {
@@ -91,8 +107,28 @@ export function discoveryDoc(path: string): unknown {
     }
     if (path === `/apis/${g.name}/${g.version}`) {
       let resources = g.name === 'metrics.k8s.io' ? metricsResources : resourcesOf(g.name, g.version);
-      if (g.name === 'policy') resources = [...resources, { name: 'poddisruptionbudgets/status', singularName: '', namespaced: true, kind: 'PodDisruptionBudget', verbs: ['get', 'patch', 'update'] }];
-      if (g.name === 'apps') resources = [...resources, { name: 'daemonsets/status', singularName: '', namespaced: true, kind: 'DaemonSet', verbs: ['get', 'patch', 'update'] }];
+      if (g.name === 'policy')
+        resources = [
+          ...resources,
+          {
+            name: 'poddisruptionbudgets/status',
+            singularName: '',
+            namespaced: true,
+            kind: 'PodDisruptionBudget',
+            verbs: ['get', 'patch', 'update'],
+          },
+        ];
+      if (g.name === 'apps')
+        resources = [
+          ...resources,
+          {
+            name: 'daemonsets/status',
+            singularName: '',
+            namespaced: true,
+            kind: 'DaemonSet',
+            verbs: ['get', 'patch', 'update'],
+          },
+        ];
       return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${g.name}/${g.version}`, resources };
     }
   }

@@ -23,7 +23,13 @@ function eventHead(type: string): Buffer {
 
 /** Body parts of an unfiltered list whose items JSON is already joined (see ObjectStore.allItemsJson). */
 export function jsonFullListParts(def: ResourceDef, resourceVersion: string, items: Buffer[]): Buffer[] {
-  return [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${resourceVersion}"},"items":[`), ...items, listTail];
+  return [
+    Buffer.from(
+      `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${resourceVersion}"},"items":[`,
+    ),
+    ...items,
+    listTail,
+  ];
 }
 
 export const jsonFormat: ObjectFormat = {
@@ -34,7 +40,11 @@ export const jsonFormat: ObjectFormat = {
     if (result.continue) meta += `,"continue":${JSON.stringify(result.continue)}`;
     if (result.remainingItemCount !== undefined) meta += `,"remainingItemCount":${result.remainingItemCount}`;
     meta += '}';
-    const parts: Buffer[] = [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${meta},"items":[`)];
+    const parts: Buffer[] = [
+      Buffer.from(
+        `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${meta},"items":[`,
+      ),
+    ];
     result.items.forEach((e, i) => {
       if (i) parts.push(comma);
       parts.push(e.buf);

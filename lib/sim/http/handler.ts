@@ -52,7 +52,15 @@ export function parseResourcePath(path: string): ResourcePath | undefined {
   if (rest.length === 0 || rest.length > 5) return undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
     if (rest.length > 5) return undefined;
-    return { group, version, resource: rest[2]!, namespace: rest[1], name: rest[3], sub: rest[4], watchPrefix };
+    return {
+      group,
+      version,
+      resource: rest[2]!,
+      namespace: rest[1],
+      name: rest[3],
+      sub: rest[4],
+      watchPrefix,
+    };
   }
   if (rest.length > 3) return undefined;
   return { group, version, resource: rest[0]!, name: rest[1], sub: rest[2], watchPrefix };
@@ -72,7 +80,11 @@ function userFor(ctx: SimContext, req: IncomingMessage): 'admin' | 'readonly' | 
 const verbFor: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
 /** Entry point for every simulator HTTP request; never throws (errors become Status responses). */
-export async function handleRequest(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleRequest(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   try {
     await route(ctx, req, res);
   } catch (err) {
@@ -106,7 +118,16 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
   if (rp.group === 'metrics.k8s.io' && rp.version === 'v1beta1') {
     if (method !== 'GET') throw apiErrors.methodNotAllowed();
     if (!ctx.hooks.metrics) throw apiErrors.pathNotFound();
-    return sendJson(res, 200, ctx.hooks.metrics(rp.resource, rp.namespace, rp.name, url.searchParams.get('labelSelector') ?? undefined));
+    return sendJson(
+      res,
+      200,
+      ctx.hooks.metrics(
+        rp.resource,
+        rp.namespace,
+        rp.name,
+        url.searchParams.get('labelSelector') ?? undefined,
+      ),
+    );
   }
   const def = resourceDef(rp.resource);
   if (!def || def.group !== rp.group || def.version !== rp.version) throw apiErrors.pathNotFound();
@@ -119,7 +140,8 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
   if (url.searchParams.has('dryRun')) throw apiErrors.badRequest('dryRun is not supported by the simulator');
   const q = url.searchParams;
   if (rp.sub && !['status', 'eviction'].includes(rp.sub)) throw apiErrors.pathNotFound();
-  if (rp.sub === 'eviction' && (def.resource !== 'pods' || method !== 'POST')) throw apiErrors.methodNotAllowed();
+  if (rp.sub === 'eviction' && (def.resource !== 'pods' || method !== 'POST'))
+    throw apiErrors.methodNotAllowed();
   const format = ctx.formatFor?.(req, def, q) ?? jsonFormat;
   const ref = { resource: def.resource, group: def.group };
   const ns = def.namespaced ? rp.namespace : undefined;
@@ -132,14 +154,21 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
       if (!e) throw apiErrors.notFound(ref, rp.name);
       return sendJsonText(res, 200, format.single(def, e));
     }
-    if (rp.name !== undefined) q.set('fieldSelector', [q.get('fieldSelector'), `metadata.name=${rp.name}`].filter(Boolean).join(','));
+    if (rp.name !== undefined)
+      q.set('fieldSelector', [q.get('fieldSelector'), `metadata.name=${rp.name}`].filter(Boolean).join(','));
     if (isWatch) return startWatch(ctx, res, def, rp.namespace, q, format);
     const limit = q.get('limit');
     const rvParam = q.get('resourceVersion');
-    const plain = ['labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersionMatch'].every((k) => !q.get(k));
+    const plain = ['labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersionMatch'].every(
+      (k) => !q.get(k),
+    );
     if (format === jsonFormat && plain && !rp.namespace && (!rvParam || /^\d+$/.test(rvParam))) {
       const parts = jsonFullListParts(def, store.resourceVersion, store.allItemsJson(def.resource));
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': parts.reduce((a, b) => a + b.length, 0) });
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-cache, private',
+        'Content-Length': parts.reduce((a, b) => a + b.length, 0),
+      });
       res.cork();
       for (const p of parts) res.write(p);
       res.uncork();
@@ -161,7 +190,13 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
     if (rp.sub === 'eviction') {
       if (!ctx.hooks.evict) throw apiErrors.pathNotFound();
       ctx.hooks.evict(rp.namespace ?? '', rp.name ?? '', body);
-      return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+      return sendJson(res, 201, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        code: 201,
+      });
     }
     if (rp.name !== undefined) throw apiErrors.methodNotAllowed();
     if (def.namespaced && !rp.namespace) throw apiErrors.pathNotFound();
@@ -184,9 +219,16 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
   if (method === 'DELETE') {
     const body = await readJsonBody(req);
     const opts = isPlainObject(body) ? body : {};
-    const pre = isPlainObject(opts.preconditions) ? (opts.preconditions as { uid?: string; resourceVersion?: string }) : undefined;
+    const pre = isPlainObject(opts.preconditions)
+      ? (opts.preconditions as { uid?: string; resourceVersion?: string })
+      : undefined;
     const graceQ = q.get('gracePeriodSeconds');
-    const grace = graceQ !== null ? parseIntParam('gracePeriodSeconds', graceQ) : typeof opts.gracePeriodSeconds === 'number' ? opts.gracePeriodSeconds : undefined;
+    const grace =
+      graceQ !== null
+        ? parseIntParam('gracePeriodSeconds', graceQ)
+        : typeof opts.gracePeriodSeconds === 'number'
+          ? opts.gracePeriodSeconds
+          : undefined;
     if (def.resource === 'pods' && ctx.hooks.deletePod) {
       return sendJson(res, 200, ctx.hooks.deletePod(rp.namespace!, rp.name, grace, pre));
     }
@@ -197,28 +239,52 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
 }
 
 function parseIntParam(name: string, v: string): number {
-  if (!/^-?\d+$/.test(v)) throw apiErrors.badRequest(`${name}: invalid value ${JSON.stringify(v)}: must be an integer`);
+  if (!/^-?\d+$/.test(v))
+    throw apiErrors.badRequest(`${name}: invalid value ${JSON.stringify(v)}: must be an integer`);
   return Number(v);
 }
 
-function startWatch(ctx: SimContext, res: ServerResponse, def: ResourceDef, namespace: string | undefined, q: URLSearchParams, format: typeof jsonFormat): void {
+function startWatch(
+  ctx: SimContext,
+  res: ServerResponse,
+  def: ResourceDef,
+  namespace: string | undefined,
+  q: URLSearchParams,
+  format: typeof jsonFormat,
+): void {
   if (q.has('sendInitialEvents')) {
     throw apiErrors.invalid('ListOptions', 'meta.k8s.io', '', [
-      { reason: 'FieldValueForbidden', message: 'Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled', field: 'sendInitialEvents' },
+      {
+        reason: 'FieldValueForbidden',
+        message:
+          'Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
+        field: 'sendInitialEvents',
+      },
     ]);
   }
-  const filter = compileFilter(def, { namespace, labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined });
+  const filter = compileFilter(def, {
+    namespace,
+    labelSelector: q.get('labelSelector') ?? undefined,
+    fieldSelector: q.get('fieldSelector') ?? undefined,
+  });
   const ts = q.get('timeoutSeconds');
-  const timeoutMs = ts ? Math.max(1, parseIntParam('timeoutSeconds', ts)) * 1000 : 1800_000 + Math.floor(Math.random() * 1800_000);
-  const conn = new WatchConn(res, ctx.store, {
-    def,
-    filter,
-    format,
-    resourceVersion: q.get('resourceVersion') ?? '',
-    timeoutMs,
-    bookmarks: q.get('allowWatchBookmarks') === 'true',
-    bookmarkIntervalMs: ctx.bookmarkIntervalMs,
-  }, (w) => ctx.watches.delete(w));
+  const timeoutMs = ts
+    ? Math.max(1, parseIntParam('timeoutSeconds', ts)) * 1000
+    : 1800_000 + Math.floor(Math.random() * 1800_000);
+  const conn = new WatchConn(
+    res,
+    ctx.store,
+    {
+      def,
+      filter,
+      format,
+      resourceVersion: q.get('resourceVersion') ?? '',
+      timeoutMs,
+      bookmarks: q.get('allowWatchBookmarks') === 'true',
+      bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+    },
+    (w) => ctx.watches.delete(w),
+  );
   ctx.watches.add(conn);
   if (ctx.faults.takeWatchExpiry()) return conn.expire();
   try {
@@ -229,9 +295,18 @@ function startWatch(ctx: SimContext, res: ServerResponse, def: ResourceDef, name
   }
 }
 
-async function simAdmin(ctx: SimContext, req: IncomingMessage, res: ServerResponse, path: string, method: string, user: string): Promise<void> {
-  if (user !== 'admin') throw apiErrors.forbidden('sim-readonly', 'create', { resource: '_sim', group: '' }, '');
-  if (path === '/_sim/digest' && method === 'GET') return sendJson(res, 200, { digest: ctx.store.digest(), resourceVersion: ctx.store.resourceVersion });
+async function simAdmin(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  method: string,
+  user: string,
+): Promise<void> {
+  if (user !== 'admin')
+    throw apiErrors.forbidden('sim-readonly', 'create', { resource: '_sim', group: '' }, '');
+  if (path === '/_sim/digest' && method === 'GET')
+    return sendJson(res, 200, { digest: ctx.store.digest(), resourceVersion: ctx.store.resourceVersion });
   if (path === '/_sim/faults' && method === 'POST') {
     const cmd = parseFaultCommand(await readJsonBody(req));
     if (!ctx.hooks.faultCommand) throw apiErrors.pathNotFound();

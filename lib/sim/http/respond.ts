@@ -3,18 +3,34 @@ import { SimApiError, apiErrors } from '../errors';
 
 const maxBodyBytes = 8 * 1024 * 1024;
 
-export function sendJsonText(res: ServerResponse, code: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+export function sendJsonText(
+  res: ServerResponse,
+  code: number,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, headers?: Record<string, string>): void {
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): void {
   sendJsonText(res, code, JSON.stringify(body), headers);
 }
 
 export function sendError(res: ServerResponse, err: unknown): void {
-  const e = err instanceof SimApiError ? err : apiErrors.internal(err instanceof Error ? err.message : String(err));
+  const e =
+    err instanceof SimApiError ? err : apiErrors.internal(err instanceof Error ? err.message : String(err));
   const headers: Record<string, string> = {};
   if (e.details?.retryAfterSeconds) headers['Retry-After'] = String(e.details.retryAfterSeconds);
   sendJson(res, e.code, e.toStatus(), headers);

@@ -18,8 +18,11 @@ export class SimHttpServer {
   ) {}
 
   async listen(port: number): Promise<number> {
-    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handleRequest(this.ctx, req, res);
-    const server = this.tls ? https.createServer({ key: this.tls.key, cert: this.tls.cert }, handler) : http.createServer(handler);
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) =>
+      void handleRequest(this.ctx, req, res);
+    const server = this.tls
+      ? https.createServer({ key: this.tls.key, cert: this.tls.cert }, handler)
+      : http.createServer(handler);
     server.keepAliveTimeout = 30_000;
     const track = (s: Socket) => {
       this.sockets.add(s);

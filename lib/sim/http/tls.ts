@@ -24,18 +24,31 @@ export function generateTls(host: string): TlsMaterial {
     { type: 7, ip: '127.0.0.1' },
     { type: 7, ip: '::1' },
   ];
-  if (/^[\d.]+$/.test(host) && host !== '127.0.0.1' && host !== '0.0.0.0') altNames.push({ type: 7, ip: host });
+  if (/^[\d.]+$/.test(host) && host !== '127.0.0.1' && host !== '0.0.0.0')
+    altNames.push({ type: 7, ip: host });
   else if (!/^[\d.:]+$/.test(host) && host !== 'localhost') altNames.push({ type: 2, value: host });
-  const pems = selfsigned.generate([{ name: 'commonName', value: 'kube-sim-ca' }, { name: 'organizationName', value: 'kube-node-manager simulator' }], {
-    days: 365,
-    algorithm: 'sha256',
-    keyPair: { privateKey, publicKey },
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-      { name: 'subjectAltName', altNames },
+  const pems = selfsigned.generate(
+    [
+      { name: 'commonName', value: 'kube-sim-ca' },
+      { name: 'organizationName', value: 'kube-node-manager simulator' },
     ],
-  } as Parameters<typeof selfsigned.generate>[1]);
+    {
+      days: 365,
+      algorithm: 'sha256',
+      keyPair: { privateKey, publicKey },
+      extensions: [
+        { name: 'basicConstraints', cA: true, critical: true },
+        {
+          name: 'keyUsage',
+          keyCertSign: true,
+          digitalSignature: true,
+          keyEncipherment: true,
+          critical: true,
+        },
+        { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+        { name: 'subjectAltName', altNames },
+      ],
+    } as Parameters<typeof selfsigned.generate>[1],
+  );
   return { key: pems.private, cert: pems.cert, ca: pems.cert };
 }

@@ -39,10 +39,12 @@ export class WatchConn {
     const initial: Buffer[] = [];
     if (rvParam === '' || rvParam === '0') {
       const list = this.store.list(def.resource, { namespace: filter.namespace });
-      for (const e of list.items) if (filterMatches(def, filter, e.obj)) initial.push(format.event(def, 'ADDED', e));
+      for (const e of list.items)
+        if (filterMatches(def, filter, e.obj)) initial.push(format.event(def, 'ADDED', e));
     } else {
       const from = Number(rvParam);
-      if (!/^\d+$/.test(rvParam) || !Number.isSafeInteger(from)) throw apiErrors.badRequest(`invalid resource version: ${JSON.stringify(rvParam)}`);
+      if (!/^\d+$/.test(rvParam) || !Number.isSafeInteger(from))
+        throw apiErrors.badRequest(`invalid resource version: ${JSON.stringify(rvParam)}`);
       this.minRv = from;
       const evs = this.store.eventsSince(def.resource, from);
       if (evs === 'expired') {
@@ -56,7 +58,11 @@ export class WatchConn {
     }
     this.res.on('close', () => this.close());
     this.res.on('error', () => this.close());
-    this.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    this.res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     this.res.flushHeaders();
     if (initial.length) this.write(Buffer.concat(initial));
     this.unsubscribe = this.store.subscribe((ev) => {
@@ -75,9 +81,15 @@ export class WatchConn {
   }
 
   private sendExpired(from: number): void {
-    const status = apiErrors.expired(`too old resource version: ${from} (${this.store.oldestWatchableRv + 1})`).toStatus();
+    const status = apiErrors
+      .expired(`too old resource version: ${from} (${this.store.oldestWatchableRv + 1})`)
+      .toStatus();
     delete status.details;
-    this.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    this.res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     this.res.end(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
     this.closed = true;
     this.onClose(this);
@@ -117,7 +129,9 @@ export class WatchConn {
   private bookmark(): void {
     if (this.closed || this.stalled) return;
     const { def } = this.opts;
-    this.write(`{"type":"BOOKMARK","object":{"kind":"${def.kind}","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${this.store.resourceVersion}","creationTimestamp":null}}}\n`);
+    this.write(
+      `{"type":"BOOKMARK","object":{"kind":"${def.kind}","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${this.store.resourceVersion}","creationTimestamp":null}}}\n`,
+    );
   }
 
   private write(chunk: string | Buffer): void {

@@ -92,7 +92,11 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
 }
 
 /** Waits until `check` returns a truthy value, polling; throws with `what` on timeout. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

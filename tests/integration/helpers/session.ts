@@ -12,7 +12,11 @@ export async function login(app: AppServer, username: string, password: string):
   const res = await fetch(`${app.url}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; '), origin: app.origin },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: jar.join('; '),
+      origin: app.origin,
+    },
     body: new URLSearchParams({ csrfToken, username, password, json: 'true' }),
   });
   const all = [...jar, ...cookiesFrom(res)];
@@ -23,7 +27,11 @@ export async function login(app: AppServer, username: string, password: string):
 
 /** fetch with the session cookie and our Origin, JSON in and out. */
 export function client(app: AppServer, cookie: string) {
-  return async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }> => {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: any; headers: Headers }> => {
     const res = await fetch(`${app.url}${path}`, {
       method,
       headers: {

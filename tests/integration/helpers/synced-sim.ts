@@ -12,7 +12,10 @@ export interface SyncedSim {
 }
 
 /** A simulator, a RealtimeManager synced to it as cluster "sim", and a recorder of its events. */
-export async function startSyncedSim(simOpts: SimulatorOptions, mgrOpts: RealtimeManagerOptions): Promise<SyncedSim> {
+export async function startSyncedSim(
+  simOpts: SimulatorOptions,
+  mgrOpts: RealtimeManagerOptions,
+): Promise<SyncedSim> {
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown) => unhandled.push(e);
   process.on('unhandledRejection', onUnhandled);

@@ -9,7 +9,10 @@ export const runtime = 'nodejs';
 // The original design's path (`/api/v1/nodes?cluster_name=test`), kept for existing scripts.
 const query = listQuerySchema.extend({ cluster_name: z.string().min(1).max(63) });
 
-export const GET = apiRoute({ auth: 'read', query }, ({ req, principal, query: { cluster_name, ...q }, ctx }) => {
-  assertClusterAccess(principal, cluster_name);
-  return listNodesResponse(ctx, cluster_name, q, req);
-});
+export const GET = apiRoute(
+  { auth: 'read', query },
+  ({ req, principal, query: { cluster_name, ...q }, ctx }) => {
+    assertClusterAccess(principal, cluster_name);
+    return listNodesResponse(ctx, cluster_name, q, req);
+  },
+);

@@ -62,7 +62,10 @@ describe('push routes', () => {
     hub.connect(new RecordingClient('c', users.viewer!), [{ cluster: 'prod' }]);
     const res = await statsGet(req('/api/v1/ws/stats', 'admin'));
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ connections: { total: 1, byCluster: { prod: 1 } }, clusters: { prod: { seq: 0 } } });
+    expect(await res.json()).toMatchObject({
+      connections: { total: 1, byCluster: { prod: 1 } },
+      clusters: { prod: { seq: 0 } },
+    });
   });
 
   it('POST /api/v1/ws/test pushes a test message and is audited', async () => {
@@ -80,8 +83,14 @@ describe('push routes', () => {
     const res = await post('admin', { cluster: 'prod', message: 'hello' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ cluster: 'prod', recipients: 1 });
-    expect(c.messages().at(-1)).toMatchObject({ type: 'test', cluster_name: 'prod', data: { message: 'hello' } });
-    expect(audits).toMatchObject([{ action: 'push.test', cluster: 'prod', result: 'success', user: { username: 'root' } }]);
+    expect(c.messages().at(-1)).toMatchObject({
+      type: 'test',
+      cluster_name: 'prod',
+      data: { message: 'hello' },
+    });
+    expect(audits).toMatchObject([
+      { action: 'push.test', cluster: 'prod', result: 'success', user: { username: 'root' } },
+    ]);
     expect((await post('admin', { cluster: 'ghost' })).status).toBe(404);
     const bad = await post('admin', { cluster: '' });
     expect(bad.status).toBe(400);
@@ -94,7 +103,12 @@ describe('push routes', () => {
     expect((await sseGet(req('/api/v1/sse/nodes?cluster=ghost', 'admin'))).status).toBe(404);
     source.change('prod', 'n1');
     const abort = new AbortController();
-    const res = await sseGet(req('/api/v1/sse/nodes?cluster=prod', 'viewer', { signal: abort.signal, headers: { 'last-event-id': 'prod:0' } }));
+    const res = await sseGet(
+      req('/api/v1/sse/nodes?cluster=prod', 'viewer', {
+        signal: abort.signal,
+        headers: { 'last-event-id': 'prod:0' },
+      }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');

@@ -15,7 +15,12 @@ export const POST = apiRoute({ auth: 'admin', body }, async ({ principal, body, 
   if (ctx.hub.checkAccess(principal, body.cluster) !== 'ok') throw notFound(`cluster '${body.cluster}'`);
   const recipients = await audited(
     { ctx, principal, meta },
-    { action: 'push.test', cluster: body.cluster, target: body.cluster, parameters: { message: body.message } },
+    {
+      action: 'push.test',
+      cluster: body.cluster,
+      target: body.cluster,
+      parameters: { message: body.message },
+    },
     () =>
       Promise.resolve(
         ctx.hub.publish({

@@ -6,7 +6,10 @@ import { clusterParams } from '@/lib/nodes/route-schemas';
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const GET = apiRoute({ auth: 'read', params: clusterParams, query: listQuerySchema }, ({ req, principal, params, query, ctx }) => {
-  assertClusterAccess(principal, params.cluster);
-  return listNodesResponse(ctx, params.cluster, query, req);
-});
+export const GET = apiRoute(
+  { auth: 'read', params: clusterParams, query: listQuerySchema },
+  ({ req, principal, params, query, ctx }) => {
+    assertClusterAccess(principal, params.cluster);
+    return listNodesResponse(ctx, params.cluster, query, req);
+  },
+);
