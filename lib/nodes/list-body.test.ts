@@ -1,16 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeListResponse } from '@/lib/protocol/api';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
-import { listBody, nodeJson } from './list-body';
+import { bodyStream, listBody, nodeBytes } from './list-body';
 
-const node = (name: string) => ({ name, labels: { 'a"b': 'c\nd' }, taints: [] }) as unknown as NodeSummary;
+const node = (name: string) =>
+  ({ name, labels: { 'a"b': 'c\nd', é: 'ü' }, taints: [] }) as unknown as NodeSummary;
 
 describe('listBody', () => {
-  it('is byte-identical to JSON.stringify and reuses per-node strings', () => {
-    const items = [node('a'), node('b')];
-    const list: NodeListResponse = { cluster: 'c', seq: 3, source: 'cache', synced: true, total: 2, items };
-    expect(listBody(list)).toBe(JSON.stringify(list));
-    expect(nodeJson(items[0]!)).toBe(nodeJson(items[0]!));
-    expect(listBody({ ...list, items: [], total: 0 })).toBe(JSON.stringify({ ...list, items: [], total: 0 }));
+  it('is byte-identical to JSON.stringify, reuses per-node bytes and streams in chunks', async () => {
+    const items = Array.from({ length: 300 }, (_, i) => node(`n${i}`));
+    const list: NodeListResponse = { cluster: 'c', seq: 3, source: 'cache', synced: true, total: 300, items };
+    const body = listBody(list);
+    const expected = JSON.stringify(list);
+    expect(Buffer.concat(body.pieces).toString()).toBe(expected);
+    expect(body.length).toBe(Buffer.byteLength(expected));
+    expect(nodeBytes(items[0]!)).toBe(nodeBytes(items[0]!));
+    const chunks: Uint8Array[] = [];
+    const reader = bodyStream(body, 1024).getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(Buffer.concat(chunks).toString()).toBe(expected);
+    const empty = { ...list, items: [], total: 0 };
+    expect(Buffer.concat(listBody(empty).pieces).toString()).toBe(JSON.stringify(empty));
   });
 });

@@ -2,23 +2,57 @@ import type { NodeListResponse } from '@/lib/protocol/api';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 
 /**
- * Cache entries are immutable snapshots, replaced on every change, so each one's JSON is
- * built once and reused by every list until the node changes again.
+ * Cache entries are immutable snapshots, replaced on every change, so each one's JSON bytes
+ * are built once and reused by every list until the node changes again.
  */
-const jsonOf = new WeakMap<NodeSummary, string>();
+const bytesOf = new WeakMap<NodeSummary, Buffer>();
 
-export function nodeJson(node: NodeSummary): string {
-  let json = jsonOf.get(node);
-  if (json === undefined) {
-    json = JSON.stringify(node);
-    jsonOf.set(node, json);
+export function nodeBytes(node: NodeSummary): Buffer {
+  let bytes = bytesOf.get(node);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(node));
+    bytesOf.set(node, bytes);
   }
-  return json;
+  return bytes;
 }
 
-/** The same JSON as JSON.stringify(list), assembled from per-node strings. */
-export function listBody(list: NodeListResponse): string {
+/** A list's JSON as byte pieces (mostly the nodes' cached bytes), never copied into one big string. */
+export interface ListBody {
+  pieces: Buffer[];
+  length: number;
+}
+
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
+
+/** The same JSON as JSON.stringify(list), assembled from per-node bytes. */
+export function listBody(list: NodeListResponse): ListBody {
   const { items, ...head } = list;
-  const prefix = JSON.stringify(head).slice(0, -1);
-  return `${prefix},"items":[${items.map(nodeJson).join(',')}]}`;
+  const pieces: Buffer[] = [Buffer.from(`${JSON.stringify(head).slice(0, -1)},"items":[`)];
+  items.forEach((node, i) => {
+    if (i > 0) pieces.push(COMMA);
+    pieces.push(nodeBytes(node));
+  });
+  pieces.push(CLOSE);
+  let length = 0;
+  for (const p of pieces) length += p.length;
+  return { pieces, length };
+}
+
+/** Streams the pieces in chunks of about `chunkBytes`, copying each byte once, as the socket asks for it. */
+export function bodyStream(body: ListBody, chunkBytes = 512 * 1024): ReadableStream<Uint8Array> {
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const batch: Buffer[] = [];
+      let size = 0;
+      while (next < body.pieces.length && size < chunkBytes) {
+        const piece = body.pieces[next++] as Buffer;
+        batch.push(piece);
+        size += piece.length;
+      }
+      if (batch.length) controller.enqueue(new Uint8Array(Buffer.concat(batch, size)));
+      if (next >= body.pieces.length) controller.close();
+    },
+  });
 }

@@ -2,7 +2,7 @@ import type { NodeListResponse } from '@/lib/protocol/api';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import type { AppContext } from '@/lib/server/app-context';
 import { NodeOpError } from './errors';
-import { listBody } from './list-body';
+import { bodyStream, listBody, type ListBody } from './list-body';
 import { toNodeQuery, type ListQuery } from './list-query';
 import { loadNodeDetail, type NodeDetail } from './node-detail';
 
@@ -36,7 +36,7 @@ export function listNodes(ctx: Ctx, cluster: string, q: ListQuery): Promise<Node
 
 interface CachedList {
   seq: number;
-  body: string;
+  body: ListBody;
 }
 /** The unfiltered list per cluster, valid while the cluster's seq is unchanged (the UI's most common read). */
 const fullLists = new Map<string, CachedList>();
@@ -63,8 +63,8 @@ async function listBodyFor(
 
 /**
  * The list as a Response. The unfiltered list is rebuilt only when the cluster's seq moved,
- * and carries an ETag so a client holding it gets 304. Server-Timing says how long the cache
- * read and serialization took. Next compresses the body (zlib streams, off the event loop);
+ * and carries an ETag so a client holding it gets 304. The body streams the nodes' cached
+ * JSON bytes; Server-Timing says how long reading the cache and assembling the body took. Next compresses the body (zlib streams, off the event loop);
  * it drops a Content-Encoding set by a route handler, so the route cannot do it itself.
  */
 export async function listNodesResponse(
@@ -86,7 +86,7 @@ export async function listNodesResponse(
     if (req.headers.get('if-none-match') === headers.ETag)
       return new Response(null, { status: 304, headers });
   }
-  return new Response(entry.body, { headers: { ...headers, 'Server-Timing': timing } });
+  return new Response(bodyStream(entry.body), { headers: { ...headers, 'Server-Timing': timing } });
 }
 
 export function getNodeSummary(ctx: Ctx, cluster: string, node: string): Promise<NodeSummary> {
