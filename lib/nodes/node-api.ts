@@ -38,8 +38,11 @@ interface CachedList {
   seq: number;
   body: ListBody;
 }
-/** The unfiltered list per cluster, valid while the cluster's seq is unchanged (the UI's most common read). */
-const fullLists = new Map<string, CachedList>();
+/**
+ * The unfiltered list per cluster cache, valid while the cluster's seq is unchanged (the UI's
+ * most common read). Keyed by the cache object, so a removed cluster's entry goes with it.
+ */
+const fullLists = new WeakMap<object, CachedList>();
 
 function isFullList(q: ListQuery): boolean {
   const { sort, ...rest } = q;
@@ -52,12 +55,14 @@ async function listBodyFor(
   cluster: string,
   q: ListQuery,
 ): Promise<{ entry: CachedList; reused: boolean }> {
-  const full = isFullList(q);
-  const cached = full ? fullLists.get(cluster) : undefined;
+  const cache = isFullList(q)
+    ? await guard(cluster, () => Promise.resolve(ctx.manager.getCache(cluster)))
+    : undefined;
+  const cached = cache && fullLists.get(cache);
   if (cached && cached.seq === ctx.manager.currentSeq(cluster)) return { entry: cached, reused: true };
   const list = await listNodes(ctx, cluster, q);
   const entry: CachedList = { seq: list.seq, body: listBody(list) };
-  if (full && list.synced) fullLists.set(cluster, entry);
+  if (cache && list.synced) fullLists.set(cache, entry);
   return { entry, reused: false };
 }
 
