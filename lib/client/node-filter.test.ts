@@ -52,7 +52,7 @@ describe('filterAndSortNodes', () => {
   it('applies label selectors and reports malformed ones without filtering on them', () => {
     expect(names({ labelSelector: 'zone=a,tier' })).toEqual(['node-2']);
     const bad = run({ labelSelector: 'zone in (a' });
-    expect(bad.errors.labelSelector).toBeTruthy();
+    expect(bad.errors.labelSelector).toMatch(/^invalid label selector: /);
     expect(bad.items).toHaveLength(4);
   });
 

@@ -120,7 +120,8 @@ export function filterAndSortNodes(
   try {
     selector = parseLabelSelector(filters.labelSelector);
   } catch (e) {
-    errors.labelSelector = e instanceof Error ? e.message : String(e);
+    const why = e instanceof Error ? e.message.replace(/^labelSelector: /, '') : String(e);
+    errors.labelSelector = `invalid label selector: ${why}`;
   }
   let taint: TaintMatcher | null = null;
   try {
