@@ -29,6 +29,29 @@ beforeEach(() => {
     logger: { error: () => undefined },
     shuttingDown: false,
     hub,
+    manager: {
+      statuses: () => [
+        {
+          name: 'prod',
+          state: 'ready',
+          seq: 0,
+          eventsPerSecond: 2,
+          lagMs: 5,
+          nodes: 3,
+          stats: { watchRestarts: 1 },
+        },
+        {
+          name: 'secret',
+          state: 'degraded',
+          lastError: 'boom',
+          seq: 0,
+          eventsPerSecond: 0,
+          lagMs: null,
+          nodes: 0,
+          stats: { watchRestarts: 4 },
+        },
+      ],
+    },
     sseClosers,
     audit: { record: (e: Record<string, unknown>) => Promise.resolve(void audits.push(e)) },
     auth: {
@@ -64,7 +87,10 @@ describe('push routes', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       connections: { total: 1, byCluster: { prod: 1 } },
-      clusters: { prod: { seq: 0 } },
+      clusters: {
+        prod: { seq: 0, subscribers: 1, informer: { state: 'ready', nodes: 3, watchRestarts: 1 } },
+        secret: { subscribers: 0, informer: { state: 'degraded', lastError: 'boom' } },
+      },
     });
   });
 
