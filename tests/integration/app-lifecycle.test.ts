@@ -67,6 +67,31 @@ describe('the app as server.ts composes it', () => {
     expect(await WsTestClient.refusedStatus(wsUrl, { origin: t.app.origin })).toBe(401);
   });
 
+  it("rotating a cluster's credentials restarts its informers (resync); deleting it ends subscriptions", async () => {
+    const added = await t.api('POST', '/api/v1/clusters', { name: 'sim2', kubeconfig: t.sim.kubeconfig() });
+    expect(added.status, JSON.stringify(added.json)).toBe(201);
+    const ws = await WsTestClient.open(`ws://127.0.0.1:${t.app.port}/api/v1/ws/nodes?cluster=sim2`, {
+      headers: { cookie: t.cookie },
+      origin: t.app.origin,
+    });
+    await ws.waitFor((m) => m.type === 'subscribed', 5000, 'subscribed');
+    const rotated = await t.api('PATCH', '/api/v1/clusters/sim2', {
+      kubeconfig: t.sim.kubeconfig({ readOnly: true }),
+    });
+    expect(rotated.status, JSON.stringify(rotated.json)).toBe(200);
+    await ws.waitFor(
+      (m) => m.type === 'resync' && m.cluster_name === 'sim2',
+      10_000,
+      'resync after rotation',
+    );
+    expect((await t.api('DELETE', '/api/v1/clusters/sim2')).status).toBeLessThan(300);
+    const removed = await ws.waitFor((m) => m.type === 'error', 10_000, 'cluster_removed');
+    expect((removed.data as { code: string }).code).toBe('cluster_removed');
+    const ready = await t.api('GET', '/api/readyz');
+    expect(ready.json.clusters.map((c: { name: string }) => c.name)).toEqual(['sim']);
+    ws.close();
+  });
+
   it('SIGTERM with open WebSocket and SSE clients: 1001, a final shutdown event, exit 0 within 10 s', async () => {
     const wsUrl = `ws://127.0.0.1:${t.app.port}/api/v1/ws/nodes?cluster=sim`;
     const ws = await WsTestClient.open(wsUrl, { token, origin: t.app.origin });
