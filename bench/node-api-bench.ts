@@ -58,7 +58,7 @@ export async function run(): Promise<BenchResult[]> {
     // a change before every read: the body must be rebuilt each time
     const rebuilt: number[] = [];
     const names = sim.store.nodeNames();
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 300; i++) {
       sim.store.setNodeLabels(names[i]!, { rebuild: String(i) });
       await new Promise((r) => setTimeout(r, 20));
       const r = await get('/api/v1/clusters/bench/nodes');

@@ -14,7 +14,8 @@ describe('listBody', () => {
     const expected = JSON.stringify(list);
     expect(Buffer.concat(body.pieces).toString()).toBe(expected);
     expect(body.length).toBe(Buffer.byteLength(expected));
-    expect(nodeBytes(items[0]!)).toBe(nodeBytes(items[0]!));
+    expect(listBody(list).pieces[1]).toBe(body.pieces[1]);
+    expect(nodeBytes(items[0]!).toString()).toBe(JSON.stringify(items[0]));
     const chunks: Uint8Array[] = [];
     const reader = bodyStream(body, 1024).getReader();
     for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);

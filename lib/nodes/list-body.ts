@@ -7,13 +7,19 @@ import type { NodeSummary } from '@/lib/protocol/node-summary';
  */
 const bytesOf = new WeakMap<NodeSummary, Buffer>();
 
-export function nodeBytes(node: NodeSummary): Buffer {
+/** The node's JSON followed by a comma; the last item of a list drops the comma (a view, no copy). */
+function nodeBytesWithComma(node: NodeSummary): Buffer {
   let bytes = bytesOf.get(node);
   if (bytes === undefined) {
-    bytes = Buffer.from(JSON.stringify(node));
+    bytes = Buffer.from(`${JSON.stringify(node)},`);
     bytesOf.set(node, bytes);
   }
   return bytes;
+}
+
+export function nodeBytes(node: NodeSummary): Buffer {
+  const bytes = nodeBytesWithComma(node);
+  return bytes.subarray(0, bytes.length - 1);
 }
 
 /** A list's JSON as byte pieces (mostly the nodes' cached bytes), never copied into one big string. */
@@ -22,20 +28,23 @@ export interface ListBody {
   length: number;
 }
 
-const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']}');
 
 /** The same JSON as JSON.stringify(list), assembled from per-node bytes. */
 export function listBody(list: NodeListResponse): ListBody {
   const { items, ...head } = list;
-  const pieces: Buffer[] = [Buffer.from(`${JSON.stringify(head).slice(0, -1)},"items":[`)];
-  items.forEach((node, i) => {
-    if (i > 0) pieces.push(COMMA);
-    pieces.push(nodeBytes(node));
-  });
-  pieces.push(CLOSE);
-  let length = 0;
-  for (const p of pieces) length += p.length;
+  const pieces: Buffer[] = new Array<Buffer>(items.length + 2);
+  pieces[0] = Buffer.from(`${JSON.stringify(head).slice(0, -1)},"items":[`);
+  let length = pieces[0].length + CLOSE.length;
+  for (let i = 0; i < items.length; i++) {
+    const bytes =
+      i === items.length - 1
+        ? nodeBytes(items[i] as NodeSummary)
+        : nodeBytesWithComma(items[i] as NodeSummary);
+    pieces[i + 1] = bytes;
+    length += bytes.length;
+  }
+  pieces[items.length + 1] = CLOSE;
   return { pieces, length };
 }
 
