@@ -9,6 +9,20 @@ export interface RuntimeClustersOptions {
   manager: RealtimeManager;
   logger: Logger;
   demo: { nodes: number; churn: boolean };
+  /** how often the registered clusters are re-read, so replicas pick up each other's changes */
+  reconcileMs?: number;
+}
+
+/** Pure: what to (re)register and what to drop, given what was applied and what the database holds. */
+export function planReconcile(
+  applied: ReadonlyMap<string, number>,
+  records: ReadonlyArray<{ name: string; updatedAt: number }>,
+): { apply: string[]; remove: string[] } {
+  const current = new Set(records.map((r) => r.name));
+  return {
+    apply: records.filter((r) => applied.get(r.name) !== r.updatedAt).map((r) => r.name),
+    remove: [...applied.keys()].filter((name) => !current.has(name)),
+  };
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -32,7 +46,8 @@ function inClusterKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Keeps the realtime manager's clusters equal to the registered ones: registers them at
- * start, follows adds/updates/removes, and runs the built-in simulator behind the "demo" kind.
+ * start, follows this process's adds/updates/removes at once and other replicas' within
+ * `reconcileMs`, and runs the built-in simulator behind the "demo" kind.
  */
 export async function startRuntimeClusters(
   opts: RuntimeClustersOptions,
@@ -78,12 +93,39 @@ export async function startRuntimeClusters(
     }
   };
 
-  const unsubscribe = opts.clusters.onChange((c) => apply(c.name, c.type === 'removed'));
-  for (const c of await opts.clusters.loadForRuntime()) await apply(c.name, false);
+  // name → updatedAt of the registration this process applied
+  const applied = new Map<string, number>();
+  const sync = async (name: string, removed: boolean) => {
+    await apply(name, removed);
+    const record = removed ? null : await opts.clusters.get(name);
+    if (record) applied.set(name, record.updatedAt);
+    else applied.delete(name);
+  };
+
+  let reconciling: Promise<void> | undefined;
+  const reconcile = () =>
+    (reconciling ??= (async () => {
+      try {
+        const plan = planReconcile(applied, await opts.clusters.list());
+        for (const name of plan.remove) await sync(name, true);
+        for (const name of plan.apply) await sync(name, false);
+      } catch (err) {
+        logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'cluster reconcile failed');
+      } finally {
+        reconciling = undefined;
+      }
+    })());
+
+  const unsubscribe = opts.clusters.onChange((c) => sync(c.name, c.type === 'removed'));
+  await reconcile();
+  const timer = setInterval(() => void reconcile(), opts.reconcileMs ?? 10_000);
+  timer.unref();
 
   return {
     async close() {
+      clearInterval(timer);
       unsubscribe();
+      await reconciling;
       await sim?.close();
     },
   };

@@ -49,9 +49,20 @@ export async function createServices(
     key: config.encryptionKey,
     logger: logger.child({ component: 'clusters' }),
   });
-  await ensureInitialAdmin(users, logger, { username: config.adminUsername, password: config.adminPassword });
-  await clusters.ensureInClusterCluster();
-  await clusters.ensureDemoCluster(config.demoCluster);
+  // Replicas starting together race to seed the first admin and clusters; the loser's insert fails
+  // on a unique key after the winner's succeeded, which is fine.
+  await ensureInitialAdmin(users, logger, {
+    username: config.adminUsername,
+    password: config.adminPassword,
+  }).catch(async (err: unknown) => {
+    if ((await users.count()) === 0) throw err;
+  });
+  await clusters
+    .ensureInClusterCluster()
+    .catch((err: unknown) => logger.debug({ err }, 'in-cluster seeding raced'));
+  await clusters
+    .ensureDemoCluster(config.demoCluster)
+    .catch((err: unknown) => logger.debug({ err }, 'demo seeding raced'));
 
   const manager = new RealtimeManager({ logger: logger.child({ component: 'realtime' }) });
   const hub = new PushHub({

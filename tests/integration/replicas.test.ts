@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '@/lib/sim';
+import { eventually, startApp, type AppServer } from './helpers/app-server';
+import { client, login } from './helpers/session';
+
+const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = `knm_replicas_${randomBytes(4).toString('hex')}`;
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+let sim: Simulator;
+let a: AppServer;
+let b: AppServer;
+
+beforeAll(async () => {
+  await admin(`CREATE DATABASE ${dbName}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  // Replicas share the database and the secrets, nothing else.
+  const shared = {
+    DATABASE_URL: url.toString(),
+    NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DEMO_CLUSTER: 'false',
+  };
+  sim = await startSimulator({ nodes: 20, seed: 4 });
+  // started together: they race to migrate and to create the first admin
+  [a, b] = await Promise.all([startApp(shared), startApp(shared)]);
+}, 120_000);
+
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+  await sim?.close();
+  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+});
+
+const clusterNames = async (api: ReturnType<typeof client>) =>
+  ((await api('GET', '/api/readyz')).json as { clusters: Array<{ name: string; state: string }> }).clusters;
+
+describe('two replicas on one PostgreSQL', () => {
+  it("share accounts and sessions, pick up each other's cluster changes, and serve the same nodes", async () => {
+    const cookie = await login(a, 'admin', 'admin-password-1');
+    const apiA = client(a, cookie);
+    // a session made on one replica is valid on the other (browsers reach B with B's origin)
+    const apiB = client(b, cookie);
+    expect((await apiB('GET', '/api/v1/me')).status).toBe(200);
+
+    expect(
+      (await apiA('POST', '/api/v1/clusters', { name: 'shared', kubeconfig: sim.kubeconfig() })).status,
+    ).toBe(201);
+    await eventually(
+      async () => (await clusterNames(apiB)).some((c) => c.name === 'shared' && c.state === 'ready'),
+      'replica B to register the cluster added on A',
+      30_000,
+    );
+
+    const node = sim.store.nodeNames()[0]!;
+    const w = await apiB('POST', `/api/v1/clusters/shared/nodes/${node}/labels`, { set: { via: 'b' } });
+    expect(w.status, JSON.stringify(w.json)).toBe(200);
+    await eventually(async () => {
+      const r = await apiA('GET', `/api/v1/clusters/shared/nodes?text=${node}`);
+      return r.json.items?.[0]?.labels?.via === 'b';
+    }, 'replica A to see the write made through B');
+
+    expect((await apiB('DELETE', '/api/v1/clusters/shared')).status).toBeLessThan(300);
+    await eventually(
+      async () => !(await clusterNames(apiA)).some((c) => c.name === 'shared'),
+      'replica A to drop the cluster deleted on B',
+      30_000,
+    );
+  }, 90_000);
+});
