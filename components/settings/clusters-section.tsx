@@ -10,6 +10,7 @@ import { useClusters } from '@/lib/client/use-nodes';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Field, TextInput } from '@/components/ui/field';
+import { SettingsCard } from './settings-card';
 
 const nameRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -34,125 +35,121 @@ export function ClustersSection() {
   const ready = form.name && !nameError && form.kubeconfig.trim();
 
   return (
-    <section className="rounded-lg border border-slate-200 bg-white" data-testid="clusters-section">
-      <header className="border-b border-slate-200 px-4 py-2.5">
-        <h2 className="text-sm font-semibold">Clusters</h2>
-        <p className="text-xs text-slate-500">
-          Kubeconfigs are reduced to one context, tested, and stored encrypted.
-        </p>
-      </header>
-      <div className="flex flex-col gap-3 p-4">
-        <ErrorBox error={clusters.error ?? remove.error} />
-        <table className="w-full text-xs">
-          <thead className="text-left text-[11px] text-slate-500 uppercase">
-            <tr>
-              <th className="py-1">Name</th>
-              <th>Kind</th>
-              <th>Status</th>
-              <th>Nodes</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {clusters.data?.map((c) => (
-              <tr key={c.name} className="border-t border-slate-100">
-                <td className="py-1.5 font-medium">{c.name}</td>
-                <td>{c.kind}</td>
-                <td title={c.error}>
-                  {c.status}
-                  {c.error && <span className="ml-1 text-rose-600">({c.error})</span>}
-                </td>
-                <td className="tabular-nums">
-                  {c.ready}/{c.nodes}
-                </td>
-                <td className="text-right">
-                  {confirming === c.name ? (
-                    <span className="inline-flex gap-1">
-                      <Button
-                        variant="danger"
-                        disabled={remove.isPending}
-                        onClick={() => remove.mutate(c.name, { onSettled: () => setConfirming(null) })}
-                      >
-                        Remove {c.name}
-                      </Button>
-                      <Button variant="ghost" onClick={() => setConfirming(null)}>
-                        Cancel
-                      </Button>
-                    </span>
-                  ) : (
-                    <Button variant="ghost" onClick={() => setConfirming(c.name)}>
-                      Remove
+    <SettingsCard
+      title="Clusters"
+      description={<>Kubeconfigs are reduced to one context, tested, and stored encrypted.</>}
+      testId="clusters-section"
+    >
+      <ErrorBox error={clusters.error ?? remove.error} />
+      <table className="w-full text-xs">
+        <thead className="text-left text-[11px] text-slate-500 uppercase">
+          <tr>
+            <th className="py-1">Name</th>
+            <th>Kind</th>
+            <th>Status</th>
+            <th>Nodes</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {clusters.data?.map((c) => (
+            <tr key={c.name} className="border-t border-slate-100">
+              <td className="py-1.5 font-medium">{c.name}</td>
+              <td>{c.kind}</td>
+              <td title={c.error}>
+                {c.status}
+                {c.error && <span className="ml-1 text-rose-600">({c.error})</span>}
+              </td>
+              <td className="tabular-nums">
+                {c.ready}/{c.nodes}
+              </td>
+              <td className="text-right">
+                {confirming === c.name ? (
+                  <span className="inline-flex gap-1">
+                    <Button
+                      variant="danger"
+                      disabled={remove.isPending}
+                      onClick={() => remove.mutate(c.name, { onSettled: () => setConfirming(null) })}
+                    >
+                      Remove {c.name}
                     </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <form
-          className="flex flex-col gap-2 border-t border-slate-100 pt-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            add.mutate(body(), { onSuccess: () => setForm({ name: '', kubeconfig: '' }) });
-          }}
-        >
-          <h3 className="text-xs font-semibold text-slate-700">Add a cluster</h3>
-          <div className="flex flex-wrap gap-3">
-            <Field label="Name" error={nameError}>
-              <TextInput
-                value={form.name}
-                onChange={(e) => setForm({ ...form, name: e.target.value })}
-                placeholder="prod-eu"
-              />
-            </Field>
-            <Field label="Display name (optional)">
-              <TextInput
-                value={form.displayName ?? ''}
-                onChange={(e) => setForm({ ...form, displayName: e.target.value })}
-              />
-            </Field>
-            <Field label="Context (optional)" hint="default: current-context">
-              <TextInput
-                value={form.context ?? ''}
-                onChange={(e) => setForm({ ...form, context: e.target.value })}
-              />
-            </Field>
-          </div>
-          <Field label="Kubeconfig">
-            <textarea
-              rows={6}
-              spellCheck={false}
-              value={form.kubeconfig}
-              onChange={(e) => setForm({ ...form, kubeconfig: e.target.value })}
-              className="rounded border border-slate-300 px-2 py-1 font-mono text-[11px] focus:border-sky-500 focus:outline-none"
-              placeholder="apiVersion: v1&#10;kind: Config&#10;…"
+                    <Button variant="ghost" onClick={() => setConfirming(null)}>
+                      Cancel
+                    </Button>
+                  </span>
+                ) : (
+                  <Button variant="ghost" onClick={() => setConfirming(c.name)}>
+                    Remove
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        className="flex flex-col gap-2 border-t border-slate-100 pt-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          add.mutate(body(), { onSuccess: () => setForm({ name: '', kubeconfig: '' }) });
+        }}
+      >
+        <h3 className="text-xs font-semibold text-slate-700">Add a cluster</h3>
+        <div className="flex flex-wrap gap-3">
+          <Field label="Name" error={nameError}>
+            <TextInput
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+              placeholder="prod-eu"
             />
           </Field>
-          <input
-            type="file"
-            aria-label="Upload kubeconfig"
-            className="text-xs"
-            onChange={(e) =>
-              void e.target.files?.[0]?.text().then((kubeconfig) => setForm((f) => ({ ...f, kubeconfig })))
-            }
+          <Field label="Display name (optional)">
+            <TextInput
+              value={form.displayName ?? ''}
+              onChange={(e) => setForm({ ...form, displayName: e.target.value })}
+            />
+          </Field>
+          <Field label="Context (optional)" hint="default: current-context">
+            <TextInput
+              value={form.context ?? ''}
+              onChange={(e) => setForm({ ...form, context: e.target.value })}
+            />
+          </Field>
+        </div>
+        <Field label="Kubeconfig">
+          <textarea
+            rows={6}
+            spellCheck={false}
+            value={form.kubeconfig}
+            onChange={(e) => setForm({ ...form, kubeconfig: e.target.value })}
+            className="rounded border border-slate-300 px-2 py-1 font-mono text-[11px] focus:border-sky-500 focus:outline-none"
+            placeholder="apiVersion: v1&#10;kind: Config&#10;…"
           />
-          <div className="flex items-center gap-2">
-            <Button disabled={!ready || test.isPending} onClick={() => test.mutate(body())}>
-              {test.isPending ? 'Testing…' : 'Test connection'}
-            </Button>
-            <Button type="submit" variant="primary" disabled={!ready || add.isPending}>
-              {add.isPending ? 'Adding…' : 'Add cluster'}
-            </Button>
-            {test.data && (
-              <span className="text-xs text-emerald-700">
-                Reachable{test.data.version ? `: ${test.data.version}` : ''}
-                {test.data.latencyMs !== undefined ? `, ${test.data.latencyMs} ms` : ''}
-              </span>
-            )}
-          </div>
-          <ErrorBox error={test.error ?? add.error} />
-        </form>
-      </div>
-    </section>
+        </Field>
+        <input
+          type="file"
+          aria-label="Upload kubeconfig"
+          className="text-xs"
+          onChange={(e) =>
+            void e.target.files?.[0]?.text().then((kubeconfig) => setForm((f) => ({ ...f, kubeconfig })))
+          }
+        />
+        <div className="flex items-center gap-2">
+          <Button disabled={!ready || test.isPending} onClick={() => test.mutate(body())}>
+            {test.isPending ? 'Testing…' : 'Test connection'}
+          </Button>
+          <Button type="submit" variant="primary" disabled={!ready || add.isPending}>
+            {add.isPending ? 'Adding…' : 'Add cluster'}
+          </Button>
+          {test.data && (
+            <span className="text-xs text-emerald-700">
+              Reachable{test.data.version ? `: ${test.data.version}` : ''}
+              {test.data.latencyMs !== undefined ? `, ${test.data.latencyMs} ms` : ''}
+            </span>
+          )}
+        </div>
+        <ErrorBox error={test.error ?? add.error} />
+      </form>
+    </SettingsCard>
   );
 }
