@@ -1,16 +1,5 @@
-import { expect as baseExpect, test, type Page } from '@playwright/test';
-
-const password = process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password';
-// writes go through the simulated apiserver and back through the watch: allow a loaded CI machine time
-const expect = baseExpect.configure({ timeout: 15_000 });
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.fill('input[name=username]', 'admin');
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => u.pathname === '/');
-}
+import { test, type Page } from '@playwright/test';
+import { expect, signIn } from './fixtures';
 
 const rows = (page: Page) => page.locator('[data-testid^="node-row-"]');
 /** rows nobody (demo churn, earlier tests) has cordoned */

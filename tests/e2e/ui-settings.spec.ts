@@ -1,21 +1,11 @@
-import { expect as baseExpect, test, type Page } from '@playwright/test';
-
-const password = process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password';
-const expect = baseExpect.configure({ timeout: 15_000 });
-
-async function signIn(page: Page, username: string, pw: string) {
-  await page.goto('/login');
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', pw);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => u.pathname === '/');
-}
+import { test } from '@playwright/test';
+import { expect, signIn } from './fixtures';
 
 test('admin manages tokens and users; the audit log records it; a viewer gets a read-only UI', async ({
   page,
   browser,
 }) => {
-  await signIn(page, 'admin', password);
+  await signIn(page);
   await page.goto('/settings');
   await expect(page.getByTestId('profile')).toContainText('admin');
 
