@@ -19,6 +19,9 @@ test('a wrong password is refused with a message', async ({ page }) => {
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toContainText(/invalid|incorrect|wrong/i);
+  // (Next's route announcer is an empty role=alert too: look inside the form)
+  await expect(page.getByRole('form', { name: 'Sign in' }).getByRole('alert')).toContainText(
+    'Invalid username or password',
+  );
   await expect(page).toHaveURL(/\/login/);
 });
