@@ -3,6 +3,7 @@ import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react
 import { SessionProvider } from 'next-auth/react';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '@/lib/client/api-fetch';
+import { redirectToLogin } from '@/lib/client/redirect-to-login';
 
 function makeQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
@@ -31,14 +32,6 @@ function makeQueryClient(): QueryClient {
     }
   });
   return client;
-}
-
-function redirectToLogin(): void {
-  if (typeof window === 'undefined' || window.location.pathname.startsWith('/login')) return;
-  const callbackUrl = window.location.pathname + window.location.search;
-  window.location.assign(
-    new URL(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`, window.location.origin),
-  );
 }
 
 /** Client-side providers for the whole app: React Query for server data, next-auth for the session. */

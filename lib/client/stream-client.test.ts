@@ -49,6 +49,19 @@ function setup(opts: { sse?: boolean } = {}) {
 }
 
 describe('StreamClient over WebSocket', () => {
+  it('stops and reports session_ended when the server closes with 4001, without reconnecting', () => {
+    const { client, sockets, clock, events, states } = setup();
+    client.start();
+    client.subscribe('c1', 1);
+    sockets[0]!.open();
+    sockets[0]!.receive(connected({ c1: 1 }));
+    sockets[0]!.h.onClose(4001, 'session expired');
+    expect(events.at(-1)).toEqual({ type: 'session_ended', reason: 'session expired' });
+    expect(states().at(-1)).toBe('offline');
+    clock.advance(120_000);
+    expect(sockets).toHaveLength(1);
+  });
+
   it('connects, subscribes from the given seq once open, and goes live', () => {
     const { client, sockets, states } = setup();
     client.start();

@@ -8,6 +8,9 @@ import type { SocketHandle } from './stream-transport';
 
 export type { ConnectionState, StreamClientOptions, StreamEvent } from './stream-types';
 
+/** WebSocket close code for an expired session, a disabled user or a revoked token (docs/realtime-protocol.md). */
+const SESSION_ENDED = 4001;
+
 /**
  * Framework-free realtime client: one WebSocket for all subscribed clusters, resuming each from the last
  * seq seen, with backoff reconnects and a per-cluster SSE fallback after repeated WebSocket failures.
@@ -165,7 +168,7 @@ export class StreamClient {
     this.ws = this.opts.createSocket(this.opts.wsUrl, {
       onOpen: () => gen === this.wsGen && this.onWsOpen(),
       onMessage: (data) => gen === this.wsGen && this.onWsMessage(data),
-      onClose: () => gen === this.wsGen && this.onWsClosed(),
+      onClose: (code, reason) => gen === this.wsGen && this.onWsClosed(code, reason),
     });
     this.connectTimer = this.opts.clock.setTimeout(() => {
       if (gen === this.wsGen && !this.wsOpen) this.onWsClosed();
@@ -209,10 +212,16 @@ export class StreamClient {
     this.dispatch(msg);
   }
 
-  private onWsClosed(): void {
+  private onWsClosed(code?: number, reason?: string): void {
     const wasUseful = this.wsGotMessage;
     this.closeWs();
     if (!this.running || !this.online) return;
+    if (code === SESSION_ENDED) {
+      // reconnecting cannot help: the same credentials were just refused
+      this.stop();
+      this.emit({ type: 'session_ended', reason: reason || 'session ended' });
+      return;
+    }
     if (this.mode === 'sse') {
       this.scheduleProbe();
       return;

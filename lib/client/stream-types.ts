@@ -10,7 +10,9 @@ export type StreamEvent =
   /** the cluster's cached list can no longer be patched: refetch it, then subscribe(cluster, list.seq) */
   | { type: 'resync'; cluster: string; reason: string }
   | { type: 'state'; state: ConnectionState }
-  | { type: 'protocol_error'; error: string };
+  | { type: 'protocol_error'; error: string }
+  /** the server ended the session (close 4001: signed out, disabled, token revoked): sign in again */
+  | { type: 'session_ended'; reason: string };
 
 export interface StreamClientOptions {
   wsUrl: string;

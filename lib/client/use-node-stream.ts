@@ -4,6 +4,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { useFlashStore } from './flash-store';
 import { useStreamErrorStore } from './stream-error-store';
 import { bindStreamToQueries, followCluster } from './node-stream-binding';
+import { redirectToLogin } from './redirect-to-login';
 import type { ConnectionState, StreamClient } from './stream-client';
 import { acquireStreamClient, getStreamClient, releaseStreamClient } from './stream-singleton';
 
@@ -55,6 +56,9 @@ export function useNodeStream(cluster: string | null): ConnectionState {
     if (!client || !cluster) return;
     return followCluster(qc, client, cluster);
   }, [client, cluster, qc]);
+
+  // the server closed the stream with 4001 (signed out, disabled, token revoked): sign in again
+  useEffect(() => client?.onEvent((e) => e.type === 'session_ended' && redirectToLogin()), [client]);
 
   return useConnectionState(client);
 }
