@@ -76,6 +76,22 @@ export interface TemplatesTable {
   updated_at: number;
 }
 
+export interface OperationsTable {
+  id: string;
+  cluster: string;
+  kind: string;
+  username: string;
+  /** JSON of the Operation (totals and per-node results) as last saved */
+  snapshot: string;
+  state: string;
+  /** the replica running it */
+  instance_id: string;
+  /** 1 when another replica asked for cancel; the runner's replica acts on it */
+  cancel_requested: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   user_clusters: UserClustersTable;
@@ -84,4 +100,5 @@ export interface DB {
   audit_log: AuditLogTable;
   meta: MetaTable;
   templates: TemplatesTable;
+  operations: OperationsTable;
 }

@@ -81,27 +81,36 @@ export const drainOne = apiRoute(
   },
 );
 
+/** Any replica answers: this one's runner if it runs the operation, else the stored state. */
 export const getOperation = apiRoute(
   { auth: 'read', params: operationParams },
-  ({ principal, params, ctx }) => {
-    const op = ctx.operations.get(params.id);
+  async ({ principal, params, ctx }) => {
+    const op = ctx.operations.get(params.id) ?? (await ctx.operationStore.get(params.id));
     if (!op) throw notFound(`operation ${params.id}`);
     assertClusterAccess(principal, op.cluster);
     return { operation: op };
   },
 );
 
+/** Cancels here when this replica runs it; otherwise flags it for the replica that does (within a second). */
 export const cancelOperation = apiRoute(
   { auth: 'write', params: operationParams },
   async ({ principal, params, ctx, meta }) => {
-    const op = ctx.operations.get(params.id);
+    const local = ctx.operations.get(params.id);
+    const op = local ?? (await ctx.operationStore.get(params.id));
     if (!op) throw notFound(`operation ${params.id}`);
     assertClusterAccess(principal, op.cluster);
     await audited(
       { ctx, principal, meta },
       { action: 'operation.cancel', cluster: op.cluster, target: op.id },
-      () => Promise.resolve(ctx.operations.cancel(op.id)),
+      async () => {
+        if (local) ctx.operations.cancel(op.id);
+        else await ctx.operationStore.requestCancel(op.id);
+      },
     );
-    return { operation: op };
+    return Response.json(
+      { operation: op },
+      { status: local ? 200 : 202, headers: { 'Cache-Control': 'no-store' } },
+    );
   },
 );

@@ -104,6 +104,11 @@ export class OperationRunner {
     for (const { abort } of this.ops.values()) abort.abort();
   }
 
+  /** Resolves once every started operation has finished. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.ops.values()].map((e) => e.finished));
+  }
+
   private async run(
     op: Operation,
     nodes: string[],

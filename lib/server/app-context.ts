@@ -7,6 +7,7 @@ import type { Database } from '@/lib/db';
 import type { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import type { OperationRunner } from '@/lib/operations/operation-runner';
+import type { OperationStore } from '@/lib/operations/operation-store';
 import type { PushHub } from '@/lib/push/hub';
 import type { TemplateService } from '@/lib/templates/template-service';
 import type { RealtimeManager } from '@/lib/realtime/manager';
@@ -26,6 +27,8 @@ export interface AppContext {
   nodes: NodeService;
   nodeSource: NodeSource;
   operations: OperationRunner;
+  /** operations as stored for every replica to read (and to pass on cancels) */
+  operationStore: OperationStore;
   templates: TemplateService;
   /** set once shutdown begins; SSE streams and new work check it */
   shuttingDown: boolean;

@@ -12,6 +12,7 @@ import { withKeepAlive } from '@/lib/k8s/keep-alive';
 import { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import { OperationRunner } from '@/lib/operations/operation-runner';
+import { OperationStore } from '@/lib/operations/operation-store';
 import { operationProgressMessage } from '@/lib/operations/progress';
 import { PushHub } from '@/lib/push/hub';
 import { RealtimeManager } from '@/lib/realtime/manager';
@@ -77,12 +78,28 @@ export async function createServices(
   });
   const source = nodeSourceOf(manager);
   const nodes = new NodeService({ source });
+  const instanceId = randomUUID();
+  const operationStore = new OperationStore(db, instanceId);
   const operations = new OperationRunner({
-    onProgress: (op, node) => hub.broadcastToCluster(op.cluster, operationProgressMessage(op, node)),
+    onProgress: (op, node) => {
+      hub.broadcastToCluster(op.cluster, operationProgressMessage(op, node));
+      operationStore
+        .save(op)
+        .catch((err: unknown) => logger.warn({ err, operation: op.id }, 'saving operation failed'));
+    },
   });
+  // cancels asked for through another replica reach the runner here
+  const cancelWatch = setInterval(() => {
+    operationStore
+      .cancelRequests()
+      .then((ids) => ids.forEach((id) => operations.cancel(id)))
+      .catch((err: unknown) => logger.warn({ err }, 'reading operation cancel requests failed'));
+  }, 1000);
+  cancelWatch.unref();
+  await operationStore.prune(7 * 86_400_000);
 
   const context: AppContext = {
-    instanceId: randomUUID(),
+    instanceId,
     config,
     logger,
     db,
@@ -94,6 +111,7 @@ export async function createServices(
     nodes,
     nodeSource: source,
     operations,
+    operationStore,
     templates: new TemplateService(db),
     shuttingDown: false,
     sseClosers: new Set(),
@@ -113,7 +131,10 @@ export async function createServices(
     context,
     async close() {
       context.shuttingDown = true;
+      clearInterval(cancelWatch);
       operations.cancelAll();
+      await operations.idle();
+      await operationStore.flushed();
       for (const close of context.sseClosers) close();
       hub.closeAll();
       hub.dispose();

@@ -33,7 +33,7 @@ beforeAll(async () => {
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DEMO_CLUSTER: 'false',
   };
-  sim = await startSimulator({ nodes: 20, seed: 4 });
+  sim = await startSimulator({ nodes: 20, podsPerNode: 2, seed: 4 });
   // started together: they race to migrate and to create the first admin
   [a, b] = await Promise.all([startApp(shared), startApp(shared)]);
 }, 120_000);
@@ -72,6 +72,46 @@ describe('two replicas on one PostgreSQL', () => {
       const r = await apiA('GET', `/api/v1/clusters/shared/nodes?text=${node}`);
       return r.json.items?.[0]?.labels?.via === 'b';
     }, 'replica A to see the write made through B');
+
+    // an operation run by A can be read through B, and cancelled through B
+    const batch = await apiA('POST', '/api/v1/clusters/shared/operations', {
+      kind: 'cordon',
+      selector: 'kubernetes.io/os=linux',
+    });
+    expect(batch.status, JSON.stringify(batch.json)).toBe(202);
+    const done = await eventually(async () => {
+      const r = await apiB('GET', `/api/v1/operations/${batch.json.operation.id}`);
+      return r.status === 200 && r.json.operation.state === 'succeeded' && r.json.operation;
+    }, 'B to report the batch A ran');
+    expect(done.done).toBe(20);
+
+    const drained = sim.store
+      .nodeNames()
+      .find((n) => sim.store.listPods({ fieldSelector: `spec.nodeName=${n}` }).length > 0)!;
+    sim.store.create(
+      'poddisruptionbudgets',
+      {
+        metadata: { name: 'guard' },
+        spec: { minAvailable: 1000, selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } },
+      },
+      'apps',
+    );
+    const drain = await apiA('POST', `/api/v1/clusters/shared/nodes/${drained}/drain`, {
+      timeoutSeconds: 120,
+    });
+    expect(drain.status).toBe(202);
+    await eventually(
+      async () => (await apiB('GET', `/api/v1/operations/${drain.json.operation.id}`)).status === 200,
+      'B to see the drain',
+    );
+    const cancel = await apiB('POST', `/api/v1/operations/${drain.json.operation.id}/cancel`);
+    expect(cancel.status).toBe(202);
+    await eventually(
+      async () =>
+        (await apiA('GET', `/api/v1/operations/${drain.json.operation.id}`)).json.operation.state ===
+        'cancelled',
+      'A to cancel the drain B asked to cancel',
+    );
 
     expect((await apiB('DELETE', '/api/v1/clusters/shared')).status).toBeLessThan(300);
     await eventually(
