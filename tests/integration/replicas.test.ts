@@ -49,7 +49,7 @@ const clusterNames = async (api: ReturnType<typeof client>) =>
   ((await api('GET', '/api/readyz')).json as { clusters: Array<{ name: string; state: string }> }).clusters;
 
 describe('two replicas on one PostgreSQL', () => {
-  it("share accounts and sessions, pick up each other's cluster changes, and serve the same nodes", async () => {
+  it('share accounts, sessions, cluster changes, nodes and operations (read and cancel through either)', async () => {
     const cookie = await login(a, 'admin', 'admin-password-1');
     const apiA = client(a, cookie);
     // a session made on one replica is valid on the other (browsers reach B with B's origin)
