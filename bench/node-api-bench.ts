@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { WebSocket } from 'ws';
 import { withKeepAlive } from '@/lib/k8s/keep-alive';
 import { startSimulator } from '@/lib/sim';
 import { eventually, startApp } from '../tests/integration/helpers/app-server';
@@ -83,6 +84,45 @@ export async function run(): Promise<BenchResult[]> {
     const direct: number[] = [];
     for (let i = 0; i < 20; i++) direct.push((await timed(() => core.listNode()))[1]);
 
+    // latency the pipeline adds: the same changes seen by a direct watch on the simulator and by a
+    // WebSocket client of the app (informer → cache → hub → socket), both timed in this process
+    const sent = new Map<string, number>();
+    const watched = new Map<string, number>();
+    const pushed = new Map<string, number>();
+    const watchReq = await new Watch(kc).watch(
+      '/api/v1/nodes',
+      { resourceVersion: sim.store.resourceVersion },
+      (_type: string, obj: { metadata?: { labels?: Record<string, string> } }) => {
+        const v = obj.metadata?.labels?.lat;
+        if (v && !watched.has(v)) watched.set(v, performance.now());
+      },
+      () => undefined,
+    );
+    const ws = new WebSocket(`ws://127.0.0.1:${app.port}/api/v1/ws/nodes?cluster=bench`, {
+      headers: { cookie },
+      origin: app.origin,
+    });
+    ws.on('message', (data: Buffer) => {
+      const m = JSON.parse(data.toString()) as { type: string; data?: { labels?: Record<string, string> } };
+      const v = m.type === 'node_update' ? m.data?.labels?.lat : undefined;
+      if (v && !pushed.has(v)) pushed.set(v, performance.now());
+    });
+    await new Promise((r) => ws.once('message', r));
+    for (let i = 0; i < 200; i++) {
+      sent.set(String(i), performance.now());
+      sim.store.setNodeLabels(names[i]!, { lat: String(i) });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    ws.close();
+    watchReq.abort();
+    const lag = (seen: Map<string, number>) =>
+      [...sent].flatMap(([k, t]) => (seen.has(k) ? [seen.get(k)! - t] : []));
+    const directLag = lag(watched);
+    const pushLag = lag(pushed);
+    if (pushLag.length !== sent.size)
+      throw new Error(`WebSocket client missed ${sent.size - pushLag.length} changes`);
+
     const nodes = names;
     const writes: number[] = [];
     for (let i = 0; i < 200; i++) {
@@ -136,6 +176,18 @@ export async function run(): Promise<BenchResult[]> {
         value: wire.bytes / 1024,
         unit: 'KiB',
         baseline: { name: 'uncompressed JSON', value: raw / 1024 },
+      },
+      {
+        name: 'change in the cluster → WebSocket client of the app, p50',
+        value: percentile([...pushLag], 50),
+        unit: 'ms',
+        baseline: { name: 'direct watch on the simulator, p50', value: percentile([...directLag], 50) },
+      },
+      {
+        name: 'change in the cluster → WebSocket client of the app, p99',
+        value: percentile([...pushLag], 99),
+        unit: 'ms',
+        baseline: { name: 'direct watch on the simulator, p99', value: percentile([...directLag], 99) },
       },
       {
         name: 'label mutation end to end with read-your-writes, p50',
