@@ -37,7 +37,7 @@ export function ClustersSection() {
   return (
     <SettingsCard
       title="Clusters"
-      description={<>Kubeconfigs are reduced to one context, tested, and stored encrypted.</>}
+      description="Kubeconfigs are reduced to one context, tested, and stored encrypted."
       testId="clusters-section"
     >
       <ErrorBox error={clusters.error ?? remove.error} />

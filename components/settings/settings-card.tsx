@@ -8,7 +8,7 @@ export function SettingsCard({
   children,
 }: {
   title: string;
-  description: ReactNode;
+  description: string;
   testId: string;
   children: ReactNode;
 }) {

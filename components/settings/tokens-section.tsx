@@ -32,7 +32,7 @@ export function TokensSection() {
   return (
     <SettingsCard
       title="API tokens"
-      description={<>For scripts and CI: send as `Authorization: Bearer &lt;token&gt;`.</>}
+      description="For scripts and CI: send as `Authorization: Bearer <token>`."
       testId="tokens-section"
     >
       <form

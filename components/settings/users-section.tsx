@@ -18,9 +18,7 @@ export function UsersSection() {
   return (
     <SettingsCard
       title="Users"
-      description={
-        <>Viewers read; operators also change nodes; admins manage everything. Admins see every cluster.</>
-      }
+      description="Viewers read; operators also change nodes; admins manage everything. Admins see every cluster."
       testId="users-section"
     >
       <ErrorBox error={users.error ?? update.error} />
