@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Informer, type InformerTransport, type WatchRequest } from './informer';
+import { sleep, until } from './testing/harness';
 
 interface FakeWatch {
   req: WatchRequest;
@@ -41,14 +42,7 @@ function fakeTransport() {
   };
 }
 
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 2000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timeout waiting for condition');
-    await tick(2);
-  }
-}
+const tick = (ms = 0) => sleep(ms);
 
 let informer: Informer | null = null;
 afterEach(async () => {

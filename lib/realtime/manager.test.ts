@@ -4,6 +4,7 @@ import { RealtimeManager } from './manager';
 import { FakeApi } from './testing/fake-transport';
 import { rawNode, rawPod } from './testing/node-fixture';
 import type { ManagerEvent } from './types';
+import { until } from './testing/harness';
 
 const kubeconfig = (server = 'https://127.0.0.1:6443') => `
 apiVersion: v1
@@ -13,15 +14,6 @@ users: [{ name: u, user: { token: t } }]
 contexts: [{ name: ctx, context: { cluster: c, user: u } }]
 current-context: ctx
 `;
-
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 2000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timeout waiting for condition');
-    await tick(2);
-  }
-}
 
 let mgr: RealtimeManager | null = null;
 afterEach(async () => {
