@@ -21,6 +21,12 @@ describe('listBody', () => {
     for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
     expect(chunks.length).toBeGreaterThan(5);
     expect(Buffer.concat(chunks).toString()).toBe(expected);
+    // a second stream of the same body reuses the joined chunks
+    const again: Uint8Array[] = [];
+    const r2 = bodyStream(body, 1024).getReader();
+    for (let r = await r2.read(); !r.done; r = await r2.read()) again.push(r.value);
+    expect(again).toHaveLength(chunks.length);
+    again.forEach((c, i) => expect(c).toBe(chunks[i]));
     const empty = { ...list, items: [], total: 0 };
     expect(Buffer.concat(listBody(empty).pieces).toString()).toBe(JSON.stringify(empty));
   });

@@ -26,6 +26,8 @@ export function nodeBytes(node: NodeSummary): Buffer {
 export interface ListBody {
   pieces: Buffer[];
   length: number;
+  /** the pieces joined into stream chunks, kept after the first complete stream for the next ones */
+  chunks?: Uint8Array[];
 }
 
 const CLOSE = Buffer.from(']}');
@@ -48,8 +50,25 @@ export function listBody(list: NodeListResponse): ListBody {
   return { pieces, length };
 }
 
-/** Streams the pieces in chunks of about `chunkBytes`, copying each byte once, as the socket asks for it. */
+const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.length);
+
+/**
+ * Streams the pieces in chunks of about `chunkBytes`, joining each byte once, as the socket asks
+ * for it. A body streamed to the end keeps its chunks, so a cached list is never joined twice.
+ */
 export function bodyStream(body: ListBody, chunkBytes = 512 * 1024): ReadableStream<Uint8Array> {
+  const cached = body.chunks;
+  if (cached) {
+    let i = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = cached[i++];
+        if (chunk) controller.enqueue(chunk);
+        if (i >= cached.length) controller.close();
+      },
+    });
+  }
+  const made: Uint8Array[] = [];
   let next = 0;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -60,8 +79,15 @@ export function bodyStream(body: ListBody, chunkBytes = 512 * 1024): ReadableStr
         batch.push(piece);
         size += piece.length;
       }
-      if (batch.length) controller.enqueue(new Uint8Array(Buffer.concat(batch, size)));
-      if (next >= body.pieces.length) controller.close();
+      if (batch.length) {
+        const chunk = view(Buffer.concat(batch, size));
+        made.push(chunk);
+        controller.enqueue(chunk);
+      }
+      if (next >= body.pieces.length) {
+        body.chunks ??= made;
+        controller.close();
+      }
     },
   });
 }
