@@ -30,7 +30,8 @@ const actions: {
 export const actorOf = (p: Principal): Actor => ({ username: p.username, isAdmin: p.role === 'admin' });
 
 /** An empty body means "no parameters" for the kinds whose parameters are all optional. */
-const bodyFor = <K extends SingleKind>(kind: K) => z.preprocess((v) => v ?? {}, paramsSchemas[kind]);
+export const bodyFor = <K extends ParsedBatch['kind']>(kind: K) =>
+  z.preprocess((v) => v ?? {}, paramsSchemas[kind]);
 
 /**
  * POST /api/v1/clusters/:cluster/nodes/:node/<kind>: validate, authorize, write, audit, and

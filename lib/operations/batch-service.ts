@@ -4,10 +4,11 @@ import type { NodeSource } from '@/lib/nodes/node-source';
 import type { ParsedBatch } from './batch';
 import type { NodeExecutor, Operation, OperationRunner } from './operation-runner';
 
+/** Named like the app context's fields, so route handlers pass the context itself. */
 export interface BatchDeps {
-  runner: OperationRunner;
+  operations: OperationRunner;
   nodes: NodeService;
-  source: NodeSource;
+  nodeSource: NodeSource;
   /** drain retry pause (tests shorten it) */
   drainRetryMs?: number;
 }
@@ -32,7 +33,7 @@ export function executorFor(
     case 'drain':
       return async (node, signal) => {
         const result = await drainNode({
-          kubeConfig: deps.source.kubeConfig(cluster),
+          kubeConfig: deps.nodeSource.kubeConfig(cluster),
           node,
           options: batch.params,
           signal,
@@ -51,7 +52,7 @@ export function startBatch(
   deps: BatchDeps,
   spec: { cluster: string; batch: ParsedBatch; nodes: string[]; concurrency: number; actor: Actor },
 ): Operation {
-  return deps.runner.start(
+  return deps.operations.start(
     {
       cluster: spec.cluster,
       kind: spec.batch.kind,

@@ -1,9 +1,9 @@
 import { audited } from '@/lib/http/audited';
 import { apiRoute, assertClusterAccess, badRequest, notFound } from '@/lib/http/handler';
 import { getNodeSummary, resolveBatchNodes } from '@/lib/nodes/node-api';
-import { actorOf } from '@/lib/nodes/node-routes';
+import { actorOf, bodyFor } from '@/lib/nodes/node-routes';
 import { clusterParams, nodeParams, operationParams } from '@/lib/nodes/route-schemas';
-import { batchRequestSchema, paramsSchemas, parseBatchParams } from './batch';
+import { batchRequestSchema, parseBatchParams } from './batch';
 import { startBatch } from './batch-service';
 import type { Operation } from './operation-runner';
 
@@ -34,16 +34,13 @@ export const startOperation = apiRoute(
         const nodes = await resolveBatchNodes(ctx, params.cluster, body);
         if (nodes.length === 0)
           throw badRequest(body.selector ? `selector: no node matches ${body.selector}` : 'nodes: empty');
-        return startBatch(
-          { runner: ctx.operations, nodes: ctx.nodes, source: ctx.nodeSource },
-          {
-            cluster: params.cluster,
-            batch: parsed.value,
-            nodes,
-            concurrency: body.concurrency,
-            actor: actorOf(principal),
-          },
-        );
+        return startBatch(ctx, {
+          cluster: params.cluster,
+          batch: parsed.value,
+          nodes,
+          concurrency: body.concurrency,
+          actor: actorOf(principal),
+        });
       },
     );
     return accepted(op);
@@ -55,7 +52,7 @@ export const drainOne = apiRoute(
   {
     auth: 'write',
     params: nodeParams,
-    body: paramsSchemas.drain.optional().transform((v) => v ?? paramsSchemas.drain.parse({})),
+    body: bodyFor('drain'),
     maxBodyBytes: 64 * 1024,
   },
   async ({ principal, params, body, ctx, meta }) => {
@@ -65,16 +62,13 @@ export const drainOne = apiRoute(
       { action: 'node.drain', cluster: params.cluster, target: params.node, parameters: { ...body } },
       async () => {
         await getNodeSummary(ctx, params.cluster, params.node);
-        return startBatch(
-          { runner: ctx.operations, nodes: ctx.nodes, source: ctx.nodeSource },
-          {
-            cluster: params.cluster,
-            batch: { kind: 'drain', params: body },
-            nodes: [params.node],
-            concurrency: 1,
-            actor: actorOf(principal),
-          },
-        );
+        return startBatch(ctx, {
+          cluster: params.cluster,
+          batch: { kind: 'drain', params: body },
+          nodes: [params.node],
+          concurrency: 1,
+          actor: actorOf(principal),
+        });
       },
     );
     return accepted(op);

@@ -189,12 +189,12 @@ export class RealtimeManager implements ChangeSource {
   /** Filtered/sorted/paged node table; validates the query first (zod error names the field). */
   async listNodes(cluster: string, query: NodeQuery = {}): Promise<NodePage & ReadMeta> {
     const q = nodeQuerySchema.parse(query);
-    compileFilter(q); // surfaces a LabelSelectorError before any API call
     const c = this.sync(cluster);
     if (c.synced) {
       this.counters.cacheHits++;
       return { ...c.cache.listNodes(q), source: 'cache', synced: true };
     }
+    compileFilter(q); // surfaces a LabelSelectorError before any API call
     this.counters.cacheMisses++;
     this.counters.apiFallbacks++;
     const api = c.kubeConfig.makeApiClient(CoreV1Api);

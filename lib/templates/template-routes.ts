@@ -63,10 +63,13 @@ export const applyTemplate = apiRoute({ auth: 'write', params: idParams, body: a
         template.kind === 'labels'
           ? { kind: 'labels' as const, params: template.spec }
           : { kind: 'taints' as const, params: template.spec };
-      return startBatch(
-        { runner: ctx.operations, nodes: ctx.nodes, source: ctx.nodeSource },
-        { cluster: body.cluster, batch, nodes, concurrency: body.concurrency, actor: actorOf(principal) },
-      );
+      return startBatch(ctx, {
+        cluster: body.cluster,
+        batch,
+        nodes,
+        concurrency: body.concurrency,
+        actor: actorOf(principal),
+      });
     },
   );
   return Response.json({ operation: op }, { status: 202 });
