@@ -12,6 +12,7 @@ const nextConfig = {
     '@node-rs/argon2',
     'pino',
     'ws',
+    'rate-limiter-flexible',
   ],
 };
 

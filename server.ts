@@ -6,6 +6,8 @@ import { createServices } from '@/lib/server/services';
 import { createShutdown } from '@/lib/server/shutdown';
 import { createUpgradeRouter } from '@/lib/server/upgrade-router';
 import { createWsEndpoint } from '@/lib/push/ws-server';
+import { stampPeer } from '@/lib/http/request-meta';
+import { securityHeaders } from '@/lib/http/security-headers';
 
 // Only wiring lives here: configuration, logger, services, Next, the upgrade router and shutdown.
 const config = await loadConfig().catch((err: unknown) => {
@@ -21,7 +23,19 @@ const app = next({ dev, hostname: config.host, port: config.port, dir: import.me
 await app.prepare();
 
 const handle = app.getRequestHandler();
-const server = createServer((req, res) => void handle(req, res));
+const headers = Object.entries(
+  securityHeaders({
+    dev,
+    publicOrigins: config.publicOrigins,
+    https: config.nextAuthUrl.startsWith('https://'),
+    oidcIssuer: config.oidc?.issuer,
+  }),
+);
+const server = createServer((req, res) => {
+  stampPeer(req);
+  for (const [name, value] of headers) res.setHeader(name, value);
+  void handle(req, res);
+});
 const ws = createWsEndpoint({
   hub: services.context.hub,
   authenticate: (req) => services.context.auth.authenticate(req),
@@ -31,7 +45,12 @@ const ws = createWsEndpoint({
 server.on(
   'upgrade',
   createUpgradeRouter({
-    routes: { '/api/v1/ws/nodes': (req, socket, head) => ws.handleUpgrade(req, socket, head) },
+    routes: {
+      '/api/v1/ws/nodes': (req, socket, head) => {
+        stampPeer(req);
+        ws.handleUpgrade(req, socket, head);
+      },
+    },
     next: dev ? app.getUpgradeHandler() : undefined,
     onError: (err) => logger.warn({ err }, 'upgrade failed'),
   }),

@@ -2,6 +2,7 @@
 import { getProviders, signIn } from 'next-auth/react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
+import { safeCallbackPath } from '@/lib/shared/same-origin';
 
 /** next-auth error codes → what the user should read; anything else is our own message (rate limit, disabled). */
 const MESSAGES: Record<string, string> = {
@@ -20,9 +21,9 @@ function describeError(code: string | null | undefined): string | null {
   return MESSAGES[code] ?? (code.length > 200 ? MESSAGES.Default! : code);
 }
 
-/** Only same-site relative paths, so ?callbackUrl cannot become an open redirect. */
+/** Parsed as a URL against this origin: only same-origin paths, so ?callbackUrl cannot lead off-site. */
 function safeCallback(raw: string | null): string {
-  return raw && raw.startsWith('/') && !raw.startsWith('//') && !raw.startsWith('/\\') ? raw : '/';
+  return typeof window === 'undefined' ? '/' : safeCallbackPath(raw, window.location.origin);
 }
 
 export function LoginForm() {

@@ -14,7 +14,7 @@ export const auditQuerySchema = z.object({
   user: z.string().min(1).max(200).optional(),
   cluster: z.string().min(1).max(253).optional(),
   action: z.string().min(1).max(100).optional(),
-  result: z.enum(['success', 'failure']).optional(),
+  result: z.enum(['success', 'failure', 'pending']).optional(),
   since: instant.optional(),
   until: instant.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -3,7 +3,8 @@ import type { Database } from '@/lib/db';
 import type { AuditLogTable } from '@/lib/db/schema';
 import type { Principal } from '@/lib/auth/types';
 
-export type AuditResult = 'success' | 'failure';
+/** 'pending': the intent was recorded before acting and its outcome has not been written (yet). */
+export type AuditResult = 'success' | 'failure' | 'pending';
 
 export interface AuditEntryInput {
   /** who acted; null/undefined for anonymous events such as a failed login for an unknown user */
@@ -33,6 +34,19 @@ export interface AuditEntry {
   error: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** when a pending intent got its outcome */
+  completedAt: number | null;
+}
+
+/** The audit store could not record an intent, so the mutation is refused (fail closed). */
+export class AuditUnavailableError extends Error {
+  override name = 'AuditUnavailableError';
+  readonly httpStatus = 503;
+  readonly code = 'audit_unavailable';
+  readonly retryAfterSeconds = 5;
+  constructor(cause?: unknown) {
+    super('The audit log cannot be written, so the change was not made; try again shortly', { cause });
+  }
 }
 
 export interface AuditFilter {
@@ -62,7 +76,32 @@ export const AUDIT_MAX_PAGE = 200;
 const MAX_FIELD = 2000;
 const MAX_PARAMS_JSON = 8000;
 
-const SECRET_KEY_RE = /pass(word)?|secret|token|kubeconfig|credential|authorization|cookie|key$/i;
+/**
+ * Field names that hold secrets anywhere in this app's requests (passwords, API tokens,
+ * kubeconfigs and their credential fields, OIDC secrets, headers). An explicit list, not a
+ * pattern: a suffix rule also hid every taint `key`, which auditors need to see.
+ */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set(
+  [
+    'password',
+    'currentPassword',
+    'newPassword',
+    'token',
+    'accessToken',
+    'refreshToken',
+    'idToken',
+    'secret',
+    'clientSecret',
+    'kubeconfig',
+    'client-key-data',
+    'client-certificate-data',
+    'client-key',
+    'authorization',
+    'cookie',
+    'encryptionKey',
+    'privateKey',
+  ].map((k) => k.toLowerCase()),
+);
 
 /** Callers should not pass secrets, but if they do, they never reach the table. */
 export function redactParameters(value: unknown, depth = 0): unknown {
@@ -70,7 +109,7 @@ export function redactParameters(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.slice(0, 100).map((v) => redactParameters(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = SECRET_KEY_RE.test(k) ? '[redacted]' : redactParameters(v, depth + 1);
+    out[k] = SECRET_FIELDS.has(k.toLowerCase()) ? '[redacted]' : redactParameters(v, depth + 1);
   }
   return out;
 }
@@ -80,14 +119,29 @@ function clip(v: string | null | undefined, max = MAX_FIELD): string | null {
   return v.length > max ? `${v.slice(0, max)}…` : v;
 }
 
+interface Outcome {
+  id: number;
+  result: 'success' | 'failure';
+  error: string | null;
+  at: number;
+}
+
+const RETRY_MS = 2000;
+
 /**
- * Append-only audit trail: there is deliberately no update or delete API.
- * record() never throws: a broken audit write is logged loudly but must not turn a
- * completed node operation into a failed request.
+ * The audit trail. Mutations are audited intent-then-outcome: begin() records the intent
+ * (result 'pending') before anything is changed and refuses the mutation when it cannot
+ * (AuditUnavailableError, 503); complete() records the outcome on that row, and when the
+ * database is down at that moment it keeps retrying until it is back. So every change that
+ * was made is in the log, and a row left 'pending' marks one whose outcome was never learnt.
+ * Rows are otherwise never changed; the only deletion is retention (prune()).
+ * record() is for events that are not mutations (sign-ins): it never throws.
  */
 export class AuditLog {
   private readonly now: () => number;
   private readonly logger?: Logger;
+  private readonly unsaved: Outcome[] = [];
+  private retryTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly db: Database,
@@ -98,31 +152,113 @@ export class AuditLog {
   }
 
   async record(entry: AuditEntryInput): Promise<void> {
+    try {
+      await this.insert(entry);
+    } catch (err) {
+      this.logger?.error({ err, action: entry.action }, 'audit write failed');
+    }
+  }
+
+  /** Records the intent of a mutation; throws AuditUnavailableError when it cannot. */
+  async begin(entry: Omit<AuditEntryInput, 'result' | 'error'>): Promise<number> {
+    try {
+      return await this.insert({ ...entry, result: 'pending' });
+    } catch (err) {
+      this.logger?.error({ err, action: entry.action }, 'audit intent not recorded; refusing the change');
+      throw new AuditUnavailableError(err);
+    }
+  }
+
+  /** Records a mutation's outcome on its intent row. Never throws; retries while the database is down. */
+  async complete(id: number, result: 'success' | 'failure', error?: string | null): Promise<void> {
+    const outcome: Outcome = { id, result, error: clip(error), at: this.now() };
+    try {
+      await this.writeOutcome(outcome);
+    } catch (err) {
+      this.logger?.warn({ err, auditId: id }, 'audit outcome not recorded yet; will retry');
+      this.unsaved.push(outcome);
+      this.scheduleRetry();
+    }
+  }
+
+  /** Outcomes still waiting for the database. */
+  get pendingOutcomes(): number {
+    return this.unsaved.length;
+  }
+
+  /** Writes waiting outcomes now (shutdown, tests); resolves true when none is left. */
+  async flushOutcomes(): Promise<boolean> {
+    while (this.unsaved.length > 0) {
+      try {
+        await this.writeOutcome(this.unsaved[0]!);
+        this.unsaved.shift();
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Retention: deletes entries older than `days`; returns how many. */
+  async prune(days: number): Promise<number> {
+    const res = await this.db.kysely
+      .deleteFrom('audit_log')
+      .where('at', '<', this.now() - days * 86_400_000)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
+  close(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.flushOutcomes().then((done) => {
+        if (!done) this.scheduleRetry();
+        else this.logger?.info('audit outcomes recorded after the database came back');
+      });
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  private async writeOutcome(o: Outcome): Promise<void> {
+    await this.db.kysely
+      .updateTable('audit_log')
+      .set({ result: o.result, error: o.error, completed_at: o.at })
+      .where('id', '=', o.id)
+      .where('result', '=', 'pending')
+      .execute();
+  }
+
+  private async insert(entry: AuditEntryInput): Promise<number> {
     let parameters: string | null = null;
     if (entry.parameters) {
       const json = JSON.stringify(redactParameters(entry.parameters));
       parameters = json.length > MAX_PARAMS_JSON ? JSON.stringify({ truncated: true }) : json;
     }
-    try {
-      await this.db.kysely
-        .insertInto('audit_log')
-        .values({
-          at: this.now(),
-          user_id: entry.user?.id ?? null,
-          username: clip(entry.user?.username, 200),
-          cluster: clip(entry.cluster, 253),
-          target: clip(entry.target, 253),
-          action: clip(entry.action, 100) ?? 'unknown',
-          parameters,
-          result: entry.result,
-          error: clip(entry.error),
-          ip: clip(entry.ip, 100),
-          user_agent: clip(entry.userAgent, 500),
-        })
-        .execute();
-    } catch (err) {
-      this.logger?.error({ err, action: entry.action }, 'audit write failed');
-    }
+    const row = await this.db.kysely
+      .insertInto('audit_log')
+      .values({
+        at: this.now(),
+        user_id: entry.user?.id ?? null,
+        username: clip(entry.user?.username, 200),
+        cluster: clip(entry.cluster, 253),
+        target: clip(entry.target, 253),
+        action: clip(entry.action, 100) ?? 'unknown',
+        parameters,
+        result: entry.result,
+        error: clip(entry.error),
+        ip: clip(entry.ip, 100),
+        user_agent: clip(entry.userAgent, 500),
+        completed_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
   }
 
   /** Admins see everything; everyone else only their own entries, whatever filter they pass. */
@@ -175,9 +311,10 @@ function toEntry(row: Omit<AuditLogTable, 'id'> & { id: number }): AuditEntry {
     target: row.target,
     action: row.action,
     parameters,
-    result: row.result === 'failure' ? 'failure' : 'success',
+    result: row.result === 'failure' || row.result === 'pending' ? row.result : 'success',
     error: row.error,
     ip: row.ip,
     userAgent: row.user_agent,
+    completedAt: row.completed_at === null ? null : Number(row.completed_at),
   };
 }

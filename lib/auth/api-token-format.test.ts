@@ -34,9 +34,11 @@ describe('extractApiToken', () => {
     expect(extractApiToken(req({ authorization: 'Basic dXNlcjpwdw==' }))).toBeNull();
   });
 
-  it('reads the token query parameter from relative and absolute URLs', () => {
-    expect(extractApiToken(req({}, '/api/v1/stream?cluster=a&token=knm_q'))).toBe('knm_q');
-    expect(extractApiToken(req({}, 'https://h.example/ws?token=knm_abs'))).toBe('knm_abs');
+  it('reads the token query parameter only where allowed (the SSE stream)', () => {
+    const q = { allowQuery: true };
+    expect(extractApiToken(req({}, '/api/v1/stream?cluster=a&token=knm_q'), q)).toBe('knm_q');
+    expect(extractApiToken(req({}, 'https://h.example/ws?token=knm_abs'), q)).toBe('knm_abs');
+    expect(extractApiToken(req({}, '/api/v1/clusters?token=knm_q'))).toBeNull();
   });
 
   it('reads a bearer.<token> WebSocket subprotocol entry', () => {
@@ -45,7 +47,9 @@ describe('extractApiToken', () => {
   });
 
   it('prefers the header over the query and returns null when absent', () => {
-    expect(extractApiToken(req({ authorization: 'Bearer knm_h' }, '/x?token=knm_q'))).toBe('knm_h');
+    expect(
+      extractApiToken(req({ authorization: 'Bearer knm_h' }, '/x?token=knm_q'), { allowQuery: true }),
+    ).toBe('knm_h');
     expect(extractApiToken(req({}))).toBeNull();
   });
 });

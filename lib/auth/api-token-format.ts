@@ -32,17 +32,19 @@ function queryToken(url: string): string | null {
 }
 
 /**
- * The API token a request carries, if any: `Authorization: Bearer`, then a `token=` query
- * parameter (EventSource cannot set headers), then a `bearer.<token>` WebSocket subprotocol.
+ * The API token a request carries, if any: `Authorization: Bearer`, then (only where
+ * `allowQuery` is set: the SSE stream, because EventSource cannot set headers) a `token=`
+ * query parameter, then a `bearer.<token>` WebSocket subprotocol. A token in a URL ends up in
+ * proxy logs and browser history, so REST routes never take one from there.
  * Returns the raw candidate; callers check the format.
  */
-export function extractApiToken(req: AuthRequestLike): string | null {
+export function extractApiToken(req: AuthRequestLike, opts: { allowQuery?: boolean } = {}): string | null {
   const authz = req.headers.get('authorization');
   if (authz) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authz);
     if (m?.[1]) return m[1];
   }
-  const q = queryToken(req.url);
+  const q = opts.allowQuery ? queryToken(req.url) : null;
   if (q) return q;
   const protocols = req.headers.get('sec-websocket-protocol');
   if (protocols) {

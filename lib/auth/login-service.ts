@@ -1,5 +1,6 @@
 import type { AuditLog } from '@/lib/audit/audit-log';
 import { LoginError } from './errors';
+import type { LoginRefusals } from './login-refusals';
 import { PASSWORD_MAX } from './passwords';
 import type { LoginRateLimiter } from './rate-limiter';
 import type { UserRecord, UserService } from './user-service';
@@ -11,12 +12,19 @@ export interface LoginAttempt {
   userAgent?: string | null;
 }
 
-/** Password sign-in with per-IP/per-user limits; every outcome is audited as `auth.login`. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Password sign-in with shared (database) limits. Every attempt that reaches password
+ * verification is audited as `auth.login`; attempts refused by the limiter are counted and
+ * audited as one row per window (LoginRefusals).
+ */
 export class LoginService {
   constructor(
     private readonly users: UserService,
     private readonly limiter: LoginRateLimiter,
     private readonly audit: AuditLog,
+    private readonly refusals: LoginRefusals,
   ) {}
 
   async login(attempt: LoginAttempt): Promise<UserRecord> {
@@ -27,22 +35,19 @@ export class LoginService {
       ip: attempt.ip,
       userAgent: attempt.userAgent ?? null,
     };
-    const decision = this.limiter.check(attempt.ip, username);
+    const decision = await this.limiter.check(attempt.ip, username);
     if (!decision.ok) {
-      await this.audit.record({
-        ...base,
-        user: { id: null, username },
-        result: 'failure',
-        error: `rate limited (${decision.scope})`,
-      });
+      await this.refusals.count(decision.scope, username, attempt.ip);
       throw new LoginError('rate_limited', decision.message, Math.ceil(decision.retryAfterMs / 1000));
     }
+    const delay = await this.limiter.delayMs(username);
+    if (delay > 0) await sleep(delay);
     const user =
       username && attempt.password.length <= PASSWORD_MAX
         ? await this.users.verifyCredentials(username, attempt.password)
         : null;
     if (!user) {
-      this.limiter.recordFailure(attempt.ip, username);
+      await this.limiter.recordFailure(attempt.ip, username);
       await this.audit.record({
         ...base,
         user: { id: null, username },
@@ -52,10 +57,10 @@ export class LoginService {
       throw new LoginError('invalid_credentials', 'Invalid username or password.');
     }
     if (user.disabled) {
-      this.limiter.recordFailure(attempt.ip, username);
+      await this.limiter.recordFailure(attempt.ip, username);
       await this.audit.record({
         ...base,
-        user: { id: user.id, username },
+        user: { id: user.id, username: user.username },
         result: 'failure',
         error: 'account disabled',
       });
@@ -64,8 +69,8 @@ export class LoginService {
         'This account is disabled. Ask an administrator to re-enable it.',
       );
     }
-    this.limiter.recordSuccess(attempt.ip, username);
-    await this.audit.record({ ...base, user: { id: user.id, username }, result: 'success' });
+    await this.limiter.recordSuccess(attempt.ip, username);
+    await this.audit.record({ ...base, user: { id: user.id, username: user.username }, result: 'success' });
     return user;
   }
 }

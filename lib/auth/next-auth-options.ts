@@ -3,28 +3,18 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { clientIp, userAgent } from '@/lib/http/request-meta';
 import { getAppContext, type AppContext } from '@/lib/server/app-context';
-import { sessionPredatesPassword } from './authenticator';
+import { sameOriginUrl } from '@/lib/shared/same-origin';
 import { LoginError } from './errors';
-import { LoginService } from './login-service';
 import { groupsFromClaims, roleFromGroups, usernameFromClaims } from './oidc';
-import { LoginRateLimiter } from './rate-limiter';
+import { isLiveSession } from './session-service';
 import type { Role } from './types';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 type Claims = Record<string, unknown>;
 type HeaderBag = Record<string, string | string[] | undefined> | undefined;
-
-// Route bundles and server.ts load separate copies of this module, so per-process state
-// (the limiter's counters) hangs off the shared AppContext, not a module variable.
-const LOGIN_KEY = Symbol.for('kube-node-manager.login-service');
-type WithLogin = AppContext & { [LOGIN_KEY]?: LoginService };
-
-export function loginServiceFor(ctx: AppContext): LoginService {
-  const c = ctx as WithLogin;
-  c[LOGIN_KEY] ??= new LoginService(ctx.auth.users, new LoginRateLimiter(), ctx.audit);
-  return c[LOGIN_KEY];
-}
+/** What authorize() hands to the jwt callback: who, and where the sign-in came from. */
+type SignedInUser = User & { role?: Role; ip?: string; ua?: string | null };
 
 function headerGetter(headers: HeaderBag): { get(name: string): string | null } {
   return {
@@ -60,8 +50,11 @@ function oidcProvider(oidc: NonNullable<AppContext['config']['oidc']>): OAuthCon
 export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
   // next-auth derives its callback and redirect URLs from this variable, not from its options.
   process.env.NEXTAUTH_URL ??= ctx.config.nextAuthUrl;
-  const login = loginServiceFor(ctx);
+  const login = ctx.login;
   const users = ctx.auth.users;
+  const sessions = ctx.auth.sessions;
+  const newSession = (uid: string, u?: SignedInUser) =>
+    sessions.create(uid, { ttlMs: SESSION_MAX_AGE_SECONDS * 1000, ip: u?.ip, userAgent: u?.ua });
   const oidc = ctx.config.oidc;
   const providers: NextAuthOptions['providers'] = [
     CredentialsProvider({
@@ -73,14 +66,16 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
       },
       async authorize(credentials, req) {
         const headers = headerGetter(req?.headers as HeaderBag);
+        const ip = clientIp(headers, ctx.config.trustedProxies);
+        const ua = userAgent(headers);
         try {
           const user = await login.login({
             username: credentials?.username ?? '',
             password: credentials?.password ?? '',
-            ip: clientIp(headers),
-            userAgent: userAgent(headers),
+            ip,
+            userAgent: ua,
           });
-          return { id: user.id, name: user.username, role: user.role } as User;
+          return { id: user.id, name: user.username, role: user.role, ip, ua } as SignedInUser;
         } catch (err) {
           if (err instanceof LoginError && err.code === 'invalid_credentials') return null;
           // next-auth passes this message to the sign-in page as ?error=… (rate limit, disabled).
@@ -100,7 +95,25 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
     jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/login', error: '/login' },
     providers,
+    events: {
+      // Sign-out ends the server-side session, so a copy of the cookie stops working everywhere.
+      async signOut({ token }) {
+        const sid = typeof token?.sid === 'string' ? token.sid : null;
+        if (!sid) return;
+        await sessions.revoke(sid, 'sign-out');
+        await ctx.audit.record({
+          user: typeof token.uid === 'string' ? { id: token.uid, username: String(token.name ?? '') } : null,
+          action: 'auth.logout',
+          target: typeof token.name === 'string' ? token.name : null,
+          result: 'success',
+        });
+      },
+    },
     callbacks: {
+      // Only same-origin targets: `/\t/evil.host` or an absolute foreign URL falls back to the app.
+      redirect({ url, baseUrl }) {
+        return sameOriginUrl(url, baseUrl) ?? baseUrl;
+      },
       async signIn({ account, profile }) {
         if (account?.provider !== 'oidc' || !oidc) return true;
         const claims = (profile ?? {}) as Claims;
@@ -136,15 +149,18 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
           const username = usernameFromClaims((profile ?? {}) as Claims);
           const dbUser = username ? await users.findByUsername(username) : null;
           if (!dbUser) throw new Error('single sign-on user was not provisioned');
-          return { ...token, uid: dbUser.id, role: dbUser.role, name: dbUser.username, authAt: Date.now() };
+          const s = await newSession(dbUser.id);
+          return { ...token, uid: dbUser.id, role: dbUser.role, name: dbUser.username, sid: s.id };
         }
-        if (user)
-          return { ...token, uid: user.id, role: (user as User & { role?: Role }).role, authAt: Date.now() };
+        if (user) {
+          const s = await newSession(user.id, user as SignedInUser);
+          return { ...token, uid: user.id, role: (user as SignedInUser).role, sid: s.id };
+        }
         // Every later session read re-issues the cookie; refuse (next-auth then clears it) when
-        // the account is gone, disabled, or its password changed after this sign-in.
+        // the account is gone or disabled, or the server-side session was revoked or expired.
         const current = typeof token.uid === 'string' ? await users.get(token.uid) : null;
-        const authAt = typeof token.authAt === 'number' ? token.authAt : undefined;
-        if (!current || current.disabled || sessionPredatesPassword(authAt, current))
+        const session = typeof token.sid === 'string' ? await sessions.get(token.sid) : null;
+        if (!current || current.disabled || !session || !isLiveSession(session, Date.now()))
           throw new Error('session is no longer valid');
         return { ...token, role: current.role };
       },

@@ -1,18 +1,26 @@
 import type { Principal, Role } from './types';
 
-/** What a route needs: read (viewers), write (node operations: operators), admin (users, clusters, all audit). */
-export type Access = 'read' | 'write' | 'admin';
-
-const ROLE_ACCESS: Record<Role, readonly Access[]> = {
-  viewer: ['read'],
-  operator: ['read', 'write'],
-  admin: ['read', 'write', 'admin'],
-};
+/**
+ * What a route needs. read: any role, any token (viewers). account: any role acting on their own
+ * account, write-scoped (tokens, own password, own sessions). write: operators' node operations.
+ * admin: users, clusters, everyone's audit.
+ */
+export type Access = 'read' | 'account' | 'write' | 'admin';
+export type TokenScope = 'read' | 'write';
 
 export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** The least role and the token scope each access level needs: the route table states both per route. */
+export const ACCESS_REQUIREMENTS: Record<Access, { role: Role; scope: TokenScope }> = {
+  read: { role: 'viewer', scope: 'read' },
+  account: { role: 'viewer', scope: 'write' },
+  write: { role: 'operator', scope: 'write' },
+  admin: { role: 'admin', scope: 'write' },
+};
 
 export function roleAllows(role: Role, access: Access): boolean {
-  return ROLE_ACCESS[role].includes(access);
+  return RANK[role] >= RANK[ACCESS_REQUIREMENTS[access].role];
 }
 
 export type AccessDecision = { ok: true } | { ok: false; reason: string };
@@ -22,7 +30,7 @@ export function checkAccess(principal: Principal, access: Access): AccessDecisio
   if (!roleAllows(principal.role, access)) {
     return { ok: false, reason: `role '${principal.role}' cannot perform ${access} actions` };
   }
-  if (access !== 'read' && principal.scope === 'read') {
+  if (ACCESS_REQUIREMENTS[access].scope === 'write' && principal.scope === 'read') {
     return { ok: false, reason: `this API token is read-only; ${access} actions need a write-scoped token` };
   }
   return { ok: true };

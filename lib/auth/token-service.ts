@@ -114,11 +114,13 @@ export class TokenService {
     const record = toRecord(row);
     if (!isLive(record, this.now())) return null;
     if (record.lastUsedAt === null || this.now() - record.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+      // Bookkeeping only: a failed write must not fail the request that uses the token.
       await this.db.kysely
         .updateTable('api_tokens')
         .set({ last_used_at: this.now() })
         .where('id', '=', record.id)
-        .execute();
+        .execute()
+        .catch(() => undefined);
     }
     return record;
   }

@@ -22,3 +22,19 @@ describe('TtlCache', () => {
     expect(c.get('y')).toBeUndefined();
   });
 });
+
+describe('TtlCache.getStale', () => {
+  it('serves an expired value for a bounded time, never a deleted one', () => {
+    let t = 0;
+    const c = new TtlCache<string>(1000, () => t);
+    c.set('a', 'A');
+    t = 1500;
+    expect(c.get('a')).toBeUndefined();
+    expect(c.getStale('a', 1000)).toBe('A');
+    t = 2000;
+    expect(c.getStale('a', 1000)).toBeUndefined();
+    c.set('b', 'B');
+    c.delete('b');
+    expect(c.getStale('b', 10_000)).toBeUndefined();
+  });
+});

@@ -14,8 +14,10 @@ export interface Principal {
   expiresAt?: number;
   /** set when via === 'token': lets stillValid() notice a revocation */
   tokenId?: string;
-  /** epoch ms the session signed in (via === 'session'): a later password change ends it */
+  /** epoch ms the session signed in (via === 'session') */
   issuedAt?: number;
+  /** set when via === 'session': the server-side session (jti) a sign-out or password change revokes */
+  sessionId?: string;
 }
 
 /** Minimal request shape shared by route handlers (Request) and the upgrade handler (IncomingMessage). */

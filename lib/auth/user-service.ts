@@ -4,6 +4,7 @@ import type { UsersTable } from '@/lib/db/schema';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { burnVerifyTime, hashPassword, validatePassword, verifyPassword } from './passwords';
 import { ROLES } from './permissions';
+import type { SessionService } from './session-service';
 import type { Role } from './types';
 
 export interface UserRecord {
@@ -54,12 +55,15 @@ function validateRole(role: string): asserts role is Role {
 export class UserService {
   private readonly listeners = new Set<(c: UserChange) => void>();
   private readonly now: () => number;
+  private readonly sessions?: SessionService;
 
+  /** With `sessions`, disabling an account or setting its password ends its server-side sessions. */
   constructor(
     private readonly db: Database,
-    opts: { now?: () => number } = {},
+    opts: { now?: () => number; sessions?: SessionService } = {},
   ) {
     this.now = opts.now ?? Date.now;
+    this.sessions = opts.sessions;
   }
 
   onChange(listener: (c: UserChange) => void): () => void {
@@ -79,6 +83,7 @@ export class UserService {
     validateUsername(input.username);
     validateRole(input.role);
     if (source === 'local') validatePassword(input.password);
+    await this.assertClustersExist(input.clusters ?? []);
     if (await this.findByUsername(input.username))
       throw new ConflictError(`user '${input.username}' already exists`);
     const now = this.now();
@@ -129,13 +134,32 @@ export class UserService {
     return user;
   }
 
+  /** Usernames are unique ignoring case (a unique index on lower(username)), and found that way. */
   async findByUsername(username: string): Promise<UserRecord | null> {
-    const row = await this.db.kysely
+    const row = await this.rowByUsername(username);
+    return row ? this.hydrate(row) : null;
+  }
+
+  private rowByUsername(username: string) {
+    return this.db.kysely
       .selectFrom('users')
       .selectAll()
-      .where('username', '=', username)
+      .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
       .executeTakeFirst();
-    return row ? this.hydrate(row) : null;
+  }
+
+  /** A grant to a cluster that does not exist would pass to a cluster registered later under that name. */
+  private async assertClustersExist(clusters: string[]): Promise<void> {
+    const wanted = [...new Set(clusters)];
+    if (wanted.length === 0) return;
+    const found = await this.db.kysely
+      .selectFrom('clusters')
+      .select('name')
+      .where('name', 'in', wanted)
+      .execute();
+    const known = new Set(found.map((r) => r.name));
+    const unknown = wanted.filter((c) => !known.has(c));
+    if (unknown.length > 0) throw new ValidationError('clusters', `no such cluster: ${unknown.join(', ')}`);
   }
 
   async list(): Promise<UserRecord[]> {
@@ -149,6 +173,7 @@ export class UserService {
   async update(id: string, input: UpdateUserInput): Promise<UserRecord> {
     const user = await this.require(id);
     if (input.role !== undefined) validateRole(input.role);
+    if (input.clusters !== undefined) await this.assertClustersExist(input.clusters);
     const losesAdmin =
       user.role === 'admin' &&
       !user.disabled &&
@@ -177,11 +202,13 @@ export class UserService {
         }
       }
     });
+    if (input.disabled === true) await this.sessions?.revokeAll(id, 'disabled');
     this.emit({ userId: id, kind: 'updated' });
     return this.require(id);
   }
 
-  async resetPassword(id: string, password: string): Promise<void> {
+  /** Sets a new password and ends the user's sessions, except `keepSession` (the one that asked). */
+  async resetPassword(id: string, password: string, keepSession?: string): Promise<void> {
     const user = await this.require(id);
     if (user.source !== 'local')
       throw new ValidationError('password', 'single sign-on accounts have no local password');
@@ -192,10 +219,12 @@ export class UserService {
       .set({ password_hash: await hashPassword(password), password_changed_at: now, updated_at: now })
       .where('id', '=', id)
       .execute();
+    await this.sessions?.revokeAll(id, 'password', keepSession);
     this.emit({ userId: id, kind: 'password' });
   }
 
-  async changeOwnPassword(id: string, current: string, next: string): Promise<void> {
+  /** Checks the current password; ends every other session of the user (the caller's stays). */
+  async changeOwnPassword(id: string, current: string, next: string, keepSession?: string): Promise<void> {
     const row = await this.db.kysely
       .selectFrom('users')
       .select('password_hash')
@@ -206,16 +235,12 @@ export class UserService {
       throw new ValidationError('currentPassword', 'is incorrect');
     }
     if (current === next) throw new ValidationError('newPassword', 'must differ from the current password');
-    await this.resetPassword(id, next);
+    await this.resetPassword(id, next, keepSession);
   }
 
   /** Null for unknown user, wrong password or an SSO account; timing does not reveal which. */
   async verifyCredentials(username: string, password: string): Promise<UserRecord | null> {
-    const row = await this.db.kysely
-      .selectFrom('users')
-      .selectAll()
-      .where('username', '=', username)
-      .executeTakeFirst();
+    const row = await this.rowByUsername(username);
     if (!row?.password_hash) {
       await burnVerifyTime(password);
       return null;

@@ -5,6 +5,7 @@ import { decryptSecret, encryptSecret } from '@/lib/crypto/secret-box';
 import { testConnection, type ConnectionTestResult } from './connection-test';
 import { ClusterError } from './errors';
 import { reduceKubeconfig } from './kubeconfig';
+import { assertHostAllowed } from './server-url';
 import {
   DEMO_CLUSTER_NAME,
   IN_CLUSTER_NAME,
@@ -45,6 +46,7 @@ export class ClusterService {
   private readonly now: () => number;
   private readonly tester: ConnectionTester;
   private readonly timeoutMs: number;
+  private readonly denylist?: ClusterServiceOptions['denylist'];
 
   constructor(
     private readonly db: Database,
@@ -55,6 +57,22 @@ export class ClusterService {
     this.now = opts.now ?? Date.now;
     this.tester = opts.tester ?? testConnection;
     this.timeoutMs = opts.testTimeoutMs ?? 10_000;
+    this.denylist = opts.denylist;
+  }
+
+  /** Denylist check, then the connection test; the precise cause of a failure goes to the log only. */
+  private async probe(reduced: { yaml: string; server: string }): Promise<ConnectionTestResult> {
+    try {
+      if (this.denylist) await assertHostAllowed(new URL(reduced.server), this.denylist);
+      return await this.tester(reduced.yaml, reduced.server, this.timeoutMs);
+    } catch (err) {
+      const detail = (err as { detail?: unknown }).detail;
+      this.logger?.info(
+        { server: reduced.server, code: (err as { code?: unknown }).code, detail },
+        'cluster connection test failed',
+      );
+      throw err;
+    }
   }
 
   /** Lets the realtime manager (re)register or drop clusters; returns an unsubscribe. */
@@ -66,7 +84,7 @@ export class ClusterService {
   /** Validates and connection-tests a kubeconfig without saving anything. */
   async test(input: { kubeconfig: string; context?: string }): Promise<TestedKubeconfig> {
     const reduced = reduceKubeconfig(input.kubeconfig, input.context);
-    const result = await this.tester(reduced.yaml, reduced.server, this.timeoutMs);
+    const result = await this.probe(reduced);
     return { context: reduced.context, server: reduced.server, authKind: reduced.authKind, result };
   }
 
@@ -79,7 +97,7 @@ export class ClusterService {
     if (await this.get(input.name))
       throw new ClusterError(409, 'conflict', `cluster '${input.name}' already exists`);
     const reduced = reduceKubeconfig(input.kubeconfig, input.context);
-    const test = await this.tester(reduced.yaml, reduced.server, this.timeoutMs);
+    const test = await this.probe(reduced);
     const now = this.now();
     const row: ClustersTable = {
       name: input.name,
@@ -128,7 +146,7 @@ export class ClusterService {
       if (input.kubeconfig === undefined)
         throw new ClusterError(400, 'invalid_request', 'kubeconfig: required when changing the context');
       const reduced = reduceKubeconfig(input.kubeconfig, input.context);
-      test = await this.tester(reduced.yaml, reduced.server, this.timeoutMs);
+      test = await this.probe(reduced);
       set.kubeconfig_enc = encryptSecret(reduced.yaml, this.key, name);
       set.context = reduced.context;
       set.server = reduced.server;
@@ -142,7 +160,11 @@ export class ClusterService {
 
   async remove(name: string): Promise<ClusterRecord> {
     const existing = await this.require(name);
-    await this.db.kysely.deleteFrom('clusters').where('name', '=', name).execute();
+    // Grants go with the cluster: a new cluster registered under this name must not inherit them.
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await trx.deleteFrom('user_clusters').where('cluster', '=', name).execute();
+      await trx.deleteFrom('clusters').where('name', '=', name).execute();
+    });
     this.logger?.info({ cluster: name }, 'cluster removed');
     this.emit({ type: 'removed', name, kind: existing.kind });
     return existing;

@@ -1,6 +1,7 @@
 import { ApiException, CoreV1Api, KubeConfig, Observable, VersionApi } from '@kubernetes/client-node';
 import type { ConfigurationOptions, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import { ClusterConnectionError } from './errors';
+import { notKubernetes } from './server-url';
 
 export interface ConnectionTestResult {
   /** gitVersion reported by /version */
@@ -9,25 +10,6 @@ export interface ConnectionTestResult {
   nodesListed: number;
   latencyMs: number;
 }
-
-const TLS_UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-]);
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ECONNABORTED',
-]);
-const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
 function errCode(err: unknown): string | undefined {
   let e: unknown = err;
@@ -39,77 +21,61 @@ function errCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Maps a client-node / fetch / TLS failure to one clear, secret-free error. */
+/** A Kubernetes `Status` object: the one error body only an API server (or a faithful fake) sends. */
+function isK8sStatus(body: unknown): boolean {
+  let v: unknown = body;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return false;
+    }
+  }
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'Status';
+}
+
+/** The precise cause, for the server log only (it would tell a caller which ports are open). */
+export function describeConnectionError(err: unknown): string {
+  if (err instanceof ApiException) return `HTTP ${(err as ApiException<unknown>).code}`;
+  const name = (err as { name?: unknown }).name;
+  if (name === 'AbortError') return 'timeout';
+  return errCode(err) ?? (err instanceof Error ? err.message.slice(0, 200) : 'unknown');
+}
+
+/**
+ * Maps a connection-test failure to one secret-free error. Until the server has proved to be a
+ * Kubernetes API server (answered /version with a gitVersion, or an error as a Kubernetes
+ * Status object), every failure gets the same answer: closed port, open port, TLS listener,
+ * some other HTTP server, unknown host and timeout must be indistinguishable, or the
+ * registration form becomes a port scanner. Once it has, 401/403 and other errors are specific.
+ */
 export function classifyConnectionError(
   err: unknown,
   server: string,
-  timeoutMs: number,
+  provenKubernetes = false,
 ): ClusterConnectionError {
   if (err instanceof ClusterConnectionError) return err;
   if (err instanceof ApiException) {
-    const status = (err as ApiException<unknown>).code;
-    if (status === 401) {
-      return new ClusterConnectionError(
-        'unauthorized',
-        'The API server rejected the credentials (HTTP 401): the token or client certificate is invalid or expired.',
-      );
+    const e = err as ApiException<unknown>;
+    const status = e.code;
+    if (provenKubernetes || isK8sStatus(e.body)) {
+      if (status === 401) {
+        return new ClusterConnectionError(
+          'unauthorized',
+          'The API server rejected the credentials (HTTP 401): the token or client certificate is invalid or expired.',
+        );
+      }
+      if (status === 403) {
+        return new ClusterConnectionError(
+          'forbidden',
+          'The credentials were accepted but may not list nodes (HTTP 403): grant get/list/watch on nodes to this user.',
+        );
+      }
+      if (provenKubernetes)
+        return new ClusterConnectionError('api_error', `The API server answered HTTP ${status}.`);
     }
-    if (status === 403) {
-      return new ClusterConnectionError(
-        'forbidden',
-        'The credentials were accepted but may not list nodes (HTTP 403): grant get/list/watch on nodes to this user.',
-      );
-    }
-    if (status === 404)
-      return new ClusterConnectionError(
-        'not_kubernetes',
-        `${server} does not look like a Kubernetes API server (HTTP 404).`,
-      );
-    return new ClusterConnectionError('api_error', `The API server answered HTTP ${status}.`);
   }
-  const name = (err as { name?: unknown }).name;
-  if (name === 'AbortError') {
-    return new ClusterConnectionError(
-      'timeout',
-      `The API server at ${server} did not answer within ${timeoutMs / 1000} s.`,
-    );
-  }
-  const code = errCode(err);
-  if (code && TLS_UNTRUSTED.has(code)) {
-    return new ClusterConnectionError(
-      'tls_untrusted',
-      `The API server's TLS certificate is not trusted (${code}: self-signed or unknown certificate authority). Include the cluster CA as certificate-authority-data.`,
-    );
-  }
-  if (
-    code &&
-    (code.startsWith('ERR_TLS') ||
-      code.startsWith('ERR_SSL') ||
-      code === 'EPROTO' ||
-      code.startsWith('CERT_'))
-  ) {
-    return new ClusterConnectionError('tls_error', `TLS handshake with ${server} failed (${code}).`);
-  }
-  if (code && DNS.has(code)) {
-    return new ClusterConnectionError('dns', `Cannot resolve the API server host of ${server} (${code}).`);
-  }
-  if (code && UNREACHABLE.has(code)) {
-    return new ClusterConnectionError('unreachable', `Cannot reach the API server at ${server} (${code}).`);
-  }
-  if (code === 'ETIMEDOUT') {
-    return new ClusterConnectionError('timeout', `Connecting to ${server} timed out (ETIMEDOUT).`);
-  }
-  const message = (err as { message?: unknown }).message;
-  if (err instanceof SyntaxError || (typeof message === 'string' && /JSON|parse/i.test(message))) {
-    return new ClusterConnectionError(
-      'not_kubernetes',
-      `${server} answered, but not like a Kubernetes API server.`,
-    );
-  }
-  return new ClusterConnectionError(
-    'unreachable',
-    `Cannot talk to the API server at ${server}${code ? ` (${code})` : ''}.`,
-  );
+  return notKubernetes(server);
 }
 
 function abortOptions(signal: AbortSignal): ConfigurationOptions {
@@ -141,15 +107,12 @@ export async function testConnection(
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const started = Date.now();
+  let proven = false;
   try {
     const options = abortOptions(controller.signal);
     const version = await kc.makeApiClient(VersionApi).getCode(options);
-    if (!version || typeof version.gitVersion !== 'string') {
-      throw new ClusterConnectionError(
-        'not_kubernetes',
-        `${server} answered /version without a Kubernetes version.`,
-      );
-    }
+    if (!version || typeof version.gitVersion !== 'string') throw notKubernetes(server);
+    proven = true;
     const nodes = await kc.makeApiClient(CoreV1Api).listNode({ limit: 1 }, options);
     return {
       version: version.gitVersion,
@@ -157,7 +120,9 @@ export async function testConnection(
       latencyMs: Date.now() - started,
     };
   } catch (err) {
-    throw classifyConnectionError(err, server, timeoutMs);
+    const mapped = classifyConnectionError(err, server, proven);
+    // The precise cause goes to the server log (ClusterService logs it), never to the caller.
+    throw Object.assign(mapped, { detail: describeConnectionError(err) });
   } finally {
     clearTimeout(timer);
   }

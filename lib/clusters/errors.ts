@@ -11,6 +11,7 @@ export type ConnectionErrorCode =
   | 'dns'
   | 'timeout'
   | 'not_kubernetes'
+  | 'host_denied'
   | 'api_error';
 
 export class KubeconfigError extends Error {
@@ -28,6 +29,8 @@ export class KubeconfigError extends Error {
 /** The kubeconfig parsed but the cluster could not be used with it (422: request understood, data unusable). */
 export class ClusterConnectionError extends Error {
   readonly httpStatus = 422;
+  /** the precise low-level cause, for the server log only */
+  detail?: string;
   constructor(
     readonly code: ConnectionErrorCode,
     message: string,

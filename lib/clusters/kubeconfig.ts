@@ -1,5 +1,6 @@
 import { dump, load } from 'js-yaml';
 import { KubeconfigError } from './errors';
+import { validateServerUrl } from './server-url';
 
 export const MAX_KUBECONFIG_BYTES = 512 * 1024;
 
@@ -123,20 +124,13 @@ export function reduceKubeconfig(text: string, requestedContext?: string): Reduc
       );
   }
   const server = cluster.server;
-  if (typeof server !== 'string' || !/^https?:\/\/[^\s/]+/.test(server)) {
+  if (typeof server !== 'string') {
     throw new KubeconfigError(
       'invalid_kubeconfig',
       `clusters.${String(clusterName)}.server must be an http(s) URL`,
     );
   }
-
-  // The server URL is shown and logged, so it must not carry credentials.
-  if (/^https?:\/\/[^/]*@/.test(server)) {
-    throw new KubeconfigError(
-      'invalid_kubeconfig',
-      `clusters.${String(clusterName)}.server must not contain credentials`,
-    );
-  }
+  validateServerUrl(server, `clusters.${String(clusterName)}.server`);
   if (server.startsWith('http://') && cluster['insecure-skip-tls-verify'] !== true) {
     throw new KubeconfigError(
       'invalid_kubeconfig',

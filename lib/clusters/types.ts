@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { HostDenylist } from '@/lib/config';
 import type { ReducedKubeconfig } from './kubeconfig';
 import type { ConnectionTestResult } from './connection-test';
 import { ClusterError } from './errors';
@@ -59,6 +60,8 @@ export interface ClusterServiceOptions {
   now?: () => number;
   tester?: ConnectionTester;
   testTimeoutMs?: number;
+  /** API servers may not resolve into these ranges (CLUSTER_HOST_DENYLIST) */
+  denylist?: HostDenylist;
 }
 
 export const DEMO_CLUSTER_NAME = 'demo';

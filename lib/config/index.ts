@@ -1,5 +1,38 @@
+import { BlockList } from 'node:net';
 import { z } from 'zod';
+import { addCidr, parseTrustedProxies, type TrustedProxies } from '@/lib/http/request-meta';
 import { loadOrCreateSecret } from './secrets';
+
+/** Link-local (where every cloud's metadata service lives) and the metadata addresses outside it. */
+export const DEFAULT_CLUSTER_HOST_DENYLIST = [
+  '169.254.0.0/16',
+  'fe80::/10',
+  'fd00:ec2::254/128',
+  '100.100.100.200/32',
+  '168.63.129.16/32',
+];
+
+/** Addresses a registered cluster's API server may not resolve to. */
+export interface HostDenylist {
+  list: BlockList;
+  entries: string[];
+}
+
+export function buildDenylist(entries: string[]): HostDenylist {
+  const list = new BlockList();
+  for (const e of entries) addCidr(list, e);
+  return { list, entries };
+}
+
+const checked = <T>(parse: (v: string) => T) =>
+  z.string().transform((v, ctx) => {
+    try {
+      return parse(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -43,6 +76,20 @@ const envSchema = z.object({
   WS_MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
   WS_MAX_CONNECTIONS_PER_USER: int(1, 100_000).default(200),
   WS_SLOW_CLIENT_BYTES: int(1024, 1 << 30).default(1 << 20),
+  TRUSTED_PROXIES: checked(parseTrustedProxies).optional(),
+  CLUSTER_HOST_DENYLIST: checked((v) =>
+    buildDenylist(
+      v.trim().toLowerCase() === 'none'
+        ? []
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    ),
+  ).optional(),
+  AUDIT_RETENTION_DAYS: int(1, 36_500).default(365),
+  SESSION_RECHECK_SECONDS: int(1, 30).default(20),
+  LOGIN_AUDIT_WINDOW_SECONDS: int(1, 3600).default(60),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -68,6 +115,15 @@ export interface AppConfig {
   demoChurn: boolean;
   logLevel: string;
   ws: { maxConnections: number; maxConnectionsPerUser: number; slowClientBytes: number };
+  /** who may set X-Forwarded-For (TRUSTED_PROXIES) */
+  trustedProxies: TrustedProxies;
+  /** addresses a cluster's API server may not resolve to (CLUSTER_HOST_DENYLIST) */
+  clusterHostDenylist: HostDenylist;
+  auditRetentionDays: number;
+  /** how long a cached session/user/token lookup is trusted; other replicas' revocations bite within 2× */
+  sessionRecheckSeconds: number;
+  /** refused sign-ins are counted per window and audited as one row per window */
+  loginAuditWindowSeconds: number;
   oidc?: {
     issuer: string;
     clientId: string;
@@ -135,6 +191,11 @@ export function buildConfig(
       maxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
       slowClientBytes: e.WS_SLOW_CLIENT_BYTES,
     },
+    trustedProxies: e.TRUSTED_PROXIES ?? { kind: 'none' },
+    clusterHostDenylist: e.CLUSTER_HOST_DENYLIST ?? buildDenylist(DEFAULT_CLUSTER_HOST_DENYLIST),
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    sessionRecheckSeconds: e.SESSION_RECHECK_SECONDS,
+    loginAuditWindowSeconds: e.LOGIN_AUDIT_WINDOW_SECONDS,
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? {

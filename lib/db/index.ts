@@ -1,16 +1,22 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { guardedDialect } from './guarded-dialect';
 import { migrationProvider } from './migrations';
 import type { DB } from './schema';
 
 export type { DB } from './schema';
+export { DatabaseUnavailableError, isDatabaseUnavailable } from './guarded-dialect';
 
 export interface Database {
   kysely: Kysely<DB>;
   dialect: 'sqlite' | 'postgres';
+  /** the driver handle, for libraries with their own store (rate-limiter-flexible) */
+  raw: { kind: 'sqlite'; db: BetterSqlite3.Database } | { kind: 'postgres'; pool: pg.Pool };
+  /** a cheap round trip (SELECT 1), bounded by `timeoutMs`: true when the database answers */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -39,23 +45,38 @@ export async function openDatabase(opts: {
 }): Promise<Database> {
   let kysely: Kysely<DB>;
   let dialect: Database['dialect'];
+  let raw: Database['raw'];
   if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) {
     dialect = 'postgres';
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, types: pgTypes });
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      types: pgTypes,
+      // During an outage a request must fail fast (503 database_unavailable), not wait forever.
+      connectionTimeoutMillis: 3000,
+      keepAlive: true,
+    });
     // An idle client error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
-    kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    kysely = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+    raw = { kind: 'postgres', pool };
   } else if (opts.url) {
     throw new MigrationError('DATABASE_URL must be a postgres:// URL (leave unset for embedded SQLite)');
   } else {
     dialect = 'sqlite';
-    mkdirSync(opts.dataDir, { recursive: true });
+    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     const file = path.join(opts.dataDir, 'knm.sqlite');
+    // The file holds password hashes and encrypted kubeconfigs: owner-only from the first byte.
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
     const sqlite = new BetterSqlite3(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // SQLite creates -wal/-shm with the main file's mode, but an older install may have left wider ones.
+    for (const extra of ['-wal', '-shm']) if (existsSync(file + extra)) chmodSync(file + extra, 0o600);
+    kysely = new Kysely<DB>({ dialect: guardedDialect(new SqliteDialect({ database: sqlite })) });
+    raw = { kind: 'sqlite', db: sqlite };
   }
 
   const migrator = new Migrator({ db: kysely, provider: migrationProvider(dialect) });
@@ -72,6 +93,22 @@ export async function openDatabase(opts: {
   return {
     kysely,
     dialect,
+    raw,
+    async ping(timeoutMs = 2000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const probe = sql`SELECT 1`.execute(kysely).then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([probe, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -131,6 +131,79 @@ const operations: Migration = {
     await db.schema.dropTable('operations').ifExists().execute();
   },
 };
+/**
+ * Issue 10's hardening: server-side sessions (revocable jti), the shared rate-limiter store
+ * (rate-limiter-flexible's table shape), aggregated refused-login counters, intent-then-outcome
+ * audit rows, template owners, and case-insensitively unique usernames.
+ */
+function security(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoked_reason', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('user_agent', 'text')
+        .execute();
+      await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();
+      await db.schema.createIndex('sessions_expires_idx').on('sessions').column('expires_at').execute();
+
+      // Exactly the table rate-limiter-flexible creates itself, made here so its schema is versioned.
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', dialect === 'postgres' ? 'varchar(255)' : 'text', (c) => c.primaryKey())
+        .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('expire', 'bigint')
+        .execute();
+
+      await db.schema
+        .createTable('login_refusals')
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('username', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('login_refusals_pk', ['key', 'window_start'])
+        .execute();
+
+      await db.schema.alterTable('audit_log').addColumn('completed_at', 'bigint').execute();
+      await db.schema.createIndex('audit_log_result_idx').on('audit_log').column('result').execute();
+
+      await db.schema.alterTable('templates').addColumn('owner_id', 'text').execute();
+      await sql`UPDATE templates SET owner_id = (SELECT id FROM users WHERE users.username = templates.created_by)`.execute(
+        db,
+      );
+
+      // Grants to clusters that no longer exist would pass to a new cluster of the same name.
+      await sql`DELETE FROM user_clusters WHERE cluster NOT IN (SELECT name FROM clusters)`.execute(db);
+
+      const dupes = await sql<{ name: string }>`
+        SELECT lower(username) AS name FROM users GROUP BY lower(username) HAVING count(*) > 1`.execute(db);
+      if (dupes.rows.length > 0) {
+        throw new Error(
+          `usernames must be unique ignoring case; rename one of each before upgrading: ${dupes.rows
+            .map((r) => r.name)
+            .join(', ')}`,
+        );
+      }
+      await sql`CREATE UNIQUE INDEX users_username_lower_idx ON users (lower(username))`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`DROP INDEX IF EXISTS users_username_lower_idx`.execute(db);
+      await db.schema.alterTable('templates').dropColumn('owner_id').execute();
+      await db.schema.dropIndex('audit_log_result_idx').ifExists().execute();
+      await db.schema.alterTable('audit_log').dropColumn('completed_at').execute();
+      for (const t of ['login_refusals', 'rate_limits', 'sessions'])
+        await db.schema.dropTable(t).ifExists().execute();
+    },
+  };
+}
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** In-code provider: migrations ship inside the bundle, no filesystem scanning. */
@@ -141,6 +214,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001_initial': initial(dialect),
         '0002_templates': templates,
         '0003_operations': operations,
+        '0004_security': security(dialect),
       }),
   };
 }

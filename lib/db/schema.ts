@@ -56,6 +56,8 @@ export interface AuditLogTable {
   error: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** set when a 'pending' intent got its outcome (intent-then-outcome auditing) */
+  completed_at: number | null;
 }
 
 export interface MetaTable {
@@ -72,6 +74,8 @@ export interface TemplatesTable {
   spec: string;
   description: string | null;
   created_by: string | null;
+  /** user id of the owner: only they or an admin may change or delete it */
+  owner_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -92,6 +96,35 @@ export interface OperationsTable {
   updated_at: number;
 }
 
+/** Server-side sessions: the session cookie carries `sid`, and only a live row here makes it valid. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** rate-limiter-flexible's store (RateLimiterPostgres / RateLimiterSQLite), shared by every replica. */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  expire: number | null;
+}
+
+/** Refused (already rate-limited) sign-ins, counted per key and window; one audit row per window. */
+export interface LoginRefusalsTable {
+  key: string;
+  window_start: number;
+  scope: string;
+  username: string | null;
+  ip: string | null;
+  count: number;
+}
+
 export interface DB {
   users: UsersTable;
   user_clusters: UserClustersTable;
@@ -101,4 +134,7 @@ export interface DB {
   meta: MetaTable;
   templates: TemplatesTable;
   operations: OperationsTable;
+  sessions: SessionsTable;
+  rate_limits: RateLimitsTable;
+  login_refusals: LoginRefusalsTable;
 }

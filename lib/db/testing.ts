@@ -56,3 +56,24 @@ export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
     },
   };
 }
+
+/** Registers placeholder clusters (grants may only name existing clusters). */
+export async function seedClusters(db: Database, names: string[]): Promise<void> {
+  const now = Date.now();
+  for (const name of names) {
+    await db.kysely
+      .insertInto('clusters')
+      .values({
+        name,
+        display_name: name,
+        kind: 'demo',
+        context: null,
+        server: null,
+        kubeconfig_enc: null,
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  }
+}

@@ -24,20 +24,25 @@ export function recordAudit(
 }
 
 /**
- * Runs a mutation and audits its outcome: success, or failure with the error message
- * (then rethrows so apiRoute maps it). Use it around every state-changing call.
+ * Runs a mutation audited intent-then-outcome: the intent is recorded first (if the audit log
+ * cannot be written, nothing is done and the caller gets 503 audit_unavailable), then the
+ * outcome, success or failure with the error message (then rethrows so apiRoute maps it).
+ * Use it around every state-changing call.
  */
 export async function audited<T>(src: AuditSource, entry: AuditTarget, fn: () => Promise<T>): Promise<T> {
+  const id = await src.ctx.audit.begin({
+    ...entry,
+    user: src.principal ? { id: src.principal.userId, username: src.principal.username } : null,
+    ip: src.meta.ip,
+    userAgent: src.meta.userAgent,
+  });
+  let result: T;
   try {
-    const result = await fn();
-    await recordAudit(src, { ...entry, result: 'success' });
-    return result;
+    result = await fn();
   } catch (err) {
-    await recordAudit(src, {
-      ...entry,
-      result: 'failure',
-      error: err instanceof Error ? err.message : String(err),
-    });
+    await src.ctx.audit.complete(id, 'failure', err instanceof Error ? err.message : String(err));
     throw err;
   }
+  await src.ctx.audit.complete(id, 'success');
+  return result;
 }

@@ -4,6 +4,7 @@ import { canAccessCluster, checkAccess, type Access } from '@/lib/auth/permissio
 import type { Principal } from '@/lib/auth/types';
 import { getAppContext, type AppContext } from '@/lib/server/app-context';
 import { ApiError, errorResponse, forbidden, serviceUnavailable, toApiError, unauthorized } from './errors';
+import { isDatabaseUnavailable } from '@/lib/db/guarded-dialect';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './request-body';
 import { clientIp, isMutation, originAllowed, userAgent } from './request-meta';
 
@@ -11,6 +12,10 @@ export * from './errors';
 
 export interface RouteSpec {
   auth: 'public' | Access;
+  /** refuse API tokens: only a signed-in browser session may call it (minting tokens, own password) */
+  sessionOnly?: boolean;
+  /** accept `?token=` (EventSource cannot send headers); only the SSE stream sets this */
+  queryToken?: boolean;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -57,12 +62,17 @@ function parseWith(
 }
 
 async function resolvePrincipal(spec: RouteSpec, req: Request, ctx: AppContext): Promise<Principal | null> {
-  const principal = await ctx.auth.authenticate(req);
+  const principal = await ctx.auth.authenticate(req, { queryToken: spec.queryToken === true });
   if (spec.auth === 'public') return principal;
   if (!principal) throw unauthorized();
   if (!(await ctx.auth.stillValid(principal))) throw unauthorized('Session or token is no longer valid');
   const decision = checkAccess(principal, spec.auth);
   if (!decision.ok) throw forbidden(decision.reason);
+  // Backstop for a mis-declared route: nothing but a read may run on a read-only token.
+  if (isMutation(req.method) && principal.scope === 'read')
+    throw forbidden('this API token is read-only; changes need a write-scoped token');
+  if (spec.sessionOnly && principal.via !== 'session')
+    throw forbidden('Only a signed-in browser session may do this, not an API token', 'session_required');
   if (
     principal.via === 'session' &&
     isMutation(req.method) &&
@@ -78,11 +88,16 @@ async function resolvePrincipal(spec: RouteSpec, req: Request, ctx: AppContext):
  * mutations, zod parsing of params/query/body (400 naming the field; 413; 415), and maps
  * every error in one place. The handler returns a Response, a JSON-able value, or undefined (204).
  */
+export type RouteHandler = ((req: Request, routeCtx?: RouteContext) => Promise<Response>) & {
+  /** the declaration, for the route-table test */
+  readonly spec: RouteSpec;
+};
+
 export function apiRoute<const S extends RouteSpec>(
   spec: S,
   handler: (args: RouteArgs<S>) => unknown,
-): (req: Request, routeCtx?: RouteContext) => Promise<Response> {
-  return async (req, routeCtx) => {
+): RouteHandler {
+  const route = async (req: Request, routeCtx?: RouteContext): Promise<Response> => {
     let ctx: AppContext | undefined;
     try {
       ctx = getAppContext();
@@ -102,7 +117,7 @@ export function apiRoute<const S extends RouteSpec>(
         query,
         body,
         ctx,
-        meta: { ip: clientIp(req.headers), userAgent: userAgent(req.headers) },
+        meta: { ip: clientIp(req.headers, ctx.config.trustedProxies), userAgent: userAgent(req.headers) },
       } as RouteArgs<S>;
       const result = await handler(args);
       if (result instanceof Response) return result;
@@ -110,7 +125,7 @@ export function apiRoute<const S extends RouteSpec>(
         return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
       return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });
     } catch (err) {
-      const mapped = toApiError(err);
+      const mapped = toApiError(err) ?? (isDatabaseUnavailable(err) ? dbUnavailable() : null);
       if (mapped) return errorResponse(mapped);
       const ref = randomBytes(6).toString('hex');
       try {
@@ -124,7 +139,13 @@ export function apiRoute<const S extends RouteSpec>(
       return errorResponse(new ApiError(500, 'internal', `Internal server error (ref ${ref})`));
     }
   };
+  return Object.assign(route, { spec });
 }
+
+const dbUnavailable = () =>
+  new ApiError(503, 'database_unavailable', 'The database is unavailable; try again shortly', undefined, {
+    'Retry-After': '5',
+  });
 
 /** Throws 403 unless the principal was granted the cluster (admins have all). */
 export function assertClusterAccess(principal: Principal, cluster: string): void {

@@ -18,6 +18,11 @@ export const labelEditSchema = z
   .strict()
   .refine((v) => Object.keys(v.set ?? {}).length + (v.remove?.length ?? 0) > 0, {
     message: 'give at least one label to set or remove',
+  })
+  // The same bound for a single node and for every node of a batch or template.
+  .refine((v) => Object.keys(v.set ?? {}).length <= MAX_ENTRIES, {
+    message: `set at most ${MAX_ENTRIES} labels at once`,
+    path: ['set'],
   });
 export type LabelEdit = z.infer<typeof labelEditSchema>;
 
@@ -86,9 +91,10 @@ export function validateTaintEdit(edit: TaintEdit, isAdmin: boolean): FieldError
     for (const m of labelValueErrors(t.value ?? ''))
       errs.push({ field: `add[${i}].value`, message: `invalid value: ${m}` });
   });
+  // Removing a system taint (node-role.kubernetes.io/control-plane, node.kubernetes.io/*) is as
+  // consequential as adding one: the same admin-with-confirmation rule applies.
   (edit.remove ?? []).forEach((t, i) => {
-    if (qualifiedNameErrors(t.key).length)
-      errs.push({ field: `remove[${i}].key`, message: `invalid key ${JSON.stringify(t.key)}` });
+    errs.push(...keyErrors(`remove[${i}].key`, t.key, edit.confirmSystem, isAdmin));
   });
   return errs;
 }

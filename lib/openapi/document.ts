@@ -1,119 +1,6 @@
 import { z } from 'zod';
-import { accountOperations } from '@/lib/auth/openapi';
-import { batchRequestSchema, cordonParamsSchema } from '@/lib/operations/batch';
-import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
-import { listQuerySchema } from '@/lib/nodes/list-query';
-import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
-import { apiErrorSchema, nodeListResponseSchema } from '@/lib/protocol/api';
-import { nodeSummarySchema } from '@/lib/protocol/node-summary';
-
-export interface Op {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  summary: string;
-  access: 'public' | 'read' | 'write' | 'admin';
-  query?: z.ZodType;
-  body?: z.ZodType;
-  response?: z.ZodType;
-  status?: number;
-}
-
-const nodeResponse = z.object({ node: nodeSummarySchema });
-const operationResponse = z.object({
-  operation: z
-    .object({ id: z.string(), state: z.string(), total: z.number(), done: z.number(), failed: z.number() })
-    .loose(),
-});
-
-/** The REST routes; each one's schemas are the same objects its route handler parses with. */
-export const operations: Op[] = [
-  ...accountOperations,
-  {
-    method: 'get',
-    path: '/api/v1/clusters/{cluster}/nodes',
-    summary: 'List nodes from the SmartCache',
-    access: 'read',
-    query: listQuerySchema,
-    response: nodeListResponseSchema,
-  },
-  {
-    method: 'get',
-    path: '/api/v1/nodes',
-    summary: 'List nodes (original path, ?cluster_name=)',
-    access: 'read',
-    query: listQuerySchema.extend({ cluster_name: z.string() }),
-    response: nodeListResponseSchema,
-  },
-  {
-    method: 'get',
-    path: '/api/v1/clusters/{cluster}/nodes/{node}',
-    summary: 'Node detail: summary, object, pods, events, metrics',
-    access: 'read',
-  },
-  {
-    method: 'post',
-    path: '/api/v1/clusters/{cluster}/nodes/{node}/labels',
-    summary: 'Set and remove labels',
-    access: 'write',
-    body: labelEditSchema,
-    response: nodeResponse,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/clusters/{cluster}/nodes/{node}/taints',
-    summary: 'Add, update and remove taints',
-    access: 'write',
-    body: taintEditSchema,
-    response: nodeResponse,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/clusters/{cluster}/nodes/{node}/cordon',
-    summary: 'Cordon with an optional reason',
-    access: 'write',
-    body: cordonParamsSchema,
-    response: nodeResponse,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/clusters/{cluster}/nodes/{node}/uncordon',
-    summary: 'Uncordon',
-    access: 'write',
-    response: nodeResponse,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/clusters/{cluster}/nodes/{node}/drain',
-    summary: 'Drain (PDB-respecting), as a tracked operation',
-    access: 'write',
-    body: drainOptionsSchema,
-    response: operationResponse,
-    status: 202,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/clusters/{cluster}/operations',
-    summary: 'Start a batch operation',
-    access: 'write',
-    body: batchRequestSchema,
-    response: operationResponse,
-    status: 202,
-  },
-  {
-    method: 'get',
-    path: '/api/v1/operations/{id}',
-    summary: 'Operation progress and per-node results',
-    access: 'read',
-    response: operationResponse,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/operations/{id}/cancel',
-    summary: 'Cancel an operation',
-    access: 'write',
-    response: operationResponse,
-  },
-];
+import { apiErrorSchema } from '@/lib/protocol/api';
+import { routeTable } from './routes';
 
 const json = (schema: z.ZodType) => ({
   'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
@@ -121,7 +8,7 @@ const json = (schema: z.ZodType) => ({
 
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations) {
+  for (const op of routeTable.filter((r) => !r.hidden)) {
     const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
       in: 'path',
@@ -140,7 +27,10 @@ export function openApiDocument(): Record<string, unknown> {
     paths[op.path] ??= {};
     paths[op.path]![op.method] = {
       summary: op.summary,
-      description: `Requires ${op.access} access.`,
+      description:
+        op.role === 'public'
+          ? 'No credentials needed.'
+          : `Least role: ${op.role}; API tokens need ${op.scope} scope${op.sessionOnly ? '; browser session only' : ''}.`,
       parameters: [...pathParams, ...queryParams],
       ...(op.body
         ? {
@@ -157,7 +47,8 @@ export function openApiDocument(): Record<string, unknown> {
         },
         default: { description: 'Error', content: json(apiErrorSchema) },
       },
-      security: op.access === 'public' ? [] : [{ session: [] }, { bearer: [] }],
+      security:
+        op.role === 'public' ? [] : op.sessionOnly ? [{ session: [] }] : [{ session: [] }, { bearer: [] }],
     };
   }
   return {

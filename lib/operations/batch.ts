@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
-import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
+import {
+  labelEditSchema,
+  taintEditSchema,
+  validateLabelEdit,
+  validateTaintEdit,
+  type FieldError,
+} from '@/lib/nodes/node-edits';
 
 export const operationKinds = ['labels', 'taints', 'cordon', 'uncordon', 'drain'] as const;
 export type OperationKind = (typeof operationKinds)[number];
@@ -55,4 +61,19 @@ export function parseBatchParams(
     return { ok: false, issues: result.error.issues.map((i) => ({ ...i, path: ['params', ...i.path] })) };
   }
   return { ok: true, value: { kind: req.kind, params: result.data } as ParsedBatch };
+}
+
+/**
+ * The per-node rules (key syntax, system keys for admins with confirmSystem) checked once before a
+ * batch or template starts, so a refused edit answers 422 instead of starting an operation that fails
+ * on every node. Field paths are under `params`.
+ */
+export function batchEditErrors(batch: ParsedBatch, isAdmin: boolean): FieldError[] {
+  const errs =
+    batch.kind === 'labels'
+      ? validateLabelEdit(batch.params, isAdmin)
+      : batch.kind === 'taints'
+        ? validateTaintEdit(batch.params, isAdmin)
+        : [];
+  return errs.map((e) => ({ ...e, field: `params.${e.field}` }));
 }

@@ -3,9 +3,20 @@ import { apiRoute, assertClusterAccess, badRequest, notFound } from '@/lib/http/
 import { getNodeSummary, resolveBatchNodes } from '@/lib/nodes/node-api';
 import { actorOf, bodyFor } from '@/lib/nodes/node-routes';
 import { clusterParams, nodeParams, operationParams } from '@/lib/nodes/route-schemas';
-import { batchRequestSchema, parseBatchParams } from './batch';
+import type { Principal } from '@/lib/auth/types';
+import { NodeOpError } from '@/lib/nodes/errors';
+import { batchEditErrors, batchRequestSchema, parseBatchParams, type ParsedBatch } from './batch';
 import { startBatch } from './batch-service';
 import type { Operation } from './operation-runner';
+
+/** 422 before anything starts when the edit breaks a per-node rule for this caller (system keys). */
+export function assertBatchAllowed(batch: ParsedBatch, principal: Principal): void {
+  const errors = batchEditErrors(batch, principal.role === 'admin');
+  if (errors.length === 0) return;
+  throw new NodeOpError('invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
+    fields: errors,
+  });
+}
 
 const accepted = (operation: Operation) =>
   Response.json({ operation }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
@@ -22,6 +33,7 @@ export const startOperation = apiRoute(
         issues: parsed.issues,
       });
     }
+    assertBatchAllowed(parsed.value, principal);
     const op = await audited(
       { ctx, principal, meta },
       {

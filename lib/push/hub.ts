@@ -46,6 +46,7 @@ export class PushHub {
   private readonly unsubscribeSource: () => void;
   private revalidateTimer?: NodeJS.Timeout;
   private revalidating = false;
+  private revalidateAgain = false;
   private closing = false;
 
   constructor(opts: PushHubOptions) {
@@ -226,7 +227,11 @@ export class PushHub {
 
   /** Closes clients whose principal expired or is no longer valid (4001). Never rejects. */
   async revalidate(): Promise<void> {
-    if (this.revalidating) return;
+    // A revocation that lands during a pass gets a pass of its own right after.
+    if (this.revalidating) {
+      this.revalidateAgain = true;
+      return;
+    }
     this.revalidating = true;
     try {
       const states = this.index.all().map((state) => ({ state, principal: state.client.principal }));
@@ -241,6 +246,10 @@ export class PushHub {
       }
     } finally {
       this.revalidating = false;
+    }
+    if (this.revalidateAgain && !this.closing) {
+      this.revalidateAgain = false;
+      await this.revalidate();
     }
   }
 

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '@/lib/audit/audit-log';
 import type { Authenticator } from '@/lib/auth/authenticator';
+import type { LoginService } from '@/lib/auth/login-service';
+import type { PasswordChangeLimiter } from '@/lib/auth/rate-limiter';
 import type { ClusterService } from '@/lib/clusters/cluster-service';
 import type { AppConfig } from '@/lib/config';
 import type { Database } from '@/lib/db';
@@ -20,6 +22,10 @@ export interface AppContext {
   logger: Logger;
   db: Database;
   auth: Authenticator;
+  /** password sign-in with the shared rate limits (next-auth's credentials provider) */
+  login: LoginService;
+  /** wrong current passwords on POST /api/v1/me/password */
+  passwordLimiter: PasswordChangeLimiter;
   audit: AuditLog;
   clusters: ClusterService;
   manager: RealtimeManager;

@@ -3,21 +3,27 @@ import type { AppContext } from './app-context';
 export interface ReadinessReport {
   ready: boolean;
   instanceId: string;
-  database: { dialect: string; migrated: boolean };
+  /** `reachable` is false during an outage: changes are refused (503), cached reads go on */
+  database: { dialect: string; migrated: boolean; reachable: boolean };
   clusters: Array<{ name: string; state: string; error?: string }>;
 }
 
-/** Ready when the database is migrated (it is once services exist) and every registered cluster has synced. */
-export function readiness(
+/**
+ * Ready when not shutting down and every registered cluster has synced. The database's state is
+ * reported but does not make a replica unready: during an outage every replica would leave the
+ * load balancer, yet each can still serve its node cache (writes answer 503 meanwhile).
+ */
+export async function readiness(
   ctx: Pick<AppContext, 'db' | 'manager' | 'instanceId' | 'shuttingDown'>,
-): ReadinessReport {
+): Promise<ReadinessReport> {
   const clusters = ctx.manager
     .statuses()
     .map((s) => ({ name: s.name, state: s.state, error: s.lastError ?? undefined }));
+  const reachable = await ctx.db.ping(1500);
   return {
     ready: !ctx.shuttingDown && clusters.every((c) => c.state === 'ready'),
     instanceId: ctx.instanceId,
-    database: { dialect: ctx.db.dialect, migrated: true },
+    database: { dialect: ctx.db.dialect, migrated: true, reachable },
     clusters,
   };
 }

@@ -3,6 +3,10 @@ import type { Logger } from 'pino';
 import { AuditLog } from '@/lib/audit/audit-log';
 import { Authenticator } from '@/lib/auth/authenticator';
 import { ensureInitialAdmin } from '@/lib/auth/initial-admin';
+import { LoginRefusals } from '@/lib/auth/login-refusals';
+import { LoginService } from '@/lib/auth/login-service';
+import { LoginRateLimiter, PasswordChangeLimiter } from '@/lib/auth/rate-limiter';
+import { SessionService } from '@/lib/auth/session-service';
 import { TokenService } from '@/lib/auth/token-service';
 import { UserService } from '@/lib/auth/user-service';
 import { ClusterService } from '@/lib/clusters/cluster-service';
@@ -18,6 +22,7 @@ import { PushHub } from '@/lib/push/hub';
 import { RealtimeManager } from '@/lib/realtime/manager';
 import { TemplateService } from '@/lib/templates/template-service';
 import { setAppContext, type AppContext } from './app-context';
+import { startMaintenance } from './maintenance';
 import { startRuntimeClusters } from './runtime-clusters';
 
 /** Adapts the realtime manager to the port node operations use. */
@@ -43,12 +48,27 @@ export async function createServices(
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ dialect: db.dialect }, 'database ready');
   const audit = new AuditLog(db, { logger });
-  const users = new UserService(db);
+  const sessions = new SessionService(db);
+  const users = new UserService(db, { sessions });
   const tokens = new TokenService(db);
-  const auth = new Authenticator({ users, tokens, secret: config.nextAuthSecret });
+  const recheckMs = config.sessionRecheckSeconds * 1000;
+  const auth = new Authenticator({
+    users,
+    tokens,
+    sessions,
+    secret: config.nextAuthSecret,
+    cacheTtlMs: recheckMs,
+  });
+  const refusals = new LoginRefusals(db, { windowSeconds: config.loginAuditWindowSeconds });
+  const login = new LoginService(users, new LoginRateLimiter(db), audit, refusals);
   const clusters = new ClusterService(db, {
     key: config.encryptionKey,
     logger: logger.child({ component: 'clusters' }),
+    denylist: config.clusterHostDenylist,
+  });
+  // A removed cluster's grants are gone from the database; cached principals must not keep them.
+  clusters.onChange((c) => {
+    if (c.type === 'removed') auth.invalidate();
   });
   // Replicas starting together race to seed the first admin and clusters; the loser's insert fails
   // on a unique key after the winner's succeeded, which is fine.
@@ -74,8 +94,12 @@ export async function createServices(
       maxConnections: config.ws.maxConnections,
       maxConnectionsPerUser: config.ws.maxConnectionsPerUser,
       maxBufferedBytes: config.ws.slowClientBytes,
+      // with the lookup TTL, another replica's revocation closes streams within 2 × recheck
+      revalidateIntervalMs: recheckMs,
     },
   });
+  // A revocation made here closes the affected WebSocket and SSE connections at once (4001).
+  auth.onRevocation(() => void hub.revalidate());
   const source = nodeSourceOf(manager);
   const nodes = new NodeService({ source });
   const instanceId = randomUUID();
@@ -97,6 +121,15 @@ export async function createServices(
   }, 1000);
   cancelWatch.unref();
   await operationStore.prune(7 * 86_400_000);
+  const maintenance = startMaintenance({
+    db,
+    audit,
+    sessions,
+    refusals,
+    auditRetentionDays: config.auditRetentionDays,
+    refusalFlushMs: Math.min(10_000, Math.max(500, (config.loginAuditWindowSeconds * 1000) / 4)),
+    logger: logger.child({ component: 'maintenance' }),
+  });
 
   const context: AppContext = {
     instanceId,
@@ -104,6 +137,8 @@ export async function createServices(
     logger,
     db,
     auth,
+    login,
+    passwordLimiter: new PasswordChangeLimiter(db),
     audit,
     clusters,
     manager,
@@ -132,6 +167,7 @@ export async function createServices(
     async close() {
       context.shuttingDown = true;
       clearInterval(cancelWatch);
+      maintenance.stop();
       operations.cancelAll();
       await operations.idle();
       await operationStore.flushed();
@@ -141,6 +177,8 @@ export async function createServices(
       await manager.shutdown();
       await runtime.close();
       auth.close();
+      await audit.flushOutcomes();
+      audit.close();
       await db.close();
     },
   };

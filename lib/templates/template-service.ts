@@ -1,41 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Database } from '@/lib/db';
 import type { TemplatesTable } from '@/lib/db/schema';
-import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
+import { templateBody, type TemplateInput } from './template-schemas';
 
-const name = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be lowercase letters, digits and -' });
+export { templateBody, type TemplateInput } from './template-schemas';
 
-/** A named label or taint edit, applied to one node or a batch like any other edit. */
-export const templateBody = z.discriminatedUnion('kind', [
-  z
-    .object({
-      name,
-      kind: z.literal('labels'),
-      spec: labelEditSchema,
-      description: z.string().max(500).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      name,
-      kind: z.literal('taints'),
-      spec: taintEditSchema,
-      description: z.string().max(500).optional(),
-    })
-    .strict(),
-]);
-export type TemplateInput = z.infer<typeof templateBody>;
 export type Template = TemplateInput & {
   id: string;
+  /** user id of the owner; null for a template whose creator no longer exists (admins only) */
+  ownerId: string | null;
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
 };
+
+/** Who is changing a template: its owner or an admin may. */
+export interface TemplateActor {
+  userId: string;
+  username: string;
+  isAdmin: boolean;
+}
 
 /** Typed failure the route toolkit maps by shape (httpStatus + code). */
 export class TemplateError extends Error {
@@ -50,10 +34,13 @@ export class TemplateError extends Error {
 }
 
 function toTemplate(row: TemplatesTable): Template {
+  // Rows written before templates had owners may carry a stored confirmSystem: it never counts.
+  const { confirmSystem: _ignored, ...spec } = JSON.parse(row.spec) as Record<string, unknown>;
   return {
     id: row.id,
-    ...templateBody.parse({ name: row.name, kind: row.kind, spec: JSON.parse(row.spec) as unknown }),
+    ...templateBody.parse({ name: row.name, kind: row.kind, spec }),
     description: row.description ?? undefined,
+    ownerId: row.owner_id,
     createdBy: row.created_by,
     createdAt: new Date(Number(row.created_at)).toISOString(),
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
@@ -81,7 +68,7 @@ export class TemplateService {
     return toTemplate(row);
   }
 
-  async create(input: TemplateInput, username: string): Promise<Template> {
+  async create(input: TemplateInput, owner: Pick<TemplateActor, 'userId' | 'username'>): Promise<Template> {
     await this.assertNameFree(input.name);
     const now = this.now();
     const id = randomUUID();
@@ -93,7 +80,8 @@ export class TemplateService {
         kind: input.kind,
         spec: JSON.stringify(input.spec),
         description: input.description ?? null,
-        created_by: username,
+        created_by: owner.username,
+        owner_id: owner.userId,
         created_at: now,
         updated_at: now,
       })
@@ -101,8 +89,9 @@ export class TemplateService {
     return this.get(id);
   }
 
-  async update(id: string, input: TemplateInput): Promise<Template> {
+  async update(id: string, input: TemplateInput, actor: TemplateActor): Promise<Template> {
     const current = await this.get(id);
+    assertMayChange(current, actor);
     if (current.name !== input.name) await this.assertNameFree(input.name);
     await this.db.kysely
       .updateTable('templates')
@@ -118,8 +107,8 @@ export class TemplateService {
     return this.get(id);
   }
 
-  async remove(id: string): Promise<void> {
-    await this.get(id);
+  async remove(id: string, actor: TemplateActor): Promise<void> {
+    assertMayChange(await this.get(id), actor);
     await this.db.kysely.deleteFrom('templates').where('id', '=', id).execute();
   }
 
@@ -131,4 +120,13 @@ export class TemplateService {
       .executeTakeFirst();
     if (taken) throw new TemplateError(409, 'conflict', `a template named ${templateName} exists`);
   }
+}
+
+function assertMayChange(t: Template, actor: TemplateActor): void {
+  if (actor.isAdmin || (t.ownerId !== null && t.ownerId === actor.userId)) return;
+  throw new TemplateError(
+    403,
+    'forbidden',
+    `template ${t.name} belongs to ${t.createdBy ?? 'another user'}; only its owner or an admin may change it`,
+  );
 }

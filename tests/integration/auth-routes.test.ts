@@ -1,5 +1,4 @@
 import { Writable } from 'node:stream';
-import { encode } from 'next-auth/jwt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as auditRoute from '@/app/api/v1/audit/route';
@@ -14,7 +13,11 @@ import * as usersRoute from '@/app/api/v1/users/route';
 import { AuditLog } from '@/lib/audit/audit-log';
 import { Authenticator } from '@/lib/auth/authenticator';
 import { TokenService } from '@/lib/auth/token-service';
+import { PasswordChangeLimiter } from '@/lib/auth/rate-limiter';
+import { SessionService } from '@/lib/auth/session-service';
+import { sessionCookie } from '@/lib/auth/testing';
 import { UserService } from '@/lib/auth/user-service';
+import { parseTrustedProxies } from '@/lib/http/request-meta';
 import { ClusterService } from '@/lib/clusters/cluster-service';
 import { openTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { clearAppContext, setAppContext, type AppContext } from '@/lib/server/app-context';
@@ -32,6 +35,7 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
   let adminCookie = '';
   let viewerCookie = '';
   let viewerId = '';
+  let sessions: SessionService;
 
   beforeAll(async () => {
     t = await openTestDatabase('sqlite');
@@ -45,10 +49,17 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
         },
       }),
     );
-    const users = new UserService(t.db);
-    auth = new Authenticator({ users, tokens: new TokenService(t.db), secret: SECRET });
+    sessions = new SessionService(t.db);
+    const users = new UserService(t.db, { sessions });
+    auth = new Authenticator({ users, tokens: new TokenService(t.db), sessions, secret: SECRET });
     const ctx = {
-      config: { publicOrigins: [ORIGIN], nextAuthSecret: SECRET, nextAuthUrl: ORIGIN },
+      config: {
+        publicOrigins: [ORIGIN],
+        nextAuthSecret: SECRET,
+        nextAuthUrl: ORIGIN,
+        trustedProxies: parseTrustedProxies('1'),
+      },
+      passwordLimiter: new PasswordChangeLimiter(t.db),
       logger,
       db: t.db,
       auth,
@@ -60,7 +71,7 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
     } as unknown as AppContext;
     setAppContext(ctx);
     const admin = await users.create({ username: 'root', password: 'root-password', role: 'admin' });
-    adminCookie = `next-auth.session-token=${await encode({ token: { uid: admin.id }, secret: SECRET })}`;
+    adminCookie = (await sessionCookie(sessions, admin.id, SECRET)).cookie;
   });
   afterAll(async () => {
     clearAppContext();
@@ -84,6 +95,7 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'route-test',
+      'x-knm-peer': '10.0.0.9',
       'x-forwarded-for': '203.0.113.5',
     };
     if (opts.cookie) headers.cookie = opts.cookie;
@@ -105,10 +117,18 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
       cookie: adminCookie,
       body: { username: 'vic', password: 'vic-password', role: 'viewer', clusters: ['sim'] },
     });
-    expect(created.status).toBe(201);
-    expect(created.text).not.toContain('argon2');
-    viewerId = created.json.id;
-    viewerCookie = `next-auth.session-token=${await encode({ token: { uid: viewerId, authAt: Date.now() }, secret: SECRET })}`;
+    // grants may only name registered clusters
+    expect(created.status).toBe(400);
+    expect(created.json.error.message).toBe('clusters: no such cluster: sim');
+    const ok = await call(usersRoute.POST, {
+      method: 'POST',
+      cookie: adminCookie,
+      body: { username: 'vic', password: 'vic-password', role: 'viewer' },
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.text).not.toContain('argon2');
+    viewerId = ok.json.id;
+    viewerCookie = (await sessionCookie(sessions, viewerId, SECRET)).cookie;
     expect((await call(usersRoute.GET, { cookie: viewerCookie })).status).toBe(403);
     const bad = await call(usersRoute.POST, {
       method: 'POST',
@@ -120,11 +140,11 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
     const dup = await call(usersRoute.POST, {
       method: 'POST',
       cookie: adminCookie,
-      body: { username: 'vic', password: 'vic-password', role: 'viewer' },
+      body: { username: 'VIC', password: 'vic-password', role: 'viewer' },
     });
     expect(dup.status).toBe(409);
     const me = await call(meRoute.GET, { cookie: viewerCookie });
-    expect(me.json).toMatchObject({ username: 'vic', role: 'viewer', clusters: ['sim'], via: 'session' });
+    expect(me.json).toMatchObject({ username: 'vic', role: 'viewer', clusters: [], via: 'session' });
   });
 
   it('CSRF: a cookie mutation from a foreign origin is refused', async () => {
@@ -170,6 +190,7 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
   });
 
   it('own password change needs the current password; disabling a user ends their session', async () => {
+    const older = (await sessionCookie(sessions, viewerId, SECRET)).cookie;
     const wrong = await call(mePasswordRoute.POST, {
       method: 'POST',
       cookie: viewerCookie,
@@ -186,9 +207,8 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
         })
       ).status,
     ).toBe(204);
-    // the change signs out sessions from before it
-    expect((await call(meRoute.GET, { cookie: viewerCookie })).status).toBe(401);
-    viewerCookie = `next-auth.session-token=${await encode({ token: { uid: viewerId, authAt: Date.now() }, secret: SECRET })}`;
+    // the change signs out every other session; the one that made it stays
+    expect((await call(meRoute.GET, { cookie: older })).status).toBe(401);
     expect((await call(meRoute.GET, { cookie: viewerCookie })).status).toBe(200);
     const patched = await call(userRoute.PATCH, {
       method: 'PATCH',
@@ -204,6 +224,7 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
       params: { id: viewerId },
       body: { disabled: false },
     });
+    viewerCookie = (await sessionCookie(sessions, viewerId, SECRET)).cookie;
   });
 
   it('clusters: dry run, add, list (filtered by grants), rotate, delete — secrets never in responses or logs', async () => {
@@ -234,6 +255,13 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
       cookie: adminCookie,
       body: { name: 'other', kubeconfig },
     });
+    const granted = await call(userRoute.PATCH, {
+      method: 'PATCH',
+      cookie: adminCookie,
+      params: { id: viewerId },
+      body: { clusters: ['sim'] },
+    });
+    expect(granted.json.clusters).toEqual(['sim']);
     const viewerList = await call(clustersRoute.GET, { cookie: viewerCookie });
     expect(viewerList.json.items.map((c: { name: string }) => c.name)).toEqual(['sim']);
     expect(

@@ -1,6 +1,6 @@
 import { createTokenBody, listTokensQuery } from '@/lib/auth/api-schemas';
 import { audited } from '@/lib/http/audited';
-import { apiRoute, forbidden } from '@/lib/http/handler';
+import { apiRoute } from '@/lib/http/handler';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -12,11 +12,9 @@ export const GET = apiRoute({ auth: 'read', query: listTokensQuery }, async ({ p
 });
 
 /** Creates a personal token; the plaintext is in this response only. */
-export const POST = apiRoute({ auth: 'read', body: createTokenBody }, async (args) => {
+// sessionOnly: a leaked token must not be able to mint more tokens.
+export const POST = apiRoute({ auth: 'account', sessionOnly: true, body: createTokenBody }, async (args) => {
   const { principal, body, ctx } = args;
-  // A leaked token must not be able to mint more tokens.
-  if (principal.via !== 'session')
-    throw forbidden('API tokens can only be created from a signed-in browser session');
   const expiresAt = body.expiresInDays ? Date.now() + body.expiresInDays * 86_400_000 : null;
   const { token, record } = await audited(
     args,

@@ -53,7 +53,10 @@ beforeEach(() => {
       ],
     },
     sseClosers,
-    audit: { record: (e: Record<string, unknown>) => Promise.resolve(void audits.push(e)) },
+    audit: {
+      begin: (e: Record<string, unknown>) => Promise.resolve(audits.push({ ...e, result: 'pending' }) - 1),
+      complete: (id: number, result: string) => Promise.resolve(void (audits[id]!.result = result)),
+    },
     auth: {
       authenticate: (req: Request) => Promise.resolve(users[req.headers.get('x-test-user') ?? ''] ?? null),
       stillValid: () => Promise.resolve(true),

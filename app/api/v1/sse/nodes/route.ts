@@ -8,7 +8,7 @@ export const runtime = 'nodejs';
  * GET /api/v1/sse/nodes?cluster=a&cluster=b[&since=N]: the push stream for clients that cannot use
  * WebSockets. Query parsing stays in sseResponse because `cluster` repeats.
  */
-export const GET = apiRoute({ auth: 'read' }, ({ req, principal, ctx }) =>
+export const GET = apiRoute({ auth: 'read', queryToken: true }, ({ req, principal, ctx }) =>
   sseResponse({
     hub: ctx.hub,
     principal,

@@ -5,8 +5,8 @@ import { apiRoute } from '@/lib/http/handler';
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-/** Revokes a token: own tokens, or any token for admins. */
-export const DELETE = apiRoute({ auth: 'read', params: tokenIdParams }, async (args) => {
+/** Revokes a token: own tokens, or any token for admins. A change, so it needs write scope. */
+export const DELETE = apiRoute({ auth: 'account', params: tokenIdParams }, async (args) => {
   const { principal, params, ctx } = args;
   const owner = principal.role === 'admin' ? undefined : principal.userId;
   return audited(args, { action: 'token.revoke', target: params.id }, () =>

@@ -1,0 +1,243 @@
+import { z } from 'zod';
+import { accountRoutes } from '@/lib/auth/openapi';
+import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
+import { listQuerySchema } from '@/lib/nodes/list-query';
+import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
+import { batchRequestSchema, cordonParamsSchema } from '@/lib/operations/batch';
+import { nodeListResponseSchema } from '@/lib/protocol/api';
+import { nodeSummarySchema } from '@/lib/protocol/node-summary';
+import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
+import type { RouteRow } from './route-row';
+
+export type { RouteRow } from './route-row';
+
+const nodeResponse = z.object({ node: nodeSummarySchema });
+const operationResponse = z.object({
+  operation: z
+    .object({ id: z.string(), state: z.string(), total: z.number(), done: z.number(), failed: z.number() })
+    .loose(),
+});
+const nodePath = '/api/v1/clusters/{cluster}/nodes/{node}';
+
+/** Every route the app serves: the one place that states its role and token scope (see RouteRow). */
+export const routeTable: RouteRow[] = [
+  { method: 'get', path: '/api/healthz', summary: 'Liveness', role: 'public', scope: null },
+  {
+    method: 'get',
+    path: '/api/readyz',
+    summary: 'Readiness: {ready} for everyone; database and cluster details for admins',
+    role: 'public',
+    scope: null,
+  },
+  {
+    method: 'get',
+    path: '/api/auth/{nextauth}',
+    summary: 'next-auth (sign-in pages, session, CSRF token, OIDC callback)',
+    role: 'public',
+    scope: null,
+    hidden: true,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/{nextauth}',
+    summary: 'next-auth (credentials sign-in, sign-out)',
+    role: 'public',
+    scope: null,
+    hidden: true,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    summary: 'This document',
+    role: 'viewer',
+    scope: 'read',
+  },
+  ...accountRoutes,
+  {
+    method: 'get',
+    path: '/api/v1/clusters/{cluster}/nodes',
+    summary: 'List nodes from the SmartCache',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+    query: listQuerySchema,
+    response: nodeListResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/nodes',
+    summary: 'List nodes (original path, ?cluster_name=)',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'query',
+    query: listQuerySchema.extend({ cluster_name: z.string() }),
+    response: nodeListResponseSchema,
+  },
+  {
+    method: 'get',
+    path: nodePath,
+    summary: 'Node detail: summary, object, pods, events, metrics',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+  },
+  {
+    method: 'post',
+    path: `${nodePath}/labels`,
+    summary: 'Set and remove labels',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'path',
+    body: labelEditSchema,
+    response: nodeResponse,
+  },
+  {
+    method: 'post',
+    path: `${nodePath}/taints`,
+    summary: 'Add, update and remove taints',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'path',
+    body: taintEditSchema,
+    response: nodeResponse,
+  },
+  {
+    method: 'post',
+    path: `${nodePath}/cordon`,
+    summary: 'Cordon with an optional reason',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'path',
+    body: cordonParamsSchema,
+    response: nodeResponse,
+  },
+  {
+    method: 'post',
+    path: `${nodePath}/uncordon`,
+    summary: 'Uncordon',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'path',
+    response: nodeResponse,
+  },
+  {
+    method: 'post',
+    path: `${nodePath}/drain`,
+    summary: 'Drain (PDB-respecting), as a tracked operation',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'path',
+    body: drainOptionsSchema,
+    response: operationResponse,
+    status: 202,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/clusters/{cluster}/operations',
+    summary: 'Start a batch operation',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'path',
+    body: batchRequestSchema,
+    response: operationResponse,
+    status: 202,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/operations/{id}',
+    summary: 'Operation progress and per-node results',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'operation',
+    response: operationResponse,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/operations/{id}/cancel',
+    summary: 'Cancel an operation',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'operation',
+    response: operationResponse,
+  },
+  { method: 'get', path: '/api/v1/templates', summary: 'List templates', role: 'viewer', scope: 'read' },
+  {
+    method: 'post',
+    path: '/api/v1/templates',
+    summary: 'Create a label or taint template (the caller owns it)',
+    role: 'operator',
+    scope: 'write',
+    body: templateBody,
+    status: 201,
+  },
+  { method: 'get', path: '/api/v1/templates/{id}', summary: 'One template', role: 'viewer', scope: 'read' },
+  {
+    method: 'put',
+    path: '/api/v1/templates/{id}',
+    summary: 'Replace a template (its owner or an admin)',
+    role: 'operator',
+    scope: 'write',
+    body: templateBody,
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/templates/{id}',
+    summary: 'Delete a template (its owner or an admin)',
+    role: 'operator',
+    scope: 'write',
+    status: 204,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/templates/{id}/apply',
+    summary: 'Apply a template to nodes as a tracked operation (system keys: admins, confirmSystem)',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'body',
+    body: applyTemplateBody,
+    response: operationResponse,
+    status: 202,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sse/nodes',
+    summary: 'Server-sent events push stream (?cluster=…&since=…; ?token= allowed here)',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'query',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/ws/nodes',
+    summary: 'WebSocket push stream (upgrade; ?cluster=…; bearer.<token> subprotocol or ?token=)',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'query',
+    upgrade: true,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/ws/ping',
+    summary: 'Reachability check before opening a socket',
+    role: 'public',
+    scope: null,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/ws/stats',
+    summary: 'Push connections, counters and informer status per cluster',
+    role: 'admin',
+    scope: 'read',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/ws/test',
+    summary: "Push a test message to a cluster's subscribers",
+    role: 'admin',
+    scope: 'write',
+    cluster: 'body',
+  },
+];
+
+/** `METHOD /path` of a row, the key tests and fixtures use. */
+export const routeKey = (r: Pick<RouteRow, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
