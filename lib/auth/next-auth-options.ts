@@ -153,7 +153,7 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
           return { ...token, uid: dbUser.id, role: dbUser.role, name: dbUser.username, sid: s.id };
         }
         if (user) {
-          const s = await newSession(user.id, user as SignedInUser);
+          const s = await newSession(user.id, user);
           return { ...token, uid: user.id, role: (user as SignedInUser).role, sid: s.id };
         }
         // Every later session read re-issues the cookie; refuse (next-auth then clears it) when

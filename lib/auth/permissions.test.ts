@@ -14,6 +14,7 @@ const p = (role: Role, scope: 'read' | 'write', clusters: Principal['clusters'] 
 describe('role/permission matrix', () => {
   const matrix: Array<[Role, Access, boolean]> = [
     ['viewer', 'read', true],
+    ['viewer', 'account', true],
     ['viewer', 'write', false],
     ['viewer', 'admin', false],
     ['operator', 'read', true],
@@ -34,6 +35,12 @@ describe('role/permission matrix', () => {
     expect(w.ok).toBe(false);
     expect(!w.ok && w.reason).toMatch(/read-only/);
     expect(checkAccess(p('operator', 'read'), 'admin').ok).toBe(false);
+  });
+
+  it('account actions (own tokens, password, sessions) need a write scope, whatever the role', () => {
+    expect(checkAccess(p('viewer', 'read'), 'account').ok).toBe(false);
+    expect(checkAccess(p('admin', 'read'), 'account').ok).toBe(false);
+    expect(checkAccess(p('viewer', 'write'), 'account').ok).toBe(true);
   });
 
   it('explains role denials', () => {

@@ -3,9 +3,10 @@ import type { Principal, Role } from './types';
 /**
  * What a route needs. read: any role, any token (viewers). account: any role acting on their own
  * account, write-scoped (tokens, own password, own sessions). write: operators' node operations.
- * admin: users, clusters, everyone's audit.
+ * admin-read: admins reading users and push statistics (a read-scoped token will do). admin:
+ * admins changing users and clusters.
  */
-export type Access = 'read' | 'account' | 'write' | 'admin';
+export type Access = 'read' | 'account' | 'write' | 'admin-read' | 'admin';
 export type TokenScope = 'read' | 'write';
 
 export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
@@ -16,6 +17,7 @@ export const ACCESS_REQUIREMENTS: Record<Access, { role: Role; scope: TokenScope
   read: { role: 'viewer', scope: 'read' },
   account: { role: 'viewer', scope: 'write' },
   write: { role: 'operator', scope: 'write' },
+  'admin-read': { role: 'admin', scope: 'read' },
   admin: { role: 'admin', scope: 'write' },
 };
 

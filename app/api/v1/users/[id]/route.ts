@@ -5,7 +5,7 @@ import { apiRoute, notFound } from '@/lib/http/handler';
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const GET = apiRoute({ auth: 'admin', params: userIdParams }, async ({ params, ctx }) => {
+export const GET = apiRoute({ auth: 'admin-read', params: userIdParams }, async ({ params, ctx }) => {
   const user = await ctx.auth.users.get(params.id);
   if (!user) throw notFound(`user ${params.id}`);
   return user;

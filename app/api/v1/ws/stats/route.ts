@@ -7,7 +7,7 @@ export const runtime = 'nodejs';
  * GET /api/v1/ws/stats (admin): push connections by transport, cluster and user; counters; and for
  * every registered cluster its seq, subscribers and informer status (state, last error, events/s, lag).
  */
-export const GET = apiRoute({ auth: 'admin' }, ({ ctx }) => {
+export const GET = apiRoute({ auth: 'admin-read' }, ({ ctx }) => {
   const push = ctx.hub.stats();
   const clusters = Object.fromEntries(
     ctx.manager.statuses().map((s) => [
