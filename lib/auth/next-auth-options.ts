@@ -4,7 +4,6 @@ import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { clientIp, userAgent } from '@/lib/http/request-meta';
 import { getAppContext, type AppContext } from '@/lib/server/app-context';
 import { sameOriginUrl } from '@/lib/shared/same-origin';
-import { LoginError } from './errors';
 import { groupsFromClaims, roleFromGroups, usernameFromClaims } from './oidc';
 import { isLiveSession } from './session-service';
 import type { Role } from './types';
@@ -77,10 +76,12 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
           });
           return { id: user.id, name: user.username, role: user.role, ip, ua } as SignedInUser;
         } catch (err) {
-          if (err instanceof LoginError && err.code === 'invalid_credentials') return null;
+          // By name, not instanceof: the LoginService was built by server.ts's copy of these modules.
+          const e = err as { name?: unknown; code?: unknown; message?: unknown };
+          if (e.name !== 'LoginError') throw err;
+          if (e.code === 'invalid_credentials') return null;
           // next-auth passes this message to the sign-in page as ?error=… (rate limit, disabled).
-          if (err instanceof LoginError) throw new Error(err.message);
-          throw err;
+          throw new Error(String(e.message));
         }
       },
     }),

@@ -1,129 +1,340 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@/lib/sim';
+import type { Role } from '@/lib/auth/types';
+import { routeKey, routeTable, type RouteRow } from '@/lib/openapi/routes';
 import { SseTestClient, WsTestClient } from '@/lib/push/testing/clients';
-import { startApp, type AppServer } from './helpers/app-server';
+import { startSimulator, type Simulator } from '@/lib/sim';
+import { eventually, startApp, type AppServer } from './helpers/app-server';
 import { client, login } from './helpers/session';
 
-type Role = 'admin' | 'operator' | 'viewer' | 'outsider';
-type Access = 'public' | 'read' | 'write' | 'admin';
-interface Row {
-  method: string;
-  path: string | (() => string);
-  body?: unknown;
-  access: Access;
-  /** needs a grant on the "demo" cluster */
-  scoped?: boolean;
-  /** statuses that count as "allowed" for this request (default: any 2xx) */
-  ok?: number[];
+/**
+ * The authorization matrix, generated from the route table (lib/openapi/routes.ts): every route
+ * (lib/openapi/route-table.test.ts proves the table lists every handler) is called by every kind
+ * of caller, and the outcome must be what the row's role, scope, session-only flag and cluster
+ * scoping say. A row without a fixture here fails, so a new route cannot go untested.
+ */
+type Api = ReturnType<typeof client>;
+interface Caller {
+  name: string;
+  role: Role;
+  scope: 'read' | 'write';
+  via: 'session' | 'token';
+  /** granted the "demo" cluster */
+  granted: boolean;
+  /** how the matrix calls as this caller */
+  call: Api;
+  username: string;
 }
+interface Call {
+  path: string;
+  body?: unknown;
+  /** statuses that also count as "allowed" (the request got past authorization) */
+  ok?: number[];
+  /** an event stream: only the status is read */
+  stream?: true;
+  /** runs after the call (undo, re-login) */
+  after?: (status: number) => Promise<void>;
+}
+type Fixture = (who: Caller) => Promise<Call>;
 
 let app: AppServer;
 let sim: Simulator;
-const api: Partial<Record<Role, ReturnType<typeof client>>> = {};
+let adminApi: Api;
+/** current browser session and password per user (sign-out-everywhere and password changes replace them) */
+const sessionOf = new Map<string, Api>();
+const passwordOf = new Map<string, string>();
 let node = '';
 let operationId = '';
-let userId = '';
 let n = 0;
+const callers: Caller[] = [];
 
-const rows: Row[] = [
-  { method: 'GET', path: '/api/v1/ws/ping', access: 'public' },
-  { method: 'GET', path: '/api/v1/me', access: 'read' },
-  { method: 'GET', path: '/api/v1/clusters', access: 'read' },
-  { method: 'GET', path: '/api/v1/clusters/demo', access: 'read', scoped: true },
-  { method: 'GET', path: '/api/v1/clusters/demo/nodes', access: 'read', scoped: true },
-  { method: 'GET', path: '/api/v1/nodes?cluster_name=demo', access: 'read', scoped: true },
-  { method: 'GET', path: () => `/api/v1/clusters/demo/nodes/${node}`, access: 'read', scoped: true },
-  { method: 'GET', path: () => `/api/v1/operations/${operationId}`, access: 'read', scoped: true },
-  { method: 'GET', path: '/api/v1/openapi.json', access: 'read' },
-  { method: 'GET', path: '/api/v1/audit', access: 'read' },
-  { method: 'GET', path: '/api/v1/tokens', access: 'read' },
-  {
-    method: 'POST',
-    path: () => `/api/v1/clusters/demo/nodes/${node}/labels`,
-    body: () => ({ set: { matrix: String(n++) } }),
-    access: 'write',
-    scoped: true,
-  },
-  {
-    method: 'POST',
-    path: () => `/api/v1/clusters/demo/nodes/${node}/taints`,
-    body: { remove: [{ key: 'matrix' }] },
-    access: 'write',
-    scoped: true,
-  },
-  {
-    method: 'POST',
-    path: () => `/api/v1/clusters/demo/nodes/${node}/cordon`,
-    body: { reason: 'matrix' },
-    access: 'write',
-    scoped: true,
-  },
-  {
-    method: 'POST',
-    path: () => `/api/v1/clusters/demo/nodes/${node}/uncordon`,
-    access: 'write',
-    scoped: true,
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/clusters/demo/operations',
-    body: () => ({ kind: 'uncordon', nodes: [node] }),
-    access: 'write',
-    scoped: true,
-  },
-  { method: 'POST', path: () => `/api/v1/operations/${operationId}/cancel`, access: 'write', scoped: true },
-  { method: 'GET', path: '/api/v1/users', access: 'admin' },
-  {
-    method: 'POST',
-    path: '/api/v1/users',
-    body: () => ({ username: `m${n++}`, password: 'matrix-password-1', role: 'viewer' }),
-    access: 'admin',
-  },
-  { method: 'GET', path: () => `/api/v1/users/${userId}`, access: 'admin' },
-  { method: 'PATCH', path: () => `/api/v1/users/${userId}`, body: { clusters: ['demo'] }, access: 'admin' },
-  {
-    method: 'POST',
-    path: '/api/v1/clusters?dryRun=true',
-    body: () => ({ name: 'probe', kubeconfig: sim.kubeconfig() }),
-    access: 'admin',
-  },
-  { method: 'DELETE', path: '/api/v1/clusters/no-such-cluster', access: 'admin', ok: [404] },
-  { method: 'GET', path: '/api/v1/ws/stats', access: 'admin' },
-  { method: 'POST', path: '/api/v1/ws/test', body: { cluster: 'demo', message: 'matrix' }, access: 'admin' },
-];
-
-const allowed = (role: Role, row: Row): boolean => {
-  if (row.access === 'public') return true;
-  if (row.scoped && role === 'outsider') return false;
-  if (row.access === 'admin') return role === 'admin';
-  if (row.access === 'write') return role === 'admin' || role === 'operator';
-  return true;
+const uniq = (p: string) => `${p}-${Date.now().toString(36)}-${n++}`;
+const asAdmin = async (method: string, path: string, body?: unknown) => {
+  const r = await adminApi(method, path, body);
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json as Record<string, any>;
 };
+const newUser = async () =>
+  (
+    await asAdmin('POST', '/api/v1/users', {
+      username: uniq('u'),
+      password: 'matrix-password-1',
+      role: 'viewer',
+    })
+  ).id as string;
+const newCluster = async () => {
+  const name = uniq('c').slice(0, 40);
+  await asAdmin('POST', '/api/v1/clusters', { name, kubeconfig: sim.kubeconfig() });
+  return name;
+};
+const dropCluster = async (name: string) => {
+  await adminApi('DELETE', `/api/v1/clusters/${name}`);
+};
+/** a template owned by the caller when it may create one, else by the admin */
+const templateOf = async (who: Caller) => {
+  const body = { name: uniq('t'), kind: 'labels', spec: { set: { matrix: 'yes' } } };
+  const mayCreate = who.role !== 'viewer' && who.scope === 'write';
+  const r = await (mayCreate ? who.call : adminApi)('POST', '/api/v1/templates', body);
+  if (r.status !== 201) throw new Error(`template: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json.id as string;
+};
+/** after "sign out everywhere": new sessions for that user, wherever the matrix holds one */
+const relogin = async (who: Caller) => {
+  const cookie = await login(app, who.username, passwordOf.get(who.username)!);
+  const fresh = client(app, cookie);
+  sessionOf.set(who.username, fresh);
+  cookies.set(who.name, cookie);
+  for (const c of callers) if (c.username === who.username && c.via === 'session') c.call = fresh;
+  if (who.username === 'admin') adminApi = client(app, await login(app, 'admin', passwordOf.get('admin')!));
+};
+
+const nodePath = () => `/api/v1/clusters/demo/nodes/${node}`;
+const fixtures: Record<string, Fixture> = {
+  'GET /api/healthz': async () => ({ path: '/api/healthz' }),
+  'GET /api/readyz': async () => ({ path: '/api/readyz' }),
+  'GET /api/auth/{nextauth}': async () => ({ path: '/api/auth/csrf' }),
+  'POST /api/auth/{nextauth}': async () => ({ path: '/api/auth/signout', body: {}, ok: [302, 400] }),
+  'GET /api/v1/openapi.json': async () => ({ path: '/api/v1/openapi.json' }),
+  'GET /api/v1/me': async () => ({ path: '/api/v1/me' }),
+  'POST /api/v1/me/password': async (who) => {
+    const current = passwordOf.get(who.username)!;
+    return {
+      path: '/api/v1/me/password',
+      body: { currentPassword: current, newPassword: `${current}x` },
+      after: async (status) => {
+        if (status === 204) passwordOf.set(who.username, `${current}x`);
+      },
+    };
+  },
+  'DELETE /api/v1/me/sessions': async (who) => ({
+    path: '/api/v1/me/sessions',
+    after: async (status) => {
+      if (status === 204) await relogin(who);
+    },
+  }),
+  'GET /api/v1/users': async () => ({ path: '/api/v1/users' }),
+  'POST /api/v1/users': async () => ({
+    path: '/api/v1/users',
+    body: { username: uniq('m'), password: 'matrix-password-1', role: 'viewer' },
+  }),
+  'GET /api/v1/users/{id}': async () => ({ path: `/api/v1/users/${await newUser()}` }),
+  'PATCH /api/v1/users/{id}': async () => ({
+    path: `/api/v1/users/${await newUser()}`,
+    body: { clusters: ['demo'] },
+  }),
+  'POST /api/v1/users/{id}/password': async () => ({
+    path: `/api/v1/users/${await newUser()}/password`,
+    body: { password: 'matrix-password-2' },
+  }),
+  'GET /api/v1/tokens': async () => ({ path: '/api/v1/tokens' }),
+  'POST /api/v1/tokens': async () => ({ path: '/api/v1/tokens', body: { name: uniq('tok'), scope: 'read' } }),
+  'DELETE /api/v1/tokens/{id}': async (who) => {
+    const t = await sessionOf.get(who.username)!('POST', '/api/v1/tokens', {
+      name: uniq('del'),
+      scope: 'read',
+    });
+    return { path: `/api/v1/tokens/${t.json.id}` };
+  },
+  'GET /api/v1/audit': async () => ({ path: '/api/v1/audit?limit=5' }),
+  'GET /api/v1/clusters': async () => ({ path: '/api/v1/clusters' }),
+  'POST /api/v1/clusters': async () => {
+    const name = uniq('new').slice(0, 40);
+    return {
+      path: '/api/v1/clusters',
+      body: { name, kubeconfig: sim.kubeconfig() },
+      after: () => dropCluster(name),
+    };
+  },
+  'GET /api/v1/clusters/{cluster}': async () => ({ path: '/api/v1/clusters/demo' }),
+  'PATCH /api/v1/clusters/{cluster}': async () => ({
+    path: '/api/v1/clusters/matrix',
+    body: { displayName: uniq('Matrix') },
+  }),
+  'DELETE /api/v1/clusters/{cluster}': async () => {
+    const name = await newCluster();
+    return { path: `/api/v1/clusters/${name}`, after: () => dropCluster(name) };
+  },
+  'GET /api/v1/clusters/{cluster}/nodes': async () => ({ path: '/api/v1/clusters/demo/nodes?limit=2' }),
+  'GET /api/v1/nodes': async () => ({ path: '/api/v1/nodes?cluster_name=demo&limit=2' }),
+  'GET /api/v1/clusters/{cluster}/nodes/{node}': async () => ({ path: nodePath() }),
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/labels': async () => ({
+    path: `${nodePath()}/labels`,
+    body: { set: { matrix: String(n++) } },
+  }),
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/taints': async () => ({
+    path: `${nodePath()}/taints`,
+    body: { remove: [{ key: 'matrix' }] },
+  }),
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/cordon': async () => ({
+    path: `${nodePath()}/cordon`,
+    body: { reason: 'matrix' },
+  }),
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/uncordon': async () => ({ path: `${nodePath()}/uncordon` }),
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/drain': async () => ({
+    path: `${nodePath()}/drain`,
+    body: { timeoutSeconds: 10 },
+    after: async () => void (await adminApi('POST', `${nodePath()}/uncordon`)),
+  }),
+  'POST /api/v1/clusters/{cluster}/operations': async () => ({
+    path: '/api/v1/clusters/demo/operations',
+    body: { kind: 'uncordon', nodes: [node] },
+  }),
+  'GET /api/v1/operations/{id}': async () => ({ path: `/api/v1/operations/${operationId}` }),
+  'POST /api/v1/operations/{id}/cancel': async () => {
+    const op = await asAdmin('POST', '/api/v1/clusters/demo/operations', { kind: 'uncordon', nodes: [node] });
+    return { path: `/api/v1/operations/${op.operation.id}/cancel` };
+  },
+  'GET /api/v1/templates': async () => ({ path: '/api/v1/templates' }),
+  'POST /api/v1/templates': async () => ({
+    path: '/api/v1/templates',
+    body: { name: uniq('t'), kind: 'labels', spec: { set: { matrix: 'yes' } } },
+  }),
+  'GET /api/v1/templates/{id}': async (who) => ({ path: `/api/v1/templates/${await templateOf(who)}` }),
+  'PUT /api/v1/templates/{id}': async (who) => ({
+    path: `/api/v1/templates/${await templateOf(who)}`,
+    body: { name: uniq('t'), kind: 'labels', spec: { set: { matrix: 'changed' } } },
+  }),
+  'DELETE /api/v1/templates/{id}': async (who) => ({ path: `/api/v1/templates/${await templateOf(who)}` }),
+  'POST /api/v1/templates/{id}/apply': async (who) => ({
+    path: `/api/v1/templates/${await templateOf(who)}/apply`,
+    body: { cluster: 'demo', nodes: [node] },
+  }),
+  'GET /api/v1/sse/nodes': async () => ({ path: '/api/v1/sse/nodes?cluster=demo', stream: true }),
+  'GET /api/v1/ws/ping': async () => ({ path: '/api/v1/ws/ping' }),
+  'GET /api/v1/ws/stats': async () => ({ path: '/api/v1/ws/stats' }),
+  'POST /api/v1/ws/test': async () => ({
+    path: '/api/v1/ws/test',
+    body: { cluster: 'demo', message: 'matrix' },
+  }),
+};
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+function allowed(who: Caller, row: RouteRow): boolean {
+  if (row.role === 'public') return true;
+  if (RANK[who.role] < RANK[row.role]) return false;
+  if (row.scope === 'write' && who.scope === 'read') return false;
+  if (row.sessionOnly && who.via !== 'session') return false;
+  if (row.cluster && !who.granted) return false;
+  return true;
+}
+
+async function perform(
+  api: Api | null,
+  row: RouteRow,
+  call: Call,
+): Promise<{ status: number; text: string }> {
+  const method = row.method.toUpperCase();
+  if (call.stream || !api) {
+    const headers: Record<string, string> = { origin: app.origin };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    const abort = new AbortController();
+    const res = await fetch(`${app.url}${call.path}`, {
+      method,
+      headers,
+      redirect: 'manual',
+      signal: abort.signal,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+    });
+    const text = call.stream && res.status === 200 ? '' : await res.text();
+    abort.abort();
+    return { status: res.status, text };
+  }
+  const r = await api(method, call.path, call.body);
+  return { status: r.status, text: JSON.stringify(r.json)?.slice(0, 300) ?? '' };
+}
+
+/** SSE through a caller's own credentials (a session cookie or its bearer token), status only. */
+async function streamAs(who: Caller, path: string): Promise<number> {
+  const t = tokens.get(who.name);
+  const cookie = cookies.get(who.name);
+  const headers: Record<string, string> = t ? { authorization: `Bearer ${t}` } : { cookie: cookie ?? '' };
+  try {
+    const s = await SseTestClient.open(`${app.url}${path}`, { headers });
+    s.close();
+    return 200;
+  } catch (err) {
+    return (err as { status?: number }).status ?? 0;
+  }
+}
+
+const tokens = new Map<string, string>();
+const cookies = new Map<string, string>();
+const bearer =
+  (token: string): Api =>
+  (method, path, body) =>
+    fetch(`${app.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(async (res) => {
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = text;
+      }
+      return { status: res.status, json, headers: res.headers };
+    });
 
 beforeAll(async () => {
   sim = await startSimulator({ nodes: 3 });
   app = await startApp({ DEMO_NODES: '12' });
-  api.admin = client(app, await login(app, 'admin', 'admin-password-1'));
-  const users: Array<[Role, string, string[]]> = [
+  adminApi = client(app, await login(app, 'admin', 'admin-password-1'));
+  await eventually(async () => (await adminApi('GET', '/api/readyz')).status === 200, 'demo ready', 30_000);
+  await asAdmin('POST', '/api/v1/clusters', { name: 'matrix', kubeconfig: sim.kubeconfig() });
+  const people: Array<[string, Role, string[]]> = [
     ['operator', 'operator', ['demo']],
     ['viewer', 'viewer', ['demo']],
-    ['outsider', 'viewer', []],
+    ['outsider', 'operator', []],
   ];
-  for (const [name, role, clusters] of users) {
-    const r = await api.admin('POST', '/api/v1/users', {
+  const sessions: Record<string, Api> = {};
+  for (const [name, role, clusters] of people) {
+    await asAdmin('POST', '/api/v1/users', {
       username: name,
       password: `${name}-password-1`,
       role,
       clusters,
     });
-    expect(r.status, JSON.stringify(r.json)).toBe(201);
-    if (name === 'viewer') userId = r.json.id ?? r.json.user?.id;
-    api[name] = client(app, await login(app, name, `${name}-password-1`));
   }
-  const nodes = await api.admin('GET', '/api/v1/clusters/demo/nodes?limit=1');
-  node = nodes.json.items[0].name;
-  const op = await api.admin('POST', '/api/v1/clusters/demo/operations', { kind: 'uncordon', nodes: [node] });
-  operationId = op.json.operation.id;
+  for (const name of ['admin', 'operator', 'viewer', 'outsider']) {
+    passwordOf.set(name, `${name}-password-1`);
+    // the admin caller has its own session: the one used for setting up must survive its sign-out
+    const cookie = await login(app, name, `${name}-password-1`);
+    cookies.set(name, cookie);
+    sessions[name] = client(app, cookie);
+    sessionOf.set(name, sessions[name]);
+  }
+  const tokenOf = async (who: string, scope: 'read' | 'write') => {
+    const r = await sessions[who]!('POST', '/api/v1/tokens', { name: `matrix-${scope}`, scope });
+    return r.json.token as string;
+  };
+  const as = (
+    name: string,
+    username: string,
+    role: Role,
+    via: 'session' | 'token',
+    scope: 'read' | 'write',
+    granted: boolean,
+    call: Api,
+  ) => callers.push({ name, username, role, via, scope, granted, call });
+  as('admin', 'admin', 'admin', 'session', 'write', true, sessions.admin!);
+  as('operator', 'operator', 'operator', 'session', 'write', true, sessions.operator!);
+  as('viewer', 'viewer', 'viewer', 'session', 'write', true, sessions.viewer!);
+  // an operator with a write token on a cluster it has no grant for: only assertClusterAccess stops it
+  tokens.set('outsider', await tokenOf('outsider', 'write'));
+  as('outsider', 'outsider', 'operator', 'token', 'write', false, bearer(tokens.get('outsider')!));
+  tokens.set('admin-read-token', await tokenOf('admin', 'read'));
+  as('admin-read-token', 'admin', 'admin', 'token', 'read', true, bearer(tokens.get('admin-read-token')!));
+  tokens.set('operator-token', await tokenOf('operator', 'write'));
+  as('operator-token', 'operator', 'operator', 'token', 'write', true, bearer(tokens.get('operator-token')!));
+
+  node = (await asAdmin('GET', '/api/v1/clusters/demo/nodes?limit=1')).items[0].name as string;
+  operationId = (
+    await asAdmin('POST', '/api/v1/clusters/demo/operations', { kind: 'uncordon', nodes: [node] })
+  ).operation.id as string;
 }, 120_000);
 
 afterAll(async () => {
@@ -131,85 +342,71 @@ afterAll(async () => {
   await sim?.close();
 });
 
-describe('authorization matrix: every role on every REST route', () => {
-  it('unauthenticated requests get 401 (JSON) except on public routes', async () => {
-    for (const row of rows) {
-      const path = typeof row.path === 'function' ? row.path() : row.path;
-      const res = await fetch(`${app.url}${path}`, {
-        method: row.method,
-        headers: { origin: app.origin, 'content-type': 'application/json' },
-        body: row.body
-          ? JSON.stringify(typeof row.body === 'function' ? (row.body as () => unknown)() : row.body)
-          : undefined,
-      });
-      if (row.access === 'public') expect(res.status, `${row.method} ${path}`).toBe(200);
+const httpRows = routeTable.filter((r) => !r.upgrade);
+
+describe('authorization matrix, generated from the route table', () => {
+  it('every route in the table has a fixture here (a new route cannot skip the matrix)', () => {
+    expect(httpRows.map(routeKey).filter((k) => !fixtures[k])).toEqual([]);
+    expect(Object.keys(fixtures).filter((k) => !httpRows.some((r) => routeKey(r) === k))).toEqual([]);
+  });
+
+  it('without credentials: 401 with a JSON error, except on public routes', async () => {
+    for (const row of httpRows) {
+      const call = await fixtures[routeKey(row)]!(callers[0]!);
+      const { status, text } = await perform(null, row, call);
+      const what = `anonymous ${routeKey(row)}: ${status} ${text.slice(0, 200)}`;
+      if (row.role === 'public') expect(status < 300 || (call.ok ?? []).includes(status), what).toBe(true);
       else {
-        expect(res.status, `${row.method} ${path}`).toBe(401);
-        expect(((await res.json()) as { error: { code: string } }).error.code).toBeTruthy();
+        expect(status, what).toBe(401);
+        expect((JSON.parse(text) as { error: { code: string } }).error.code, what).toBe('unauthorized');
       }
     }
-  });
+  }, 120_000);
 
-  for (const role of ['admin', 'operator', 'viewer', 'outsider'] as Role[]) {
-    it(`${role}: allowed routes succeed, the others answer 403 with a JSON error`, async () => {
-      for (const row of rows) {
-        const path = typeof row.path === 'function' ? row.path() : row.path;
-        const body = typeof row.body === 'function' ? (row.body as () => unknown)() : row.body;
-        const r = await api[role]!(row.method, path, body);
-        const what = `${role} ${row.method} ${path}: ${r.status} ${JSON.stringify(r.json)?.slice(0, 200)}`;
-        if (allowed(role, row)) {
-          expect(r.status >= 200 && r.status < 300 ? true : (row.ok ?? []).includes(r.status), what).toBe(
-            true,
-          );
+  for (const name of ['admin', 'operator', 'viewer', 'outsider', 'admin-read-token', 'operator-token']) {
+    it(`${name}: the routes its role, scope, session and grants allow succeed; the others answer 403`, async () => {
+      const who = callers.find((c) => c.name === name)!;
+      for (const row of httpRows) {
+        const call = await fixtures[routeKey(row)]!(who);
+        const { status, text } = call.stream
+          ? { status: await streamAs(who, call.path), text: '' }
+          : await perform(who.call, row, call);
+        const what = `${name} ${routeKey(row)} (${call.path}): ${status} ${text}`;
+        if (allowed(who, row)) {
+          expect((status >= 200 && status < 300) || (call.ok ?? []).includes(status), what).toBe(true);
         } else {
-          expect(r.status, what).toBe(403);
-          expect(r.json.error.message, what).toBeTruthy();
+          expect(status, what).toBe(403);
+          if (!call.stream)
+            expect((JSON.parse(text) as { error: { message: string } }).error.message, what).toBeTruthy();
         }
+        await call.after?.(status);
       }
-    }, 60_000);
+    }, 180_000);
   }
 
-  it('WebSocket and SSE: 401 without credentials, 403 for a cluster the user may not see, open for a granted one', async () => {
+  it('WebSocket: 401 without credentials, 403 for a cluster the caller may not see, open for a granted one', async () => {
     const ws = (cluster: string) => `ws://127.0.0.1:${app.port}/api/v1/ws/nodes?cluster=${cluster}`;
     expect(await WsTestClient.refusedStatus(ws('demo'), { origin: app.origin })).toBe(401);
-    const outsiderToken = (await api.outsider!('POST', '/api/v1/tokens', { name: 't', scope: 'read' })).json
-      .token as string;
-    const viewerToken = (await api.viewer!('POST', '/api/v1/tokens', { name: 't', scope: 'read' })).json
-      .token as string;
-    expect(await WsTestClient.refusedStatus(ws('demo'), { origin: app.origin, token: outsiderToken })).toBe(
-      403,
-    );
-    const ok = await WsTestClient.open(ws('demo'), { origin: app.origin, token: viewerToken });
+    expect(
+      await WsTestClient.refusedStatus(ws('demo'), { origin: app.origin, token: tokens.get('outsider') }),
+    ).toBe(403);
+    const ok = await WsTestClient.open(ws('demo'), {
+      origin: app.origin,
+      token: tokens.get('admin-read-token'),
+    });
     await ok.waitFor((m) => m.type === 'subscribed', 5000, 'subscribed');
     ok.close();
-
-    const sse = (cluster: string) => `${app.url}/api/v1/sse/nodes?cluster=${cluster}`;
-    await expect(SseTestClient.open(sse('demo'))).rejects.toMatchObject({ status: 401 });
-    await expect(SseTestClient.open(sse('demo'), { token: outsiderToken })).rejects.toMatchObject({
-      status: 403,
-    });
-    const s = await SseTestClient.open(sse('demo'), { token: viewerToken });
-    await s.waitFor((m) => m.type === 'subscribed' || m.type === 'connected', 5000, 'sse open');
-    s.close();
   });
 
-  it('a read-scoped API token cannot write even for an operator', async () => {
-    const token = (await api.operator!('POST', '/api/v1/tokens', { name: 'ro', scope: 'read' })).json
-      .token as string;
-    const res = await fetch(`${app.url}/api/v1/clusters/demo/nodes/${node}/cordon`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.status).toBe(403);
-  });
-
-  it('a disabled user loses access', async () => {
-    const users = await api.admin!('GET', '/api/v1/users');
-    const op = (users.json.items as Array<{ id: string; username: string }>).find(
-      (u) => u.username === 'operator',
-    )!;
-    expect((await api.admin!('PATCH', `/api/v1/users/${op.id}`, { disabled: true })).status).toBe(200);
-    expect((await api.operator!('GET', '/api/v1/clusters')).status).toBe(401);
+  it('a disabled user loses access at once', async () => {
+    const op = callers.find((c) => c.name === 'operator')!;
+    const users = (await asAdmin('GET', '/api/v1/users')).items as Array<{ id: string; username: string }>;
+    const id = users.find((u) => u.username === 'operator')!.id;
+    expect((await adminApi('PATCH', `/api/v1/users/${id}`, { disabled: true })).status).toBe(200);
+    expect((await op.call('GET', '/api/v1/clusters')).status).toBe(401);
+    expect((await callers.find((c) => c.name === 'operator-token')!.call('GET', '/api/v1/me')).status).toBe(
+      401,
+    );
   });
 });
 
@@ -218,21 +415,21 @@ describe('secrets', () => {
     const kubeconfig = sim.kubeconfig();
     const secret = sim.adminToken;
     expect(kubeconfig).toContain(secret);
-    const add = await api.admin!('POST', '/api/v1/clusters', { name: 'secretive', kubeconfig });
+    const add = await adminApi('POST', '/api/v1/clusters', { name: 'secretive', kubeconfig });
     expect(add.status, JSON.stringify(add.json)).toBe(201);
     const responses = [
       add,
-      await api.admin!('GET', '/api/v1/clusters'),
-      await api.admin!('GET', '/api/v1/clusters/secretive'),
-      await api.admin!('GET', '/api/v1/audit'),
-      await api.admin!('PATCH', '/api/v1/clusters/secretive', { kubeconfig }),
-      await api.admin!('POST', '/api/v1/clusters?dryRun=true', {
+      await adminApi('GET', '/api/v1/clusters'),
+      await adminApi('GET', '/api/v1/clusters/secretive'),
+      await adminApi('GET', '/api/v1/audit'),
+      await adminApi('PATCH', '/api/v1/clusters/secretive', { kubeconfig }),
+      await adminApi('POST', '/api/v1/clusters?dryRun=true', {
         name: 'x',
         kubeconfig: kubeconfig.replace(secret, `${secret}x`),
       }),
     ];
     for (const r of responses) expect(JSON.stringify(r.json)).not.toContain(secret);
-    expect((await api.admin!('DELETE', '/api/v1/clusters/secretive')).status).toBeLessThan(300);
+    expect((await adminApi('DELETE', '/api/v1/clusters/secretive')).status).toBeLessThan(300);
     await new Promise((r) => setTimeout(r, 200));
     expect(app.logs.join('\n')).not.toContain(secret);
   });

@@ -120,8 +120,11 @@ export class SseTestClient extends MessageLog {
     this.done = this.pump(response);
   }
 
-  static async open(url: string, o: { token?: string; lastEventId?: string } = {}): Promise<SseTestClient> {
-    const headers: Record<string, string> = { accept: 'text/event-stream' };
+  static async open(
+    url: string,
+    o: { token?: string; lastEventId?: string; headers?: Record<string, string> } = {},
+  ): Promise<SseTestClient> {
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...o.headers };
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.lastEventId) headers['last-event-id'] = o.lastEventId;
     const abort = new AbortController();

@@ -51,3 +51,59 @@ export function client(app: AppServer, cookie: string) {
     return { status: res.status, json, headers: res.headers };
   };
 }
+
+/**
+ * One credentials sign-in with extra request headers (X-Forwarded-For tricks); reports whether a
+ * session was issued and next-auth's error text (rate limits arrive as the limiter's message).
+ */
+export async function tryLogin(
+  app: AppServer,
+  username: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<{ ok: boolean; error: string | null; cookie: string | null; status: number }> {
+  const csrfRes = await fetch(`${app.url}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const jar = cookiesFrom(csrfRes);
+  const res = await fetch(`${app.url}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: jar.join('; '),
+      origin: app.origin,
+      ...headers,
+    },
+    body: new URLSearchParams({ csrfToken, username, password, json: 'true' }),
+  });
+  const all = [...jar, ...cookiesFrom(res)];
+  const session = all.find((c) => c.includes('session-token='));
+  let error: string | null = null;
+  const text = await res.text();
+  try {
+    const url = (JSON.parse(text) as { url?: string }).url;
+    if (url) error = new URL(url).searchParams.get('error');
+  } catch {
+    error = text.slice(0, 200);
+  }
+  return {
+    ok: Boolean(session) && !error,
+    error,
+    cookie: session ? all.join('; ') : null,
+    status: res.status,
+  };
+}
+
+/** next-auth's sign-out as the browser does it (POST with the CSRF token). */
+export async function signOut(app: AppServer, cookie: string): Promise<number> {
+  const csrfRes = await fetch(`${app.url}/api/auth/csrf`, { headers: { cookie } });
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const res = await fetch(`${app.url}/api/auth/signout`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: app.origin },
+    body: new URLSearchParams({ csrfToken, json: 'true' }),
+  });
+  await res.text();
+  return res.status;
+}
