@@ -1,11 +1,14 @@
 import { statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseTestClient, WsTestClient } from '@/lib/push/testing/clients';
 import { eventually, freePort, startApp, type AppServer } from './helpers/app-server';
 import { client, login, signOut, tryLogin } from './helpers/session';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy';
 
 /**
  * Issue 10: one case per finding, each against the real app (server.ts, production build), and
@@ -413,7 +416,10 @@ describe('issue 10: login limits (last: they lock this address out)', () => {
       });
       outcomes.push(r.error ?? 'ok');
     }
-    expect(outcomes.slice(0, 19).every((e) => e === 'CredentialsSignin'), outcomes.join('\n')).toBe(true);
+    expect(
+      outcomes.slice(0, 19).every((e) => e === 'CredentialsSignin'),
+      outcomes.join('\n'),
+    ).toBe(true);
     expect(
       outcomes.slice(21).every((e) => /Too many failed sign-in attempts from this address/.test(e)),
     ).toBe(true);
@@ -462,4 +468,101 @@ describe('issue 10: a stranger cannot lock the admin out (behind a trusted proxy
     expect(owner.error).toBeNull();
     expect(owner.ok).toBe(true);
   }, 60_000);
+});
+
+describe('issue 10, finding 11: a PostgreSQL outage (through a proxy the test cuts; the shared server keeps running)', () => {
+  const PG = new URL(process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const dbName = `knm_outage_${randomBytes(4).toString('hex')}`;
+  let proxy: TcpProxy;
+  let pgApp: AppServer;
+  let api: Api;
+  let target = '';
+  const pgAdmin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: PG.toString() });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+
+  beforeAll(async () => {
+    await pgAdmin(`CREATE DATABASE ${dbName}`);
+    proxy = await startTcpProxy({ host: PG.hostname, port: Number(PG.port || 5432) });
+    const url = new URL(PG.toString());
+    url.port = String(proxy.port);
+    url.pathname = `/${dbName}`;
+    pgApp = await startApp({ DATABASE_URL: url.toString(), DEMO_NODES: '6' });
+    api = client(pgApp, await login(pgApp, 'admin', 'admin-password-1'));
+    await eventually(async () => (await api('GET', '/api/readyz')).status === 200, 'demo ready', 30_000);
+    target = (await api('GET', '/api/v1/clusters/demo/nodes?limit=1')).json.items[0].name as string;
+  }, 120_000);
+  afterAll(async () => {
+    await pgApp?.stop();
+    await proxy?.close();
+    await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  });
+
+  const write = (i: number) =>
+    api('POST', `/api/v1/clusters/demo/nodes/${target}/labels`, { set: { [`outage-${i}`]: 'x' } });
+
+  it('every write is refused (503, Retry-After) or in the audit log once the database is back; reads go on', async () => {
+    const results = new Map<number, number>();
+    for (let i = 0; i < 3; i++) results.set(i, (await write(i)).status);
+    // cut while writes are in flight
+    const inFlight = Array.from({ length: 8 }, (_, k) =>
+      write(3 + k).then((r) => results.set(3 + k, r.status)),
+    );
+    await new Promise((r) => setTimeout(r, 15));
+    proxy.cut();
+    await Promise.all(inFlight);
+    // during the outage: writes refused with Retry-After, DB-backed reads 503, cached node reads fine
+    const refused = await write(20);
+    results.set(20, refused.status);
+    expect(refused.status).toBe(503);
+    expect(['audit_unavailable', 'database_unavailable']).toContain(refused.json.error.code);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    const auditRead = await api('GET', '/api/v1/audit');
+    expect(auditRead.status).toBe(503);
+    expect(auditRead.json.error.code).toBe('database_unavailable');
+    expect(auditRead.headers.get('retry-after')).toBe('5');
+    expect((await api('GET', '/api/v1/clusters/demo/nodes?limit=3')).status).toBe(200);
+    expect((await api('GET', '/api/readyz')).json.database.reachable).toBe(false);
+
+    proxy.restore();
+    // recovers without a restart
+    await eventually(async () => (await write(30)).status === 200, 'writes work again', 20_000);
+    results.set(30, 200);
+    expect((await api('GET', '/api/readyz')).json.database.reachable).toBe(true);
+    for (const status of results.values()) expect([200, 503]).toContain(status);
+
+    const detail = await api('GET', `/api/v1/clusters/demo/nodes/${target}`);
+    const labels = detail.json.summary.labels as Record<string, string>;
+    const rows = await eventually(
+      async () => {
+        const items = (await api('GET', '/api/v1/audit?action=node.labels&limit=200')).json.items as Array<
+          Record<string, any>
+        >;
+        const byKey = new Map(items.map((r) => [Object.keys(r.parameters?.set ?? {})[0], r]));
+        const done = [...results].every(
+          ([i, s]) => s !== 200 || byKey.get(`outage-${i}`)?.result === 'success',
+        );
+        return done && byKey;
+      },
+      'an audit row for every accepted write',
+      20_000,
+    );
+    for (const [i, status] of results) {
+      const key = `outage-${i}`;
+      if (status === 200) {
+        expect(rows.get(key)?.result, key).toBe('success');
+        expect(labels[key], key).toBe('x');
+      } else {
+        expect(labels[key], `${key} was refused, so it must not be on the node`).toBeUndefined();
+        expect(rows.get(key)?.result ?? 'pending', key).toBe('pending');
+      }
+    }
+    expect([...results.values()].filter((s) => s === 503).length).toBeGreaterThan(0);
+  }, 90_000);
 });
