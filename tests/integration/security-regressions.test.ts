@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseTestClient, WsTestClient } from '@/lib/push/testing/clients';
+import { startSimulator } from '@/lib/sim';
 import { eventually, freePort, startApp, type AppServer } from './helpers/app-server';
 import { client, login, signOut, tryLogin } from './helpers/session';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy';
@@ -338,16 +339,37 @@ describe('issue 10 findings', () => {
 
 describe('issue 10: also hardened', () => {
   it('deleting a cluster removes its grants; grants to unknown clusters are refused', async () => {
-    const kc = (await admin('GET', '/api/v1/clusters/demo')).json;
-    expect(kc.name).toBe('demo');
-    const unknown = await admin('POST', '/api/v1/users', {
-      username: 'granted',
-      password: 'granted-password-1',
-      role: 'viewer',
-      clusters: ['not-yet'],
-    });
-    expect(unknown.status).toBe(400);
-    expect(unknown.json.error.message).toMatch(/clusters: no such cluster: not-yet/);
+    const sim = await startSimulator({ nodes: 1 });
+    try {
+      const unknown = await admin('POST', '/api/v1/users', {
+        username: 'granted',
+        password: 'granted-password-1',
+        role: 'viewer',
+        clusters: ['reused'],
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.json.error.message).toMatch(/clusters: no such cluster: reused/);
+      expect(
+        (await admin('POST', '/api/v1/clusters', { name: 'reused', kubeconfig: sim.kubeconfig() })).status,
+      ).toBe(201);
+      const user = await admin('POST', '/api/v1/users', {
+        username: 'granted',
+        password: 'granted-password-1',
+        role: 'viewer',
+        clusters: ['reused'],
+      });
+      expect(user.json.clusters).toEqual(['reused']);
+      expect((await admin('DELETE', '/api/v1/clusters/reused')).status).toBe(204);
+      expect((await admin('GET', `/api/v1/users/${user.json.id}`)).json.clusters).toEqual([]);
+      // a new cluster under the same name does not inherit the old grant
+      expect(
+        (await admin('POST', '/api/v1/clusters', { name: 'reused', kubeconfig: sim.kubeconfig() })).status,
+      ).toBe(201);
+      expect((await admin('GET', `/api/v1/users/${user.json.id}`)).json.clusters).toEqual([]);
+      await admin('DELETE', '/api/v1/clusters/reused');
+    } finally {
+      await sim.close();
+    }
   });
 
   it('usernames are unique ignoring case', async () => {
