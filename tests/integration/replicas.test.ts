@@ -3,7 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '@/lib/sim';
 import { eventually, startApp, type AppServer } from './helpers/app-server';
-import { client, login } from './helpers/session';
+import { WsTestClient } from '@/lib/push/testing/clients';
+import { client, login, signOut } from './helpers/session';
 
 const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `knm_replicas_${randomBytes(4).toString('hex')}`;
@@ -32,6 +33,8 @@ beforeAll(async () => {
     NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DEMO_CLUSTER: 'false',
+    // short lookup TTL, so the cross-replica revocation test needs seconds, not the default 40 s
+    SESSION_RECHECK_SECONDS: '2',
   };
   sim = await startSimulator({ nodes: 20, podsPerNode: 2, seed: 4 });
   // started together: they race to migrate and to create the first admin
@@ -119,5 +122,47 @@ describe('two replicas on one PostgreSQL', () => {
       'replica A to drop the cluster deleted on B',
       30_000,
     );
+  }, 90_000);
+
+  it('a sign-out on one replica ends the session on the other: REST refused, its WebSocket closed with 4001', async () => {
+    const apiA = client(a, await login(a, 'admin', 'admin-password-1'));
+    expect(
+      (await apiA('POST', '/api/v1/clusters', { name: 'revoke', kubeconfig: sim.kubeconfig() })).status,
+    ).toBe(201);
+    await eventually(
+      async () => (await clusterNames(apiA)).some((c) => c.name === 'revoke' && c.state === 'ready'),
+      'cluster ready',
+      30_000,
+    );
+    const cookie = await login(a, 'admin', 'admin-password-1');
+    const onB = client(b, cookie);
+    expect((await onB('GET', '/api/v1/me')).status).toBe(200);
+    await eventually(
+      async () => (await clusterNames(onB)).some((c) => c.name === 'revoke' && c.state === 'ready'),
+      'B has the cluster',
+      30_000,
+    );
+    const ws = await WsTestClient.open(`ws://127.0.0.1:${b.port}/api/v1/ws/nodes?cluster=revoke`, {
+      origin: b.origin,
+      headers: { cookie },
+    });
+    await ws.waitFor((m) => m.type === 'subscribed', 5000, 'subscribed on B');
+    const started = Date.now();
+    expect(await signOut(a, cookie)).toBeLessThan(400);
+    // at once on the replica that handled it
+    expect((await client(a, cookie)('GET', '/api/v1/me')).status).toBe(401);
+    // within 2 × SESSION_RECHECK_SECONDS on the other (60 s at most with the defaults)
+    await eventually(
+      async () => (await onB('GET', '/api/v1/me')).status === 401,
+      'B refuses the cookie',
+      15_000,
+    );
+    const closed = await Promise.race([
+      ws.closedPromise,
+      new Promise((r) => setTimeout(() => r('timeout'), 15_000)),
+    ]);
+    expect(closed).toMatchObject({ code: 4001 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await apiA('DELETE', '/api/v1/clusters/revoke');
   }, 90_000);
 });
