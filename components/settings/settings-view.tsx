@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
-import { useChangePassword, useMe } from '@/lib/client/use-account';
+import { signOut } from 'next-auth/react';
+import { useChangePassword, useMe, useSignOutEverywhere } from '@/lib/client/use-account';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Field, TextInput } from '@/components/ui/field';
@@ -73,7 +74,34 @@ function PasswordSection() {
   );
 }
 
-/** Account settings: who you are, your password and your API tokens. */
+/** Ends every session of this account (other browsers, a copied cookie), then this one. */
+function SessionsSection() {
+  const everywhere = useSignOutEverywhere();
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white">
+      <header className="border-b border-slate-200 px-4 py-2.5">
+        <h2 className="text-sm font-semibold">Sessions</h2>
+      </header>
+      <div className="flex flex-wrap items-center gap-3 p-4 text-xs text-slate-600">
+        <span className="flex-1">
+          Sign out of every browser where this account is signed in, this one included.
+        </span>
+        <Button
+          variant="danger"
+          disabled={everywhere.isPending}
+          onClick={() =>
+            everywhere.mutate(undefined, { onSuccess: () => void signOut({ callbackUrl: '/login' }) })
+          }
+        >
+          Sign out everywhere
+        </Button>
+        <ErrorBox error={everywhere.error} className="w-full" />
+      </div>
+    </section>
+  );
+}
+
+/** Account settings: who you are, your password, your sessions and your API tokens. */
 export function SettingsView() {
   const me = useMe();
   return (
@@ -96,6 +124,7 @@ export function SettingsView() {
           )}
         </section>
         {me.data?.source !== 'oidc' && <PasswordSection />}
+        <SessionsSection />
         <TokensSection />
         {me.data?.role === 'admin' && <UsersSection />}
         {me.data?.role === 'admin' && <ClustersSection />}

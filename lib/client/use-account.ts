@@ -70,3 +70,10 @@ export function useChangePassword() {
       apiFetch('/api/v1/me/password', z.unknown(), { method: 'POST', body }),
   });
 }
+
+/** "Sign out everywhere": ends every session of this user on the server, this one included. */
+export function useSignOutEverywhere() {
+  return useMutation({
+    mutationFn: () => apiFetch('/api/v1/me/sessions', z.unknown(), { method: 'DELETE' }),
+  });
+}

@@ -47,15 +47,16 @@ describe('the route table', () => {
     for (const [key, h] of await handlers()) {
       const row = byKey.get(key)!;
       const auth = h.spec?.auth ?? 'public';
-      const want =
-        auth === 'public' ? { role: 'public', scope: null } : { ...ACCESS_REQUIREMENTS[auth] };
+      const want = auth === 'public' ? { role: 'public', scope: null } : { ...ACCESS_REQUIREMENTS[auth] };
       expect({ role: row.role, scope: row.scope }, key).toEqual(want);
       expect(Boolean(h.spec?.sessionOnly), `${key} sessionOnly`).toBe(Boolean(row.sessionOnly));
     }
   }, 60_000);
 
   it('no route that changes anything accepts a read-scoped token', async () => {
-    const offenders = routeTable.filter((r) => r.method !== 'get' && r.role !== 'public' && r.scope !== 'write');
+    const offenders = routeTable.filter(
+      (r) => r.method !== 'get' && r.role !== 'public' && r.scope !== 'write',
+    );
     expect(offenders.map(routeKey)).toEqual([]);
     for (const [key, h] of await handlers()) {
       if (key.startsWith('GET ') || !h.spec || h.spec.auth === 'public') continue;

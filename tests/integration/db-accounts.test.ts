@@ -3,7 +3,7 @@ import { AuditLog } from '@/lib/audit/audit-log';
 import { ConflictError, ForbiddenError, ValidationError } from '@/lib/auth/errors';
 import { TokenService } from '@/lib/auth/token-service';
 import { UserService } from '@/lib/auth/user-service';
-import { ENGINES, openTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { ENGINES, openTestDatabase, seedClusters, type TestDatabase } from '@/lib/db/testing';
 
 describe.each(ENGINES)('data layer on %s', (engine) => {
   let t: TestDatabase;
@@ -14,6 +14,7 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
 
   beforeAll(async () => {
     t = await openTestDatabase(engine);
+    await seedClusters(t.db, ['a', 'b', 'c']);
     users = new UserService(t.db, { now: clock });
     tokens = new TokenService(t.db, { now: clock });
   });
@@ -57,6 +58,13 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
     await expect(
       users.create({ username: 'alice', password: 'whatever12', role: 'viewer' }),
     ).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      users.create({ username: 'ALICE', password: 'whatever12', role: 'viewer' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await users.findByUsername('Alice'))?.id).toBe(alice.id);
+    await expect(
+      users.create({ username: 'zed', password: 'whatever12', role: 'viewer', clusters: ['nope'] }),
+    ).rejects.toThrow(/^clusters: no such cluster: nope/);
     await expect(
       users.create({ username: 'bad name', password: 'whatever12', role: 'viewer' }),
     ).rejects.toThrow(/^username:/);
@@ -198,5 +206,33 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
     expect(
       (await audit.query({}, {}, { userId: 'u1', role: 'viewer' })).items.every((e) => e.userId === 'u1'),
     ).toBe(true);
+  });
+
+  it('audit: intent then outcome on one row, taint keys visible, retention prunes old rows', async () => {
+    const audit = new AuditLog(t.db, { now: clock });
+    const admin = { userId: 'admin', role: 'admin' as const };
+    const id = await audit.begin({
+      user: { id: 'u1', username: 'one' },
+      action: 'node.taints',
+      target: 'n1',
+      parameters: { add: [{ key: 'dedicated', effect: 'NoSchedule' }], password: 'p' },
+    });
+    const pending = (await audit.query({ result: 'pending' }, {}, admin)).items;
+    expect(pending.map((e) => e.id)).toContain(id);
+    expect(pending.find((e) => e.id === id)?.parameters).toEqual({
+      add: [{ key: 'dedicated', effect: 'NoSchedule' }],
+      password: '[redacted]',
+    });
+    await audit.complete(id, 'failure', 'the API server said no');
+    const done = (await audit.query({ action: 'node.taints' }, {}, admin)).items[0]!;
+    expect(done).toMatchObject({ id, result: 'failure', error: 'the API server said no', completedAt: now });
+    // an outcome is written once; a later complete() does not rewrite history
+    await audit.complete(id, 'success');
+    expect((await audit.query({ action: 'node.taints' }, {}, admin)).items[0]!.result).toBe('failure');
+    const before = (await audit.query({}, { limit: 200 }, admin)).items.length;
+    now += 400 * 86_400_000;
+    await audit.record({ action: 'fresh', result: 'success' });
+    expect(await audit.prune(365)).toBe(before);
+    expect((await audit.query({}, { limit: 200 }, admin)).items.map((e) => e.action)).toEqual(['fresh']);
   });
 });

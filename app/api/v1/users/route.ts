@@ -5,7 +5,9 @@ import { apiRoute } from '@/lib/http/handler';
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const GET = apiRoute({ auth: 'admin-read' }, async ({ ctx }) => ({ items: await ctx.auth.users.list() }));
+export const GET = apiRoute({ auth: 'admin-read' }, async ({ ctx }) => ({
+  items: await ctx.auth.users.list(),
+}));
 
 export const POST = apiRoute({ auth: 'admin', body: createUserBody }, async (args) => {
   const { body, ctx } = args;
