@@ -4,7 +4,7 @@ import { routeKey, routeTable, type RouteRow } from '@/lib/openapi/routes';
 import { SseTestClient, WsTestClient } from '@/lib/push/testing/clients';
 import { startSimulator, type Simulator } from '@/lib/sim';
 import { eventually, startApp, type AppServer } from './helpers/app-server';
-import { client, login } from './helpers/session';
+import { bearerClient, client, login } from './helpers/session';
 
 /**
  * The authorization matrix, generated from the route table (lib/openapi/routes.ts): every route
@@ -258,26 +258,7 @@ async function streamAs(who: Caller, path: string): Promise<number> {
 
 const tokens = new Map<string, string>();
 const cookies = new Map<string, string>();
-const bearer =
-  (token: string): Api =>
-  (method, path, body) =>
-    fetch(`${app.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).then(async (res) => {
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = text;
-      }
-      return { status: res.status, json, headers: res.headers };
-    });
+const bearer = (token: string): Api => bearerClient(app, token);
 
 beforeAll(async () => {
   sim = await startSimulator({ nodes: 3 });

@@ -6,27 +6,22 @@ function cookiesFrom(res: Response): string[] {
 
 /** Signs in through next-auth's credentials flow like a browser does; returns the Cookie header. */
 export async function login(app: AppServer, username: string, password: string): Promise<string> {
-  const csrfRes = await fetch(`${app.url}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const jar = cookiesFrom(csrfRes);
-  const res = await fetch(`${app.url}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      cookie: jar.join('; '),
-      origin: app.origin,
-    },
-    body: new URLSearchParams({ csrfToken, username, password, json: 'true' }),
-  });
-  const all = [...jar, ...cookiesFrom(res)];
-  const session = all.find((c) => c.includes('session-token='));
-  if (!session) throw new Error(`login as ${username} failed: HTTP ${res.status}`);
-  return all.join('; ');
+  const r = await tryLogin(app, username, password);
+  if (!r.cookie) throw new Error(`login as ${username} failed: HTTP ${r.status} ${r.error ?? ''}`);
+  return r.cookie;
 }
 
 /** fetch with the session cookie and our Origin, JSON in and out. */
 export function client(app: AppServer, cookie: string) {
+  return jsonClient(app, { cookie, origin: app.origin });
+}
+
+/** fetch with an API token (no cookie, no Origin), JSON in and out. */
+export function bearerClient(app: AppServer, token: string) {
+  return jsonClient(app, { authorization: `Bearer ${token}` });
+}
+
+function jsonClient(app: AppServer, headers: Record<string, string>) {
   return async (
     method: string,
     path: string,
@@ -34,11 +29,7 @@ export function client(app: AppServer, cookie: string) {
   ): Promise<{ status: number; json: any; headers: Headers }> => {
     const res = await fetch(`${app.url}${path}`, {
       method,
-      headers: {
-        cookie,
-        origin: app.origin,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
