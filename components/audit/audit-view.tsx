@@ -55,6 +55,7 @@ export function AuditView() {
           <option value="">Any result</option>
           <option value="success">Success</option>
           <option value="failure">Failure</option>
+          <option value="pending">Outcome not recorded</option>
         </Select>
       </div>
       <div className="min-h-0 flex-1 overflow-auto bg-white">
@@ -91,7 +92,13 @@ export function AuditView() {
                 </td>
                 <td className="px-2 py-1.5">
                   <span
-                    className={e.result === 'success' ? 'text-emerald-700' : 'font-semibold text-rose-700'}
+                    className={
+                      e.result === 'success'
+                        ? 'text-emerald-700'
+                        : e.result === 'pending'
+                          ? 'text-amber-700'
+                          : 'font-semibold text-rose-700'
+                    }
                   >
                     {e.result}
                   </span>

@@ -11,7 +11,8 @@ export const auditEntrySchema = z.object({
   target: z.string().nullable(),
   action: z.string(),
   parameters: z.record(z.string(), z.unknown()).nullable(),
-  result: z.enum(['success', 'failure']),
+  /** pending: the intent was recorded and the outcome not (yet) */
+  result: z.enum(['success', 'failure', 'pending']),
   error: z.string().nullable(),
   ip: z.string().nullable().optional(),
 });
@@ -23,7 +24,7 @@ export interface AuditFilters {
   user: string;
   cluster: string;
   action: string;
-  result: '' | 'success' | 'failure';
+  result: '' | 'success' | 'failure' | 'pending';
 }
 
 export const emptyAuditFilters: AuditFilters = { user: '', cluster: '', action: '', result: '' };

@@ -10,19 +10,6 @@ interface AuditSource {
   meta: { ip: string; userAgent: string | null };
 }
 
-/** Records one audit entry with the caller's identity, IP and user agent filled in. */
-export function recordAudit(
-  src: AuditSource,
-  entry: AuditTarget & { result: 'success' | 'failure'; error?: string | null },
-): Promise<void> {
-  return src.ctx.audit.record({
-    ...entry,
-    user: src.principal ? { id: src.principal.userId, username: src.principal.username } : null,
-    ip: src.meta.ip,
-    userAgent: src.meta.userAgent,
-  });
-}
-
 /**
  * Runs a mutation audited intent-then-outcome: the intent is recorded first (if the audit log
  * cannot be written, nothing is done and the caller gets 503 audit_unavailable), then the
