@@ -32,9 +32,9 @@ interface Call {
   /** an event stream: only the status is read */
   stream?: true;
   /** runs after the call (undo, re-login) */
-  after?: (status: number) => Promise<void>;
+  after?: (status: number) => void | Promise<void>;
 }
-type Fixture = (who: Caller) => Promise<Call>;
+type Fixture = (who: Caller) => Call | Promise<Call>;
 
 let app: AppServer;
 let sim: Simulator;
@@ -89,30 +89,30 @@ const relogin = async (who: Caller) => {
 
 const nodePath = () => `/api/v1/clusters/demo/nodes/${node}`;
 const fixtures: Record<string, Fixture> = {
-  'GET /api/healthz': async () => ({ path: '/api/healthz' }),
-  'GET /api/readyz': async () => ({ path: '/api/readyz' }),
-  'GET /api/auth/{nextauth}': async () => ({ path: '/api/auth/csrf' }),
-  'POST /api/auth/{nextauth}': async () => ({ path: '/api/auth/signout', body: {}, ok: [302, 400] }),
-  'GET /api/v1/openapi.json': async () => ({ path: '/api/v1/openapi.json' }),
-  'GET /api/v1/me': async () => ({ path: '/api/v1/me' }),
-  'POST /api/v1/me/password': async (who) => {
+  'GET /api/healthz': () => ({ path: '/api/healthz' }),
+  'GET /api/readyz': () => ({ path: '/api/readyz' }),
+  'GET /api/auth/{nextauth}': () => ({ path: '/api/auth/csrf' }),
+  'POST /api/auth/{nextauth}': () => ({ path: '/api/auth/signout', body: {}, ok: [302, 400] }),
+  'GET /api/v1/openapi.json': () => ({ path: '/api/v1/openapi.json' }),
+  'GET /api/v1/me': () => ({ path: '/api/v1/me' }),
+  'POST /api/v1/me/password': (who) => {
     const current = passwordOf.get(who.username)!;
     return {
       path: '/api/v1/me/password',
       body: { currentPassword: current, newPassword: `${current}x` },
-      after: async (status) => {
+      after: (status) => {
         if (status === 204) passwordOf.set(who.username, `${current}x`);
       },
     };
   },
-  'DELETE /api/v1/me/sessions': async (who) => ({
+  'DELETE /api/v1/me/sessions': (who) => ({
     path: '/api/v1/me/sessions',
     after: async (status) => {
       if (status === 204) await relogin(who);
     },
   }),
-  'GET /api/v1/users': async () => ({ path: '/api/v1/users' }),
-  'POST /api/v1/users': async () => ({
+  'GET /api/v1/users': () => ({ path: '/api/v1/users' }),
+  'POST /api/v1/users': () => ({
     path: '/api/v1/users',
     body: { username: uniq('m'), password: 'matrix-password-1', role: 'viewer' },
   }),
@@ -125,8 +125,8 @@ const fixtures: Record<string, Fixture> = {
     path: `/api/v1/users/${await newUser()}/password`,
     body: { password: 'matrix-password-2' },
   }),
-  'GET /api/v1/tokens': async () => ({ path: '/api/v1/tokens' }),
-  'POST /api/v1/tokens': async () => ({ path: '/api/v1/tokens', body: { name: uniq('tok'), scope: 'read' } }),
+  'GET /api/v1/tokens': () => ({ path: '/api/v1/tokens' }),
+  'POST /api/v1/tokens': () => ({ path: '/api/v1/tokens', body: { name: uniq('tok'), scope: 'read' } }),
   'DELETE /api/v1/tokens/{id}': async (who) => {
     const t = await sessionOf.get(who.username)!('POST', '/api/v1/tokens', {
       name: uniq('del'),
@@ -134,9 +134,9 @@ const fixtures: Record<string, Fixture> = {
     });
     return { path: `/api/v1/tokens/${t.json.id}` };
   },
-  'GET /api/v1/audit': async () => ({ path: '/api/v1/audit?limit=5' }),
-  'GET /api/v1/clusters': async () => ({ path: '/api/v1/clusters' }),
-  'POST /api/v1/clusters': async () => {
+  'GET /api/v1/audit': () => ({ path: '/api/v1/audit?limit=5' }),
+  'GET /api/v1/clusters': () => ({ path: '/api/v1/clusters' }),
+  'POST /api/v1/clusters': () => {
     const name = uniq('new').slice(0, 40);
     return {
       path: '/api/v1/clusters',
@@ -144,8 +144,8 @@ const fixtures: Record<string, Fixture> = {
       after: () => dropCluster(name),
     };
   },
-  'GET /api/v1/clusters/{cluster}': async () => ({ path: '/api/v1/clusters/demo' }),
-  'PATCH /api/v1/clusters/{cluster}': async () => ({
+  'GET /api/v1/clusters/{cluster}': () => ({ path: '/api/v1/clusters/demo' }),
+  'PATCH /api/v1/clusters/{cluster}': () => ({
     path: '/api/v1/clusters/matrix',
     body: { displayName: uniq('Matrix') },
   }),
@@ -153,38 +153,38 @@ const fixtures: Record<string, Fixture> = {
     const name = await newCluster();
     return { path: `/api/v1/clusters/${name}`, after: () => dropCluster(name) };
   },
-  'GET /api/v1/clusters/{cluster}/nodes': async () => ({ path: '/api/v1/clusters/demo/nodes?limit=2' }),
-  'GET /api/v1/nodes': async () => ({ path: '/api/v1/nodes?cluster_name=demo&limit=2' }),
-  'GET /api/v1/clusters/{cluster}/nodes/{node}': async () => ({ path: nodePath() }),
-  'POST /api/v1/clusters/{cluster}/nodes/{node}/labels': async () => ({
+  'GET /api/v1/clusters/{cluster}/nodes': () => ({ path: '/api/v1/clusters/demo/nodes?limit=2' }),
+  'GET /api/v1/nodes': () => ({ path: '/api/v1/nodes?cluster_name=demo&limit=2' }),
+  'GET /api/v1/clusters/{cluster}/nodes/{node}': () => ({ path: nodePath() }),
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/labels': () => ({
     path: `${nodePath()}/labels`,
     body: { set: { matrix: String(n++) } },
   }),
-  'POST /api/v1/clusters/{cluster}/nodes/{node}/taints': async () => ({
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/taints': () => ({
     path: `${nodePath()}/taints`,
     body: { remove: [{ key: 'matrix' }] },
   }),
-  'POST /api/v1/clusters/{cluster}/nodes/{node}/cordon': async () => ({
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/cordon': () => ({
     path: `${nodePath()}/cordon`,
     body: { reason: 'matrix' },
   }),
-  'POST /api/v1/clusters/{cluster}/nodes/{node}/uncordon': async () => ({ path: `${nodePath()}/uncordon` }),
-  'POST /api/v1/clusters/{cluster}/nodes/{node}/drain': async () => ({
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/uncordon': () => ({ path: `${nodePath()}/uncordon` }),
+  'POST /api/v1/clusters/{cluster}/nodes/{node}/drain': () => ({
     path: `${nodePath()}/drain`,
     body: { timeoutSeconds: 10 },
     after: async () => void (await adminApi('POST', `${nodePath()}/uncordon`)),
   }),
-  'POST /api/v1/clusters/{cluster}/operations': async () => ({
+  'POST /api/v1/clusters/{cluster}/operations': () => ({
     path: '/api/v1/clusters/demo/operations',
     body: { kind: 'uncordon', nodes: [node] },
   }),
-  'GET /api/v1/operations/{id}': async () => ({ path: `/api/v1/operations/${operationId}` }),
+  'GET /api/v1/operations/{id}': () => ({ path: `/api/v1/operations/${operationId}` }),
   'POST /api/v1/operations/{id}/cancel': async () => {
     const op = await asAdmin('POST', '/api/v1/clusters/demo/operations', { kind: 'uncordon', nodes: [node] });
     return { path: `/api/v1/operations/${op.operation.id}/cancel` };
   },
-  'GET /api/v1/templates': async () => ({ path: '/api/v1/templates' }),
-  'POST /api/v1/templates': async () => ({
+  'GET /api/v1/templates': () => ({ path: '/api/v1/templates' }),
+  'POST /api/v1/templates': () => ({
     path: '/api/v1/templates',
     body: { name: uniq('t'), kind: 'labels', spec: { set: { matrix: 'yes' } } },
   }),
@@ -198,10 +198,10 @@ const fixtures: Record<string, Fixture> = {
     path: `/api/v1/templates/${await templateOf(who)}/apply`,
     body: { cluster: 'demo', nodes: [node] },
   }),
-  'GET /api/v1/sse/nodes': async () => ({ path: '/api/v1/sse/nodes?cluster=demo', stream: true }),
-  'GET /api/v1/ws/ping': async () => ({ path: '/api/v1/ws/ping' }),
-  'GET /api/v1/ws/stats': async () => ({ path: '/api/v1/ws/stats' }),
-  'POST /api/v1/ws/test': async () => ({
+  'GET /api/v1/sse/nodes': () => ({ path: '/api/v1/sse/nodes?cluster=demo', stream: true }),
+  'GET /api/v1/ws/ping': () => ({ path: '/api/v1/ws/ping' }),
+  'GET /api/v1/ws/stats': () => ({ path: '/api/v1/ws/stats' }),
+  'POST /api/v1/ws/test': () => ({
     path: '/api/v1/ws/test',
     body: { cluster: 'demo', message: 'matrix' },
   }),
