@@ -47,6 +47,9 @@ test('"Sign out everywhere" ends this browser\'s session too', async ({ page, br
   await otherPage.waitForURL((u) => u.pathname === '/');
 
   await page.goto('/settings');
+  await expect(page.getByTestId('profile')).toContainText('admin');
+  await expect(page.getByRole('heading', { name: 'Sessions' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/e2e/settings-sessions.png', fullPage: true });
   await page.getByRole('button', { name: 'Sign out everywhere' }).click();
   await page.waitForURL(/\/login/);
   await page.screenshot({ path: 'test-results/e2e/signed-out-everywhere.png' });
