@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '@/lib/audit/audit-log';
 import { ConflictError, ForbiddenError, ValidationError } from '@/lib/auth/errors';
+import { LoginRefusals } from '@/lib/auth/login-refusals';
+import { LoginRateLimiter } from '@/lib/auth/rate-limiter';
 import { TokenService } from '@/lib/auth/token-service';
 import { UserService } from '@/lib/auth/user-service';
 import { ENGINES, openTestDatabase, seedClusters, type TestDatabase } from '@/lib/db/testing';
@@ -234,5 +236,33 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
     await audit.record({ action: 'fresh', result: 'success' });
     expect(await audit.prune(365)).toBe(before);
     expect((await audit.query({}, { limit: 200 }, admin)).items.map((e) => e.action)).toEqual(['fresh']);
+  });
+
+  it('login limits and refused-sign-in counters live in the database, shared by every replica', async () => {
+    const limits = {
+      perUserIp: { points: 2, durationSeconds: 60 },
+      perIp: { points: 3, durationSeconds: 60 },
+      slowdownAfter: 1,
+    };
+    // two limiters on one database stand for two replicas
+    const [a, b] = [new LoginRateLimiter(t.db, limits), new LoginRateLimiter(t.db, limits)];
+    await a.recordFailure('10.0.0.1', 'Carol');
+    await b.recordFailure('10.0.0.1', 'carol');
+    expect(await a.check('10.0.0.1', 'carol')).toMatchObject({ ok: false, scope: 'user+ip' });
+    expect(await b.check('10.0.0.2', 'carol')).toEqual({ ok: true });
+    expect(await b.delayMs('carol')).toBeGreaterThan(0);
+    await b.recordFailure('10.0.0.1', 'dave');
+    expect(await a.check('10.0.0.1', 'erin')).toMatchObject({ ok: false, scope: 'ip' });
+    await a.recordSuccess('10.0.0.2', 'carol');
+
+    const refusals = new LoginRefusals(t.db, { windowSeconds: 60, now: clock });
+    const audit = new AuditLog(t.db, { now: clock });
+    for (let i = 0; i < 3; i++) await refusals.count('user+ip', 'carol', '10.0.0.1');
+    await refusals.count('ip', 'erin', '10.0.0.1');
+    expect(await refusals.flush(audit)).toBe(0);
+    now += 61_000;
+    expect(await refusals.flush(audit)).toBe(2);
+    const rows = (await audit.query({ action: 'auth.login' }, {}, { userId: 'x', role: 'admin' })).items;
+    expect(rows.map((r) => r.parameters?.refused).sort()).toEqual([1, 3]);
   });
 });
