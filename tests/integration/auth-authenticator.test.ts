@@ -11,7 +11,7 @@ import { LoginRateLimiter } from '@/lib/auth/rate-limiter';
 import { TokenService } from '@/lib/auth/token-service';
 import type { AuthRequestLike } from '@/lib/auth/types';
 import { UserService, type UserRecord } from '@/lib/auth/user-service';
-import { openTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { ENGINES, openTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import type { AppContext } from '@/lib/server/app-context';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
@@ -32,7 +32,7 @@ function captured() {
   return { logger: pino(stream), lines };
 }
 
-describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
+describe.each(ENGINES)('Authenticator, sessions, tokens and logins on %s', (engine) => {
   let t: TestDatabase;
   let now = Date.now();
   const clock = () => now;
@@ -44,7 +44,7 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
   let admin: UserRecord;
 
   beforeAll(async () => {
-    t = await openTestDatabase('sqlite');
+    t = await openTestDatabase(engine);
     users = new UserService(t.db, { now: clock });
     tokens = new TokenService(t.db, { now: clock });
     audit = new AuditLog(t.db, { now: clock });
@@ -257,10 +257,10 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
   });
 });
 
-describe('ensureInitialAdmin', () => {
+describe.each(ENGINES)('ensureInitialAdmin on %s', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await openTestDatabase('sqlite');
+    t = await openTestDatabase(engine);
   });
   afterAll(async () => {
     await t?.cleanup();
@@ -281,7 +281,7 @@ describe('ensureInitialAdmin', () => {
   });
 
   it('uses ADMIN_USERNAME/ADMIN_PASSWORD on a fresh database without logging the password', async () => {
-    const t2 = await openTestDatabase('sqlite');
+    const t2 = await openTestDatabase(engine);
     try {
       const users = new UserService(t2.db);
       const log = captured();
