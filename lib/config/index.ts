@@ -43,6 +43,8 @@ const envSchema = z.object({
   WS_MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
   WS_MAX_CONNECTIONS_PER_USER: int(1, 100_000).default(200),
   WS_SLOW_CLIENT_BYTES: int(1024, 1 << 30).default(1 << 20),
+  WS_RESUME_HISTORY: int(1, 1_000_000).default(10_000),
+  WS_REVALIDATE_SECONDS: int(1, 3600).default(60),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -67,7 +69,15 @@ export interface AppConfig {
   demoNodes: number;
   demoChurn: boolean;
   logLevel: string;
-  ws: { maxConnections: number; maxConnectionsPerUser: number; slowClientBytes: number };
+  ws: {
+    maxConnections: number;
+    maxConnectionsPerUser: number;
+    slowClientBytes: number;
+    /** changes kept per cluster for resume; a client further behind gets `resync` */
+    resumeHistory: number;
+    /** how often open push connections re-check their credentials (revoked, disabled, expired) */
+    revalidateMs: number;
+  };
   oidc?: {
     issuer: string;
     clientId: string;
@@ -134,6 +144,8 @@ export function buildConfig(
       maxConnections: e.WS_MAX_CONNECTIONS,
       maxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
       slowClientBytes: e.WS_SLOW_CLIENT_BYTES,
+      resumeHistory: e.WS_RESUME_HISTORY,
+      revalidateMs: e.WS_REVALIDATE_SECONDS * 1000,
     },
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
