@@ -41,6 +41,8 @@ export interface SimFaults {
   failNext(n: number, status: 500 | 429): void;
   setLatency(ms: number): void;
   clear(): void;
+  /** how many injected failures were answered so far, by status */
+  served(): { 500: number; 429: number };
 }
 
 export interface Simulator {
@@ -98,6 +100,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     failNext: (n, status) => faults.failNext(n, status),
     setLatency: (ms) => faults.setLatency(ms),
     clear: () => faults.clear(),
+    served: () => ({ ...faults.served }),
   };
   ctx.hooks.faultCommand = (cmd) => {
     if (cmd.action === 'failNext') simFaults.failNext(cmd.n ?? 0, cmd.status as 500 | 429);
