@@ -54,6 +54,8 @@ export interface Simulator {
   store: SimStore;
   faults: SimFaults;
   churn: { start(opts?: ChurnOptions): void; stop(): void };
+  /** eviction requests answered so far: accepted, or refused (429) by a PodDisruptionBudget */
+  evictions(): { accepted: number; refusedByBudget: number };
   digest(): string;
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -134,6 +136,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     faults: simFaults,
     churn: { start: (o) => churn.start(o ?? (opts.churn || undefined)), stop: () => churn.stop() },
     digest: () => store.digest(),
+    evictions: () => ({ ...pods.evictions }),
     async restart() {
       if (closed) throw new Error('simulator is closed');
       await server.close();
