@@ -83,15 +83,52 @@ test.describe('node dashboard', () => {
       await expect(page.getByTestId(`node-row-${n}`)).toHaveAttribute('data-unschedulable', 'false');
   });
 
-  test('drains one node from the panel and shows the outcome with its reason', async ({ page }) => {
-    const name = await nameOf(schedulable(page).nth(4));
+  /** a schedulable node whose pods (as the app's node detail reports them) satisfy `want` */
+  async function nodeWhosePods(page: Page, want: (pods: Array<{ name: string }>) => boolean) {
+    const names = await schedulable(page).evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-testid')!.replace('node-row-', '')),
+    );
+    for (const name of names.slice(3)) {
+      const res = await page.request.get(`/api/v1/clusters/demo/nodes/${name}`);
+      if (res.ok() && want(((await res.json()) as { pods: Array<{ name: string }> }).pods)) return name;
+    }
+    throw new Error('no node with the wanted pods');
+  }
+
+  async function drainFromPanel(page: Page, name: string, deleteEmptyDirData: boolean) {
     await page.getByTestId(`node-row-${name}`).click();
     await page.getByTestId('tab-actions').click();
     await page.getByTestId('drain').click();
+    if (deleteEmptyDirData) await page.getByLabel(/Delete pods using emptyDir/).check();
     await page.getByTestId('drain-confirm').click();
-    const progress = page.getByTestId('node-actions').getByTestId('operation-progress');
-    await expect(progress).toHaveAttribute('data-state', /succeeded|failed/, { timeout: 60_000 });
-    if ((await progress.getAttribute('data-state')) === 'failed') await expect(progress).toContainText(name);
+    return page.getByTestId('node-actions').getByTestId('operation-progress');
+  }
+
+  test('drains one node from the panel: it succeeds, and the node stays cordoned until uncordoned', async ({
+    page,
+  }) => {
+    const name = await nodeWhosePods(page, (pods) => pods.some((p) => p.name.startsWith('worker-')));
+    const progress = await drainFromPanel(page, name, true);
+    await expect(progress).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 });
+    await expect(progress.getByTestId('operation-counts')).toHaveText('1/1 processed');
+    await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'true');
+    // the evictable pods are gone (DaemonSet pods stay)
+    const left = (await (await page.request.get(`/api/v1/clusters/demo/nodes/${name}`)).json()) as {
+      pods: Array<{ name: string; namespace: string }>;
+    };
+    expect(left.pods.filter((p) => p.name.startsWith('worker-'))).toEqual([]);
+    await page.getByTestId('uncordon').click();
+    await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'false');
+  });
+
+  test('a drain that must fail (emptyDir data not allowed) shows failed with the node and the reason', async ({
+    page,
+  }) => {
+    const name = await nodeWhosePods(page, (pods) => pods.some((p) => p.name.startsWith('worker-')));
+    const progress = await drainFromPanel(page, name, false);
+    await expect(progress).toHaveAttribute('data-state', 'failed', { timeout: 60_000 });
+    await expect(progress).toContainText(name);
+    await expect(progress).toContainText(/worker-\S+ \(uses emptyDir local data; set deleteEmptyDirData\)/);
     // a drain cordons first, whatever happens to the evictions
     await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'true');
     await page.getByTestId('uncordon').click();
