@@ -172,7 +172,9 @@ describe('realtime fault recovery under churn', () => {
     // and they, not only the cut, held the cluster degraded: the error recorded is the 500, from now
     expect(status.lastError).toMatch(/Internal Server Error/);
     expect(status.lastErrorAt).toBeGreaterThanOrEqual(started);
-    expect(seen.some((s) => s.state === 'degraded' && /Internal Server Error/.test(s.lastError ?? ''))).toBe(true);
+    expect(seen.some((s) => s.state === 'degraded' && /Internal Server Error/.test(s.lastError ?? ''))).toBe(
+      true,
+    );
   });
 
   it('a simulator restart', async () => {
