@@ -56,78 +56,94 @@ const openWs = (query: string, auth: { token?: string; cookie?: string } = { tok
     headers: auth.cookie ? { cookie: auth.cookie } : {},
   });
 
-/** Waits until the app has sent `history`'s changes to the given connection. */
-async function drained(history: NodeHistory, received: () => AnyMessage[]): Promise<void> {
+interface Connection {
+  messages: AnyMessage[];
+  waitFor(pred: (m: AnyMessage) => boolean): Promise<AnyMessage>;
+  /** cuts the connection and resolves once it is gone */
+  cut(): Promise<void>;
+}
+
+/**
+ * While the simulator churns, a client is cut five times and reconnected by `reconnect` (given what
+ * it has received so far). Returns everything it received, the seq it started from, the changes the
+ * simulator made meanwhile and how many the server replayed.
+ */
+async function cutFiveTimes(
+  connect: () => Promise<Connection>,
+  reconnect: (got: AnyMessage[], start: number, previous: Connection) => Promise<Connection>,
+) {
+  const history = new NodeHistory(t.sim);
+  let c = await connect();
+  const start = (await c.waitFor((m) => m.type === 'subscribed')).seq as number;
+  const got: AnyMessage[] = [];
+  let replayed = 0;
+  t.sim.churn.start(CHURN);
+  try {
+    for (let round = 0; round < 5; round++) {
+      await sleep(250);
+      await c.cut();
+      got.push(...nodeMessages(c.messages));
+      await sleep(150); // the simulator keeps changing nodes while this client is away
+      c = await reconnect(got, start, c);
+      replayed += ((await c.waitFor((m) => m.type === 'subscribed')).data as { replayed: number }).replayed;
+    }
+  } finally {
+    t.sim.churn.stop();
+  }
+  const last = c;
   await eventually(
-    () => nodeMessages(received()).length >= history.changes.length,
+    () => nodeMessages([...got, ...last.messages]).length >= history.changes.length,
     `${history.changes.length} changes delivered`,
     15_000,
   );
+  await last.cut();
+  got.push(...nodeMessages(last.messages));
+  history.close();
+  return { got, start, replayed, expected: history.changes, last };
 }
+
+const ws = async (query: string): Promise<Connection> => {
+  const c = await openWs(query);
+  return Object.assign(c, {
+    cut: async () => {
+      c.close();
+      await c.closedPromise;
+    },
+  });
+};
+const sse = async (query: string, lastEventId?: string): Promise<Connection & { lastEventId: string }> => {
+  const c = await SseTestClient.open(sseUrl(query), { token, lastEventId });
+  return Object.assign(c, {
+    cut: async () => {
+      c.close();
+      await c.done;
+    },
+  });
+};
 
 describe('resume through the real app while the simulator churns', () => {
   it('WebSocket: cut five times, resumed with since: exactly the changes the simulator made', async () => {
-    const history = new NodeHistory(t.sim);
-    let ws = await openWs('cluster=sim');
-    const start = (await ws.waitFor((m) => m.type === 'subscribed')).seq as number;
-    const got: AnyMessage[] = [];
-    let replayed = 0;
-    t.sim.churn.start(CHURN);
-    try {
-      for (let round = 0; round < 5; round++) {
-        await sleep(250);
-        ws.close();
-        await ws.closedPromise;
-        got.push(...nodeMessages(ws.messages));
-        const last = got.at(-1)?.seq ?? start;
-        await sleep(150); // the simulator keeps changing nodes while this client is away
-        ws = await openWs(`cluster=sim&since=${last}`);
-        const ack = await ws.waitFor((m) => m.type === 'subscribed');
-        replayed += (ack.data as { replayed: number }).replayed;
-      }
-    } finally {
-      t.sim.churn.stop();
-    }
-    await drained(history, () => [...got, ...ws.messages]);
-    ws.close();
-    got.push(...nodeMessages(ws.messages));
-    history.close();
-    expect(replayed).toBeGreaterThan(0);
-    expect(ws.messages.some((m) => m.type === 'resync')).toBe(false);
-    expectExactly(got, history.changes, start);
+    const r = await cutFiveTimes(
+      () => ws('cluster=sim'),
+      (got, start) => ws(`cluster=sim&since=${got.at(-1)?.seq ?? start}`),
+    );
+    expect(r.replayed).toBeGreaterThan(0);
+    expect(r.last.messages.some((m) => m.type === 'resync')).toBe(false);
+    expectExactly(r.got, r.expected, r.start);
   });
 
   it('SSE: cut five times, resumed with Last-Event-ID (over a stale since): exactly the same', async () => {
-    const history = new NodeHistory(t.sim);
-    let sse = await SseTestClient.open(sseUrl('cluster=sim'), { token });
-    const start = (await sse.waitFor((m) => m.type === 'subscribed')).seq as number;
-    const got: AnyMessage[] = [];
-    let replayed = 0;
-    t.sim.churn.start(CHURN);
-    try {
-      for (let round = 0; round < 5; round++) {
-        await sleep(250);
-        sse.close();
-        await sse.done;
-        got.push(...nodeMessages(sse.messages));
-        const lastEventId = sse.lastEventId;
+    const r = await cutFiveTimes(
+      () => sse('cluster=sim'),
+      (_got, start, previous) => {
+        const { lastEventId } = previous as Connection & { lastEventId: string };
         expect(lastEventId).toMatch(/^sim:\d+$/);
-        await sleep(150);
         // as an EventSource reconnects: the original URL, the last id in the header
-        sse = await SseTestClient.open(sseUrl(`cluster=sim&since=${start}`), { token, lastEventId });
-        const ack = await sse.waitFor((m) => m.type === 'subscribed');
-        replayed += (ack.data as { replayed: number }).replayed;
-      }
-    } finally {
-      t.sim.churn.stop();
-    }
-    await drained(history, () => [...got, ...sse.messages]);
-    sse.close();
-    await sse.done;
-    got.push(...nodeMessages(sse.messages));
-    history.close();
-    expect(replayed).toBeGreaterThan(0);
-    expectExactly(got, history.changes, start);
+        return sse(`cluster=sim&since=${start}`, lastEventId);
+      },
+    );
+    expect(r.replayed).toBeGreaterThan(0);
+    expectExactly(r.got, r.expected, r.start);
   });
 
   it('a client further behind than the history gets resync (WebSocket and SSE), one within it a replay', async () => {
