@@ -126,11 +126,15 @@ export async function run(): Promise<BenchResult[]> {
     name: 'machine load average (1 min) when the suite started',
     value: os.loadavg()[0]!,
     unit: `on ${os.cpus().length} cores`,
+    definition:
+      'os.loadavg()[0]: processes wanting a CPU, averaged over the last minute; near or above the core count, other work competed with this suite',
   });
   results.push({
     name: 'hub core alone: one change → 10,000 in-memory clients, per delivery',
     value: hubCoreMicros(),
     unit: 'µs',
+    definition:
+      'PushHub fan-out of one change to 10,000 clients whose send() only counts bytes (no sockets), median of 20, divided by 10,000',
   });
   try {
     const rss0 = await settleRss();
@@ -154,11 +158,17 @@ export async function run(): Promise<BenchResult[]> {
       definition:
         '20 single changes 150 ms apart: change emitted → message parsed by each client (another process); p99 over all 20,000 deliveries',
     });
-    results.push({ name: 'one change → 1,000 WS clients, p50', value: r1k.p50, unit: 'ms' });
+    results.push({
+      name: 'one change → 1,000 WS clients, p50',
+      value: r1k.p50,
+      unit: 'ms',
+      definition: 'as the p99 above, median',
+    });
     results.push({
       name: 'one change → 1,000 WS clients, server CPU per delivery',
       value: r1k.cpuUsPerDelivery,
       unit: 'µs',
+      definition: 'CPU time of the server process during those 20 changes / deliveries received',
     });
 
     await open(4000, true);
@@ -168,12 +178,15 @@ export async function run(): Promise<BenchResult[]> {
       name: 'idle connection, server RSS per connection (5,000 open)',
       value: perConn / 1024,
       unit: 'KiB',
+      definition:
+        'server process RSS with 5,000 idle WebSocket clients minus RSS with none, after GC, per connection',
     });
     results.push({
       name: '10,000 idle connections, server RSS extrapolated',
       value: (rss0 + perConn * 10_000) / 2 ** 20,
       unit: 'MiB',
       baseline: { name: 'server RSS with no connections', value: rss0 / 2 ** 20 },
+      definition: 'RSS with none + 10,000 × the per-connection figure',
     });
 
     const r5k = await oneChangeLatency(10, 400);
@@ -185,11 +198,18 @@ export async function run(): Promise<BenchResult[]> {
       pass: r5k.p99 <= 250,
       definition: '10 single changes 400 ms apart, as above; p99 over all 50,000 deliveries',
     });
-    results.push({ name: 'one change → 5,000 WS clients, p50', value: r5k.p50, unit: 'ms' });
+    results.push({
+      name: 'one change → 5,000 WS clients, p50',
+      value: r5k.p50,
+      unit: 'ms',
+      definition: 'as the p99 above, median',
+    });
     results.push({
       name: 'one change → 5,000 WS clients, synchronous fan-out (median)',
       value: r5k.fanoutMs,
       unit: 'ms',
+      definition:
+        'time the server spends inside the change notification (serialize once, queue to 5,000 sockets), median of 10',
     });
 
     await ask(child, { cmd: 'closeSome', count: 4000 });
@@ -264,6 +284,7 @@ export async function run(): Promise<BenchResult[]> {
       unit: 'clients',
       target: '0',
       pass: at500.dropped === 0,
+      definition: 'clients the hub closed with 4008 because more than 1 MiB was queued for them',
     });
 
     const capacity = await maxSustainedRate(500, 32_000, async (rate) => sustained(await paced(rate, 2)));
