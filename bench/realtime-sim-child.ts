@@ -20,13 +20,19 @@ const names = sim.store.nodeNames();
 process.stdout.write(`${JSON.stringify({ kubeconfig: sim.kubeconfig(), nodes: names.length })}\n`);
 
 let counter = 0;
-/** `rate` meaningful node changes (label writes) per second for `seconds`, paced by elapsed time. */
-async function drive(rate: number, seconds: number): Promise<number> {
+/**
+ * `rate` meaningful node changes (label writes) per second for `seconds`, paced by elapsed time;
+ * also reports the most any write was issued after its scheduled time.
+ */
+async function drive(rate: number, seconds: number): Promise<{ written: number; behindMs: number }> {
   let written = 0;
+  let behindMs = 0;
   const start = Date.now();
   const end = start + seconds * 1000;
   while (Date.now() < end) {
-    const target = Math.floor(((Date.now() - start) / 1000) * rate);
+    const now = Date.now() - start;
+    const target = Math.floor((now / 1000) * rate);
+    if (target > written) behindMs = Math.max(behindMs, now - ((written + 1) / rate) * 1000);
     while (written < target) {
       const name = names[counter % names.length] as string;
       counter++;
@@ -35,15 +41,15 @@ async function drive(rate: number, seconds: number): Promise<number> {
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  return written;
+  return { written, behindMs };
 }
 
 const rl = createInterface({ input: process.stdin });
 rl.on('line', (line) => {
   const cmd = JSON.parse(line) as { cmd: string; rate?: number; seconds?: number };
   if (cmd.cmd === 'drive') {
-    void drive(cmd.rate ?? 1000, cmd.seconds ?? 5).then((written) =>
-      process.stdout.write(`${JSON.stringify({ done: 'drive', written })}\n`),
+    void drive(cmd.rate ?? 1000, cmd.seconds ?? 5).then((r) =>
+      process.stdout.write(`${JSON.stringify({ done: 'drive', ...r })}\n`),
     );
   } else if (cmd.cmd === 'exit') {
     rl.close();

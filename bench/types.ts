@@ -8,4 +8,6 @@ export interface BenchResult {
   baseline?: { name: string; value: number };
   /** whether the value meets the target; left unset when no target applies */
   pass?: boolean;
+  /** what exactly is measured: from which moment to which, in which process, what is included */
+  definition?: string;
 }

@@ -21,6 +21,14 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ DEMO_CLUSTER: 'maybe' })).toThrow(ConfigError);
   });
 
+  it('validates the push history and session re-check settings', () => {
+    expect(() => parseEnv({ WS_RESUME_HISTORY: '0' })).toThrow(/WS_RESUME_HISTORY: must be at least 1/);
+    expect(() => parseEnv({ SESSION_RECHECK_SECONDS: '1.5' })).toThrow(
+      /SESSION_RECHECK_SECONDS: must be an integer/,
+    );
+    expect(parseEnv({})).toMatchObject({ WS_RESUME_HISTORY: 10_000, SESSION_RECHECK_SECONDS: 20 });
+  });
+
   it('requires OIDC settings together', () => {
     expect(() => parseEnv({ OIDC_ISSUER: 'https://idp.example.com' })).toThrow(/set all three/);
   });
@@ -37,6 +45,9 @@ describe('loadConfig', () => {
     expect((await stat(path.join(dir, 'encryption.key'))).mode & 0o777).toBe(0o600);
     expect((await readFile(path.join(dir, 'nextauth-secret'), 'utf8')).trim().length).toBeGreaterThan(0);
     expect(a.publicOrigins).toContain('http://localhost:3000');
+    const c = await loadConfig({ DATA_DIR: dir, WS_RESUME_HISTORY: '20', SESSION_RECHECK_SECONDS: '2' });
+    expect(c.ws).toMatchObject({ resumeHistory: 20 });
+    expect(c.sessionRecheckSeconds).toBe(2);
   });
 
   it('uses given secrets without touching the data dir', async () => {

@@ -90,6 +90,7 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: int(1, 36_500).default(365),
   SESSION_RECHECK_SECONDS: int(1, 30).default(20),
   LOGIN_AUDIT_WINDOW_SECONDS: int(1, 3600).default(60),
+  WS_RESUME_HISTORY: int(1, 1_000_000).default(10_000),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -114,7 +115,13 @@ export interface AppConfig {
   demoNodes: number;
   demoChurn: boolean;
   logLevel: string;
-  ws: { maxConnections: number; maxConnectionsPerUser: number; slowClientBytes: number };
+  ws: {
+    maxConnections: number;
+    maxConnectionsPerUser: number;
+    slowClientBytes: number;
+    /** changes kept per cluster for resume; a client further behind gets `resync` */
+    resumeHistory: number;
+  };
   /** who may set X-Forwarded-For (TRUSTED_PROXIES) */
   trustedProxies: TrustedProxies;
   /** addresses a cluster's API server may not resolve to (CLUSTER_HOST_DENYLIST) */
@@ -190,6 +197,7 @@ export function buildConfig(
       maxConnections: e.WS_MAX_CONNECTIONS,
       maxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
       slowClientBytes: e.WS_SLOW_CLIENT_BYTES,
+      resumeHistory: e.WS_RESUME_HISTORY,
     },
     trustedProxies: e.TRUSTED_PROXIES ?? { kind: 'none' },
     clusterHostDenylist: e.CLUSTER_HOST_DENYLIST ?? buildDenylist(DEFAULT_CLUSTER_HOST_DENYLIST),

@@ -87,8 +87,15 @@ export function fromK8sError(err: unknown, what: string): NodeOpError {
       return new NodeOpError('not_found', `${what}: not found`);
     case 409:
       return new NodeOpError('conflict', `${what}: ${reason}`);
-    case 429:
-      return new NodeOpError('too_many_requests', `${what}: ${reason}`, causes ? { causes } : undefined);
+    case 429: {
+      // an eviction's refusal names the PodDisruptionBudget only in its causes
+      const why = causes?.flatMap((c) => (c.message ? [c.message] : [])).join('; ');
+      return new NodeOpError(
+        'too_many_requests',
+        `${what}: ${reason}${why ? ` (${why})` : ''}`,
+        causes ? { causes } : undefined,
+      );
+    }
     default:
       return new NodeOpError('unavailable', `${what}: the API server answered ${err.code}: ${reason}`);
   }

@@ -85,7 +85,10 @@ export async function createServices(
     .ensureDemoCluster(config.demoCluster)
     .catch((err: unknown) => logger.debug({ err }, 'demo seeding raced'));
 
-  const manager = new RealtimeManager({ logger: logger.child({ component: 'realtime' }) });
+  const manager = new RealtimeManager({
+    logger: logger.child({ component: 'realtime' }),
+    logCapacity: config.ws.resumeHistory,
+  });
   const hub = new PushHub({
     source: manager,
     stillValid: (p) => auth.stillValid(p),

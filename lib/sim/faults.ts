@@ -14,6 +14,8 @@ export class FaultState {
   private failStatus: 500 | 429 = 500;
   latencyMs = 0;
   private expireNext = false;
+  /** injected failures actually answered, by status; clear() leaves them (tests compare before/after) */
+  readonly served = { 500: 0, 429: 0 };
 
   failNext(n: number, status: 500 | 429): void {
     if (!Number.isInteger(n) || n < 0)
@@ -43,6 +45,7 @@ export class FaultState {
   takeFailure(): SimApiError | undefined {
     if (this.failRemaining <= 0) return undefined;
     this.failRemaining--;
+    this.served[this.failStatus]++;
     if (this.failStatus === 429)
       return apiErrors.tooManyRequests('Too many requests, please try again later.', {
         retryAfterSeconds: 1,

@@ -72,9 +72,11 @@ describe('PodController eviction', () => {
       reason: 'TooManyRequests',
       details: { causes: [{ reason: 'DisruptionBudget' }] },
     });
+    expect(ctl.evictions).toEqual({ accepted: 0, refusedByBudget: 1 });
     store.patch('poddisruptionbudgets', 'apps', 'b', 'merge', { spec: { minAvailable: 1 } });
     ctl.evict('apps', 'a', {});
     expect(store.tryGet('pods', 'apps', 'a')).toBeUndefined();
+    expect(ctl.evictions).toEqual({ accepted: 1, refusedByBudget: 1 });
     expect(
       (store.tryGet('poddisruptionbudgets', 'apps', 'b')!.status as { currentHealthy: number })
         .currentHealthy,

@@ -96,6 +96,8 @@ export class PodController {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
   private seq = 0;
+  /** eviction requests answered: accepted (the pod is deleted) or refused with 429 by a budget */
+  readonly evictions = { accepted: 0, refusedByBudget: 0 };
 
   constructor(
     private readonly store: SimStore,
@@ -248,6 +250,7 @@ export class PodController {
     if (pdb && isHealthy(pod)) {
       const st = computePdbStatus(pdb, this.store.listPods({ namespace }));
       if (st.disruptionsAllowed <= 0) {
+        this.evictions.refusedByBudget++;
         throw apiErrors.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", {
           causes: [
             {
@@ -258,6 +261,7 @@ export class PodController {
         });
       }
     }
+    this.evictions.accepted++;
     this.deletePod(namespace, name, grace);
   }
 

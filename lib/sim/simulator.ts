@@ -41,6 +41,8 @@ export interface SimFaults {
   failNext(n: number, status: 500 | 429): void;
   setLatency(ms: number): void;
   clear(): void;
+  /** how many injected failures were answered so far, by status */
+  served(): { 500: number; 429: number };
 }
 
 export interface Simulator {
@@ -52,6 +54,8 @@ export interface Simulator {
   store: SimStore;
   faults: SimFaults;
   churn: { start(opts?: ChurnOptions): void; stop(): void };
+  /** eviction requests answered so far: accepted, or refused (429) by a PodDisruptionBudget */
+  evictions(): { accepted: number; refusedByBudget: number };
   digest(): string;
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -98,6 +102,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     failNext: (n, status) => faults.failNext(n, status),
     setLatency: (ms) => faults.setLatency(ms),
     clear: () => faults.clear(),
+    served: () => ({ ...faults.served }),
   };
   ctx.hooks.faultCommand = (cmd) => {
     if (cmd.action === 'failNext') simFaults.failNext(cmd.n ?? 0, cmd.status as 500 | 429);
@@ -131,6 +136,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     faults: simFaults,
     churn: { start: (o) => churn.start(o ?? (opts.churn || undefined)), stop: () => churn.stop() },
     digest: () => store.digest(),
+    evictions: () => ({ ...pods.evictions }),
     async restart() {
       if (closed) throw new Error('simulator is closed');
       await server.close();

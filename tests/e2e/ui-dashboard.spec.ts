@@ -1,6 +1,11 @@
 import { test, type Page } from '@playwright/test';
 import { expect, signIn } from './fixtures';
 
+interface Pod {
+  name: string;
+  namespace: string;
+}
+
 const rows = (page: Page) => page.locator('[data-testid^="node-row-"]');
 /** rows nobody (demo churn, earlier tests) has cordoned */
 const schedulable = (page: Page) => page.locator('[data-testid^="node-row-"][data-unschedulable=false]');
@@ -83,15 +88,56 @@ test.describe('node dashboard', () => {
       await expect(page.getByTestId(`node-row-${n}`)).toHaveAttribute('data-unschedulable', 'false');
   });
 
-  test('drains one node from the panel and shows the outcome with its reason', async ({ page }) => {
-    const name = await nameOf(schedulable(page).nth(4));
+  const podsOf = async (page: Page, node: string) =>
+    ((await (await page.request.get(`/api/v1/clusters/demo/nodes/${node}`)).json()) as { pods: Pod[] }).pods;
+  const workers = (pods: Pod[]) => pods.flatMap((p) => (p.name.startsWith('worker-') ? [p.name] : []));
+
+  /** a schedulable node with a worker pod (they use emptyDir), and those pods' names */
+  async function nodeWithWorkers(page: Page): Promise<{ name: string; pods: string[] }> {
+    const names = await schedulable(page).evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-testid')!.replace('node-row-', '')),
+    );
+    for (const name of names.slice(3)) {
+      const pods = workers(await podsOf(page, name));
+      if (pods.length) return { name, pods };
+    }
+    throw new Error('no schedulable node with a worker pod');
+  }
+
+  async function drainFromPanel(page: Page, name: string, deleteEmptyDirData: boolean) {
     await page.getByTestId(`node-row-${name}`).click();
     await page.getByTestId('tab-actions').click();
     await page.getByTestId('drain').click();
+    if (deleteEmptyDirData) await page.getByLabel(/Delete pods using emptyDir/).check();
     await page.getByTestId('drain-confirm').click();
-    const progress = page.getByTestId('node-actions').getByTestId('operation-progress');
+    return page.getByTestId('node-actions').getByTestId('operation-progress');
+  }
+
+  test('drains one node from the panel: it succeeds, and the node stays cordoned until uncordoned', async ({
+    page,
+  }) => {
+    const { name, pods } = await nodeWithWorkers(page);
+    const progress = await drainFromPanel(page, name, true);
     await expect(progress).toHaveAttribute('data-state', /succeeded|failed/, { timeout: 60_000 });
-    if ((await progress.getAttribute('data-state')) === 'failed') await expect(progress).toContainText(name);
+    // a failure fails here at once, with its reason
+    expect(await progress.getAttribute('data-state'), await progress.innerText()).toBe('succeeded');
+    await expect(progress.getByTestId('operation-counts')).toHaveText('1/1 processed');
+    await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'true');
+    // the pods it had are gone, emptyDir ones included (demo churn may have placed new ones since)
+    const left = workers(await podsOf(page, name));
+    expect(pods.filter((p) => left.includes(p))).toEqual([]);
+    await page.getByTestId('uncordon').click();
+    await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'false');
+  });
+
+  test('a drain that must fail (emptyDir data not allowed) shows failed with the node and the reason', async ({
+    page,
+  }) => {
+    const { name } = await nodeWithWorkers(page);
+    const progress = await drainFromPanel(page, name, false);
+    await expect(progress).toHaveAttribute('data-state', 'failed', { timeout: 60_000 });
+    await expect(progress).toContainText(name);
+    await expect(progress).toContainText(/worker-\S+ \(uses emptyDir local data; set deleteEmptyDirData\)/);
     // a drain cordons first, whatever happens to the evictions
     await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'true');
     await page.getByTestId('uncordon').click();

@@ -1,5 +1,14 @@
-import { test } from '@playwright/test';
+import { test, type WebSocketRoute } from '@playwright/test';
 import { expect, signIn } from './fixtures';
+
+interface AnyMessage {
+  type: string;
+  seq?: number;
+  cluster_name?: string;
+  node_name?: string;
+  at?: number;
+  data?: { since?: number; replayed?: number; labels?: Record<string, string> };
+}
 
 test('falls back to SSE when WebSockets are blocked and still receives live changes', async ({
   page,
@@ -32,54 +41,90 @@ test('falls back to SSE when WebSockets are blocked and still receives live chan
   await other.close();
 });
 
-test('shows reconnecting when the live connection drops and resumes without losing changes', async ({
+test('resumes after a full disconnect: a change made while both transports are blocked arrives by replay, not refetch', async ({
   page,
-  context,
+  baseURL,
 }) => {
-  let block = false;
+  // everything the page's push transports do passes through here, so the test knows when it is cut off
+  let blocked = false;
+  const open = new Set<WebSocketRoute>();
+  const toServer: AnyMessage[] = [];
+  const toPage: AnyMessage[] = [];
+  const sseRequests: Array<{ url: URL; blocked: boolean }> = [];
+  const listFetches: number[] = [];
   await page.routeWebSocket(/\/api\/v1\/ws\/nodes/, (ws) => {
-    if (block) {
-      void ws.close({ code: 1011 });
-      return;
-    }
+    if (blocked) return void ws.close({ code: 1011, reason: 'blocked by the test' });
     const server = ws.connectToServer();
-    // drop this connection once blocking starts
-    const timer = setInterval(() => {
-      if (block) {
-        clearInterval(timer);
-        void ws.close({ code: 1012 });
-        void server.close();
-      }
-    }, 100);
+    open.add(ws);
+    ws.onMessage((m) => {
+      if (blocked) return;
+      toServer.push({ ...(JSON.parse(String(m)) as AnyMessage), at: toPage.length });
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      if (blocked) return; // nothing reaches the page once blocked, not even a frame in flight
+      toPage.push(JSON.parse(String(m)) as AnyMessage);
+      ws.send(m);
+    });
   });
+  await page.route(/\/api\/v1\/sse\/nodes/, (route) => {
+    sseRequests.push({ url: new URL(route.request().url()), blocked });
+    return blocked ? route.abort('connectionrefused') : route.continue();
+  });
+  page.on('request', (r) => {
+    if (r.method() === 'GET' && new URL(r.url()).pathname === '/api/v1/clusters/demo/nodes')
+      listFetches.push(Date.now());
+  });
+
   await signIn(page);
-  // a node nobody (churn, other tests) has cordoned
   const firstRow = page.locator('[data-testid^="node-row-"][data-unschedulable=false]').first();
   await expect(firstRow).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
+  await expect.poll(() => toPage.some((m) => m.type === 'subscribed')).toBe(true);
   const name = (await firstRow.getAttribute('data-testid'))!.replace('node-row-', '');
 
-  block = true;
-  await expect(page.getByTestId('connection-state')).toHaveAttribute(
-    'data-state',
-    /reconnecting|fallback-sse/,
+  // cut: close every socket, refuse new ones and every SSE request
+  blocked = true;
+  for (const ws of open) void ws.close({ code: 1012, reason: 'cut by the test' });
+  open.clear();
+  const seqs = toPage.flatMap((m) =>
+    (m.type === 'subscribed' || m.type.startsWith('node_')) && m.cluster_name === 'demo' ? [m.seq!] : [],
   );
-  // a change made while this tab is disconnected
-  const other = await context.newPage();
-  await other.goto('/');
-  await other.getByTestId(`node-row-${name}`).click();
-  await other.getByTestId('tab-labels').click();
-  await other.getByTestId('label-add').click();
-  const editor = other.getByTestId('labels-editor');
-  const key = `e2e/resume-${Date.now()}`;
-  await editor.locator('input[aria-label^="Label key"]').last().fill(key);
-  await editor.locator('input[aria-label^="Label value"]').last().fill('yes');
-  await other.getByTestId('labels-save').click();
-  await expect(editor).toContainText('Saved');
-  await other.close();
+  const lastSeq = Math.max(...seqs);
+  await expect(page.getByTestId('connection-state')).not.toHaveAttribute('data-state', 'live');
 
-  block = false;
-  // the tab catches up by resuming from its last seq (WebSocket again, or SSE if it fell back)
+  // the change, made while the page is cut off (through the API, not through the page)
+  const key = `e2e/resume-${Date.now()}`;
+  const write = await page.request.post(`/api/v1/clusters/demo/nodes/${name}/labels`, {
+    data: { set: { [key]: 'yes' } },
+    headers: { origin: baseURL! },
+  });
+  expect(write.status()).toBe(200);
   await page.getByTestId('filter-selector').fill(`${key}=yes`);
-  await expect(page.getByTestId(`node-row-${name}`)).toBeVisible({ timeout: 20_000 });
+  // it has not arrived: nothing is connected
+  await page.waitForTimeout(1500);
+  await expect(page.getByTestId('node-count')).toHaveAttribute('data-count', '0');
+  expect(open.size).toBe(0);
+  const fetchesBefore = listFetches.length;
+  const sentBefore = toServer.length;
+  const sseBefore = sseRequests.length;
+
+  blocked = false;
+  await expect(page.getByTestId(`node-row-${name}`)).toBeVisible({ timeout: 30_000 });
+  // it came by resuming from the last seq the page had (WebSocket subscribe or SSE URL), with no refetch
+  const resumedWith = [
+    ...toServer.slice(sentBefore).flatMap((m) => (m.type === 'subscribe' ? [m.data?.since] : [])),
+    ...sseRequests.slice(sseBefore).map((r) => Number(r.url.searchParams.get('since'))),
+  ];
+  expect(resumedWith[0]).toBe(lastSeq);
+  expect(listFetches.length).toBe(fetchesBefore);
+  // over a WebSocket the replay itself is visible: the ack counts it, the change follows the last seq
+  const ack = toPage.find((m, i) => i >= (toServer[sentBefore]?.at ?? Infinity) && m.type === 'subscribed');
+  if (ack) {
+    expect(ack.data?.replayed).toBeGreaterThanOrEqual(1);
+    expect(
+      toPage.find((m) => m.type === 'node_update' && m.node_name === name && m.data?.labels?.[key] === 'yes')
+        ?.seq,
+    ).toBeGreaterThan(lastSeq);
+  }
 });

@@ -14,7 +14,7 @@ import { sessionCookie } from '@/lib/auth/testing';
 import { TokenService } from '@/lib/auth/token-service';
 import type { AuthRequestLike } from '@/lib/auth/types';
 import { UserService, type UserRecord } from '@/lib/auth/user-service';
-import { openTestDatabase, seedClusters, type TestDatabase } from '@/lib/db/testing';
+import { ENGINES, openTestDatabase, seedClusters, type TestDatabase } from '@/lib/db/testing';
 import { parseTrustedProxies } from '@/lib/http/request-meta';
 import type { AppContext } from '@/lib/server/app-context';
 
@@ -36,7 +36,7 @@ function captured() {
   return { logger: pino(stream), lines };
 }
 
-describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
+describe.each(ENGINES)('Authenticator, sessions, tokens and logins on %s', (engine) => {
   let t: TestDatabase;
   let now = Date.now();
   const clock = () => now;
@@ -49,7 +49,7 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
   let admin: UserRecord;
 
   beforeAll(async () => {
-    t = await openTestDatabase('sqlite');
+    t = await openTestDatabase(engine);
     await seedClusters(t.db, ['prod', 'a', 'b']);
     sessions = new SessionService(t.db, { now: clock });
     users = new UserService(t.db, { now: clock, sessions });
@@ -310,10 +310,10 @@ describe('Authenticator, sessions, tokens and logins (SQLite)', () => {
   });
 });
 
-describe('ensureInitialAdmin', () => {
+describe.each(ENGINES)('ensureInitialAdmin on %s', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await openTestDatabase('sqlite');
+    t = await openTestDatabase(engine);
   });
   afterAll(async () => {
     await t?.cleanup();
@@ -334,7 +334,7 @@ describe('ensureInitialAdmin', () => {
   });
 
   it('uses ADMIN_USERNAME/ADMIN_PASSWORD on a fresh database without logging the password', async () => {
-    const t2 = await openTestDatabase('sqlite');
+    const t2 = await openTestDatabase(engine);
     try {
       const users = new UserService(t2.db);
       const log = captured();

@@ -19,7 +19,7 @@ import { sessionCookie } from '@/lib/auth/testing';
 import { UserService } from '@/lib/auth/user-service';
 import { parseTrustedProxies } from '@/lib/http/request-meta';
 import { ClusterService } from '@/lib/clusters/cluster-service';
-import { openTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { ENGINES, openTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { clearAppContext, setAppContext, type AppContext } from '@/lib/server/app-context';
 import { startSimulator, type Simulator } from '@/lib/sim';
 
@@ -27,7 +27,7 @@ const SECRET = 'route-test-secret-route-test-secret-123456';
 const ORIGIN = 'http://localhost:3000';
 type Handler = (req: Request, ctx?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-describe('account, token, audit and cluster routes (real services, SQLite, simulator)', () => {
+describe.each(ENGINES)('account, token, audit and cluster routes (%s, simulator)', (engine) => {
   let t: TestDatabase;
   let sim: Simulator;
   let auth: Authenticator;
@@ -38,7 +38,7 @@ describe('account, token, audit and cluster routes (real services, SQLite, simul
   let sessions: SessionService;
 
   beforeAll(async () => {
-    t = await openTestDatabase('sqlite');
+    t = await openTestDatabase(engine);
     sim = await startSimulator({ nodes: 2, churn: false });
     const logger = pino(
       { level: 'trace' },

@@ -259,21 +259,28 @@ describe('operations', () => {
     ).toBe(true);
   }, 120_000);
 
-  it('drain waits while a PodDisruptionBudget refuses and finishes once it allows, never deleting around it', async () => {
-    const node = names[30]!;
-    const appPods = () =>
-      t.sim.store
-        .listPods({ fieldSelector: `spec.nodeName=${node}` })
-        .filter((p) => p.metadata.namespace !== 'kube-system');
-    expect(appPods().length).toBeGreaterThan(0);
+  const appPodsOn = (node: string) =>
+    t.sim.store
+      .listPods({ fieldSelector: `spec.nodeName=${node}` })
+      .filter((p) => p.metadata.namespace !== 'kube-system');
+  const uidsOn = (node: string) => appPodsOn(node).map((p) => `${p.metadata.name}=${p.metadata.uid}`);
+  const guard = (name: string) =>
     t.sim.store.create(
       'poddisruptionbudgets',
       {
-        metadata: { name: 'guard' },
+        metadata: { name },
         spec: { minAvailable: 100000, selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } },
       },
       'apps',
     );
+  const operation = async (id: string) => (await t.api('GET', `/api/v1/operations/${id}`)).json.operation;
+
+  it('drain waits on 429s with the same pods (same UIDs) while a budget refuses, and finishes once it allows', async () => {
+    const node = names[30]!;
+    const uids = uidsOn(node);
+    expect(uids.length).toBeGreaterThan(0);
+    guard('guard');
+    const before = t.sim.evictions();
     const r = await t.api('POST', `${base}/${node}/drain`, {
       ignoreDaemonSets: true,
       deleteEmptyDirData: true,
@@ -281,22 +288,64 @@ describe('operations', () => {
     });
     expect(r.status).toBe(202);
     const id = r.json.operation.id as string;
-    await new Promise((res) => setTimeout(res, 2500));
-    const mid = (await t.api('GET', `/api/v1/operations/${id}`)).json.operation;
-    expect(mid.state).toBe('running');
-    expect(appPods().length).toBeGreaterThan(0);
+    // the budget really refused evictions (429), more than once, and nothing was deleted around it
+    for (let i = 0; i < 5; i++) {
+      await new Promise((res) => setTimeout(res, 500));
+      expect(uidsOn(node)).toEqual(uids);
+    }
+    expect(t.sim.evictions().refusedByBudget - before.refusedByBudget).toBeGreaterThanOrEqual(
+      2 * uids.length,
+    );
+    expect(t.sim.evictions().accepted).toBe(before.accepted);
+    expect((await operation(id)).state).toBe('running');
     expect((t.sim.store.getNode(node).spec as { unschedulable?: boolean }).unschedulable).toBe(true);
     t.sim.store.delete('poddisruptionbudgets', 'apps', 'guard');
     const done = await eventually(
       async () => {
-        const g = (await t.api('GET', `/api/v1/operations/${id}`)).json.operation;
+        const g = await operation(id);
         return g.state !== 'running' && g;
       },
       'drain to finish',
       30_000,
     );
     expect(done.state, JSON.stringify(done.results)).toBe('succeeded');
-    expect(appPods()).toEqual([]);
+    expect(appPodsOn(node)).toEqual([]);
+    expect(t.sim.evictions().accepted - before.accepted).toBe(uids.length);
+  }, 60_000);
+
+  it('a budget that never relents: the drain fails at its timeout naming the budget, and no pod is deleted', async () => {
+    const node = names[31]!;
+    const uids = uidsOn(node);
+    expect(uids.length).toBeGreaterThan(0);
+    guard('forever');
+    const before = t.sim.evictions();
+    try {
+      const r = await t.api('POST', `${base}/${node}/drain`, {
+        ignoreDaemonSets: true,
+        deleteEmptyDirData: true,
+        timeoutSeconds: 3,
+      });
+      expect(r.status).toBe(202);
+      const done = await eventually(
+        async () => {
+          const g = await operation(r.json.operation.id as string);
+          return g.state !== 'running' && g;
+        },
+        'drain to give up',
+        20_000,
+      );
+      expect(done.state).toBe('failed');
+      expect(done.results[node]).toMatchObject({
+        state: 'failed',
+        message: expect.stringMatching(/timed out after 3 s: .*disruption budget forever .*not bypassed/),
+      });
+      expect(uidsOn(node)).toEqual(uids);
+      expect(appPodsOn(node).every((p) => p.metadata.deletionTimestamp === undefined)).toBe(true);
+      expect(t.sim.evictions().refusedByBudget).toBeGreaterThan(before.refusedByBudget);
+      expect(t.sim.evictions().accepted).toBe(before.accepted);
+    } finally {
+      t.sim.store.delete('poddisruptionbudgets', 'apps', 'forever');
+    }
   }, 60_000);
 });
 

@@ -14,6 +14,7 @@ import {
 } from '@/lib/realtime/testing/harness';
 import { startSyncedSim, type SyncedSim } from './helpers/synced-sim';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
+import type { NodeChange } from '@/lib/realtime/types';
 
 /**
  * Each fault is injected while churn runs. Afterwards: the cache equals the simulator
@@ -33,6 +34,9 @@ const CHURN = {
   nodeAddRemovePerSec: 1,
   podChurnPerSec: 20,
 };
+
+/** What a client sees of a node, apart from pod counts (compared separately, from the pod index). */
+const visible = (s: NodeSummary) => [s.labels, s.taints, s.unschedulable, s.status, s.conditions];
 
 function storeSummaries(): Map<string, NodeSummary> {
   return new Map(sim.store.listNodes().map((n) => [n.metadata.name, summarizeNode(n)]));
@@ -77,6 +81,15 @@ async function scenario(inject: () => Promise<void> | void, faultMs = 800) {
   for (const name of before.keys()) if (!after.has(name)) changed.push(name);
   expect(changed.length).toBeGreaterThan(0);
   expect(changed.filter((n) => !emitted.has(n))).toEqual([]);
+  // and the last change emitted for each of them carries the node as the simulator now holds it
+  const lastEmitted = new Map<string, NodeChange>();
+  for (const c of rec.changes('sim')) if (c.seq > seqBefore) lastEmitted.set(c.name, c);
+  for (const name of changed) {
+    const c = lastEmitted.get(name)!;
+    const a = after.get(name);
+    if (!a) expect(c.type, name).toBe('node_delete');
+    else expect(visible(c.node), name).toEqual(visible(a));
+  }
   // cached summaries equal what the simulator holds (dynamic fields)
   for (const [name, s] of after) {
     const c = mgr.getCache('sim')?.getNode(name);
@@ -137,11 +150,31 @@ describe('realtime fault recovery under churn', () => {
   });
 
   it('a burst of 500s', async () => {
-    const { status } = await scenario(() => {
-      sim.faults.failNext(6, 500);
-      sim.faults.cutWatches();
-    });
-    expect(status.lastError).toBeDefined();
+    const served = sim.faults.served()[500];
+    const started = Date.now();
+    // what the cluster looked like while the burst lasted, sampled
+    const seen: Array<{ state: string; lastError?: string }> = [];
+    const sampler = setInterval(() => {
+      const { state, lastError } = mgr.clusterStatus('sim');
+      seen.push({ state, lastError });
+    }, 10);
+    let status;
+    try {
+      ({ status } = await scenario(() => {
+        sim.faults.failNext(6, 500);
+        sim.faults.cutWatches();
+      }));
+    } finally {
+      clearInterval(sampler);
+    }
+    // all six 500s were answered, to this scenario's requests
+    expect(sim.faults.served()[500] - served).toBe(6);
+    // and they, not only the cut, held the cluster degraded: the error recorded is the 500, from now
+    expect(status.lastError).toMatch(/Internal Server Error/);
+    expect(status.lastErrorAt).toBeGreaterThanOrEqual(started);
+    expect(seen.some((s) => s.state === 'degraded' && /Internal Server Error/.test(s.lastError ?? ''))).toBe(
+      true,
+    );
   });
 
   it('a simulator restart', async () => {

@@ -150,6 +150,7 @@ describe('simulator HTTP API', () => {
     expect((await request(sim, 'GET', '/api/v1/nodes')).status).toBe(200);
     sim.faults.failNext(1, 500);
     expect((await request(sim, 'GET', '/api/v1/nodes')).json.reason).toBe('InternalError');
+    expect(sim.faults.served()).toEqual({ 500: 1, 429: 2 });
     expect((await request(sim, 'POST', '/_sim/faults', { body: { action: 'bogus' } })).status).toBe(400);
     sim.faults.setLatency(150);
     const t0 = Date.now();
