@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { createLogger } from '@/lib/logger';
+import { observeRequests, observeUpgrades } from '@/lib/http/observe-requests';
+import { startMetricsServer } from '@/lib/metrics/endpoint';
 import { createServices } from '@/lib/server/services';
 import { createShutdown } from '@/lib/server/shutdown';
 import { createUpgradeRouter } from '@/lib/server/upgrade-router';
@@ -21,7 +23,9 @@ const app = next({ dev, hostname: config.host, port: config.port, dir: import.me
 await app.prepare();
 
 const handle = app.getRequestHandler();
-const server = createServer((req, res) => void handle(req, res));
+const server = createServer(
+  observeRequests((req, res) => void handle(req, res), { logger: logger.child({ component: 'http' }) }),
+);
 const ws = createWsEndpoint({
   hub: services.context.hub,
   authenticate: (req) => services.context.auth.authenticate(req),
@@ -30,18 +34,32 @@ const ws = createWsEndpoint({
 });
 server.on(
   'upgrade',
-  createUpgradeRouter({
-    routes: { '/api/v1/ws/nodes': (req, socket, head) => ws.handleUpgrade(req, socket, head) },
-    next: dev ? app.getUpgradeHandler() : undefined,
-    onError: (err) => logger.warn({ err }, 'upgrade failed'),
-  }),
+  observeUpgrades(
+    createUpgradeRouter({
+      routes: { '/api/v1/ws/nodes': (req, socket, head) => ws.handleUpgrade(req, socket, head) },
+      next: dev ? app.getUpgradeHandler() : undefined,
+      onError: (err) => logger.warn({ err }, 'upgrade failed'),
+    }),
+  ),
 );
+const registry = services.context.metrics?.registry;
+const metricsServer =
+  registry && config.metrics.port !== undefined
+    ? await startMetricsServer({
+        registry,
+        host: config.host,
+        port: config.metrics.port,
+        onError: (err) => logger.warn({ err }, 'metrics collection failed'),
+      })
+    : undefined;
+if (metricsServer) logger.info({ port: metricsServer.port }, 'metrics listening on /api/metrics');
 
 const shutdown = createShutdown({
   log: (msg, extra) => logger.info(extra ?? {}, msg),
   exit: (code) => process.exit(code),
   steps: [
     { name: 'stop accepting', run: () => void server.close() },
+    { name: 'metrics', run: () => metricsServer?.close() },
     { name: 'close websockets', run: () => ws.close() },
     { name: 'services', run: () => services.close() },
     { name: 'next', run: () => app.close() },

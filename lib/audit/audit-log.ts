@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Database } from '@/lib/db';
 import type { AuditLogTable } from '@/lib/db/schema';
 import type { Principal } from '@/lib/auth/types';
+import { currentRequestId } from '@/lib/http/request-scope';
+import { metrics } from '@/lib/metrics/hooks';
 
 export type AuditResult = 'success' | 'failure';
 
@@ -18,6 +20,8 @@ export interface AuditEntryInput {
   error?: string | null;
   ip?: string | null;
   userAgent?: string | null;
+  /** defaults to the id of the request being served */
+  requestId?: string | null;
 }
 
 export interface AuditEntry {
@@ -33,6 +37,7 @@ export interface AuditEntry {
   error: string | null;
   ip: string | null;
   userAgent: string | null;
+  requestId: string | null;
 }
 
 export interface AuditFilter {
@@ -40,6 +45,7 @@ export interface AuditFilter {
   cluster?: string;
   action?: string;
   result?: AuditResult;
+  requestId?: string;
   /** epoch ms, inclusive */
   since?: number;
   /** epoch ms, exclusive */
@@ -98,6 +104,9 @@ export class AuditLog {
   }
 
   async record(entry: AuditEntryInput): Promise<void> {
+    // every sign-in outcome, password or OIDC, is audited as auth.login: count them here, once
+    if (entry.action === 'auth.login')
+      metrics().login(entry.parameters?.method === 'oidc' ? 'oidc' : 'password', entry.result);
     let parameters: string | null = null;
     if (entry.parameters) {
       const json = JSON.stringify(redactParameters(entry.parameters));
@@ -118,6 +127,7 @@ export class AuditLog {
           error: clip(entry.error),
           ip: clip(entry.ip, 100),
           user_agent: clip(entry.userAgent, 500),
+          request_id: clip(entry.requestId ?? currentRequestId(), 128),
         })
         .execute();
     } catch (err) {
@@ -144,6 +154,7 @@ export class AuditLog {
         : q.where('action', '=', filter.action);
     }
     if (filter.result) q = q.where('result', '=', filter.result);
+    if (filter.requestId) q = q.where('request_id', '=', filter.requestId);
     if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
     if (filter.until !== undefined) q = q.where('at', '<', filter.until);
     if (page.before !== undefined) q = q.where('id', '<', page.before);
@@ -179,5 +190,6 @@ function toEntry(row: Omit<AuditLogTable, 'id'> & { id: number }): AuditEntry {
     error: row.error,
     ip: row.ip,
     userAgent: row.user_agent,
+    requestId: row.request_id ?? null,
   };
 }

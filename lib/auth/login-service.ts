@@ -1,4 +1,5 @@
 import type { AuditLog } from '@/lib/audit/audit-log';
+import { metrics } from '@/lib/metrics/hooks';
 import { LoginError } from './errors';
 import { PASSWORD_MAX } from './passwords';
 import type { LoginRateLimiter } from './rate-limiter';
@@ -29,6 +30,7 @@ export class LoginService {
     };
     const decision = this.limiter.check(attempt.ip, username);
     if (!decision.ok) {
+      metrics().loginRateLimited(decision.scope);
       await this.audit.record({
         ...base,
         user: { id: null, username },

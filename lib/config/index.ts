@@ -49,6 +49,14 @@ const envSchema = z.object({
   OIDC_GROUPS_CLAIM: z.string().default('groups'),
   OIDC_ADMIN_GROUPS: csv.default([]),
   OIDC_OPERATOR_GROUPS: csv.default([]),
+  METRICS_ENABLED: bool.default(true),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, { message: 'must be at least 16 characters' })
+    .regex(/^\S+$/, { message: 'must not contain whitespace' })
+    .optional(),
+  METRICS_PORT: int(1, 65535).optional(),
+  HEALTH_SAMPLE_SECONDS: int(1, 60).default(5),
 });
 
 export interface AppConfig {
@@ -68,6 +76,15 @@ export interface AppConfig {
   demoChurn: boolean;
   logLevel: string;
   ws: { maxConnections: number; maxConnectionsPerUser: number; slowClientBytes: number };
+  metrics: {
+    enabled: boolean;
+    /** bearer token for GET /api/metrics on the main port; unset: not served there */
+    token?: string;
+    /** separate unauthenticated listener for /api/metrics */
+    port?: number;
+    /** health page sample interval */
+    sampleSeconds: number;
+  };
   oidc?: {
     issuer: string;
     clientId: string;
@@ -99,6 +116,9 @@ export function parseEnv(env: Env): ParsedEnv {
     throw new ConfigError(
       'Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: set all three to enable OIDC, or none',
     );
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT');
   }
   return e;
 }
@@ -134,6 +154,12 @@ export function buildConfig(
       maxConnections: e.WS_MAX_CONNECTIONS,
       maxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
       slowClientBytes: e.WS_SLOW_CLIENT_BYTES,
+    },
+    metrics: {
+      enabled: e.METRICS_ENABLED,
+      token: e.METRICS_TOKEN,
+      port: e.METRICS_PORT,
+      sampleSeconds: e.HEALTH_SAMPLE_SECONDS,
     },
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET

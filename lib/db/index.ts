@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { metrics, statementKind } from '@/lib/metrics/hooks';
 import { migrationProvider } from './migrations';
 import type { DB } from './schema';
 
@@ -28,6 +29,10 @@ const pgTypes = {
       : (pg.types.getTypeParser(oid, format) as (v: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
+/** Kysely's per-query log callback, feeding the query duration and error metrics. */
+const observeQuery = (e: LogEvent) =>
+  metrics().dbQuery(statementKind(e.query.query.kind), e.queryDurationMillis / 1000, e.level === 'error');
+
 /**
  * Opens SQLite (`<dataDir>/knm.sqlite`, WAL) when `url` is unset, PostgreSQL for postgres:// URLs,
  * then applies pending migrations. Idempotent: reopening an up-to-date database is a no-op.
@@ -44,7 +49,7 @@ export async function openDatabase(opts: {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, types: pgTypes });
     // An idle client error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
-    kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: observeQuery });
   } else if (opts.url) {
     throw new MigrationError('DATABASE_URL must be a postgres:// URL (leave unset for embedded SQLite)');
   } else {
@@ -55,7 +60,7 @@ export async function openDatabase(opts: {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log: observeQuery });
   }
 
   const migrator = new Migrator({ db: kysely, provider: migrationProvider(dialect) });

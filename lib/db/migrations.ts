@@ -131,6 +131,18 @@ const operations: Migration = {
     await db.schema.dropTable('operations').ifExists().execute();
   },
 };
+
+/** The id of the request that caused each audit entry, to join it with the request's log lines. */
+const auditRequestId: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('audit_log').addColumn('request_id', 'text').execute();
+    await db.schema.createIndex('audit_log_request_id_idx').on('audit_log').column('request_id').execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex('audit_log_request_id_idx').execute();
+    await db.schema.alterTable('audit_log').dropColumn('request_id').execute();
+  },
+};
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** In-code provider: migrations ship inside the bundle, no filesystem scanning. */
@@ -141,6 +153,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001_initial': initial(dialect),
         '0002_templates': templates,
         '0003_operations': operations,
+        '0004_audit_request_id': auditRequestId,
       }),
   };
 }

@@ -56,6 +56,8 @@ export interface AuditLogTable {
   error: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** X-Request-Id of the request that caused the entry (null for entries from before migration 0004) */
+  request_id: string | null;
 }
 
 export interface MetaTable {
