@@ -7,6 +7,7 @@ import { useEffect, type ReactNode } from 'react';
 const nav = [
   { href: '/', label: 'Nodes' },
   { href: '/audit', label: 'Audit' },
+  { href: '/health', label: 'Health', adminOnly: true },
   { href: '/settings', label: 'Settings' },
 ];
 
@@ -43,22 +44,24 @@ export function AppShell({ children }: { children: ReactNode }) {
           Kube Node Manager
         </Link>
         <nav className="flex gap-1 text-xs">
-          {nav.map((n) => {
-            const active =
-              n.href === '/'
-                ? pathname === '/' || pathname.startsWith('/clusters')
-                : pathname.startsWith(n.href);
-            return (
-              <Link
-                key={n.href}
-                href={n.href}
-                aria-current={active ? 'page' : undefined}
-                className={`rounded px-2.5 py-1 ${active ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`}
-              >
-                {n.label}
-              </Link>
-            );
-          })}
+          {nav
+            .filter((n) => !n.adminOnly || role === 'admin')
+            .map((n) => {
+              const active =
+                n.href === '/'
+                  ? pathname === '/' || pathname.startsWith('/clusters')
+                  : pathname.startsWith(n.href);
+              return (
+                <Link
+                  key={n.href}
+                  href={n.href}
+                  aria-current={active ? 'page' : undefined}
+                  className={`rounded px-2.5 py-1 ${active ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`}
+                >
+                  {n.label}
+                </Link>
+              );
+            })}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-xs" data-testid="user-menu">
           {session?.user && (

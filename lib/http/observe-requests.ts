@@ -72,7 +72,10 @@ export function observeRequests(next: Listener, opts: ObserveOptions): Listener 
 type UpgradeListener = (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void;
 
 /** The same request id and scope for WebSocket upgrades, so the upgrade's log lines carry it too. */
-export function observeUpgrades(next: UpgradeListener, opts: Pick<ObserveOptions, 'trusted'> = {}): UpgradeListener {
+export function observeUpgrades(
+  next: UpgradeListener,
+  opts: Pick<ObserveOptions, 'trusted'> = {},
+): UpgradeListener {
   return (req, socket, head) => {
     const id = requestIdFrom(headerGetter(req), opts.trusted?.(req) ?? false);
     req.headers[REQUEST_ID_HEADER] = id;

@@ -8,7 +8,6 @@ export interface RawReading {
   t: number;
   connections: { ws: number; sse: number };
   messagesSent: number;
-  eventLoopLagSeconds: number | null;
   heapUsedBytes: number | null;
   clusters: Record<
     string,
@@ -76,7 +75,6 @@ export function toSample(prev: RawReading | undefined, cur: RawReading): HealthS
     t: cur.t,
     connections: cur.connections,
     messagesPerSecond: rate(cur.messagesSent, prev?.messagesSent, seconds),
-    eventLoopLagMs: ms(cur.eventLoopLagSeconds),
     heapUsedBytes: cur.heapUsedBytes,
     clusters,
   };

@@ -73,7 +73,6 @@ export async function readRegistry(registry: Registry, t: number): Promise<RawRe
     t,
     connections: { ws: connsBy.get('ws') ?? 0, sse: connsBy.get('sse') ?? 0 },
     messagesSent: messages!.reduce((a, v) => a + v.value, 0),
-    eventLoopLagSeconds: lag![0]?.value ?? null,
     heapUsedBytes: heap![0]?.value ?? null,
     clusters,
   };

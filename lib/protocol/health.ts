@@ -24,7 +24,6 @@ export const healthSampleSchema = z.object({
   t: z.number(),
   connections: z.object({ ws: z.number(), sse: z.number() }),
   messagesPerSecond: z.number(),
-  eventLoopLagMs: nullableNumber,
   heapUsedBytes: nullableNumber,
   clusters: z.record(z.string(), clusterHealthSampleSchema),
 });

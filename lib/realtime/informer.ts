@@ -100,7 +100,13 @@ export class Informer {
   private loop: Promise<void> | null = null;
   private readonly now: () => number;
   private readonly random: () => number;
-  readonly stats: InformerStats = { lists: 0, watchRestarts: 0, restartsByReason: {}, events: 0, bookmarks: 0 };
+  readonly stats: InformerStats = {
+    lists: 0,
+    watchRestarts: 0,
+    restartsByReason: {},
+    events: 0,
+    bookmarks: 0,
+  };
 
   constructor(private readonly opts: InformerOptions) {
     this.random = opts.random ?? Math.random;

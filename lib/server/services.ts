@@ -49,7 +49,12 @@ async function databaseAnswers(db: Database, timeoutMs = 2000): Promise<boolean>
   }
 }
 
-function startMetrics(config: AppConfig, db: Database, manager: RealtimeManager, hub: PushHub): AppMetrics | null {
+function startMetrics(
+  config: AppConfig,
+  db: Database,
+  manager: RealtimeManager,
+  hub: PushHub,
+): AppMetrics | null {
   if (!config.metrics.enabled) return null;
   return createAppMetrics({
     sources: { manager, hub, dbUp: () => databaseAnswers(db) },
