@@ -12,9 +12,11 @@ export interface ChartSeries {
 const WINDOW_SECONDS = 15 * 60;
 const HEIGHT = 110;
 
-function options(width: number, series: ChartSeries[], unit: string): uPlot.Options {
-  const fmt = (v: number | null) =>
-    v === null ? '–' : `${Number(v.toPrecision(3))}${unit ? ` ${unit}` : ''}`;
+function formatValue(v: number | null, unit: string): string {
+  return v === null ? '–' : `${Number(v.toPrecision(3))}${unit ? ` ${unit}` : ''}`;
+}
+
+function options(width: number, series: ChartSeries[]): uPlot.Options {
   return {
     width,
     height: HEIGHT,
@@ -30,6 +32,9 @@ function options(width: number, series: ChartSeries[], unit: string): uPlot.Opti
         font: '10px sans-serif',
         grid: { stroke: '#f1f5f9' },
         ticks: { show: false },
+        // one line of hours:minutes (uPlot's default adds a second line with the date)
+        values: (_u, vals) =>
+          vals.map((v) => new Date(v * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
       },
       {
         stroke: '#64748b',
@@ -41,17 +46,17 @@ function options(width: number, series: ChartSeries[], unit: string): uPlot.Opti
       },
     ],
     series: [
-      { value: (_u: uPlot, v: number | null) => (v === null ? '' : new Date(v * 1000).toLocaleTimeString()) },
+      {},
       ...series.map((s) => ({
         label: s.label,
         stroke: s.color,
         width: 1.5,
         points: { show: false },
-        value: (_u: uPlot, v: number | null) => fmt(v),
       })),
     ],
     cursor: { drag: { x: false, y: false } },
-    legend: { show: true },
+    // the legend below is ours: it shows the latest values, uPlot's only the hovered ones
+    legend: { show: false },
   };
 }
 
@@ -85,7 +90,7 @@ export function TimeChart({
     // uPlot draws on a canvas: load it in the browser, after mount, and keep it out of the server bundle
     void import('uplot').then(({ default: UPlot }) => {
       if (disposed) return;
-      const u = new UPlot(options(Math.max(160, el.clientWidth), series, unit), latest.current, el);
+      const u = new UPlot(options(Math.max(160, el.clientWidth), series), latest.current, el);
       plot.current = u;
       observer = new ResizeObserver(() =>
         u.setSize({ width: Math.max(160, el.clientWidth), height: HEIGHT }),
@@ -117,6 +122,17 @@ export function TimeChart({
     >
       <figcaption className="mb-1 text-[11px] font-medium text-slate-600">{title}</figcaption>
       <div ref={box} className="w-full" />
+      <ul className="mt-1 flex flex-wrap gap-x-3 text-[11px] text-slate-600">
+        {series.map((s, i) => (
+          <li key={s.label} className="flex items-center gap-1">
+            <span className="inline-block size-2 rounded-full" style={{ background: s.color }} aria-hidden />
+            {s.label}
+            <span className="font-medium tabular-nums text-slate-900" data-testid="latest">
+              {formatValue(last[i] ?? null, unit)}
+            </span>
+          </li>
+        ))}
+      </ul>
     </figure>
   );
 }

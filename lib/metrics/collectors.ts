@@ -19,17 +19,18 @@ const STATES: ClusterSyncState[] = ['syncing', 'ready', 'degraded', 'stopped'];
 const TRANSPORTS = ['ws', 'sse'] as const;
 const RESOURCES = ['nodes', 'pods'] as const;
 
-/** One reading of the sources shared by every metric of a scrape (they are read once, not per metric). */
-function memo<T>(read: () => T, ttlMs = 200): () => T {
-  let at = -Infinity;
-  let value: T;
+/**
+ * One reading of a source shared by every metric of a scrape: prom-client starts all collect()
+ * calls of registry.metrics() in one synchronous pass, so the reading is dropped after it.
+ */
+function perScrape<T>(read: () => T): () => T {
+  let cached: { value: T } | undefined;
   return () => {
-    const now = performance.now();
-    if (now - at > ttlMs) {
-      value = read();
-      at = now;
+    if (!cached) {
+      cached = { value: read() };
+      queueMicrotask(() => (cached = undefined));
     }
-    return value;
+    return cached.value;
   };
 }
 
@@ -44,8 +45,8 @@ type Reading = Array<[Labels, number]>;
  * pipeline is rebuilt (new credentials) starts again from 0, which Prometheus treats as a reset.
  */
 export function registerCollectors(registry: Registry, sources: MetricSources): void {
-  const clusters = memo(() => sources.manager.statuses());
-  const push = memo(() => sources.hub.stats());
+  const clusters = perScrape(() => sources.manager.statuses());
+  const push = perScrape(() => sources.hub.stats());
   const registers = [registry];
 
   const gauge = (name: string, help: string, labelNames: string[], read: () => Reading) =>

@@ -25,22 +25,23 @@ const le = (v: string | number | undefined) => (v === '+Inf' ? Infinity : Number
 
 /** Reads, through the registry (so exactly what /api/metrics shows), the numbers the health page charts. */
 export async function readRegistry(registry: Registry, t: number): Promise<RawReading> {
-  const [states, nodes, received, emitted, subs, restarts, delivery, conns, messages, lag, heap] =
-    await Promise.all(
-      [
-        'knm_informer_state',
-        'knm_cache_nodes',
-        'knm_informer_events_received_total',
-        'knm_informer_events_emitted_total',
-        'knm_push_subscriptions',
-        'knm_informer_watch_restarts_total',
-        'knm_push_delivery_seconds',
-        'knm_push_connections',
-        'knm_push_messages_sent_total',
-        'nodejs_eventloop_lag_p99_seconds',
-        'nodejs_heap_size_used_bytes',
-      ].map((n) => values(registry, n)),
-    );
+  // one at a time on purpose: prom-client sets the heap gauges in nodejs_heap_size_total_bytes's collect
+  const read: Values[] = [];
+  for (const name of [
+    'knm_informer_state',
+    'knm_cache_nodes',
+    'knm_informer_events_received_total',
+    'knm_informer_events_emitted_total',
+    'knm_push_subscriptions',
+    'knm_informer_watch_restarts_total',
+    'knm_push_delivery_seconds',
+    'knm_push_connections',
+    'knm_push_messages_sent_total',
+    'nodejs_heap_size_total_bytes',
+    'nodejs_heap_size_used_bytes',
+  ])
+    read.push(await values(registry, name));
+  const [states, nodes, received, emitted, subs, restarts, delivery, conns, messages, , heap] = read;
   const byCluster = (vals: Values) => sumBy(vals, 'cluster');
   const [nodesBy, receivedBy, emittedBy, subsBy] = [nodes!, received!, emitted!, subs!].map(byCluster);
   const restartsBy = sumBy(
