@@ -8,6 +8,7 @@ import type { ClusterSyncState } from '@/lib/realtime/types';
 export interface MetricSources {
   manager: {
     statuses(): ClusterStatusInfo[];
+    clusterNames(): string[];
     stats(): { cacheHits: number; apiFallbacks: number };
   };
   hub: { stats(): PushStats };

@@ -9,9 +9,13 @@ const dashboard = readDashboard();
 
 const metrics = createAppMetrics({
   sources: {
-    manager: { statuses: () => [], stats: () => ({ cacheHits: 0, apiFallbacks: 0 }) },
+    manager: {
+      statuses: () => [],
+      clusterNames: () => ['x'],
+      stats: () => ({ cacheHits: 0, apiFallbacks: 0 }),
+    },
     hub: new PushHub({ source: new FakeChangeSource() }),
-    dbUp: async () => true,
+    dbUp: () => Promise.resolve(true),
   },
   sampleIntervalMs: 60_000,
 });
@@ -21,7 +25,7 @@ async function exported(): Promise<Set<string>> {
   const names = new Set<string>();
   for (const m of await metrics.registry.getMetricsAsJSON()) {
     names.add(m.name);
-    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
+    if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
   }
   return names;
 }

@@ -28,14 +28,23 @@ export function createAppMetrics(opts: {
   defaultMetrics?: boolean;
 }): AppMetrics {
   const registry = new Registry();
-  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  if (opts.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry });
+    // gauges named like counters, which `promtool check metrics` rejects; nothing here needs them
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ])
+      registry.removeSingleMetric(name);
+  }
   new Gauge({
     name: 'knm_build_info',
     help: 'Always 1; the version label names the running build.',
     labelNames: ['version'],
     registers: [registry],
   }).set({ version: opts.version ?? 'unknown' }, 1);
-  const hooks = hooksFor(createInstruments(registry));
+  const hooks = hooksFor(createInstruments(registry, () => opts.sources.manager.clusterNames()));
   registerCollectors(registry, opts.sources);
   const history = new MetricsHistory(registry, opts.sampleIntervalMs);
   installMetricHooks(hooks);

@@ -11,7 +11,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
  * counts the app already keeps (informer and hub statistics) are read at scrape time instead, in
  * collectors.ts, so hot paths pay nothing for them.
  */
-export function createInstruments(registry: Registry) {
+export function createInstruments(registry: Registry, clusterNames: () => string[] = () => []) {
   const registers = [registry];
   const informerApply = new Histogram({
     name: 'knm_informer_event_apply_seconds',
@@ -57,6 +57,10 @@ export function createInstruments(registry: Registry) {
     help: 'Evictions refused by a PodDisruptionBudget (HTTP 429) during drains; retried, never bypassed.',
     labelNames: ['cluster'],
     registers,
+    // every registered cluster has a series from the start, so rate() and alerts see a 0, not nothing
+    collect() {
+      for (const cluster of clusterNames()) this.inc({ cluster }, 0);
+    },
   });
   const logins = new Counter({
     name: 'knm_auth_logins_total',

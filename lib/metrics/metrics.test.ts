@@ -71,9 +71,13 @@ function setup() {
   const hub = new PushHub({ source, limits: { maxBufferedBytes: 10_000 } });
   const manager = {
     statuses: () => [status('a'), status('b', { eventsReceived: 7 })],
+    clusterNames: () => ['a', 'b'],
     stats: () => ({ cacheHits: 9, apiFallbacks: 2 }),
   };
-  app = createAppMetrics({ sources: { manager, hub, dbUp: async () => true }, sampleIntervalMs: 60_000 });
+  app = createAppMetrics({
+    sources: { manager, hub, dbUp: () => Promise.resolve(true) },
+    sampleIntervalMs: 60_000,
+  });
   return { source, hub };
 }
 
