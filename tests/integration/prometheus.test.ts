@@ -19,6 +19,7 @@ const secrets = {
   encryptionKey: randomBytes(32).toString('base64'),
   wrongPasswords: ['wrong-password-alpha', 'wrong-password-beta', 'wrong-password-gamma'],
   ghostPassword: 'ghost-password-delta',
+  viewerPassword: 'watcher-password-epsilon',
 };
 
 let sim: Simulator;
@@ -43,6 +44,7 @@ beforeAll(async () => {
   app = await startApp({
     DEMO_CLUSTER: 'false',
     LOG_LEVEL: 'debug',
+    HEALTH_SAMPLE_SECONDS: '1',
     METRICS_PORT: String(metricsPort),
     METRICS_TOKEN: secrets.metricsToken,
     NEXTAUTH_SECRET: secrets.nextAuthSecret,
@@ -329,6 +331,31 @@ describe('metrics scraped by a real Prometheus', () => {
     }
   });
 
+  it("the health page's history is for admins and shows the numbers Prometheus scraped", async () => {
+    const created = await api('POST', '/api/v1/users', {
+      username: 'watcher',
+      password: secrets.viewerPassword,
+      role: 'viewer',
+      clusters: ['sim'],
+    });
+    expect(created.status).toBe(201);
+    const viewer = client(app, await login(app, 'watcher', secrets.viewerPassword));
+    expect((await viewer('GET', '/api/v1/health/history')).status).toBe(403);
+    const history = await eventually(async () => {
+      const r = await api('GET', '/api/v1/health/history');
+      return r.status === 200 && r.json.samples.length >= 2 ? r.json : undefined;
+    }, 'health samples');
+    expect(history.intervalSeconds).toBe(1);
+    const last = history.samples.at(-1).clusters.sim;
+    expect(last).toMatchObject({ state: 'ready', nodes: await prom.sum('knm_cache_nodes{job="knm"}') });
+    const busiest = Math.max(
+      ...history.samples.map(
+        (s: { clusters: { sim?: { eventsPerSecond: number } } }) => s.clusters.sim?.eventsPerSecond ?? 0,
+      ),
+    );
+    expect(busiest).toBeGreaterThan(0); // the churn of the first test
+  });
+
   it('no secret ever reached the logs of the run', () => {
     const kubeconfig = sim.kubeconfig();
     const kubeSecrets = [...kubeconfig.matchAll(/(?:token|client-key-data|password):\s*"?([^\s"]+)/g)].map(
@@ -340,6 +367,7 @@ describe('metrics scraped by a real Prometheus', () => {
       secrets.adminPassword,
       ...secrets.wrongPasswords,
       secrets.ghostPassword,
+      secrets.viewerPassword,
       secrets.metricsToken,
       secrets.nextAuthSecret,
       secrets.encryptionKey,
