@@ -50,7 +50,8 @@ export function installMetricHooks(hooks: MetricHooks): void {
 
 export function uninstallMetricHooks(hooks?: MetricHooks): void {
   const g = globalThis as GlobalWithHooks;
-  if (!hooks || g[KEY] === hooks) delete g[KEY];
+  // assigned, not deleted: deleting a property of globalThis can slow every global lookup after it
+  if (!hooks || g[KEY] === hooks) g[KEY] = undefined;
 }
 
 export const DB_STATEMENTS = ['select', 'insert', 'update', 'delete', 'other'] as const;
