@@ -5,6 +5,7 @@ import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
 import { listQuerySchema } from '@/lib/nodes/list-query';
 import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
 import { apiErrorSchema, nodeListResponseSchema } from '@/lib/protocol/api';
+import { healthHistorySchema } from '@/lib/protocol/health';
 import { nodeSummarySchema } from '@/lib/protocol/node-summary';
 
 export interface Op {
@@ -112,6 +113,13 @@ export const operations: Op[] = [
     summary: 'Cancel an operation',
     access: 'write',
     response: operationResponse,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/health/history',
+    summary: 'Health page: the last 15 minutes sampled from the metrics registry',
+    access: 'admin',
+    response: healthHistorySchema,
   },
 ];
 
