@@ -35,6 +35,7 @@ function perScrape<T>(read: () => T): () => T {
   };
 }
 
+const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? undefined : ms / 1000);
 const numericRv = (rv: string): number | undefined => (/^\d{1,15}$/.test(rv) ? Number(rv) : undefined);
 
 type Labels = Record<string, string>;
@@ -72,15 +73,96 @@ export function registerCollectors(registry: Registry, sources: MetricSources): 
         for (const [labels, v] of read()) this.inc(labels, v);
       },
     });
-  const perCluster = (pick: (s: ClusterStatusInfo) => number | undefined): (() => Reading) => {
-    return () =>
+
+  // informers and cache: one series per cluster, straight from its status (undefined: no value yet)
+  const perCluster: Array<
+    ['gauge' | 'counter', string, string, (s: ClusterStatusInfo) => number | undefined]
+  > = [
+    [
+      'gauge',
+      'knm_informer_synced',
+      '1 once the first complete list of nodes and pods is in the cache.',
+      (s) => (s.synced ? 1 : 0),
+    ],
+    [
+      'gauge',
+      'knm_informer_sync_duration_seconds',
+      'Time from the pipeline start to its first complete list (list → synced).',
+      (s) => seconds(s.syncMs),
+    ],
+    [
+      'gauge',
+      'knm_informer_lag_seconds',
+      'Time since both watch streams last proved live (event, bookmark or accepted watch).',
+      (s) => seconds(s.lagMs),
+    ],
+    [
+      'counter',
+      'knm_informer_lists_total',
+      'Complete lists (initial and relists after 410 Gone) of nodes and pods.',
+      (s) => s.stats.lists,
+    ],
+    [
+      'counter',
+      'knm_informer_events_received_total',
+      'Watch events (ADDED, MODIFIED, DELETED) received for nodes and pods.',
+      (s) => s.stats.eventsReceived,
+    ],
+    [
+      'counter',
+      'knm_informer_events_emitted_total',
+      'Classified node changes emitted to the push hub.',
+      (s) => s.stats.eventsEmitted,
+    ],
+    [
+      'counter',
+      'knm_informer_events_dropped_total',
+      'Events dropped as noise (heartbeats, resourceVersion-only updates).',
+      (s) => s.stats.droppedNoise,
+    ],
+    ['gauge', 'knm_cache_nodes', 'Nodes in the cache.', (s) => s.nodes],
+    ['gauge', 'knm_cache_pods', 'Pods in the pod index.', (s) => s.stats.pods],
+    [
+      'gauge',
+      'knm_cache_heap_bytes',
+      'Estimated heap held by the cluster cache (summaries, replay log, orders).',
+      (s) => s.stats.approxBytes,
+    ],
+    [
+      'gauge',
+      'knm_cache_seq',
+      'Last change sequence number of the cluster (the push resume point).',
+      (s) => s.seq,
+    ],
+  ];
+  for (const [kind, name, help, pick] of perCluster) {
+    const read = () =>
       clusters().flatMap((s): Reading => {
         const v = pick(s);
         return v === undefined ? [] : [[{ cluster: s.name }, v]];
       });
-  };
-
-  // informers
+    (kind === 'gauge' ? gauge : counter)(name, help, ['cluster'], read);
+  }
+  const perResource =
+    (pick: (s: ClusterStatusInfo, r: (typeof RESOURCES)[number]) => number | undefined) => () =>
+      clusters().flatMap((s) =>
+        RESOURCES.flatMap((resource): Reading => {
+          const v = pick(s, resource);
+          return v === undefined ? [] : [[{ cluster: s.name, resource }, v]];
+        }),
+      );
+  gauge(
+    'knm_informer_list_duration_seconds',
+    'Duration of the last list request (HTTP, parse, reduce) per resource.',
+    ['cluster', 'resource'],
+    perResource((s, r) => seconds(s.stats.lastListMs[r])),
+  );
+  gauge(
+    'knm_informer_resource_version',
+    'resourceVersion each informer has reached (numeric resourceVersions only).',
+    ['cluster', 'resource'],
+    perResource((s, r) => numericRv(s.stats.resourceVersions[r])),
+  );
   gauge(
     'knm_informer_state',
     'Pipeline state per cluster: 1 for the current state, 0 for the others.',
@@ -88,48 +170,6 @@ export function registerCollectors(registry: Registry, sources: MetricSources): 
     () =>
       clusters().flatMap((s) =>
         STATES.map((state): [Labels, number] => [{ cluster: s.name, state }, s.state === state ? 1 : 0]),
-      ),
-  );
-  gauge(
-    'knm_informer_synced',
-    '1 once the first complete list of nodes and pods is in the cache.',
-    ['cluster'],
-    perCluster((s) => (s.synced ? 1 : 0)),
-  );
-  gauge(
-    'knm_informer_sync_duration_seconds',
-    'Time from the pipeline start to its first complete list (list → synced).',
-    ['cluster'],
-    perCluster((s) => (s.syncMs === undefined ? undefined : s.syncMs / 1000)),
-  );
-  gauge(
-    'knm_informer_list_duration_seconds',
-    'Duration of the last list request (HTTP, parse, reduce) per resource.',
-    ['cluster', 'resource'],
-    () =>
-      clusters().flatMap((s) =>
-        RESOURCES.flatMap((resource): Reading => {
-          const ms = s.stats.lastListMs[resource];
-          return ms === undefined ? [] : [[{ cluster: s.name, resource }, ms / 1000]];
-        }),
-      ),
-  );
-  gauge(
-    'knm_informer_lag_seconds',
-    'Time since both watch streams last proved live (event, bookmark or accepted watch).',
-    ['cluster'],
-    perCluster((s) => (s.lagMs === null ? undefined : s.lagMs / 1000)),
-  );
-  gauge(
-    'knm_informer_resource_version',
-    'resourceVersion each informer has reached (numeric resourceVersions only).',
-    ['cluster', 'resource'],
-    () =>
-      clusters().flatMap((s) =>
-        RESOURCES.flatMap((resource): Reading => {
-          const rv = numericRv(s.stats.resourceVersions[resource]);
-          return rv === undefined ? [] : [[{ cluster: s.name, resource }, rv]];
-        }),
       ),
   );
   counter(
@@ -146,56 +186,7 @@ export function registerCollectors(registry: Registry, sources: MetricSources): 
         ),
       ),
   );
-  counter(
-    'knm_informer_lists_total',
-    'Complete lists (initial and relists after 410 Gone) of nodes and pods.',
-    ['cluster'],
-    perCluster((s) => s.stats.lists),
-  );
-  counter(
-    'knm_informer_events_received_total',
-    'Watch events (ADDED, MODIFIED, DELETED) received for nodes and pods.',
-    ['cluster'],
-    perCluster((s) => s.stats.eventsReceived),
-  );
-  counter(
-    'knm_informer_events_emitted_total',
-    'Classified node changes emitted to the push hub.',
-    ['cluster'],
-    perCluster((s) => s.stats.eventsEmitted),
-  );
-  counter(
-    'knm_informer_events_dropped_total',
-    'Events dropped as noise (heartbeats, resourceVersion-only updates).',
-    ['cluster'],
-    perCluster((s) => s.stats.droppedNoise),
-  );
 
-  // cache
-  gauge(
-    'knm_cache_nodes',
-    'Nodes in the cache.',
-    ['cluster'],
-    perCluster((s) => s.nodes),
-  );
-  gauge(
-    'knm_cache_pods',
-    'Pods in the pod index.',
-    ['cluster'],
-    perCluster((s) => s.stats.pods),
-  );
-  gauge(
-    'knm_cache_heap_bytes',
-    'Estimated heap held by the cluster cache (summaries, replay log, orders).',
-    ['cluster'],
-    perCluster((s) => s.stats.approxBytes),
-  );
-  gauge(
-    'knm_cache_seq',
-    'Last change sequence number of the cluster (the push resume point).',
-    ['cluster'],
-    perCluster((s) => s.seq),
-  );
   counter(
     'knm_cache_reads_total',
     'Node reads answered from the cache or by the API-server fallback (the cache hit rate).',
