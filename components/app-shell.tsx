@@ -31,6 +31,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   }, [status]);
 
   const role = sessionRole(session?.user);
+  const links = nav.filter((n) => !n.adminOnly || role === 'admin');
   return (
     <div className="flex h-dvh flex-col bg-slate-50 text-slate-900">
       <header className="flex h-11 shrink-0 items-center gap-6 bg-slate-900 px-4 text-slate-200 shadow">
@@ -44,24 +45,22 @@ export function AppShell({ children }: { children: ReactNode }) {
           Kube Node Manager
         </Link>
         <nav className="flex gap-1 text-xs">
-          {nav
-            .filter((n) => !n.adminOnly || role === 'admin')
-            .map((n) => {
-              const active =
-                n.href === '/'
-                  ? pathname === '/' || pathname.startsWith('/clusters')
-                  : pathname.startsWith(n.href);
-              return (
-                <Link
-                  key={n.href}
-                  href={n.href}
-                  aria-current={active ? 'page' : undefined}
-                  className={`rounded px-2.5 py-1 ${active ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`}
-                >
-                  {n.label}
-                </Link>
-              );
-            })}
+          {links.map((n) => {
+            const active =
+              n.href === '/'
+                ? pathname === '/' || pathname.startsWith('/clusters')
+                : pathname.startsWith(n.href);
+            return (
+              <Link
+                key={n.href}
+                href={n.href}
+                aria-current={active ? 'page' : undefined}
+                className={`rounded px-2.5 py-1 ${active ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`}
+              >
+                {n.label}
+              </Link>
+            );
+          })}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-xs" data-testid="user-menu">
           {session?.user && (
