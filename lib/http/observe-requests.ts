@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { metrics } from '@/lib/metrics/hooks';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
@@ -69,7 +70,7 @@ export function observeRequests(next: Listener, opts: ObserveOptions): Listener 
   };
 }
 
-type UpgradeListener = (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void;
+type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /** The same request id and scope for WebSocket upgrades, so the upgrade's log lines carry it too. */
 export function observeUpgrades(
