@@ -42,6 +42,8 @@ export default defineConfig({
       ADMIN_PASSWORD: 'e2e-admin-password',
       DEMO_NODES: '120',
       LOG_LEVEL: 'warn',
+      // the health page samples every second, so its e2e test sees charts move within seconds
+      HEALTH_SAMPLE_SECONDS: '1',
     },
   },
 });

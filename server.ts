@@ -1,12 +1,14 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import next from 'next';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { createLogger } from '@/lib/logger';
+import { observeRequests, observeUpgrades } from '@/lib/http/observe-requests';
+import { startMetricsServer } from '@/lib/metrics/endpoint';
 import { createServices } from '@/lib/server/services';
 import { createShutdown } from '@/lib/server/shutdown';
 import { createUpgradeRouter } from '@/lib/server/upgrade-router';
 import { createWsEndpoint } from '@/lib/push/ws-server';
-import { stampPeer } from '@/lib/http/request-meta';
+import { fromTrustedProxy, stampPeer } from '@/lib/http/request-meta';
 import { securityHeaders } from '@/lib/http/security-headers';
 
 // Only wiring lives here: configuration, logger, services, Next, the upgrade router and shutdown.
@@ -31,11 +33,18 @@ const headers = Object.entries(
     oidcIssuer: config.oidc?.issuer,
   }),
 );
-const server = createServer((req, res) => {
-  stampPeer(req);
-  for (const [name, value] of headers) res.setHeader(name, value);
-  void handle(req, res);
-});
+// X-Request-Id is kept only from a trusted proxy (TRUSTED_PROXIES), like X-Forwarded-For.
+const trusted = (req: IncomingMessage) => fromTrustedProxy(req.socket.remoteAddress, config.trustedProxies);
+const server = createServer(
+  observeRequests(
+    (req, res) => {
+      stampPeer(req);
+      for (const [name, value] of headers) res.setHeader(name, value);
+      void handle(req, res);
+    },
+    { logger: logger.child({ component: 'http' }), trusted },
+  ),
+);
 const ws = createWsEndpoint({
   hub: services.context.hub,
   authenticate: (req) => services.context.auth.authenticate(req),
@@ -44,23 +53,38 @@ const ws = createWsEndpoint({
 });
 server.on(
   'upgrade',
-  createUpgradeRouter({
-    routes: {
-      '/api/v1/ws/nodes': (req, socket, head) => {
-        stampPeer(req);
-        ws.handleUpgrade(req, socket, head);
+  observeUpgrades(
+    createUpgradeRouter({
+      routes: {
+        '/api/v1/ws/nodes': (req, socket, head) => {
+          stampPeer(req);
+          ws.handleUpgrade(req, socket, head);
+        },
       },
-    },
-    next: dev ? app.getUpgradeHandler() : undefined,
-    onError: (err) => logger.warn({ err }, 'upgrade failed'),
-  }),
+      next: dev ? app.getUpgradeHandler() : undefined,
+      onError: (err) => logger.warn({ err }, 'upgrade failed'),
+    }),
+    { trusted },
+  ),
 );
+const registry = services.context.metrics?.registry;
+const metricsServer =
+  registry && config.metrics.port !== undefined
+    ? await startMetricsServer({
+        registry,
+        host: config.host,
+        port: config.metrics.port,
+        onError: (err) => logger.warn({ err }, 'metrics collection failed'),
+      })
+    : undefined;
+if (metricsServer) logger.info({ port: metricsServer.port }, 'metrics listening on /api/metrics');
 
 const shutdown = createShutdown({
   log: (msg, extra) => logger.info(extra ?? {}, msg),
   exit: (code) => process.exit(code),
   steps: [
     { name: 'stop accepting', run: () => void server.close() },
+    { name: 'metrics', run: () => metricsServer?.close() },
     { name: 'close websockets', run: () => ws.close() },
     { name: 'services', run: () => services.close() },
     { name: 'next', run: () => app.close() },

@@ -6,7 +6,7 @@ import type { BenchResult } from './types';
 import { meetsTarget } from './verdict';
 
 // Runs every suite in bench/*-bench.ts (each exports run(): Promise<BenchResult[]>) and writes docs/benchmarks.md.
-const suites = ['sim', 'realtime', 'push', 'node-api'];
+const suites = ['sim', 'realtime', 'push', 'node-api', 'metrics'];
 const only = process.argv.slice(2);
 
 const sections: string[] = [];
@@ -19,9 +19,12 @@ for (const suite of suites) {
   console.log(`--- ${suite}`);
   const t0 = Date.now();
   let results: BenchResult[];
+  let notes = '';
   try {
-    const mod = (await import(file)) as { run: () => Promise<BenchResult[]> };
+    // a suite may export `notes`: definitions printed above its table
+    const mod = (await import(file)) as { run: () => Promise<BenchResult[]>; notes?: string };
     results = await mod.run();
+    notes = mod.notes ? `${mod.notes.trim()}\n\n` : '';
   } catch (err) {
     console.error(`${suite} failed:`, err);
     failed = true;
@@ -43,7 +46,7 @@ for (const suite of suites) {
     return `| ${name} | ${fmt(r.value)} ${r.unit} | ${r.target ?? ''} | ${verdict} | ${base} |`;
   });
   sections.push(
-    `## ${suite}\n\n_${((Date.now() - t0) / 1000).toFixed(1)} s_\n\n| measurement | value | target | | baseline (same run) |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`,
+    `## ${suite}\n\n_${((Date.now() - t0) / 1000).toFixed(1)} s_\n\n${notes}| measurement | value | target | | baseline (same run) |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`,
   );
 }
 

@@ -7,6 +7,7 @@ import { useEffect, type ReactNode } from 'react';
 const nav = [
   { href: '/', label: 'Nodes' },
   { href: '/audit', label: 'Audit' },
+  { href: '/health', label: 'Health', adminOnly: true },
   { href: '/settings', label: 'Settings' },
 ];
 
@@ -30,6 +31,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   }, [status]);
 
   const role = sessionRole(session?.user);
+  const links = nav.filter((n) => !n.adminOnly || role === 'admin');
   return (
     <div className="flex h-dvh flex-col bg-slate-50 text-slate-900">
       <header className="flex h-11 shrink-0 items-center gap-6 bg-slate-900 px-4 text-slate-200 shadow">
@@ -43,7 +45,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           Kube Node Manager
         </Link>
         <nav className="flex gap-1 text-xs">
-          {nav.map((n) => {
+          {links.map((n) => {
             const active =
               n.href === '/'
                 ? pathname === '/' || pathname.startsWith('/clusters')

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentRequestId } from '@/lib/http/request-scope';
 
 /** Paths that may carry credentials; pino replaces their values before anything is written. */
 export const redactPaths = [
@@ -28,6 +29,11 @@ export function createLogger(
     level: opts.level,
     base: { service: 'kube-node-manager' },
     redact: { paths: redactPaths, censor: '[redacted]' },
+    // every line written while serving a request (operations it starts included) carries its id
+    mixin: () => {
+      const reqId = currentRequestId();
+      return reqId ? { reqId } : {};
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (destination) return pino(base, destination);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, typecheck, unit, build, integration, end-to-end.
-# Installs Debian's chromium / kubectl when missing (as root), else fails with a one-line instruction.
+# Installs Debian's chromium / kubectl / prometheus when missing (as root), else fails with a one-line instruction.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -19,6 +19,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
       { echo "failed to install ${need_apt[*]}; run: sudo apt-get install -y ${need_apt[*]}"; exit 1; }
   else
     echo "missing Debian packages; run: sudo apt-get install -y ${need_apt[*]}"; exit 1
+  fi
+fi
+
+# the metrics integration test runs a real Prometheus and promtool
+if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing Debian packages: prometheus"
+    bash scripts/install-prometheus.sh || { echo "failed to install prometheus; run: sudo bash scripts/install-prometheus.sh"; exit 1; }
+  else
+    echo "missing Debian package prometheus; run: sudo bash scripts/install-prometheus.sh"; exit 1
   fi
 fi
 

@@ -15,6 +15,8 @@ export const auditQuerySchema = z.object({
   cluster: z.string().min(1).max(253).optional(),
   action: z.string().min(1).max(100).optional(),
   result: z.enum(['success', 'failure', 'pending']).optional(),
+  /** X-Request-Id of the request that caused the entries */
+  requestId: z.string().min(1).max(128).optional(),
   since: instant.optional(),
   until: instant.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

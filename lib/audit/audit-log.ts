@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Database } from '@/lib/db';
 import type { AuditLogTable } from '@/lib/db/schema';
 import type { Principal } from '@/lib/auth/types';
+import { currentRequestId } from '@/lib/http/request-scope';
+import { metrics } from '@/lib/metrics/hooks';
 
 /** 'pending': the intent was recorded before acting and its outcome has not been written (yet). */
 export type AuditResult = 'success' | 'failure' | 'pending';
@@ -19,6 +21,8 @@ export interface AuditEntryInput {
   error?: string | null;
   ip?: string | null;
   userAgent?: string | null;
+  /** defaults to the id of the request being served */
+  requestId?: string | null;
 }
 
 export interface AuditEntry {
@@ -36,6 +40,7 @@ export interface AuditEntry {
   userAgent: string | null;
   /** when a pending intent got its outcome */
   completedAt: number | null;
+  requestId: string | null;
 }
 
 /** The audit store could not record an intent, so the mutation is refused (fail closed). */
@@ -54,6 +59,7 @@ export interface AuditFilter {
   cluster?: string;
   action?: string;
   result?: AuditResult;
+  requestId?: string;
   /** epoch ms, inclusive */
   since?: number;
   /** epoch ms, exclusive */
@@ -152,6 +158,9 @@ export class AuditLog {
   }
 
   async record(entry: AuditEntryInput): Promise<void> {
+    // every sign-in outcome, password or OIDC, is audited as auth.login: count them here, once
+    if (entry.action === 'auth.login' && entry.result !== 'pending')
+      metrics().login(entry.parameters?.method === 'oidc' ? 'oidc' : 'password', entry.result);
     try {
       await this.insert(entry);
     } catch (err) {
@@ -255,6 +264,7 @@ export class AuditLog {
         ip: clip(entry.ip, 100),
         user_agent: clip(entry.userAgent, 500),
         completed_at: null,
+        request_id: clip(entry.requestId ?? currentRequestId(), 128),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -280,6 +290,7 @@ export class AuditLog {
         : q.where('action', '=', filter.action);
     }
     if (filter.result) q = q.where('result', '=', filter.result);
+    if (filter.requestId) q = q.where('request_id', '=', filter.requestId);
     if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
     if (filter.until !== undefined) q = q.where('at', '<', filter.until);
     if (page.before !== undefined) q = q.where('id', '<', page.before);
@@ -316,5 +327,6 @@ function toEntry(row: Omit<AuditLogTable, 'id'> & { id: number }): AuditEntry {
     ip: row.ip,
     userAgent: row.user_agent,
     completedAt: row.completed_at === null ? null : Number(row.completed_at),
+    requestId: row.request_id ?? null,
   };
 }

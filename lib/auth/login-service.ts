@@ -1,4 +1,5 @@
 import type { AuditLog } from '@/lib/audit/audit-log';
+import { metrics } from '@/lib/metrics/hooks';
 import { LoginError } from './errors';
 import type { LoginRefusals } from './login-refusals';
 import { PASSWORD_MAX } from './passwords';
@@ -37,6 +38,7 @@ export class LoginService {
     };
     const decision = await this.limiter.check(attempt.ip, username);
     if (!decision.ok) {
+      metrics().loginRateLimited(decision.scope);
       await this.refusals.count(decision.scope, username, attempt.ip);
       throw new LoginError('rate_limited', decision.message, Math.ceil(decision.retryAfterMs / 1000));
     }

@@ -4,4 +4,5 @@ export const queryKeys = {
   nodes: (cluster: string) => ['nodes', cluster] as const,
   node: (cluster: string, node: string) => ['node', cluster, node] as const,
   operation: (id: string) => ['operation', id] as const,
+  healthHistory: ['health-history'] as const,
 };

@@ -29,6 +29,27 @@ describe('parseEnv', () => {
     expect(parseEnv({})).toMatchObject({ WS_RESUME_HISTORY: 10_000, SESSION_RECHECK_SECONDS: 20 });
   });
 
+  it('validates the metrics settings', () => {
+    const e = parseEnv({ METRICS_TOKEN: 'a'.repeat(16), METRICS_PORT: '9464', HEALTH_SAMPLE_SECONDS: '2' });
+    expect(e).toMatchObject({ METRICS_ENABLED: true, METRICS_PORT: 9464, HEALTH_SAMPLE_SECONDS: 2 });
+    expect(() => parseEnv({ METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN: must be at least 16 characters/,
+    );
+    expect(() => parseEnv({ METRICS_TOKEN: 'has spaces in the token' })).toThrow(
+      /METRICS_TOKEN: must not contain/,
+    );
+    expect(() => parseEnv({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT: must be at most 65535/);
+    expect(() => parseEnv({ PORT: '3000', METRICS_PORT: '3000' })).toThrow(
+      /METRICS_PORT: must differ from PORT/,
+    );
+    expect(() => parseEnv({ HEALTH_SAMPLE_SECONDS: '0' })).toThrow(
+      /HEALTH_SAMPLE_SECONDS: must be at least 1/,
+    );
+    expect(() => parseEnv({ METRICS_ENABLED: 'sometimes' })).toThrow(
+      /METRICS_ENABLED: must be true or false/,
+    );
+  });
+
   it('requires OIDC settings together', () => {
     expect(() => parseEnv({ OIDC_ISSUER: 'https://idp.example.com' })).toThrow(/set all three/);
   });

@@ -97,6 +97,14 @@ const envSchema = z.object({
   OIDC_GROUPS_CLAIM: z.string().default('groups'),
   OIDC_ADMIN_GROUPS: csv.default([]),
   OIDC_OPERATOR_GROUPS: csv.default([]),
+  METRICS_ENABLED: bool.default(true),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, { message: 'must be at least 16 characters' })
+    .regex(/^\S+$/, { message: 'must not contain whitespace' })
+    .optional(),
+  METRICS_PORT: int(1, 65535).optional(),
+  HEALTH_SAMPLE_SECONDS: int(1, 60).default(5),
 });
 
 export interface AppConfig {
@@ -131,6 +139,15 @@ export interface AppConfig {
   sessionRecheckSeconds: number;
   /** refused sign-ins are counted per window and audited as one row per window */
   loginAuditWindowSeconds: number;
+  metrics: {
+    enabled: boolean;
+    /** bearer token for GET /api/metrics on the main port; unset: not served there */
+    token?: string;
+    /** separate unauthenticated listener for /api/metrics */
+    port?: number;
+    /** health page sample interval */
+    sampleSeconds: number;
+  };
   oidc?: {
     issuer: string;
     clientId: string;
@@ -162,6 +179,9 @@ export function parseEnv(env: Env): ParsedEnv {
     throw new ConfigError(
       'Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: set all three to enable OIDC, or none',
     );
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT');
   }
   return e;
 }
@@ -204,6 +224,12 @@ export function buildConfig(
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     sessionRecheckSeconds: e.SESSION_RECHECK_SECONDS,
     loginAuditWindowSeconds: e.LOGIN_AUDIT_WINDOW_SECONDS,
+    metrics: {
+      enabled: e.METRICS_ENABLED,
+      token: e.METRICS_TOKEN,
+      port: e.METRICS_PORT,
+      sampleSeconds: e.HEALTH_SAMPLE_SECONDS,
+    },
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? {

@@ -1,8 +1,9 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { metrics, statementKind } from '@/lib/metrics/hooks';
 import { guardedDialect } from './guarded-dialect';
 import { migrationProvider } from './migrations';
 import type { DB } from './schema';
@@ -34,6 +35,10 @@ const pgTypes = {
       : (pg.types.getTypeParser(oid, format) as (v: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
+/** Kysely's per-query log callback, feeding the query duration and error metrics. */
+const observeQuery = (e: LogEvent) =>
+  metrics().dbQuery(statementKind(e.query.query.kind), e.queryDurationMillis / 1000, e.level === 'error');
+
 /**
  * Opens SQLite (`<dataDir>/knm.sqlite`, WAL) when `url` is unset, PostgreSQL for postgres:// URLs,
  * then applies pending migrations. Idempotent: reopening an up-to-date database is a no-op.
@@ -58,7 +63,7 @@ export async function openDatabase(opts: {
     });
     // An idle client error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
-    kysely = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+    kysely = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool })), log: observeQuery });
     raw = { kind: 'postgres', pool };
   } else if (opts.url) {
     throw new MigrationError('DATABASE_URL must be a postgres:// URL (leave unset for embedded SQLite)');
@@ -75,7 +80,10 @@ export async function openDatabase(opts: {
     sqlite.pragma('busy_timeout = 5000');
     // SQLite creates -wal/-shm with the main file's mode, but an older install may have left wider ones.
     for (const extra of ['-wal', '-shm']) if (existsSync(file + extra)) chmodSync(file + extra, 0o600);
-    kysely = new Kysely<DB>({ dialect: guardedDialect(new SqliteDialect({ database: sqlite })) });
+    kysely = new Kysely<DB>({
+      dialect: guardedDialect(new SqliteDialect({ database: sqlite })),
+      log: observeQuery,
+    });
     raw = { kind: 'sqlite', db: sqlite };
   }
 

@@ -204,6 +204,18 @@ function security(dialect: Dialect): Migration {
     },
   };
 }
+
+/** The id of the request that caused each audit entry, to join it with the request's log lines. */
+const auditRequestId: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('audit_log').addColumn('request_id', 'text').execute();
+    await db.schema.createIndex('audit_log_request_id_idx').on('audit_log').column('request_id').execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex('audit_log_request_id_idx').execute();
+    await db.schema.alterTable('audit_log').dropColumn('request_id').execute();
+  },
+};
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** In-code provider: migrations ship inside the bundle, no filesystem scanning. */
@@ -215,6 +227,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0002_templates': templates,
         '0003_operations': operations,
         '0004_security': security(dialect),
+        '0005_audit_request_id': auditRequestId,
       }),
   };
 }

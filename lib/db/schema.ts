@@ -58,6 +58,8 @@ export interface AuditLogTable {
   user_agent: string | null;
   /** set when a 'pending' intent got its outcome (intent-then-outcome auditing) */
   completed_at: number | null;
+  /** X-Request-Id of the request that caused the entry (null for entries from before migration 0005) */
+  request_id: string | null;
 }
 
 export interface MetaTable {

@@ -7,6 +7,7 @@ import { ApiError, errorResponse, forbidden, serviceUnavailable, toApiError, una
 import { isDatabaseUnavailable } from '@/lib/db/guarded-dialect';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './request-body';
 import { clientIp, isMutation, originAllowed, userAgent } from './request-meta';
+import { setRequestUser } from './request-scope';
 
 export * from './errors';
 
@@ -63,6 +64,7 @@ function parseWith(
 
 async function resolvePrincipal(spec: RouteSpec, req: Request, ctx: AppContext): Promise<Principal | null> {
   const principal = await ctx.auth.authenticate(req, { queryToken: spec.queryToken === true });
+  if (principal) setRequestUser(principal.username);
   if (spec.auth === 'public') return principal;
   if (!principal) throw unauthorized();
   if (!(await ctx.auth.stillValid(principal))) throw unauthorized('Session or token is no longer valid');

@@ -89,6 +89,13 @@ export function clientAddress(
   return client.slice(0, 100);
 }
 
+/** Whether the TCP peer is a trusted proxy, so what it forwards (X-Forwarded-For, X-Request-Id) counts. */
+export function fromTrustedProxy(peer: string | null | undefined, trusted: TrustedProxies): boolean {
+  if (trusted.kind === 'none' || !peer) return false;
+  if (trusted.kind === 'hops') return trusted.hops > 0;
+  return inList(trusted.list, normalizeAddress(peer));
+}
+
 /** The caller's address for a request that went through server.ts (which stamps PEER_HEADER). */
 export function clientIp(headers: HeaderGetter, trusted: TrustedProxies = NO_TRUSTED_PROXIES): string {
   return clientAddress(headers.get(PEER_HEADER), headers.get('x-forwarded-for'), trusted);

@@ -5,6 +5,7 @@ import { listQuerySchema } from '@/lib/nodes/list-query';
 import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
 import { batchRequestSchema, cordonParamsSchema } from '@/lib/operations/batch';
 import { nodeListResponseSchema } from '@/lib/protocol/api';
+import { healthHistorySchema } from '@/lib/protocol/health';
 import { nodeSummarySchema } from '@/lib/protocol/node-summary';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
 import type { RouteRow } from './route-row';
@@ -221,6 +222,21 @@ export const routeTable: RouteRow[] = [
     summary: 'Reachability check before opening a socket',
     role: 'public',
     scope: null,
+  },
+  {
+    method: 'get',
+    path: '/api/metrics',
+    summary: 'Prometheus metrics, behind Authorization: Bearer $METRICS_TOKEN (404 without METRICS_TOKEN)',
+    role: 'public',
+    scope: null,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/health/history',
+    summary: 'Health page: the last 15 minutes sampled from the metrics registry',
+    role: 'admin',
+    scope: 'read',
+    response: healthHistorySchema,
   },
   {
     method: 'get',

@@ -1,3 +1,4 @@
+import { metrics } from '@/lib/metrics/hooks';
 import { drainNode } from '@/lib/nodes/drain';
 import type { Actor, NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
@@ -39,6 +40,9 @@ export function executorFor(
           signal,
           retryMs: deps.drainRetryMs,
           cordon: () => nodes.cordon(cluster, node, actor, 'drain'),
+          onEvent: (e) => {
+            if (e.state === 'blocked_by_pdb') metrics().drainBlockedByPdb(cluster);
+          },
         });
         return {
           ok: true,

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { currentRequestId } from '@/lib/http/request-scope';
+import { metrics } from '@/lib/metrics/hooks';
 
 export type OperationState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type NodeResultState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -22,6 +24,8 @@ export interface Operation {
   results: Record<string, NodeResult>;
   createdAt: string;
   finishedAt?: string;
+  /** X-Request-Id of the request that started it (its log lines carry the same id) */
+  requestId?: string;
 }
 
 export type NodeExecutor = (node: string, signal: AbortSignal) => Promise<{ ok: boolean; message?: string }>;
@@ -77,7 +81,9 @@ export class OperationRunner {
       failed: 0,
       results: Object.fromEntries(nodes.map((n) => [n, { state: 'pending' as const }])),
       createdAt: this.now().toISOString(),
+      requestId: currentRequestId(),
     };
+    metrics().operationStarted(op.kind);
     const abort = new AbortController();
     const finished = this.run(op, nodes, exec, abort.signal);
     this.ops.set(op.id, { op, abort, finished });
@@ -142,6 +148,7 @@ export class OperationRunner {
       if (r.state === 'pending') op.results[node] = { state: 'cancelled' };
     op.state = signal.aborted ? 'cancelled' : op.failed > 0 ? 'failed' : 'succeeded';
     op.finishedAt = this.now().toISOString();
+    metrics().operationFinished(op.kind, op.state, countResults(op));
     this.emit(op);
     return op;
   }
@@ -159,4 +166,10 @@ export class OperationRunner {
     const finished = [...this.ops.values()].filter((e) => e.op.state !== 'running');
     for (const e of finished.slice(0, Math.max(0, finished.length - keep))) this.ops.delete(e.op.id);
   }
+}
+
+function countResults(op: Operation): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of Object.values(op.results)) counts[r.state] = (counts[r.state] ?? 0) + 1;
+  return counts;
 }

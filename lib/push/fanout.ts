@@ -3,13 +3,16 @@ import type { ServerMessage } from '@/lib/protocol/messages';
 import type { NodeChange } from '@/lib/realtime/types';
 import type { ClientIndex, ClientState } from './client-index';
 import { SharedFrame, changeFrame, sseEventId } from './frames';
-import { CloseCode } from './types';
+import { CloseCode, type Transport } from './types';
 
 export interface FanoutCounters {
   messagesSent: number;
   bytesSent: number;
   slowConsumersDropped: number;
 }
+
+/** The same counts split by transport (for metrics); bytes are string lengths, as in FanoutCounters. */
+export type TransportCounters = Record<Transport, FanoutCounters>;
 
 /**
  * Delivery to individual clients: picks the transport's shared frame, never sends a change at or
@@ -18,6 +21,10 @@ export interface FanoutCounters {
  */
 export class Fanout {
   readonly counters: FanoutCounters = { messagesSent: 0, bytesSent: 0, slowConsumersDropped: 0 };
+  readonly byTransport: TransportCounters = {
+    ws: { messagesSent: 0, bytesSent: 0, slowConsumersDropped: 0 },
+    sse: { messagesSent: 0, bytesSent: 0, slowConsumersDropped: 0 },
+  };
 
   constructor(
     private readonly index: ClientIndex,
@@ -47,10 +54,14 @@ export class Fanout {
       this.close(state, 1011, 'send failed');
       return false;
     }
+    const t = this.byTransport[state.client.transport];
     this.counters.messagesSent++;
     this.counters.bytesSent += text.length;
+    t.messagesSent++;
+    t.bytesSent += text.length;
     if (checkSlow && state.client.bufferedAmount() > this.maxBufferedBytes) {
       this.counters.slowConsumersDropped++;
+      t.slowConsumersDropped++;
       this.logger?.warn(
         { clientId: state.client.id, user: state.client.principal.username },
         'slow push consumer dropped',

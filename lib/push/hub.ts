@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { canAccessCluster } from '@/lib/auth/permissions';
 import type { Principal } from '@/lib/auth/types';
+import { metrics } from '@/lib/metrics/hooks';
 import type { ClientMessage, ServerMessage } from '@/lib/protocol/messages';
 import type { ChangeSource, ManagerEvent, NodeChange } from '@/lib/realtime/types';
 import { Fanout } from './fanout';
@@ -42,7 +43,7 @@ export class PushHub {
   private readonly logger?: Pick<Logger, 'warn' | 'debug'>;
   private readonly index = new ClientIndex();
   private readonly fanout: Fanout;
-  private readonly counters = { rejected: 0, revalidation: 0 };
+  private readonly counters = { rejected: 0, revalidation: 0, resumes: 0, resyncs: 0 };
   private readonly unsubscribeSource: () => void;
   private revalidateTimer?: NodeJS.Timeout;
   private revalidating = false;
@@ -155,8 +156,10 @@ export class PushHub {
       else replay = result.changes;
     }
     this.index.join(state, cluster, since !== undefined && resyncReason === undefined ? since : current);
-    if (resyncReason !== undefined)
+    if (resyncReason !== undefined) {
+      this.counters.resyncs++;
       this.fanout.frame(state, this.resyncFrame(cluster, current, resyncReason), false);
+    } else if (since !== undefined) this.counters.resumes++;
     let replayed = 0;
     for (const change of replay) {
       if (state.closed) break;
@@ -264,6 +267,12 @@ export class PushHub {
       ...this.fanout.counters,
       rejectedConnections: this.counters.rejected,
       revalidationCloses: this.counters.revalidation,
+      resumes: this.counters.resumes,
+      resyncs: this.counters.resyncs,
+      byTransport: {
+        ws: { ...this.fanout.byTransport.ws },
+        sse: { ...this.fanout.byTransport.sse },
+      },
       clusters,
     };
   }
@@ -294,12 +303,16 @@ export class PushHub {
     switch (event.kind) {
       case 'change': {
         const set = this.index.subscribers(event.change.cluster);
-        if (set) for (const state of set) this.fanout.change(state, event.change, true);
+        if (!set) return;
+        const t0 = performance.now();
+        for (const state of set) this.fanout.change(state, event.change, true);
+        metrics().pushChangeFannedOut(event.change.cluster, t0);
         return;
       }
       case 'resync': {
         const set = this.index.subscribers(event.cluster);
         if (!set) return;
+        this.counters.resyncs += set.size;
         const frame = this.resyncFrame(event.cluster, event.seq, event.reason);
         for (const state of set) {
           state.clusters.set(event.cluster, event.seq);

@@ -75,5 +75,11 @@ export interface PushStats {
   slowConsumersDropped: number;
   rejectedConnections: number;
   revalidationCloses: number;
+  /** subscribes with `since` answered by replaying the missed changes */
+  resumes: number;
+  /** `resync` messages sent (history too short, too many changes, cluster re-registered) */
+  resyncs: number;
+  /** messagesSent, bytesSent and slowConsumersDropped per transport */
+  byTransport: Record<Transport, { messagesSent: number; bytesSent: number; slowConsumersDropped: number }>;
   clusters: Record<string, { seq: number; subscribers: number }>;
 }

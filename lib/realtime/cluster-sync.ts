@@ -1,7 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { metrics } from '@/lib/metrics/hooks';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import type { BackoffOptions } from './backoff';
-import { errorMessage } from './errors';
+import { errorMessage, type RestartReason } from './errors';
 import { Informer, type InformerTransport, type WatchEventType } from './informer';
 import { kubeTransport } from './kube-transport';
 import { PodIndex, slimPod, type SlimPod } from './pod-index';
@@ -50,6 +51,9 @@ export interface ClusterStatusInfo {
   seq: number;
   stats: {
     watchRestarts: number;
+    watchRestartsByReason: Record<'nodes' | 'pods', Partial<Record<RestartReason, number>>>;
+    /** the resourceVersion each informer has reached (list, event or bookmark) */
+    resourceVersions: { nodes: string; pods: string };
     lists: number;
     /** duration of the last list request per resource (HTTP + parse + reduce) */
     lastListMs: { nodes?: number; pods?: number };
@@ -105,7 +109,11 @@ export class ClusterSync {
       reduceListItem: (raw) => summarizeNode(raw),
       handlers: {
         onList: (items) => this.applyNodeList(items),
-        onEvent: (type, obj) => this.applyNodeEvent(type, obj),
+        onEvent: (type, obj) => {
+          const t0 = performance.now();
+          this.applyNodeEvent(type, obj);
+          metrics().informerEventApplied(opts.name, 'nodes', t0);
+        },
         onState: (s, err) => this.informerState('nodes', s, err),
       },
     });
@@ -116,7 +124,11 @@ export class ClusterSync {
       reduceListItem: slimPod,
       handlers: {
         onList: (items) => this.applyPodList(items),
-        onEvent: (type, obj) => this.applyPodEvent(type, obj),
+        onEvent: (type, obj) => {
+          const t0 = performance.now();
+          this.applyPodEvent(type, obj);
+          metrics().informerEventApplied(opts.name, 'pods', t0);
+        },
         onState: (s, err) => this.informerState('pods', s, err),
       },
     });
@@ -169,6 +181,14 @@ export class ClusterSync {
       seq: this.cache.seq,
       stats: {
         watchRestarts: this.nodeInformer.stats.watchRestarts + this.podInformer.stats.watchRestarts,
+        watchRestartsByReason: {
+          nodes: this.nodeInformer.stats.restartsByReason,
+          pods: this.podInformer.stats.restartsByReason,
+        },
+        resourceVersions: {
+          nodes: this.nodeInformer.resourceVersion,
+          pods: this.podInformer.resourceVersion,
+        },
         lists: this.nodeInformer.stats.lists + this.podInformer.stats.lists,
         lastListMs: { nodes: this.nodeInformer.stats.lastListMs, pods: this.podInformer.stats.lastListMs },
         eventsReceived: this.eventsReceived,

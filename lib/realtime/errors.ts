@@ -65,3 +65,17 @@ export class WatchClosedEarlyError extends Error {
     this.name = 'WatchClosedEarlyError';
   }
 }
+
+/** Why a watch was restarted (the label of knm_informer_watch_restarts_total); a closed set. */
+export const RESTART_REASONS = ['timeout', 'gone', 'closed_early', 'watchdog', 'status', 'error'] as const;
+export type RestartReason = (typeof RESTART_REASONS)[number];
+
+/** Classifies the error that ended a watch; `timeout` is the server's normal end at timeoutSeconds. */
+export function restartReason(err: unknown): RestartReason {
+  if (!err) return 'timeout';
+  if (isGone(err)) return 'gone';
+  if (err instanceof WatchClosedEarlyError) return 'closed_early';
+  if (err instanceof WatchdogError) return 'watchdog';
+  if (err instanceof WatchStatusError) return 'status';
+  return 'error';
+}

@@ -99,6 +99,7 @@ describe('Informer', () => {
     expect(f.lists).toHaveLength(1);
     expect(log).toContain('state:error');
     expect(informer?.stats.lastError).toBe('socket hang up');
+    expect(informer?.stats.restartsByReason).toEqual({ error: 1 });
   });
 
   it('treats a clean close long before timeoutSeconds as a cut connection', async () => {
@@ -110,6 +111,7 @@ describe('Informer', () => {
     expect(log).toContain('state:error');
     expect(informer?.stats.lastError).toMatch(/closed by the server after \d+ ms/);
     expect(f.lists).toHaveLength(1);
+    expect(informer?.stats.restartsByReason).toEqual({ closed_early: 1 });
   });
 
   it('relists on 410 (ERROR event and HTTP status) and ignores the dead stream', async () => {
@@ -128,6 +130,8 @@ describe('Informer', () => {
     await until(() => f.watches.length === 3);
     expect(f.lists).toEqual([10, 20, 30]);
     expect(log).not.toContain('MODIFIED:99');
+    expect(informer?.stats.restartsByReason).toEqual({ gone: 2 });
+    expect(informer?.stats.watchRestarts).toBe(2);
   });
 
   it('restarts a silent watch via the watchdog', async () => {
@@ -139,6 +143,7 @@ describe('Informer', () => {
     expect(f.watches[0]?.aborted).toBe(true);
     expect(informer?.stats.lastError).toMatch(/silent for 40 ms/);
     expect(log.filter((l) => l === 'state:error')).toHaveLength(1);
+    expect(informer?.stats.restartsByReason).toEqual({ watchdog: 1 });
   });
 
   it('backs off when the list itself answers 410 (expired continue token)', async () => {

@@ -6,6 +6,8 @@ import {
   WatchdogError,
   errorMessage,
   isGone,
+  restartReason,
+  type RestartReason,
 } from './errors';
 
 /**
@@ -68,6 +70,8 @@ export interface InformerOptions {
 export interface InformerStats {
   lists: number;
   watchRestarts: number;
+  /** watchRestarts split by why the watch ended */
+  restartsByReason: Partial<Record<RestartReason, number>>;
   events: number;
   bookmarks: number;
   lastError?: string;
@@ -96,7 +100,13 @@ export class Informer {
   private loop: Promise<void> | null = null;
   private readonly now: () => number;
   private readonly random: () => number;
-  readonly stats: InformerStats = { lists: 0, watchRestarts: 0, events: 0, bookmarks: 0 };
+  readonly stats: InformerStats = {
+    lists: 0,
+    watchRestarts: 0,
+    restartsByReason: {},
+    events: 0,
+    bookmarks: 0,
+  };
 
   constructor(private readonly opts: InformerOptions) {
     this.random = opts.random ?? Math.random;
@@ -137,7 +147,7 @@ export class Informer {
         await this.watchOnce();
         if (this.stopped) return;
         // a clean close at timeoutSeconds: resume from the last RV at once
-        this.stats.watchRestarts++;
+        this.countRestart('timeout');
       } catch (err) {
         if (this.stopped) return;
         this.stats.lastError = errorMessage(err);
@@ -145,10 +155,10 @@ export class Informer {
           // the watch's RV expired: relist at once (a 410 on the list itself, e.g. an
           // expired continue token, falls through to the backoff below)
           this.needList = true;
-          this.stats.watchRestarts++;
+          this.countRestart('gone');
           continue;
         }
-        if (!this.needList) this.stats.watchRestarts++;
+        if (!this.needList) this.countRestart(restartReason(err));
         this.safeState('error', err);
         await this.sleep(this.backoff.next());
       }
@@ -258,6 +268,11 @@ export class Informer {
       if (this.stopped) finish(null);
       else arm();
     });
+  }
+
+  private countRestart(reason: RestartReason) {
+    this.stats.watchRestarts++;
+    this.stats.restartsByReason[reason] = (this.stats.restartsByReason[reason] ?? 0) + 1;
   }
 
   private safeState(state: 'listing' | 'watching' | 'error', err?: unknown) {

@@ -6,6 +6,7 @@ import type { PasswordChangeLimiter } from '@/lib/auth/rate-limiter';
 import type { ClusterService } from '@/lib/clusters/cluster-service';
 import type { AppConfig } from '@/lib/config';
 import type { Database } from '@/lib/db';
+import type { AppMetrics } from '@/lib/metrics';
 import type { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import type { OperationRunner } from '@/lib/operations/operation-runner';
@@ -36,6 +37,8 @@ export interface AppContext {
   /** operations as stored for every replica to read (and to pass on cancels) */
   operationStore: OperationStore;
   templates: TemplateService;
+  /** the metrics registry and the health page's history; null with METRICS_ENABLED=false */
+  metrics: AppMetrics | null;
   /** set once shutdown begins; SSE streams and new work check it */
   shuttingDown: boolean;
   /** route handlers register per-stream closers here so shutdown can end SSE streams */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ClusterService, RuntimeCluster } from '@/lib/clusters/cluster-service';
+import { outsideRequest } from '@/lib/http/request-scope';
 import type { RealtimeManager } from '@/lib/realtime/manager';
 import { startSimulator, type Simulator } from '@/lib/sim';
 
@@ -83,8 +84,11 @@ export async function startRuntimeClusters(
       const rt = await opts.clusters.runtimeFor(name);
       if (!rt) return;
       const { yaml, context } = await kubeconfigFor(rt);
-      if (manager.hasCluster(name)) await manager.updateCluster(name, yaml, { context });
-      else manager.registerCluster(name, yaml, { context });
+      // a cluster added through the API starts informers that outlive the request: keep its id off their logs
+      await outsideRequest(async () => {
+        if (manager.hasCluster(name)) await manager.updateCluster(name, yaml, { context });
+        else manager.registerCluster(name, yaml, { context });
+      });
     } catch (err) {
       logger.error(
         { cluster: name, err: err instanceof Error ? err.message : String(err) },

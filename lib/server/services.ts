@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { AuditLog } from '@/lib/audit/audit-log';
 import { Authenticator } from '@/lib/auth/authenticator';
@@ -11,7 +12,8 @@ import { TokenService } from '@/lib/auth/token-service';
 import { UserService } from '@/lib/auth/user-service';
 import { ClusterService } from '@/lib/clusters/cluster-service';
 import type { AppConfig } from '@/lib/config';
-import { openDatabase } from '@/lib/db';
+import { openDatabase, type Database } from '@/lib/db';
+import { createAppMetrics, type AppMetrics } from '@/lib/metrics';
 import { withKeepAlive } from '@/lib/k8s/keep-alive';
 import { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
@@ -35,6 +37,35 @@ function nodeSourceOf(manager: RealtimeManager): NodeSource {
         ? manager.getCache(cluster)?.getNode(name)
         : undefined,
   };
+}
+
+/** SELECT 1 with a deadline: the knm_db_up gauge. */
+async function databaseAnswers(db: Database, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const query = sql`select 1`.execute(db.kysely).then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([query, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function startMetrics(
+  config: AppConfig,
+  db: Database,
+  manager: RealtimeManager,
+  hub: PushHub,
+): AppMetrics | null {
+  if (!config.metrics.enabled) return null;
+  return createAppMetrics({
+    sources: { manager, hub, dbUp: () => databaseAnswers(db) },
+    sampleIntervalMs: config.metrics.sampleSeconds * 1000,
+    version: process.env.npm_package_version,
+  });
 }
 
 /**
@@ -151,6 +182,7 @@ export async function createServices(
     operations,
     operationStore,
     templates: new TemplateService(db),
+    metrics: startMetrics(config, db, manager, hub),
     shuttingDown: false,
     sseClosers: new Set(),
   };
@@ -182,6 +214,7 @@ export async function createServices(
       auth.close();
       await audit.flushOutcomes();
       audit.close();
+      context.metrics?.close();
       await db.close();
     },
   };

@@ -201,6 +201,9 @@ const fixtures: Record<string, Fixture> = {
   'GET /api/v1/sse/nodes': () => ({ path: '/api/v1/sse/nodes?cluster=demo', stream: true }),
   'GET /api/v1/ws/ping': () => ({ path: '/api/v1/ws/ping' }),
   'GET /api/v1/ws/stats': () => ({ path: '/api/v1/ws/stats' }),
+  'GET /api/v1/health/history': () => ({ path: '/api/v1/health/history' }),
+  // its own bearer (METRICS_TOKEN, unset here: 404 for everyone); prometheus.test.ts covers the token
+  'GET /api/metrics': () => ({ path: '/api/metrics', ok: [404] }),
   'POST /api/v1/ws/test': () => ({
     path: '/api/v1/ws/test',
     body: { cluster: 'demo', message: 'matrix' },
