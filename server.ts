@@ -1,7 +1,8 @@
-import { createServer } from 'node:http';
 import next from 'next';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { createLogger } from '@/lib/logger';
+import { appRoot } from '@/lib/server/app-root';
+import { createAppServer } from '@/lib/server/http-server';
 import { createServices } from '@/lib/server/services';
 import { createShutdown } from '@/lib/server/shutdown';
 import { createUpgradeRouter } from '@/lib/server/upgrade-router';
@@ -17,11 +18,12 @@ const logger = createLogger({ level: config.logLevel, pretty: dev });
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
 const services = await createServices(config, logger);
-const app = next({ dev, hostname: config.host, port: config.port, dir: import.meta.dirname });
+const app = next({ dev, hostname: config.host, port: config.port, dir: appRoot(import.meta.dirname) });
 await app.prepare();
 
 const handle = app.getRequestHandler();
-const server = createServer((req, res) => void handle(req, res));
+const listener = await createAppServer(config, (req, res) => void handle(req, res), logger);
+const { server, scheme } = listener;
 const ws = createWsEndpoint({
   hub: services.context.hub,
   authenticate: (req) => services.context.auth.authenticate(req),
@@ -41,7 +43,13 @@ const shutdown = createShutdown({
   log: (msg, extra) => logger.info(extra ?? {}, msg),
   exit: (code) => process.exit(code),
   steps: [
-    { name: 'stop accepting', run: () => void server.close() },
+    {
+      name: 'stop accepting',
+      run: () => {
+        listener.stopWatching();
+        server.close();
+      },
+    },
     { name: 'close websockets', run: () => ws.close() },
     { name: 'services', run: () => services.close() },
     { name: 'next', run: () => app.close() },
@@ -56,6 +64,6 @@ server.listen(config.port, config.host, () => {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
     { port, url: config.nextAuthUrl, dev },
-    `Kube Node Manager listening on http://${config.host}:${port}`,
+    `Kube Node Manager listening on ${scheme}://${config.host}:${port}`,
   );
 });

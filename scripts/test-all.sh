@@ -34,7 +34,7 @@ step format npx prettier --check --log-level warn .
 step lint npx eslint --max-warnings 0 .
 step typecheck npx tsc --noEmit -p .
 step unit npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
-step build npx next build
+step build npm run build
 step integration npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json"
 step e2e env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" npx playwright test --reporter=list,json
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ConfigError } from './errors';
 import { loadOrCreateSecret } from './secrets';
+import { checkTlsFiles } from './tls-files';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -49,6 +51,12 @@ const envSchema = z.object({
   OIDC_GROUPS_CLAIM: z.string().default('groups'),
   OIDC_ADMIN_GROUPS: csv.default([]),
   OIDC_OPERATOR_GROUPS: csv.default([]),
+  // Deployment: TLS without an ingress, and the pod's own cluster (set by Kubernetes).
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  KUBERNETES_SERVICE_PORT: int(1, 65535).default(443),
+  SERVICE_ACCOUNT_DIR: z.string().min(1).default('/var/run/secrets/kubernetes.io/serviceaccount'),
 });
 
 export interface AppConfig {
@@ -76,11 +84,13 @@ export interface AppConfig {
     adminGroups: string[];
     operatorGroups: string[];
   };
+  /** HTTPS and WSS from these PEM files, reloaded when they change */
+  tls?: { certFile: string; keyFile: string };
+  /** running in a pod: the cluster it runs in is reached through its ServiceAccount */
+  inCluster?: { host: string; port: number; serviceAccountDir: string };
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 export type ParsedEnv = z.infer<typeof envSchema>;
@@ -100,6 +110,11 @@ export function parseEnv(env: Env): ParsedEnv {
       'Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: set all three to enable OIDC, or none',
     );
   }
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TLS_CERT_FILE, TLS_KEY_FILE: set both to serve HTTPS, or neither',
+    );
+  }
   return e;
 }
 
@@ -108,11 +123,12 @@ export function buildConfig(
   e: ParsedEnv,
   secrets: { nextAuthSecret: string; encryptionKey: Buffer },
 ): AppConfig {
-  const nextAuthUrl = e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`;
+  const scheme = e.TLS_CERT_FILE ? 'https' : 'http';
+  const nextAuthUrl = e.NEXTAUTH_URL ?? `${scheme}://localhost:${e.PORT}`;
   const defaultOrigins = [
     new URL(nextAuthUrl).origin,
-    `http://localhost:${e.PORT}`,
-    `http://127.0.0.1:${e.PORT}`,
+    `${scheme}://localhost:${e.PORT}`,
+    `${scheme}://127.0.0.1:${e.PORT}`,
   ];
   return {
     env: e.NODE_ENV,
@@ -146,12 +162,22 @@ export function buildConfig(
             operatorGroups: e.OIDC_OPERATOR_GROUPS,
           }
         : undefined,
+    tls:
+      e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+    inCluster: e.KUBERNETES_SERVICE_HOST
+      ? {
+          host: e.KUBERNETES_SERVICE_HOST,
+          port: e.KUBERNETES_SERVICE_PORT,
+          serviceAccountDir: e.SERVICE_ACCOUNT_DIR,
+        }
+      : undefined,
   };
 }
 
 /** Reads the environment, generating missing secrets into the data directory (mode 0600). */
 export async function loadConfig(env: Env = process.env): Promise<AppConfig> {
   const e = parseEnv(env);
+  if (e.TLS_CERT_FILE && e.TLS_KEY_FILE) await checkTlsFiles(e.TLS_CERT_FILE, e.TLS_KEY_FILE);
   const nextAuthSecret =
     e.NEXTAUTH_SECRET ?? (await loadOrCreateSecret(e.DATA_DIR, 'nextauth-secret', 48)).toString('base64url');
   const encryptionKey = e.ENCRYPTION_KEY

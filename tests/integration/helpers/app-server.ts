@@ -31,16 +31,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the real app (server.ts under tsx, production build) on a free port with its own data dir. */
+/** Starts the real app as it ships (`node dist/server.js`, production build) on a free port with its own data dir. */
 export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
-  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-    throw new Error('no production build: run `npx next build` before the integration tests (npm test does)');
+  if (
+    !existsSync(path.join(root, '.next', 'BUILD_ID')) ||
+    !existsSync(path.join(root, 'dist', 'server.js'))
+  ) {
+    throw new Error('no production build: run `npm run build` before the integration tests (npm test does)');
   }
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'knm-app-'));
   const url = `http://127.0.0.1:${port}`;
   const logs: string[] = [];
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const proc = spawn(process.execPath, ['dist/server.js'], {
     cwd: root,
     env: {
       ...process.env,
