@@ -1,7 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { credentialsRejected } from '@/lib/k8s/service-account';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import type { BackoffOptions } from './backoff';
-import { errorMessage } from './errors';
+import { errorMessage, statusCodeOf } from './errors';
 import { Informer, type InformerTransport, type WatchEventType } from './informer';
 import { kubeTransport } from './kube-transport';
 import { PodIndex, slimPod, type SlimPod } from './pod-index';
@@ -246,6 +247,8 @@ export class ClusterSync {
     if (which === 'pods' && s === 'error' && !this.listed.pods) this.podGate(); // pods unavailable: nodes still sync
     this.states[which] = s === 'listing' && this.states[which] === 'error' ? 'error' : s;
     if (s === 'error') {
+      // a rotated ServiceAccount token: re-read the file before the informer's retry (client-go does too)
+      if (statusCodeOf(err) === 401) credentialsRejected(this.opts.kubeConfig);
       this.lastError = `${which}: ${errorMessage(err)}`;
       this.lastErrorAt = this.opts.now();
     }
