@@ -87,6 +87,7 @@ function bootstrapPolicy(): Array<{ resource: string; obj: Record<string, unknow
  */
 export class SimRbac implements RbacObjects {
   private readonly tokens = new Map<string, IssuedToken>();
+  private readonly tokenUses = new Map<string, number>();
 
   constructor(
     private readonly store: SimStore,
@@ -156,10 +157,16 @@ export class SimRbac implements RbacObjects {
     if (!t) return undefined;
     const sa = this.store.tryGet('serviceaccounts', t.namespace, t.name);
     if (!sa || sa.metadata.uid !== t.uid || this.store.nowMs() >= t.expiresAt) return undefined;
+    this.tokenUses.set(token, (this.tokenUses.get(token) ?? 0) + 1);
     return {
       user: serviceAccountUser(t.namespace, t.name),
       groups: ['system:serviceaccounts', `system:serviceaccounts:${t.namespace}`, 'system:authenticated'],
     };
+  }
+
+  /** Requests authenticated with this token so far (tests use it to see a rotated token in use). */
+  uses(token: string): number {
+    return this.tokenUses.get(token) ?? 0;
   }
 
   /** The TokenRequest object kube-apiserver answers `POST …/serviceaccounts/{name}/token` with. */
