@@ -30,7 +30,8 @@ json_args() { node -e 'for (const a of JSON.parse(process.argv[1])) console.log(
 step "npm ci --omit=dev (the deps stage)"
 mkdir -p "$work/deps" "$app"
 cp package.json package-lock.json "$work/deps/"
-(cd "$work/deps" && npm ci --omit=dev --no-audit --no-fund --loglevel=error) || fail "npm ci --omit=dev"
+# --prefer-offline: the packages are the lockfile's, already in npm's cache after the project's own npm ci
+(cd "$work/deps" && npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=error) || fail "npm ci --omit=dev"
 grep -q '^COPY --from=deps /app/node_modules ./node_modules$' <<<"$stage" || fail "runtime stage no longer copies node_modules from deps"
 mv "$work/deps/node_modules" "$app/node_modules"
 
