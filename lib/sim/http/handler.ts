@@ -98,12 +98,11 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
   if (ctx.faults.latencyMs > 0) await sleep(ctx.faults.latencyMs);
   const injected = ctx.faults.takeFailure();
   if (injected) throw injected;
-  const rp = discoveryDoc(path) === undefined ? parseResourcePath(path) : undefined;
+  // discovery documents are non-resource paths for the authorizer (system:discovery allows them)
+  const doc = discoveryDoc(path);
+  const rp = doc === undefined ? parseResourcePath(path) : undefined;
   authorizeRequest(ctx, user, requestAttributes(method, path, rp, url.searchParams));
-  if (method === 'GET') {
-    const doc = discoveryDoc(path);
-    if (doc !== undefined) return sendJson(res, 200, doc);
-  }
+  if (method === 'GET' && doc !== undefined) return sendJson(res, 200, doc);
   if (!rp) throw apiErrors.pathNotFound();
   if (method === 'POST' && (await rbacCreate(ctx, req, res, rp, user))) return;
   if (rp.group === 'metrics.k8s.io' && rp.version === 'v1beta1') {
