@@ -118,7 +118,10 @@ describe('RBAC authorizer', () => {
         resource: 'pods',
         ...(namespace ? { namespace } : {}),
       }) as const;
-    expect(authorize(policy, reader, list('apps')).allowed).toBe(true);
+    expect(authorize(policy, reader, list('apps'))).toEqual({
+      allowed: true,
+      reason: 'RBAC: allowed by RoleBinding "pods/apps" of Role "pod-reader" to ServiceAccount "reader/apps"',
+    });
     expect(authorize(policy, reader, list('default')).allowed).toBe(false);
     expect(authorize(policy, reader, list()).allowed).toBe(false);
   });

@@ -132,10 +132,11 @@ export function authorize(objects: RbacObjects, subject: Subject, attrs: Request
       if (!rules) errors.push(`role.rbac.authorization.k8s.io "${ref.name}" not found`);
     }
     if (rules?.some((r) => ruleAllows(attrs, r))) {
-      const where = b.kind === 'RoleBinding' ? ` in namespace "${b.metadata.namespace}"` : '';
+      // kube-apiserver's clusterRoleBindingDescriber / roleBindingDescriber
+      const name = b.kind === 'RoleBinding' ? `${b.metadata.name}/${b.metadata.namespace}` : b.metadata.name;
       return {
         allowed: true,
-        reason: `RBAC: allowed by ${b.kind} "${b.metadata.name}${b.kind === 'RoleBinding' ? `/${b.metadata.namespace}` : ''}" of ${ref.kind} "${ref.name}" to ${describeSubject(applied, b.metadata.namespace)}${where}`,
+        reason: `RBAC: allowed by ${b.kind} "${name}" of ${ref.kind} "${ref.name}" to ${describeSubject(applied, b.metadata.namespace)}`,
       };
     }
   }
