@@ -28,7 +28,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx tsx server.ts',
+    // what ships: the server built by `npm run build` (npm test builds before the e2e step)
+    command: 'node dist/server.js',
     url: `${baseURL}/api/healthz`,
     timeout: 120_000,
     reuseExistingServer: false,

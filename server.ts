@@ -1,15 +1,17 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import next from 'next';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { createLogger } from '@/lib/logger';
 import { observeRequests, observeUpgrades } from '@/lib/http/observe-requests';
+import { fromTrustedProxy, stampPeer } from '@/lib/http/request-meta';
+import { securityHeaders } from '@/lib/http/security-headers';
 import { startMetricsServer } from '@/lib/metrics/endpoint';
+import { appRoot } from '@/lib/server/app-root';
+import { createAppServer } from '@/lib/server/http-server';
 import { createServices } from '@/lib/server/services';
 import { createShutdown } from '@/lib/server/shutdown';
 import { createUpgradeRouter } from '@/lib/server/upgrade-router';
 import { createWsEndpoint } from '@/lib/push/ws-server';
-import { fromTrustedProxy, stampPeer } from '@/lib/http/request-meta';
-import { securityHeaders } from '@/lib/http/security-headers';
 
 // Only wiring lives here: configuration, logger, services, Next, the upgrade router and shutdown.
 const config = await loadConfig().catch((err: unknown) => {
@@ -21,7 +23,7 @@ const logger = createLogger({ level: config.logLevel, pretty: dev });
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
 const services = await createServices(config, logger);
-const app = next({ dev, hostname: config.host, port: config.port, dir: import.meta.dirname });
+const app = next({ dev, hostname: config.host, port: config.port, dir: appRoot(import.meta.dirname) });
 await app.prepare();
 
 const handle = app.getRequestHandler();
@@ -29,13 +31,14 @@ const headers = Object.entries(
   securityHeaders({
     dev,
     publicOrigins: config.publicOrigins,
-    https: config.nextAuthUrl.startsWith('https://'),
+    https: config.nextAuthUrl.startsWith('https://') || config.tls !== undefined,
     oidcIssuer: config.oidc?.issuer,
   }),
 );
 // X-Request-Id is kept only from a trusted proxy (TRUSTED_PROXIES), like X-Forwarded-For.
 const trusted = (req: IncomingMessage) => fromTrustedProxy(req.socket.remoteAddress, config.trustedProxies);
-const server = createServer(
+const listener = await createAppServer(
+  config,
   observeRequests(
     (req, res) => {
       stampPeer(req);
@@ -44,7 +47,9 @@ const server = createServer(
     },
     { logger: logger.child({ component: 'http' }), trusted },
   ),
+  logger,
 );
+const { server, scheme } = listener;
 const ws = createWsEndpoint({
   hub: services.context.hub,
   authenticate: (req) => services.context.auth.authenticate(req),
@@ -83,7 +88,13 @@ const shutdown = createShutdown({
   log: (msg, extra) => logger.info(extra ?? {}, msg),
   exit: (code) => process.exit(code),
   steps: [
-    { name: 'stop accepting', run: () => void server.close() },
+    {
+      name: 'stop accepting',
+      run: () => {
+        listener.stopWatching();
+        server.close();
+      },
+    },
     { name: 'metrics', run: () => metricsServer?.close() },
     { name: 'close websockets', run: () => ws.close() },
     { name: 'services', run: () => services.close() },
@@ -99,6 +110,6 @@ server.listen(config.port, config.host, () => {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
     { port, url: config.nextAuthUrl, dev },
-    `Kube Node Manager listening on http://${config.host}:${port}`,
+    `Kube Node Manager listening on ${scheme}://${config.host}:${port}`,
   );
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, typecheck, unit, build, integration, end-to-end.
+# The whole test suite: lint, typecheck, unit, build, image layout, integration, end-to-end.
 # Installs Debian's chromium / kubectl / prometheus when missing (as root), else fails with a one-line instruction.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ rm -rf "$results" && mkdir -p "$results"
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v curl >/dev/null || need_apt+=(curl)
 if ! command -v kubectl >/dev/null && ! ls /usr/lib/google-cloud-sdk/bin/kubectl.1.* >/dev/null 2>&1; then
   need_apt+=(kubernetes-client)
 fi
@@ -44,7 +45,9 @@ step format npx prettier --check --log-level warn .
 step lint npx eslint --max-warnings 0 .
 step typecheck npx tsc --noEmit -p .
 step unit npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
-step build npx next build
+step build npm run build
+# the container image's runtime stage, reproduced without a container engine (Dockerfile)
+step image bash scripts/verify-image-layout.sh
 step integration npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json"
 step e2e env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" npx playwright test --reporter=list,json
 

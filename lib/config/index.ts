@@ -1,7 +1,9 @@
 import { BlockList } from 'node:net';
 import { z } from 'zod';
 import { addCidr, parseTrustedProxies, type TrustedProxies } from '@/lib/http/request-meta';
+import { ConfigError } from './errors';
 import { loadOrCreateSecret } from './secrets';
+import { checkTlsFiles } from './tls-files';
 
 /** Link-local (where every cloud's metadata service lives) and the metadata addresses outside it. */
 export const DEFAULT_CLUSTER_HOST_DENYLIST = [
@@ -105,6 +107,12 @@ const envSchema = z.object({
     .optional(),
   METRICS_PORT: int(1, 65535).optional(),
   HEALTH_SAMPLE_SECONDS: int(1, 60).default(5),
+  // Deployment: TLS without an ingress, and the pod's own cluster (set by Kubernetes).
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  KUBERNETES_SERVICE_PORT: int(1, 65535).default(443),
+  SERVICE_ACCOUNT_DIR: z.string().min(1).default('/var/run/secrets/kubernetes.io/serviceaccount'),
 });
 
 export interface AppConfig {
@@ -156,11 +164,13 @@ export interface AppConfig {
     adminGroups: string[];
     operatorGroups: string[];
   };
+  /** HTTPS and WSS from these PEM files, reloaded when they change */
+  tls?: { certFile: string; keyFile: string };
+  /** running in a pod: the cluster it runs in is reached through its ServiceAccount */
+  inCluster?: { host: string; port: number; serviceAccountDir: string };
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 export type ParsedEnv = z.infer<typeof envSchema>;
@@ -183,6 +193,11 @@ export function parseEnv(env: Env): ParsedEnv {
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT');
   }
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TLS_CERT_FILE, TLS_KEY_FILE: set both to serve HTTPS, or neither',
+    );
+  }
   return e;
 }
 
@@ -191,11 +206,12 @@ export function buildConfig(
   e: ParsedEnv,
   secrets: { nextAuthSecret: string; encryptionKey: Buffer },
 ): AppConfig {
-  const nextAuthUrl = e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`;
+  const scheme = e.TLS_CERT_FILE ? 'https' : 'http';
+  const nextAuthUrl = e.NEXTAUTH_URL ?? `${scheme}://localhost:${e.PORT}`;
   const defaultOrigins = [
     new URL(nextAuthUrl).origin,
-    `http://localhost:${e.PORT}`,
-    `http://127.0.0.1:${e.PORT}`,
+    `${scheme}://localhost:${e.PORT}`,
+    `${scheme}://127.0.0.1:${e.PORT}`,
   ];
   return {
     env: e.NODE_ENV,
@@ -241,12 +257,22 @@ export function buildConfig(
             operatorGroups: e.OIDC_OPERATOR_GROUPS,
           }
         : undefined,
+    tls:
+      e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+    inCluster: e.KUBERNETES_SERVICE_HOST
+      ? {
+          host: e.KUBERNETES_SERVICE_HOST,
+          port: e.KUBERNETES_SERVICE_PORT,
+          serviceAccountDir: e.SERVICE_ACCOUNT_DIR,
+        }
+      : undefined,
   };
 }
 
 /** Reads the environment, generating missing secrets into the data directory (mode 0600). */
 export async function loadConfig(env: Env = process.env): Promise<AppConfig> {
   const e = parseEnv(env);
+  if (e.TLS_CERT_FILE && e.TLS_KEY_FILE) await checkTlsFiles(e.TLS_CERT_FILE, e.TLS_KEY_FILE);
   const nextAuthSecret =
     e.NEXTAUTH_SECRET ?? (await loadOrCreateSecret(e.DATA_DIR, 'nextauth-secret', 48)).toString('base64url');
   const encryptionKey = e.ENCRYPTION_KEY

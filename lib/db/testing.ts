@@ -13,6 +13,8 @@ const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5
 
 export interface TestDatabase {
   db: Database;
+  /** postgres:// URL of the test database (undefined for SQLite) */
+  url?: string;
   /** reopen the same database (migrations must be idempotent) */
   reopen(): Promise<Database>;
   cleanup(): Promise<void>;
@@ -48,6 +50,7 @@ export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
   const db = await open();
   return {
     db,
+    url,
     reopen: open,
     async cleanup() {
       for (const d of opened) await d.close();

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { drainOptionsSchema, planDrain } from './drain-plan';
+import { daemonSetsOf, drainOptionsSchema, planDrain } from './drain-plan';
 
 const pod = (
   name: string,
@@ -52,5 +52,21 @@ describe('planDrain', () => {
     });
     expect(plan.evict.map((p) => p.name)).toEqual(['bare', 'cache']);
     expect(plan.blockers.map((p) => p.name)).toEqual(['ds']);
+  });
+
+  it('a pod of a DaemonSet that no longer exists is an orphan: it blocks, or is evicted with force', () => {
+    const pods = [pod('ds', { owner: 'DaemonSet' }), pod('gone', { owner: 'DaemonSet' })];
+    expect(daemonSetsOf(pods)).toEqual(['ns/ds-owner', 'ns/gone-owner']);
+    const missing = new Set(['ns/gone-owner']);
+    const plan = planDrain(pods, defaults, missing);
+    expect(plan.skipped.map((p) => p.name)).toEqual(['ds']);
+    expect(plan.blockers).toEqual([
+      {
+        namespace: 'ns',
+        name: 'gone',
+        reason: 'its DaemonSet gone-owner no longer exists; set force to evict it',
+      },
+    ]);
+    expect(planDrain(pods, { ...defaults, force: true }, missing).evict.map((p) => p.name)).toEqual(['gone']);
   });
 });

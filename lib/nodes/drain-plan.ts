@@ -31,8 +31,28 @@ const ref = (p: V1Pod): PodRef => ({
   name: p.metadata?.name ?? '',
 });
 
-/** Decides, like `kubectl drain`, which pods on a node are evicted, skipped, or block the drain. */
-export function planDrain(pods: V1Pod[], opts: DrainOptions): DrainPlan {
+/** The DaemonSets a node's running pods name as their controller, as `namespace/name`. */
+export function daemonSetsOf(pods: V1Pod[]): string[] {
+  const out = new Set<string>();
+  for (const pod of pods) {
+    const phase = pod.status?.phase;
+    const controller = pod.metadata?.ownerReferences?.find((o) => o.controller);
+    if (controller?.kind === 'DaemonSet' && phase !== 'Succeeded' && phase !== 'Failed')
+      out.add(`${ref(pod).namespace}/${controller.name}`);
+  }
+  return [...out];
+}
+
+/**
+ * Decides, like `kubectl drain`, which pods on a node are evicted, skipped, or block the drain.
+ * `missingDaemonSets` (`namespace/name`) are DaemonSets that no longer exist: their pods are
+ * orphans that nothing recreates elsewhere, so they are evicted only with `force`.
+ */
+export function planDrain(
+  pods: V1Pod[],
+  opts: DrainOptions,
+  missingDaemonSets: ReadonlySet<string> = new Set(),
+): DrainPlan {
   const plan: DrainPlan = { evict: [], skipped: [], blockers: [] };
   for (const pod of pods) {
     const r = ref(pod);
@@ -43,7 +63,16 @@ export function planDrain(pods: V1Pod[], opts: DrainOptions): DrainPlan {
     const phase = pod.status?.phase;
     const finished = phase === 'Succeeded' || phase === 'Failed';
     const controller = pod.metadata?.ownerReferences?.find((o) => o.controller);
-    if (controller?.kind === 'DaemonSet' && !finished) {
+    const orphan =
+      controller?.kind === 'DaemonSet' && missingDaemonSets.has(`${r.namespace}/${controller.name}`);
+    if (orphan && !finished && !opts.force) {
+      plan.blockers.push({
+        ...r,
+        reason: `its DaemonSet ${controller.name} no longer exists; set force to evict it`,
+      });
+      continue;
+    }
+    if (controller?.kind === 'DaemonSet' && !finished && !orphan) {
       if (opts.ignoreDaemonSets)
         plan.skipped.push({ ...r, reason: `DaemonSet-managed (${controller.name})` });
       else plan.blockers.push({ ...r, reason: 'DaemonSet-managed pod; set ignoreDaemonSets' });

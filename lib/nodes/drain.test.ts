@@ -32,6 +32,20 @@ function addPod(
   } = {},
 ): KObj {
   const owner = o.owner ?? 'ReplicaSet';
+  // a DaemonSet pod's DaemonSet must exist, or drain refuses it as an orphan (kubectl's rule)
+  const ds =
+    owner === 'DaemonSet'
+      ? sim.store.create(
+          'daemonsets',
+          {
+            apiVersion: 'apps/v1',
+            kind: 'DaemonSet',
+            metadata: { name: `${name}-owner`, namespace: 'kube-system' },
+            spec: { selector: { matchLabels: { app: name } }, template: { spec: { containers: [] } } },
+          },
+          'kube-system',
+        )
+      : undefined;
   return sim.store.createPod({
     metadata: {
       name,
@@ -46,7 +60,7 @@ function addPod(
                 apiVersion: 'apps/v1',
                 kind: owner,
                 name: `${name}-owner`,
-                uid: `${name}-uid`,
+                uid: ds?.metadata.uid ?? `${name}-uid`,
                 controller: true,
               },
             ],

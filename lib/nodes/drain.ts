@@ -1,6 +1,6 @@
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { fromK8sError, k8sStatusCode, NodeOpError } from './errors';
-import { planDrain, type DrainOptions, type PodRef } from './drain-plan';
+import { daemonSetsOf, planDrain, type DrainOptions, type PodRef } from './drain-plan';
 
 export interface DrainDeps {
   kubeConfig: KubeConfig;
@@ -49,14 +49,19 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
   const timedOut = (what: string) =>
     new NodeOpError('timeout', `drain of node ${node} timed out after ${options.timeoutSeconds} s: ${what}`);
 
+  // One list call answers both "which pods are here?" and, later, "are they gone yet?"; only
+  // list/watch on pods is needed (the ClusterRole in deploy/base grants no get).
+  const podsOnNode = async (): Promise<V1Pod[]> => {
+    try {
+      return (await api.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items;
+    } catch (err) {
+      throw fromK8sError(err, `pods on node ${node}`);
+    }
+  };
+
   await deps.cordon();
-  let pods;
-  try {
-    pods = await api.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` });
-  } catch (err) {
-    throw fromK8sError(err, `pods on node ${node}`);
-  }
-  const plan = planDrain(pods.items, options);
+  const pods = await podsOnNode();
+  const plan = planDrain(pods, options, await missingDaemonSets(deps.kubeConfig, pods));
   if (plan.blockers.length) {
     const list = plan.blockers.map((b) => `${b.namespace}/${b.name} (${b.reason})`).join(', ');
     throw new NodeOpError('blocked', `cannot drain node ${node}: ${list}`, { blockers: plan.blockers });
@@ -96,17 +101,19 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
   };
   await Promise.all(plan.evict.map(evictOne));
 
-  const remaining = new Set(plan.evict.map((p) => `${p.namespace}/${p.name}`));
+  // A pod is gone when no pod with its uid is on the node any more: a StatefulSet's replacement
+  // has the same name but a new uid, and may even be scheduled back here once uncordoned.
+  const uidOf = new Map(pods.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p.metadata?.uid]));
+  const remaining = new Map(
+    plan.evict.map((p) => [`${p.namespace}/${p.name}`, uidOf.get(`${p.namespace}/${p.name}`)]),
+  );
   while (remaining.size) {
-    for (const key of [...remaining]) {
+    const present = new Set((await podsOnNode()).map((p) => p.metadata?.uid));
+    for (const [key, uid] of [...remaining]) {
+      if (present.has(uid)) continue;
       const [namespace, name] = key.split('/') as [string, string];
-      try {
-        await api.readNamespacedPod({ name, namespace });
-      } catch (err) {
-        if (k8sStatusCode(err) !== 404) throw fromK8sError(err, `pod ${key}`);
-        remaining.delete(key);
-        deps.onEvent?.({ pod: { namespace, name }, state: 'gone' });
-      }
+      remaining.delete(key);
+      deps.onEvent?.({ pod: { namespace, name }, state: 'gone' });
     }
     if (!remaining.size) break;
     if (Date.now() + retryMs > deadline)
@@ -114,4 +121,20 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
     await sleep(Math.min(retryMs, 250), deps.signal);
   }
   return { evicted: plan.evict, skipped: plan.skipped };
+}
+
+/** DaemonSets named by the node's pods that no longer exist (kubectl drain's orphan check). */
+async function missingDaemonSets(kc: KubeConfig, pods: V1Pod[]): Promise<Set<string>> {
+  const apps = kc.makeApiClient(AppsV1Api);
+  const missing = new Set<string>();
+  for (const key of daemonSetsOf(pods)) {
+    const [namespace, name] = key.split('/') as [string, string];
+    try {
+      await apps.readNamespacedDaemonSet({ name, namespace });
+    } catch (err) {
+      if (k8sStatusCode(err) === 404) missing.add(key);
+      else throw fromK8sError(err, `DaemonSet ${key}`);
+    }
+  }
+  return missing;
 }

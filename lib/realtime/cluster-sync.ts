@@ -1,8 +1,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { credentialsRejected } from '@/lib/k8s/service-account';
 import { metrics } from '@/lib/metrics/hooks';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import type { BackoffOptions } from './backoff';
-import { errorMessage, type RestartReason } from './errors';
+import { errorMessage, statusCodeOf, type RestartReason } from './errors';
 import { Informer, type InformerTransport, type WatchEventType } from './informer';
 import { kubeTransport } from './kube-transport';
 import { PodIndex, slimPod, type SlimPod } from './pod-index';
@@ -266,6 +267,8 @@ export class ClusterSync {
     if (which === 'pods' && s === 'error' && !this.listed.pods) this.podGate(); // pods unavailable: nodes still sync
     this.states[which] = s === 'listing' && this.states[which] === 'error' ? 'error' : s;
     if (s === 'error') {
+      // a rotated ServiceAccount token: re-read the file before the informer's retry (client-go does too)
+      if (statusCodeOf(err) === 401) credentialsRejected(this.opts.kubeConfig);
       this.lastError = `${which}: ${errorMessage(err)}`;
       this.lastErrorAt = this.opts.now();
     }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https, { type Agent } from 'node:https';
 import { CoreV1Api, KubeConfig, Observable, Watch } from '@kubernetes/client-node';
+import { serviceAccountAuthenticator } from '@/lib/k8s/service-account';
 import type { InformerTransport, ListResult, WatchHandle, WatchRequest } from './informer';
 
 /**
@@ -199,6 +200,8 @@ export function kubeTransport(kc: KubeConfig, path: ResourcePath, listTimeoutMs 
 
 export function loadKubeConfig(yaml: string, context?: string): KubeConfig {
   const kc = new KubeConfig();
+  // the in-cluster kubeconfig names its token file; this reads it with rotation (lib/k8s/service-account.ts)
+  kc.addAuthenticator(serviceAccountAuthenticator);
   kc.loadFromString(yaml);
   if (context) kc.setCurrentContext(context);
   return kc;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ClusterService, RuntimeCluster } from '@/lib/clusters/cluster-service';
 import { outsideRequest } from '@/lib/http/request-scope';
+import { inClusterKubeconfig, type InClusterOptions } from '@/lib/k8s/service-account';
 import type { RealtimeManager } from '@/lib/realtime/manager';
 import { startSimulator, type Simulator } from '@/lib/sim';
 
@@ -10,6 +10,8 @@ export interface RuntimeClustersOptions {
   manager: RealtimeManager;
   logger: Logger;
   demo: { nodes: number; churn: boolean };
+  /** where the pod's ServiceAccount and API server are (set when running in Kubernetes) */
+  inCluster?: InClusterOptions;
   /** how often the registered clusters are re-read, so replicas pick up each other's changes */
   reconcileMs?: number;
 }
@@ -24,25 +26,6 @@ export function planReconcile(
     apply: records.filter((r) => applied.get(r.name) !== r.updatedAt).map((r) => r.name),
     remove: [...applied.keys()].filter((name) => !current.has(name)),
   };
-}
-
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-/** A kubeconfig for the pod's own service account, so in-cluster use goes through the same path as any cluster. */
-function inClusterKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
-  const host = env.KUBERNETES_SERVICE_HOST ?? '';
-  const port = env.KUBERNETES_SERVICE_PORT ?? '443';
-  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const ca = readFileSync(`${SA_DIR}/ca.crt`).toString('base64');
-  const token = readFileSync(`${SA_DIR}/token`, 'utf8').trim();
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'in-cluster', cluster: { server, 'certificate-authority-data': ca } }],
-    users: [{ name: 'sa', user: { token } }],
-    contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'sa' } }],
-    'current-context': 'in-cluster',
-  });
 }
 
 /**
@@ -71,7 +54,10 @@ export async function startRuntimeClusters(
 
   const kubeconfigFor = async (c: RuntimeCluster): Promise<{ yaml: string; context?: string }> => {
     if (c.kind === 'demo') return { yaml: (await demoSim()).kubeconfig() };
-    if (c.kind === 'in-cluster') return { yaml: inClusterKubeconfig() };
+    if (c.kind === 'in-cluster') {
+      if (!opts.inCluster) throw new Error('KUBERNETES_SERVICE_HOST is not set: not running in a pod');
+      return { yaml: inClusterKubeconfig(opts.inCluster) };
+    }
     return { yaml: c.kubeconfig ?? '', context: c.context ?? undefined };
   };
 

@@ -194,6 +194,7 @@ export async function createServices(
     manager,
     logger: logger.child({ component: 'clusters' }),
     demo: { nodes: config.demoNodes, churn: config.demoChurn },
+    inCluster: config.inCluster,
   });
   logger.info({ instanceId: context.instanceId }, 'services started');
 

@@ -208,7 +208,59 @@ export const resourceDefs: Record<string, ResourceDef> = {
     shortNames: ['pdb'],
     fieldSelectors: ['metadata.name', 'metadata.namespace'],
   }),
+  // RBAC (lib/sim/rbac): stored like any object, evaluated only when the simulator runs with rbac on
+  serviceaccounts: def({
+    resource: 'serviceaccounts',
+    singular: 'serviceaccount',
+    kind: 'ServiceAccount',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['sa'],
+    fieldSelectors: ['metadata.name', 'metadata.namespace'],
+  }),
+  ...rbacDefs(),
 };
+
+/** RBAC object names need only be valid path segments (kube's ValidatePathSegmentName): "system:discovery". */
+function rbacValidation(obj: KObj): StatusCause[] {
+  const name = obj.metadata?.name;
+  const bad =
+    typeof name !== 'string' || !name || name === '.' || name === '..' || /[/%]/.test(name)
+      ? [
+          {
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${JSON.stringify(name)}: may not be '.' or '..' and may not contain '/' or '%'`,
+            field: 'metadata.name',
+          },
+        ]
+      : [];
+  return [
+    ...bad,
+    ...validateLabels(obj.metadata?.labels, 'metadata.labels'),
+    ...validateAnnotations(obj.metadata?.annotations, 'metadata.annotations'),
+  ];
+}
+
+function rbacDefs(): Record<string, ResourceDef> {
+  const rbac = (resource: string, kind: string, namespaced: boolean) =>
+    def({
+      validate: rbacValidation,
+      resource,
+      singular: kind.toLowerCase(),
+      kind,
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      namespaced,
+      fieldSelectors: namespaced ? ['metadata.name', 'metadata.namespace'] : ['metadata.name'],
+    });
+  return {
+    clusterroles: rbac('clusterroles', 'ClusterRole', false),
+    clusterrolebindings: rbac('clusterrolebindings', 'ClusterRoleBinding', false),
+    roles: rbac('roles', 'Role', true),
+    rolebindings: rbac('rolebindings', 'RoleBinding', true),
+  };
+}
 
 export function apiVersionOf(d: ResourceDef): string {
   return d.group ? `${d.group}/${d.version}` : d.version;

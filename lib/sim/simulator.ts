@@ -6,6 +6,7 @@ import { SimHttpServer } from './http/server';
 import { generateTls, type TlsMaterial } from './http/tls';
 import type { WatchConn } from './http/watch';
 import { renderKubeconfig } from './kubeconfig';
+import { SimRbac } from './rbac/sim-rbac';
 import { startNodeLifecycle } from './node-lifecycle';
 import { SimStore } from './sim-store';
 import { seedCluster, startBackground, type PodsOptions, installPodHooks } from './cluster';
@@ -31,6 +32,11 @@ export interface SimulatorOptions {
   leaseIntervalMs?: number;
   /** injected clock for the store (timestamps, history window) */
   now?: () => number;
+  /**
+   * ServiceAccount tokens and RBAC evaluated as kube-apiserver does (default off: the admin
+   * token may do anything and the read-only token may read, with no roles involved).
+   */
+  rbac?: boolean;
 }
 
 export interface SimFaults {
@@ -50,8 +56,11 @@ export interface Simulator {
   adminToken: string;
   readOnlyToken: string;
   caPem: string | undefined;
-  kubeconfig(opts?: { readOnly?: boolean; contextName?: string }): string;
+  /** `token`: any bearer token, e.g. a ServiceAccount's from `rbac.issueToken` */
+  kubeconfig(opts?: { readOnly?: boolean; contextName?: string; token?: string }): string;
   store: SimStore;
+  /** ServiceAccounts, tokens and the authorizer (see lib/sim/rbac) */
+  rbac: SimRbac;
   faults: SimFaults;
   churn: { start(opts?: ChurnOptions): void; stop(): void };
   /** eviction requests answered so far: accepted, or refused (429) by a PodDisruptionBudget */
@@ -87,6 +96,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     hooks: {},
     formatFor: tableFormatFor,
     anonymousAdmin: !useHttps,
+    rbac: new SimRbac(store, opts.rbac ?? false),
   };
   const pods = installPodHooks(ctx, podOpts);
   seedCluster(store, { nodes: opts.nodes ?? 5, ...podOpts }, pods);
@@ -127,12 +137,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     kubeconfig: (k = {}) =>
       renderKubeconfig({
         server: url,
-        token: k.readOnly ? ctx.readOnlyToken : ctx.adminToken,
+        token: k.token ?? (k.readOnly ? ctx.readOnlyToken : ctx.adminToken),
         caPem: tls?.ca,
         contextName: k.contextName ?? (k.readOnly ? 'sim-readonly' : 'sim'),
         userName: k.contextName ? `${k.contextName}-user` : k.readOnly ? 'sim-readonly' : 'sim-admin',
       }),
     store,
+    rbac: ctx.rbac!,
     faults: simFaults,
     churn: { start: (o) => churn.start(o ?? (opts.churn || undefined)), stop: () => churn.stop() },
     digest: () => store.digest(),

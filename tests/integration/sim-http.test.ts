@@ -28,6 +28,8 @@ describe('simulator HTTP API', () => {
       'policy',
       'coordination.k8s.io',
       'metrics.k8s.io',
+      'rbac.authorization.k8s.io',
+      'authorization.k8s.io',
     ]);
     const metrics = await request(sim, 'GET', '/apis/metrics.k8s.io/v1beta1');
     expect(metrics.json.resources.map((r: { kind: string }) => r.kind)).toContain('NodeMetrics');

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { FaultCommand, FaultState } from '../faults';
+import type { SimRbac } from '../rbac/sim-rbac';
 import type { KObj, ResourceDef } from '../resources';
 import type { SimStore } from '../sim-store';
 import type { ObjectFormat } from './format';
@@ -33,6 +34,8 @@ export interface SimContext {
   anonymousAdmin?: boolean;
   watches: Set<WatchConn>;
   hooks: SimHooks;
+  /** ServiceAccount tokens and RBAC (evaluated only when enabled) */
+  rbac?: SimRbac;
   /** returns a Table format when the request asks for one */
   formatFor?(req: IncomingMessage, def: ResourceDef, query: URLSearchParams): ObjectFormat | undefined;
 }

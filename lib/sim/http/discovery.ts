@@ -69,6 +69,10 @@ function coreResources(): ApiResource[] {
     sub('pods/status', 'Pod', ['get', 'patch', 'update'], true),
     sub('pods/eviction', 'Eviction', ['create'], true, { group: 'policy', version: 'v1' }),
     sub('pods/log', 'Pod', ['get'], true),
+    sub('serviceaccounts/token', 'TokenRequest', ['create'], true, {
+      group: 'authentication.k8s.io',
+      version: 'v1',
+    }),
   ];
 }
 
@@ -77,6 +81,18 @@ const groups: Array<{ name: string; version: string }> = [
   { name: 'policy', version: 'v1' },
   { name: 'coordination.k8s.io', version: 'v1' },
   { name: 'metrics.k8s.io', version: 'v1beta1' },
+  { name: 'rbac.authorization.k8s.io', version: 'v1' },
+  { name: 'authorization.k8s.io', version: 'v1' },
+];
+
+const authorizationResources: ApiResource[] = [
+  {
+    name: 'selfsubjectaccessreviews',
+    singularName: 'selfsubjectaccessreview',
+    namespaced: false,
+    kind: 'SelfSubjectAccessReview',
+    verbs: ['create'],
+  },
 ];
 
 /** Legacy (non-aggregated) discovery documents, always JSON so every client version can read them. */
@@ -106,7 +122,12 @@ export function discoveryDoc(path: string): unknown {
       return { kind: 'APIGroup', apiVersion: 'v1', name: g.name, versions: [gv], preferredVersion: gv };
     }
     if (path === `/apis/${g.name}/${g.version}`) {
-      let resources = g.name === 'metrics.k8s.io' ? metricsResources : resourcesOf(g.name, g.version);
+      let resources =
+        g.name === 'metrics.k8s.io'
+          ? metricsResources
+          : g.name === 'authorization.k8s.io'
+            ? authorizationResources
+            : resourcesOf(g.name, g.version);
       if (g.name === 'policy')
         resources = [
           ...resources,

@@ -5,6 +5,8 @@ import { isPlainObject } from '../json-util';
 import { patchTypeFromContentType } from '../patch';
 import { type ResourceDef, resourceDef } from '../resources';
 import { compileFilter } from '../store';
+import { SUPERUSER_GROUP, type Subject } from '../rbac/authorizer';
+import { authenticate, authorizeRequest, requestAttributes, selfSubjectAccessReview } from './auth';
 import type { SimContext } from './context';
 import { discoveryDoc } from './discovery';
 import { jsonFormat, jsonFullListParts } from './format';
@@ -66,19 +68,6 @@ export function parseResourcePath(path: string): ResourcePath | undefined {
   return { group, version, resource: rest[0]!, name: rest[1], sub: rest[2], watchPrefix };
 }
 
-function userFor(ctx: SimContext, req: IncomingMessage): 'admin' | 'readonly' | undefined {
-  const h = req.headers.authorization ?? '';
-  if (!h && ctx.anonymousAdmin) return 'admin';
-  const m = /^Bearer\s+(.+)$/i.exec(h);
-  if (!m) return undefined;
-  const token = m[1]!.trim();
-  if (token === ctx.adminToken) return 'admin';
-  if (token === ctx.readOnlyToken) return 'readonly';
-  return undefined;
-}
-
-const verbFor: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
-
 /** Entry point for every simulator HTTP request; never throws (errors become Status responses). */
 export async function handleRequest(
   ctx: SimContext,
@@ -103,18 +92,19 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     return void res.end('ok');
   }
-  const user = userFor(ctx, req);
+  const user = authenticate(ctx, req);
   if (!user) throw apiErrors.unauthorized();
   if (path.startsWith('/_sim/')) return simAdmin(ctx, req, res, path, method, user);
   if (ctx.faults.latencyMs > 0) await sleep(ctx.faults.latencyMs);
   const injected = ctx.faults.takeFailure();
   if (injected) throw injected;
-  if (method === 'GET') {
-    const doc = discoveryDoc(path);
-    if (doc !== undefined) return sendJson(res, 200, doc);
-  }
-  const rp = parseResourcePath(path);
+  // discovery documents are non-resource paths for the authorizer (system:discovery allows them)
+  const doc = discoveryDoc(path);
+  const rp = doc === undefined ? parseResourcePath(path) : undefined;
+  authorizeRequest(ctx, user, requestAttributes(method, path, rp, url.searchParams));
+  if (method === 'GET' && doc !== undefined) return sendJson(res, 200, doc);
   if (!rp) throw apiErrors.pathNotFound();
+  if (method === 'POST' && (await rbacCreate(ctx, req, res, rp, user))) return;
   if (rp.group === 'metrics.k8s.io' && rp.version === 'v1beta1') {
     if (method !== 'GET') throw apiErrors.methodNotAllowed();
     if (!ctx.hooks.metrics) throw apiErrors.pathNotFound();
@@ -132,11 +122,6 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
   const def = resourceDef(rp.resource);
   if (!def || def.group !== rp.group || def.version !== rp.version) throw apiErrors.pathNotFound();
   if (!def.namespaced && rp.namespace !== undefined) throw apiErrors.pathNotFound();
-  if (method !== 'GET' && user === 'readonly') {
-    const verb = rp.sub === 'eviction' ? 'create' : (verbFor[method] ?? method.toLowerCase());
-    const ref = { resource: rp.sub ? `${def.resource}/${rp.sub}` : def.resource, group: def.group };
-    throw apiErrors.forbidden('sim-readonly', verb, ref, rp.name ?? '', rp.namespace);
-  }
   if (url.searchParams.has('dryRun')) throw apiErrors.badRequest('dryRun is not supported by the simulator');
   const q = url.searchParams;
   if (rp.sub && !['status', 'eviction'].includes(rp.sub)) throw apiErrors.pathNotFound();
@@ -301,10 +286,10 @@ async function simAdmin(
   res: ServerResponse,
   path: string,
   method: string,
-  user: string,
+  user: Subject,
 ): Promise<void> {
-  if (user !== 'admin')
-    throw apiErrors.forbidden('sim-readonly', 'create', { resource: '_sim', group: '' }, '');
+  if (!user.groups.includes(SUPERUSER_GROUP))
+    throw apiErrors.forbidden(user.user, 'create', { resource: '_sim', group: '' }, '');
   if (path === '/_sim/digest' && method === 'GET')
     return sendJson(res, 200, { digest: ctx.store.digest(), resourceVersion: ctx.store.resourceVersion });
   if (path === '/_sim/faults' && method === 'POST') {
@@ -314,4 +299,24 @@ async function simAdmin(
     return sendJson(res, 200, { ok: true, action: cmd.action });
   }
   throw apiErrors.pathNotFound();
+}
+
+/** Create-only APIs that store nothing: SelfSubjectAccessReview and TokenRequest. */
+async function rbacCreate(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rp: NonNullable<ReturnType<typeof parseResourcePath>>,
+  user: Subject,
+): Promise<boolean> {
+  if (rp.group === 'authorization.k8s.io' && rp.resource === 'selfsubjectaccessreviews' && !rp.name) {
+    sendJson(res, 201, selfSubjectAccessReview(ctx, user, await readJsonBody(req)));
+    return true;
+  }
+  if (rp.group === '' && rp.resource === 'serviceaccounts' && rp.sub === 'token' && rp.namespace && rp.name) {
+    if (!ctx.rbac?.enabled) throw apiErrors.pathNotFound();
+    sendJson(res, 201, ctx.rbac.tokenRequest(rp.namespace, rp.name, await readJsonBody(req)));
+    return true;
+  }
+  return false;
 }

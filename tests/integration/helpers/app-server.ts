@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import https from 'node:https';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -31,16 +32,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the real app (server.ts under tsx, production build) on a free port with its own data dir. */
+/** Starts the real app as it ships (`node dist/server.js`, production build) on a free port with its own data dir. */
 export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
-  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-    throw new Error('no production build: run `npx next build` before the integration tests (npm test does)');
+  if (
+    !existsSync(path.join(root, '.next', 'BUILD_ID')) ||
+    !existsSync(path.join(root, 'dist', 'server.js'))
+  ) {
+    throw new Error('no production build: run `npm run build` before the integration tests (npm test does)');
   }
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'knm-app-'));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${env.TLS_CERT_FILE ? 'https' : 'http'}://127.0.0.1:${port}`;
   const logs: string[] = [];
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const proc = spawn(process.execPath, ['dist/server.js'], {
     cwd: root,
     env: {
       ...process.env,
@@ -65,12 +69,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`app exited with ${proc.exitCode}:\n${logs.join('\n')}`);
-    try {
-      const res = await fetch(`${url}/api/healthz`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
+    if (await healthy(`${url}/api/healthz`)) break;
     if (Date.now() > deadline) throw new Error(`app did not start:\n${logs.join('\n')}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -89,6 +88,23 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
       return code;
     },
   };
+}
+
+/** GET answers 200; over HTTPS without checking the certificate (the TLS test checks it itself). */
+async function healthy(url: string): Promise<boolean> {
+  if (url.startsWith('http:'))
+    return fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+  return new Promise((resolve) => {
+    https
+      .get(url, { rejectUnauthorized: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      })
+      .on('error', () => resolve(false));
+  });
 }
 
 /** Waits until `check` returns a truthy value, polling; throws with `what` on timeout. */
