@@ -97,6 +97,12 @@ export class Authenticator {
     return true;
   }
 
+  /** Drops the cached user and token, so the next check reads them (another replica changed them). */
+  forget(ids: { userId?: string; tokenId?: string }): void {
+    if (ids.userId !== undefined) this.userCache.delete(ids.userId);
+    if (ids.tokenId !== undefined) this.tokenCache.delete(ids.tokenId);
+  }
+
   /** Drops cached lookups (tests, or after out-of-band DB changes). */
   invalidate(): void {
     this.userCache.clear();

@@ -16,6 +16,8 @@ export interface Principal {
   tokenId?: string;
   /** epoch ms the session signed in (via === 'session'): a later password change ends it */
   issuedAt?: number;
+  /** server-side session id (via === 'session'), when sessions are stored: lets one session be revoked */
+  sessionId?: string;
 }
 
 /** Minimal request shape shared by route handlers (Request) and the upgrade handler (IncomingMessage). */

@@ -131,6 +131,26 @@ const operations: Migration = {
     await db.schema.dropTable('operations').ifExists().execute();
   },
 };
+/** Leases: the replica running an operation renews lease_expires_at; attempt fences out a previous run. */
+const operationLeases: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .alterTable('operations')
+      .addColumn('attempt', 'integer', (c) => c.notNull().defaultTo(1))
+      .execute();
+    await db.schema.alterTable('operations').addColumn('lease_expires_at', 'bigint').execute();
+    await db.schema
+      .createIndex('operations_state_lease')
+      .on('operations')
+      .columns(['state', 'lease_expires_at'])
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex('operations_state_lease').ifExists().execute();
+    await db.schema.alterTable('operations').dropColumn('lease_expires_at').execute();
+    await db.schema.alterTable('operations').dropColumn('attempt').execute();
+  },
+};
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** In-code provider: migrations ship inside the bundle, no filesystem scanning. */
@@ -141,6 +161,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001_initial': initial(dialect),
         '0002_templates': templates,
         '0003_operations': operations,
+        '0004_operation_leases': operationLeases,
       }),
   };
 }

@@ -1,20 +1,36 @@
+import { z } from 'zod';
 import { audited } from '@/lib/http/audited';
 import { apiRoute, assertClusterAccess, badRequest, notFound } from '@/lib/http/handler';
+import { conflict, serviceUnavailable } from '@/lib/http/errors';
 import { getNodeSummary, resolveBatchNodes } from '@/lib/nodes/node-api';
 import { actorOf, bodyFor } from '@/lib/nodes/node-routes';
 import { clusterParams, nodeParams, operationParams } from '@/lib/nodes/route-schemas';
-import { batchRequestSchema, parseBatchParams } from './batch';
-import { startBatch } from './batch-service';
+import type { AppContext } from '@/lib/server/app-context';
+import { batchRequestSchema, operationKinds, parseBatchParams, type OperationKind } from './batch';
+import { executorFor, startBatch } from './batch-service';
 import type { Operation } from './operation-runner';
+import { retryPlan } from './operation-state';
 
 const accepted = (operation: Operation) =>
   Response.json({ operation }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
+
+/** A replica that is shutting down starts no new work: the client retries on another one. */
+function assertAcceptingWork(ctx: Pick<AppContext, 'shuttingDown'>): void {
+  if (ctx.shuttingDown) throw serviceUnavailable('this replica is shutting down; retry on another');
+}
+
+/** POST .../retry: an empty body retries the unfinished nodes; includeFailed adds the failed ones. */
+export const retryBodySchema = z.preprocess(
+  (v) => v ?? {},
+  z.object({ includeFailed: z.boolean().default(false) }).strict(),
+);
 
 /** POST /api/v1/clusters/:cluster/operations: a tracked batch over listed nodes or a label selector. */
 export const startOperation = apiRoute(
   { auth: 'write', params: clusterParams, body: batchRequestSchema, maxBodyBytes: 512 * 1024 },
   async ({ principal, params, body, ctx, meta }) => {
     assertClusterAccess(principal, params.cluster);
+    assertAcceptingWork(ctx);
     const parsed = parseBatchParams(body);
     if (!parsed.ok) {
       const first = parsed.issues[0];
@@ -57,6 +73,7 @@ export const drainOne = apiRoute(
   },
   async ({ principal, params, body, ctx, meta }) => {
     assertClusterAccess(principal, params.cluster);
+    assertAcceptingWork(ctx);
     const op = await audited(
       { ctx, principal, meta },
       { action: 'node.drain', cluster: params.cluster, target: params.node, parameters: { ...body } },
@@ -86,7 +103,10 @@ export const getOperation = apiRoute(
   },
 );
 
-/** Cancels here when this replica runs it; otherwise flags it for the replica that does (within a second). */
+/**
+ * Cancels here when this replica runs it; otherwise flags it in the table and tells the replica that
+ * runs it over the control bus (the flag is re-read every second in case the message is missed).
+ */
 export const cancelOperation = apiRoute(
   { auth: 'write', params: operationParams },
   async ({ principal, params, ctx, meta }) => {
@@ -99,12 +119,51 @@ export const cancelOperation = apiRoute(
       { action: 'operation.cancel', cluster: op.cluster, target: op.id },
       async () => {
         if (local) ctx.operations.cancel(op.id);
-        else await ctx.operationStore.requestCancel(op.id);
+        else if (await ctx.operationStore.requestCancel(op.id))
+          await ctx.bus.publish({ type: 'operation.cancel', id: op.id });
       },
     );
     return Response.json(
       { operation: op },
       { status: local ? 200 : 202, headers: { 'Cache-Control': 'no-store' } },
     );
+  },
+);
+
+/**
+ * POST /api/v1/operations/:id/retry: any replica takes over an interrupted (or cancelled, or failed)
+ * operation and runs only the nodes that did not finish; finished results are kept, so the one
+ * operation ends up reporting every node. Claiming is a compare-and-set on the operation's attempt,
+ * so of two retries sent to two replicas at once exactly one runs (the other answers 409).
+ */
+export const retryOperation = apiRoute(
+  { auth: 'write', params: operationParams, body: retryBodySchema, maxBodyBytes: 4 * 1024 },
+  async ({ principal, params, body, ctx, meta }) => {
+    const op = ctx.operations.get(params.id) ?? (await ctx.operationStore.get(params.id));
+    if (!op) throw notFound(`operation ${params.id}`);
+    assertClusterAccess(principal, op.cluster);
+    assertAcceptingWork(ctx);
+    const plan = retryPlan(op, body);
+    if (!plan.ok) throw conflict(plan.message);
+    if (!(operationKinds as readonly string[]).includes(op.kind)) throw conflict(`unknown kind ${op.kind}`);
+    const parsed = parseBatchParams({ kind: op.kind as OperationKind, params: op.params, concurrency: 1 });
+    if (!parsed.ok) throw conflict('the operation\'s stored parameters are no longer valid; start a new one');
+    if (!ctx.manager.hasCluster(op.cluster)) throw conflict(`cluster '${op.cluster}' is not available`);
+    const started = await audited(
+      { ctx, principal, meta },
+      {
+        action: 'operation.retry',
+        cluster: op.cluster,
+        target: op.id,
+        parameters: { attempt: plan.next.attempt, nodes: plan.nodes.length, ...body },
+      },
+      async () => {
+        if (!(await ctx.operationStore.claim(plan.next, op.attempt ?? 1)))
+          throw conflict(`operation ${op.id} was retried or resumed meanwhile`);
+        const exec = executorFor(ctx, op.cluster, parsed.value, actorOf(principal));
+        return ctx.operations.resume(plan.next, plan.nodes, exec);
+      },
+    );
+    return accepted(started);
   },
 );

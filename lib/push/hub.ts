@@ -224,12 +224,19 @@ export class PushHub {
     return sent;
   }
 
-  /** Closes clients whose principal expired or is no longer valid (4001). Never rejects. */
-  async revalidate(): Promise<void> {
-    if (this.revalidating) return;
-    this.revalidating = true;
+  /**
+   * Closes clients whose principal expired or is no longer valid (4001). Never rejects. With `only`,
+   * re-checks just the matching principals (a revocation named by the control bus) and always runs;
+   * a full sweep is skipped while another one is in flight.
+   */
+  async revalidate(only?: (principal: Principal) => boolean): Promise<void> {
+    if (!only && this.revalidating) return;
+    if (!only) this.revalidating = true;
     try {
-      const states = this.index.all().map((state) => ({ state, principal: state.client.principal }));
+      const states = this.index
+        .all()
+        .filter((state) => !only || only(state.client.principal))
+        .map((state) => ({ state, principal: state.client.principal }));
       const revoked = await findRevoked(states, this.now(), this.stillValid, (err, p) =>
         this.logger?.warn({ err, user: p.username }, 'principal revalidation failed; keeping connection'),
       );
@@ -240,7 +247,7 @@ export class PushHub {
         this.fanout.close(state, CloseCode.unauthorized, 'credentials expired or revoked');
       }
     } finally {
-      this.revalidating = false;
+      if (!only) this.revalidating = false;
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '@/lib/audit/audit-log';
+import type { ControlBus } from '@/lib/bus';
 import type { Authenticator } from '@/lib/auth/authenticator';
 import type { ClusterService } from '@/lib/clusters/cluster-service';
 import type { AppConfig } from '@/lib/config';
@@ -29,6 +30,10 @@ export interface AppContext {
   operations: OperationRunner;
   /** operations as stored for every replica to read (and to pass on cancels) */
   operationStore: OperationStore;
+  /** tells the other replicas what changed (in-process under SQLite) */
+  bus: ControlBus;
+  /** replicas on PostgreSQL: whether this one hosts the demo simulator for all */
+  demoHost?: { status(): { hosting: boolean; url?: string } };
   templates: TemplateService;
   /** set once shutdown begins; SSE streams and new work check it */
   shuttingDown: boolean;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { ControlBus } from '@/lib/bus';
 import type { ClusterService, RuntimeCluster } from '@/lib/clusters/cluster-service';
 import type { RealtimeManager } from '@/lib/realtime/manager';
 import { startSimulator, type Simulator } from '@/lib/sim';
@@ -8,8 +9,14 @@ export interface RuntimeClustersOptions {
   clusters: ClusterService;
   manager: RealtimeManager;
   logger: Logger;
-  demo: { nodes: number; churn: boolean };
-  /** how often the registered clusters are re-read, so replicas pick up each other's changes */
+  /** carries cluster.changed between replicas; its onResync (listener reconnected) reconciles at once */
+  bus: ControlBus;
+  /**
+   * `local`: this process runs its own demo simulator (SQLite, one process). `shared`: one replica
+   * hosts it (DemoHost) and the demo row carries its kubeconfig, used like any other.
+   */
+  demo: { nodes: number; churn: boolean; mode: 'local' | 'shared' };
+  /** safety net for missed notifications: how often the registered clusters are re-read */
   reconcileMs?: number;
 }
 
@@ -45,9 +52,10 @@ function inClusterKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Keeps the realtime manager's clusters equal to the registered ones: registers them at
- * start, follows this process's adds/updates/removes at once and other replicas' within
- * `reconcileMs`, and runs the built-in simulator behind the "demo" kind.
+ * Keeps the realtime manager's clusters equal to the registered ones: registers them at start,
+ * follows every replica's adds/updates/removes as the control bus announces them, re-reads the
+ * table when the bus listener reconnected and every `reconcileMs` anyway, and (one process) runs the
+ * built-in simulator behind the "demo" kind.
  */
 export async function startRuntimeClusters(
   opts: RuntimeClustersOptions,
@@ -68,8 +76,9 @@ export async function startRuntimeClusters(
       return s;
     }));
 
-  const kubeconfigFor = async (c: RuntimeCluster): Promise<{ yaml: string; context?: string }> => {
-    if (c.kind === 'demo') return { yaml: (await demoSim()).kubeconfig() };
+  const kubeconfigFor = async (c: RuntimeCluster): Promise<{ yaml: string; context?: string } | null> => {
+    if (c.kind === 'demo' && opts.demo.mode === 'local') return { yaml: (await demoSim()).kubeconfig() };
+    if (c.kind === 'demo') return c.kubeconfig ? { yaml: c.kubeconfig } : null;
     if (c.kind === 'in-cluster') return { yaml: inClusterKubeconfig() };
     return { yaml: c.kubeconfig ?? '', context: c.context ?? undefined };
   };
@@ -82,7 +91,12 @@ export async function startRuntimeClusters(
       }
       const rt = await opts.clusters.runtimeFor(name);
       if (!rt) return;
-      const { yaml, context } = await kubeconfigFor(rt);
+      const kc = await kubeconfigFor(rt);
+      if (!kc) {
+        logger.info({ cluster: name }, 'waiting for a replica to host the demo simulator');
+        return;
+      }
+      const { yaml, context } = kc;
       if (manager.hasCluster(name)) await manager.updateCluster(name, yaml, { context });
       else manager.registerCluster(name, yaml, { context });
     } catch (err) {
@@ -95,11 +109,24 @@ export async function startRuntimeClusters(
 
   // name → updatedAt of the registration this process applied
   const applied = new Map<string, number>();
-  const sync = async (name: string, removed: boolean) => {
-    await apply(name, removed);
+  // one apply per cluster at a time: a bus message and the reconcile may ask for the same cluster at once
+  const chains = new Map<string, Promise<void>>();
+  const syncNow = async (name: string, removed: boolean) => {
+    // read the version before applying: a change landing meanwhile leaves `applied` behind, so the
+    // next reconcile applies it again rather than never
     const record = removed ? null : await opts.clusters.get(name);
+    await apply(name, removed || !record);
     if (record) applied.set(name, record.updatedAt);
     else applied.delete(name);
+  };
+  const sync = (name: string, removed: boolean): Promise<void> => {
+    const run = (chains.get(name) ?? Promise.resolve()).then(() => syncNow(name, removed));
+    const settled = run.catch(() => undefined);
+    chains.set(name, settled);
+    void settled.then(() => {
+      if (chains.get(name) === settled) chains.delete(name);
+    });
+    return run;
   };
 
   let reconciling: Promise<void> | undefined;
@@ -116,7 +143,10 @@ export async function startRuntimeClusters(
       }
     })());
 
-  const unsubscribe = opts.clusters.onChange((c) => sync(c.name, c.type === 'removed'));
+  const unsubscribe = opts.bus.subscribe((msg) =>
+    msg.type === 'cluster.changed' ? sync(msg.name, msg.change === 'removed') : undefined,
+  );
+  const unsubscribeResync = opts.bus.onResync(() => void reconcile());
   await reconcile();
   const timer = setInterval(() => void reconcile(), opts.reconcileMs ?? 10_000);
   timer.unref();
@@ -125,6 +155,7 @@ export async function startRuntimeClusters(
     async close() {
       clearInterval(timer);
       unsubscribe();
+      unsubscribeResync();
       await reconciling;
       await sim?.close();
     },
