@@ -15,6 +15,8 @@ export interface PgBusOptions {
   backoff?: BackoffOptions;
   /** a `SELECT 1` on the listener this often finds a half-open connection (default 10 s) */
   healthCheckMs?: number;
+  /** a health check unanswered this long means the connection is dead (default 5 s) */
+  healthTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -172,7 +174,9 @@ export class PgBus implements ControlBus {
     if (client !== this.client) return;
     this.client = undefined;
     this.lastError = errorText(err);
+    // end() waits for the server, which a half-open socket never answers: destroy it as well
     client.end().catch(() => undefined);
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
     if (this.closed) return;
     this.opts.logger?.warn({ err: this.lastError }, 'bus listener lost; reconnecting');
     this.scheduleReconnect();
@@ -192,7 +196,10 @@ export class PgBus implements ControlBus {
     if (!client) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('listener health check timed out')), 5_000);
+      timer = setTimeout(
+        () => reject(new Error('listener health check timed out')),
+        this.opts.healthTimeoutMs ?? 5_000,
+      );
     });
     try {
       await Promise.race([client.query('SELECT 1'), timeout]);

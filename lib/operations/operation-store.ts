@@ -25,8 +25,12 @@ export class OperationStore {
   readonly leaseMs: number;
   private readonly pending = new Map<string, Operation>();
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** operations of this replica whose row exists (renewals before the first insert are no-ops) */
-  private readonly persisted = new Set<string>();
+  /**
+   * This replica's running operations: `held` once the row is written (or claimed), `lost` once a
+   * write or renewal found another owner. Not listed yet: the first insert is still on its way, and
+   * will carry a fresh lease, so a renewal has nothing to do.
+   */
+  private readonly leases = new Map<string, 'held' | 'lost'>();
   private readonly now: () => number;
 
   constructor(
@@ -88,12 +92,12 @@ export class OperationStore {
       )
       .executeTakeFirst();
     if (Number(res.numInsertedOrUpdatedRows ?? 1n) === 0) {
-      this.persisted.delete(op.id);
+      this.leases.set(op.id, 'lost');
       this.opts.onLost?.(op.id);
       return;
     }
-    if (op.state === 'running') this.persisted.add(op.id);
-    else this.persisted.delete(op.id);
+    if (op.state === 'running') this.leases.set(op.id, 'held');
+    else this.leases.delete(op.id);
   }
 
   /** Resolves once every queued save is stored (shutdown waits for it before closing the database). */
@@ -115,7 +119,9 @@ export class OperationStore {
    * operation was reaped or retried elsewhere). An operation whose row is not written yet counts as held.
    */
   async renew(op: Pick<Operation, 'id' | 'attempt'>): Promise<boolean> {
-    if (!this.persisted.has(op.id)) return true;
+    const lease = this.leases.get(op.id);
+    if (lease === 'lost') return false;
+    if (lease === undefined) return true;
     const res = await this.db.kysely
       .updateTable('operations')
       .set({ lease_expires_at: dbNowPlusMs(this.db, this.leaseMs) })
@@ -125,7 +131,7 @@ export class OperationStore {
       .where('state', '=', 'running')
       .executeTakeFirst();
     const held = Number(res.numUpdatedRows) > 0;
-    if (!held) this.persisted.delete(op.id);
+    if (!held) this.leases.set(op.id, 'lost');
     return held;
   }
 
@@ -190,7 +196,7 @@ export class OperationStore {
       .where('state', 'in', RETRYABLE_STATES)
       .executeTakeFirst();
     const claimed = Number(res.numUpdatedRows) > 0;
-    if (claimed) this.persisted.add(next.id);
+    if (claimed) this.leases.set(next.id, 'held');
     return claimed;
   }
 
