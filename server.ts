@@ -40,6 +40,8 @@ server.on(
 const shutdown = createShutdown({
   log: (msg, extra) => logger.info(extra ?? {}, msg),
   exit: (code) => process.exit(code),
+  // operations get their grace to finish nodes in flight; everything else fits in the remaining 8 s
+  timeoutMs: config.operations.graceMs + 8_000,
   steps: [
     { name: 'stop accepting', run: () => void server.close() },
     { name: 'close websockets', run: () => ws.close() },
