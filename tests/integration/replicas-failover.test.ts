@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseTestClient, WsTestClient, type AnyMessage } from '@/lib/push/testing/clients';
 import { startSimulator, type Simulator } from '@/lib/sim';
 import { eventually, type AppServer } from './helpers/app-server';
 import { LightClient, viewOfSimNode } from './helpers/light-client';
-import { createReplicaEnv, pgAdmin, tokenApi, type Api } from './helpers/replica-set';
+import { createReplicaEnv, tokenApi, type Api } from './helpers/replica-set';
 import { client, login } from './helpers/session';
 
 /**
@@ -223,6 +224,13 @@ describe('three replicas on one PostgreSQL', () => {
     apps.A.proc.kill('SIGKILL');
     const tKill = performance.now();
     const restarted = replicas.start();
+    // the demo simulator died with A: B or C takes the lock (measured from the kill, alongside the rest)
+    const survivors = [apps.B, apps.C];
+    const demoMoved = eventually(
+      async () => (await demoHosts(survivors)).some(Boolean),
+      'a survivor to host the demo',
+      20_000,
+    ).then(() => since(tKill));
     const interrupted = await eventually(
       async () => {
         const op = await operation(apps.B, id);
@@ -262,10 +270,8 @@ describe('three replicas on one PostgreSQL', () => {
       expect(appPods(n), n).toEqual([]);
     }
 
-    // the demo simulator died with A: B or C takes the lock, clients resync, all show the same nodes
-    const survivors = [apps.B, apps.C];
-    await eventually(async () => (await demoHosts(survivors)).some(Boolean), 'a survivor to host the demo', 20_000);
-    figures.sigkillToDemoHosted = since(tKill);
+    // the demo moved: clients resync, all survivors show the same nodes
+    figures.sigkillToDemoHosted = await demoMoved;
     await demoOnB.waitFor((m) => m.type === 'resync' && m.cluster_name === 'demo', 20_000, 'demo resync on B');
     await Promise.all(survivors.map((a) => servedAfter(a, 'demo', tKill, 12)));
     expect(await nodeNames(apps.C, 'demo')).toEqual(await nodeNames(apps.B, 'demo'));
@@ -275,41 +281,53 @@ describe('three replicas on one PostgreSQL', () => {
   it('the listener killed with pg_terminate_backend: notifications resume, and what was missed is reconciled', async () => {
     const stats = async () => (await api(apps.C)('GET', '/api/v1/ws/stats')).json.replica;
     const before = await stats();
+    const killerDb = new pg.Client({ connectionString: replicas.env.DATABASE_URL });
+    await killerDb.connect();
     let killing = true;
     let kills = 0;
     const killer = (async () => {
       while (killing) {
-        const rows = await pgAdmin<{ ok: boolean }>(
-          'select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1',
+        const { rowCount } = await killerDb.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
           [`knm-bus:${before.instanceId}`],
         );
-        kills += rows.length;
-        await sleep(10);
+        kills += rowCount ?? 0;
+        await sleep(5);
       }
     })();
     await sleep(300);
-    // sent while C cannot listen: C misses this notification
-    const added = await api(apps.A)('POST', '/api/v1/clusters', { name: 'late', kubeconfig: sim.kubeconfig() });
-    expect(added.status, JSON.stringify(added.json)).toBe(201);
-    await sleep(300);
-    const missed = (await stats()).bus.received === before.bus.received;
+    // added while C's listener is down (it comes back now and then, with backoff, and is killed again);
+    // should the notification slip through in one of those instants, try again with another cluster
+    let name = '';
+    let reconciled: Promise<number> | undefined;
+    let missed = false;
+    for (let i = 1; i <= 3 && !missed; i++) {
+      name = `late${i}`;
+      const received = (await stats()).bus.received;
+      const added = await api(apps.A)('POST', '/api/v1/clusters', { name, kubeconfig: sim.kubeconfig() });
+      expect(added.status, JSON.stringify(added.json)).toBe(201);
+      const t0 = performance.now();
+      // each reconnect reconciles, so C may learn of it while the kills go on
+      reconciled = servedAfter(apps.C, name, t0);
+      await sleep(300);
+      missed = (await stats()).bus.received === received;
+    }
     killing = false;
     await killer;
-    const t0 = performance.now();
+    await killerDb.end();
     expect(kills).toBeGreaterThan(0);
     expect(missed).toBe(true);
-    figures.listenerBackToReconciled = await servedAfter(apps.C, 'late', t0);
-    expect(figures.listenerBackToReconciled).toBeLessThan(10_000); // the 5-minute timer cannot have done it
-    // reconnects may already have reconciled during the outage; either way the listener comes back
+    figures.missedNotificationReconciled = await reconciled!;
+    expect(figures.missedNotificationReconciled).toBeLessThan(15_000); // the 5-minute timer cannot have done it
     const after = await eventually(async () => {
       const s = await stats();
       return s.bus.connected && s;
     }, 'the listener to be back', 10_000);
     expect(after.bus.reconnects).toBeGreaterThan(before.bus.reconnects);
     // and notifications flow again
-    const onC = await watch(apps.C, 'late');
+    const onC = await watch(apps.C, name);
     const t1 = performance.now();
-    expect((await api(apps.A)('POST', '/api/v1/ws/test', { cluster: 'late', message: 'again' })).status).toBe(200);
+    expect((await api(apps.A)('POST', '/api/v1/ws/test', { cluster: name, message: 'again' })).status).toBe(200);
     await onC.waitFor((m) => m.type === 'test', 5_000, 'a broadcast after the reconnect');
     figures.testBroadcastAfterReconnect = since(t1);
   });
