@@ -20,7 +20,9 @@ describe('matchesRevocation', () => {
     expect(matchesRevocation(p({ sessionId: 's1' }), { sessionId: 's2' })).toBe(false);
     expect(matchesRevocation(p({}), { sessionId: 's1' })).toBe(false);
     expect(matchesRevocation(p({ via: 'token', tokenId: 't1' }), { tokenId: 't1' })).toBe(true);
-    expect(matchesRevocation(p({ via: 'token', tokenId: 't1' }), { userId: 'u9', tokenId: 't2' })).toBe(false);
+    expect(matchesRevocation(p({ via: 'token', tokenId: 't1' }), { userId: 'u9', tokenId: 't2' })).toBe(
+      false,
+    );
     expect(matchesRevocation(p({}), {})).toBe(false);
   });
 });

@@ -4,7 +4,11 @@ import { LocalBus } from './local-bus';
 describe('LocalBus', () => {
   it('delivers synchronously to every subscriber, marked local; a failing handler does not stop the others', async () => {
     const warnings: string[] = [];
-    const bus = new LocalBus('me', { warn: (_o, m) => warnings.push(m ?? ''), info: () => undefined }, () => 42);
+    const bus = new LocalBus(
+      'me',
+      { warn: (_o, m) => warnings.push(m ?? ''), info: () => undefined },
+      () => 42,
+    );
     const seen: unknown[] = [];
     bus.subscribe(() => {
       throw new Error('boom');

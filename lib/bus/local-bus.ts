@@ -1,5 +1,11 @@
 import { encodeBusEnvelope, BUS_VERSION } from '@/lib/protocol/bus';
-import { BusDispatcher, type BusLogger, type BusMessage, type BusStats, type ControlBus } from './control-bus';
+import {
+  BusDispatcher,
+  type BusLogger,
+  type BusMessage,
+  type BusStats,
+  type ControlBus,
+} from './control-bus';
 
 /**
  * The bus of a single process (embedded SQLite): the same interface and the same validation and

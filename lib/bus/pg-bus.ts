@@ -1,7 +1,13 @@
 import pg from 'pg';
 import { Backoff, type BackoffOptions } from '@/lib/realtime/backoff';
 import { BUS_CHANNEL, BUS_VERSION, decodeBusEnvelope, encodeBusEnvelope } from '@/lib/protocol/bus';
-import { BusDispatcher, type BusLogger, type BusMessage, type BusStats, type ControlBus } from './control-bus';
+import {
+  BusDispatcher,
+  type BusLogger,
+  type BusMessage,
+  type BusStats,
+  type ControlBus,
+} from './control-bus';
 
 export interface PgBusOptions {
   /** postgres:// URL; the listener gets its own connection (a pooled one cannot hold LISTEN) */
@@ -151,7 +157,10 @@ export class PgBus implements ControlBus {
     this.backoff.reset();
     if (this.everConnected) {
       this.counters.reconnects++;
-      this.opts.logger?.info({ reconnects: this.counters.reconnects }, 'bus listener reconnected; reconciling');
+      this.opts.logger?.info(
+        { reconnects: this.counters.reconnects },
+        'bus listener reconnected; reconciling',
+      );
       this.dispatcher.resync();
     }
     this.everConnected = true;

@@ -147,7 +147,7 @@ export const retryOperation = apiRoute(
     if (!plan.ok) throw conflict(plan.message);
     if (!(operationKinds as readonly string[]).includes(op.kind)) throw conflict(`unknown kind ${op.kind}`);
     const parsed = parseBatchParams({ kind: op.kind as OperationKind, params: op.params, concurrency: 1 });
-    if (!parsed.ok) throw conflict('the operation\'s stored parameters are no longer valid; start a new one');
+    if (!parsed.ok) throw conflict("the operation's stored parameters are no longer valid; start a new one");
     if (!ctx.manager.hasCluster(op.cluster)) throw conflict(`cluster '${op.cluster}' is not available`);
     const started = await audited(
       { ctx, principal, meta },

@@ -76,7 +76,8 @@ export class OperationRunner {
 
   /** Runs `nodes` of an operation this replica has claimed (a retry); other results are kept as they are. */
   resume(op: Operation, nodes: string[], exec: NodeExecutor): Operation {
-    if (this.ops.get(op.id)?.op.state === 'running') throw new Error(`operation ${op.id} is already running here`);
+    if (this.ops.get(op.id)?.op.state === 'running')
+      throw new Error(`operation ${op.id} is already running here`);
     return this.launch({ ...op, state: 'running', results: { ...op.results } }, nodes, exec);
   }
 

@@ -21,7 +21,12 @@ const op = (results: Operation['results'], over: Partial<Operation> = {}): Opera
 describe('markInterrupted', () => {
   it('keeps finished results, marks in-flight nodes interrupted and leaves pending ones', () => {
     const out = markInterrupted(
-      op({ a: { state: 'succeeded' }, b: { state: 'failed', message: 'PDB' }, c: { state: 'running' }, d: { state: 'pending' } }),
+      op({
+        a: { state: 'succeeded' },
+        b: { state: 'failed', message: 'PDB' },
+        c: { state: 'running' },
+        d: { state: 'pending' },
+      }),
       'replica lost',
       new Date(5_000),
     );

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BUS_MAX_PAYLOAD_BYTES, BusPayloadError, decodeBusEnvelope, encodeBusEnvelope } from './bus';
 
-const env = (msg: unknown) => ({ v: 1 as const, from: 'replica-a', at: 1_000, msg }) as Parameters<
-  typeof encodeBusEnvelope
->[0];
+const env = (msg: unknown) =>
+  ({ v: 1 as const, from: 'replica-a', at: 1_000, msg }) as Parameters<typeof encodeBusEnvelope>[0];
 
 describe('bus envelopes', () => {
   it('round-trips every message type', () => {
@@ -22,7 +21,15 @@ describe('bus envelopes', () => {
           type: 'operation_progress',
           cluster_name: 'prod',
           timestamp: 't',
-          data: { operation_id: 'op1', kind: 'drain', state: 'interrupted', attempt: 2, total: 3, done: 1, failed: 0 },
+          data: {
+            operation_id: 'op1',
+            kind: 'drain',
+            state: 'interrupted',
+            attempt: 2,
+            total: 3,
+            done: 1,
+            failed: 0,
+          },
         },
       },
     ];
@@ -62,9 +69,11 @@ describe('bus envelopes', () => {
 
   it('reports malformed payloads instead of throwing', () => {
     expect(decodeBusEnvelope('not json')).toEqual({ ok: false, error: 'not JSON' });
-    expect(decodeBusEnvelope(JSON.stringify({ v: 2, from: 'a', at: 1, msg: {} }))).toMatchObject({ ok: false });
-    expect(
-      decodeBusEnvelope(JSON.stringify(env({ type: 'cluster.nuked', name: 'prod' }))),
-    ).toMatchObject({ ok: false });
+    expect(decodeBusEnvelope(JSON.stringify({ v: 2, from: 'a', at: 1, msg: {} }))).toMatchObject({
+      ok: false,
+    });
+    expect(decodeBusEnvelope(JSON.stringify(env({ type: 'cluster.nuked', name: 'prod' })))).toMatchObject({
+      ok: false,
+    });
   });
 });

@@ -85,16 +85,21 @@ export class DemoHost {
       }
       const client = await this.lockClient();
       if (!this.sim) {
-        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-          DEMO_LOCK_KEY,
-        ]);
+        const { rows } = await client.query<{ locked: boolean }>(
+          'SELECT pg_try_advisory_lock($1) AS locked',
+          [DEMO_LOCK_KEY],
+        );
         if (rows[0]?.locked) await this.host();
         return;
       }
       await client.query('SELECT 1'); // the lock is only as alive as this connection
-      if (row.server !== this.sim.url) await this.opts.clusters.setDemoEndpoint(this.sim.kubeconfig(), this.sim.url);
+      if (row.server !== this.sim.url)
+        await this.opts.clusters.setDemoEndpoint(this.sim.kubeconfig(), this.sim.url);
     } catch (err) {
-      this.opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'demo host round failed');
+      this.opts.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'demo host round failed',
+      );
       await this.dropLock('demo lock state unknown');
     }
   }

@@ -38,7 +38,9 @@ const cancel = (id: string): BusMessage => ({ type: 'operation.cancel', id });
 beforeAll(async () => {
   t = await openTestDatabase('postgres');
   // the test database's URL: the pool's connection string is not exposed, so ask the server
-  const [row] = await sql<{ db: string }>`select current_database() as db`.execute(t.db.kysely).then((r) => r.rows);
+  const [row] = await sql<{ db: string }>`select current_database() as db`
+    .execute(t.db.kysely)
+    .then((r) => r.rows);
   const u = new URL(process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   u.pathname = `/${row!.db}`;
   url = u.toString();

@@ -29,7 +29,8 @@ const sockets: Array<{ close(): void }> = [];
 const api = (app: AppServer): Api => tokenApi(app, token);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const since = (t0: number) => Math.round(performance.now() - t0);
-const wsUrl = (app: AppServer, cluster: string) => `${app.url.replace('http', 'ws')}/api/v1/ws/nodes?cluster=${cluster}`;
+const wsUrl = (app: AppServer, cluster: string) =>
+  `${app.url.replace('http', 'ws')}/api/v1/ws/nodes?cluster=${cluster}`;
 
 async function watch(app: AppServer, cluster: string): Promise<WsTestClient> {
   const ws = await WsTestClient.open(wsUrl(app, cluster), { token });
@@ -78,7 +79,10 @@ beforeAll(async () => {
   // started together: they race to migrate, seed the admin and the demo row, and for the demo lock
   const started = await Promise.all([replicas.start(), replicas.start(), replicas.start()]);
   adminCookie = await login(started[0]!, 'admin', 'admin-password-1');
-  const created = await client(started[0]!, adminCookie)('POST', '/api/v1/tokens', { name: 'test', scope: 'write' });
+  const created = await client(started[0]!, adminCookie)('POST', '/api/v1/tokens', {
+    name: 'test',
+    scope: 'write',
+  });
   token = created.json.token as string;
   // A is the replica that hosts the demo simulator, so killing A also moves the demo
   const hosts = await eventually(
@@ -90,7 +94,11 @@ beforeAll(async () => {
     30_000,
   );
   const a = hosts.indexOf(true);
-  [apps.A, apps.B, apps.C] = [started[a]!, ...started.filter((_, i) => i !== a)] as [AppServer, AppServer, AppServer];
+  [apps.A, apps.B, apps.C] = [started[a]!, ...started.filter((_, i) => i !== a)] as [
+    AppServer,
+    AppServer,
+    AppServer,
+  ];
 }, 180_000);
 
 afterAll(async () => {
@@ -104,10 +112,16 @@ afterAll(async () => {
 describe('three replicas on one PostgreSQL', () => {
   it('a cluster added on A is served by B and C within 2 s', async () => {
     const tPost = performance.now();
-    const res = await api(apps.A)('POST', '/api/v1/clusters', { name: 'shared', kubeconfig: sim.kubeconfig() });
+    const res = await api(apps.A)('POST', '/api/v1/clusters', {
+      name: 'shared',
+      kubeconfig: sim.kubeconfig(),
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(201);
     const t0 = performance.now();
-    const [b, c] = await Promise.all([servedAfter(apps.B, 'shared', t0, 24), servedAfter(apps.C, 'shared', t0, 24)]);
+    const [b, c] = await Promise.all([
+      servedAfter(apps.B, 'shared', t0, 24),
+      servedAfter(apps.C, 'shared', t0, 24),
+    ]);
     figures.clusterAddedToServedB = b;
     figures.clusterAddedToServedC = c;
     figures.clusterPostToServedMax = Math.max(b, c) + Math.round(t0 - tPost);
@@ -121,7 +135,9 @@ describe('three replicas on one PostgreSQL', () => {
     expect(lists[2]).toEqual(lists[0]);
     // one simulator, not three look-alikes: a write through B is what C reads
     const node = lists[0]![3]!;
-    const w = await api(apps.B)('POST', `/api/v1/clusters/demo/nodes/${node}/labels`, { set: { seen: 'via-b' } });
+    const w = await api(apps.B)('POST', `/api/v1/clusters/demo/nodes/${node}/labels`, {
+      set: { seen: 'via-b' },
+    });
     expect(w.status, JSON.stringify(w.json)).toBe(200);
     await eventually(async () => {
       const r = await api(apps.C)('GET', `/api/v1/clusters/demo/nodes?text=${node}`);
@@ -136,9 +152,9 @@ describe('three replicas on one PostgreSQL', () => {
     const res = await api(apps.B)('POST', '/api/v1/ws/test', { cluster: 'shared', message });
     expect(res.status).toBe(200);
     const got = (ws: WsTestClient) =>
-      ws.waitFor((m) => m.type === 'test' && (m.data as { message: string }).message === message, 5_000).then(() =>
-        since(t0),
-      );
+      ws
+        .waitFor((m) => m.type === 'test' && (m.data as { message: string }).message === message, 5_000)
+        .then(() => since(t0));
     const [a, c] = await Promise.all([got(onA), got(onC)]);
     figures.testBroadcastToA = a;
     figures.testBroadcastToC = c;
@@ -190,7 +206,9 @@ describe('three replicas on one PostgreSQL', () => {
     await onB.waitFor((m) => m.type === 'subscribed');
 
     let t0 = performance.now();
-    expect((await api(apps.C)('PATCH', `/api/v1/users/${user.json.id}`, { disabled: true })).status).toBe(200);
+    expect((await api(apps.C)('PATCH', `/api/v1/users/${user.json.id}`, { disabled: true })).status).toBe(
+      200,
+    );
     expect((await victim.closedPromise).code).toBe(4001);
     figures.userDisabledToClose = since(t0);
     expect(figures.userDisabledToClose).toBeLessThanOrEqual(2_000);
@@ -205,7 +223,9 @@ describe('three replicas on one PostgreSQL', () => {
   it('A killed with SIGKILL mid batch-drain: interrupted within 30 s with its results; a retry from B completes it; the demo moves', async () => {
     const demoOnB = await watch(apps.B, 'demo');
     const appPods = (node: string) =>
-      sim.store.listPods({ fieldSelector: `spec.nodeName=${node}` }).filter((p) => p.metadata.namespace !== 'kube-system');
+      sim.store
+        .listPods({ fieldSelector: `spec.nodeName=${node}` })
+        .filter((p) => p.metadata.namespace !== 'kube-system');
     const nodes = sim.store
       .nodeNames()
       .filter((n) => appPods(n).length > 0)
@@ -241,7 +261,9 @@ describe('three replicas on one PostgreSQL', () => {
     );
     figures.sigkillToInterrupted = since(tKill);
     expect(figures.sigkillToInterrupted).toBeLessThanOrEqual(30_000);
-    const states = Object.values(interrupted.results as Record<string, { state: string }>).map((r) => r.state);
+    const states = Object.values(interrupted.results as Record<string, { state: string }>).map(
+      (r) => r.state,
+    );
     expect(states).toHaveLength(10);
     expect(states.filter((s) => s === 'succeeded').length).toBeGreaterThanOrEqual(4);
     expect(states.every((s) => ['succeeded', 'interrupted', 'pending'].includes(s))).toBe(true);
@@ -262,9 +284,9 @@ describe('three replicas on one PostgreSQL', () => {
     );
     expect(done.state, JSON.stringify(done.results)).toBe('succeeded');
     expect(done.done).toBe(10);
-    expect(Object.values(done.results as Record<string, { state: string }>).every((r) => r.state === 'succeeded')).toBe(
-      true,
-    );
+    expect(
+      Object.values(done.results as Record<string, { state: string }>).every((r) => r.state === 'succeeded'),
+    ).toBe(true);
     for (const n of nodes) {
       expect((sim.store.getNode(n).spec as { unschedulable?: boolean }).unschedulable, n).toBe(true);
       expect(appPods(n), n).toEqual([]);
@@ -272,7 +294,11 @@ describe('three replicas on one PostgreSQL', () => {
 
     // the demo moved: clients resync, all survivors show the same nodes
     figures.sigkillToDemoHosted = await demoMoved;
-    await demoOnB.waitFor((m) => m.type === 'resync' && m.cluster_name === 'demo', 20_000, 'demo resync on B');
+    await demoOnB.waitFor(
+      (m) => m.type === 'resync' && m.cluster_name === 'demo',
+      20_000,
+      'demo resync on B',
+    );
     await Promise.all(survivors.map((a) => servedAfter(a, 'demo', tKill, 12)));
     expect(await nodeNames(apps.C, 'demo')).toEqual(await nodeNames(apps.B, 'demo'));
     apps.A = await restarted;
@@ -319,15 +345,21 @@ describe('three replicas on one PostgreSQL', () => {
     expect(missed).toBe(true);
     figures.missedNotificationReconciled = await reconciled!;
     expect(figures.missedNotificationReconciled).toBeLessThan(15_000); // the 5-minute timer cannot have done it
-    const after = await eventually(async () => {
-      const s = await stats();
-      return s.bus.connected && s;
-    }, 'the listener to be back', 10_000);
+    const after = await eventually(
+      async () => {
+        const s = await stats();
+        return s.bus.connected && s;
+      },
+      'the listener to be back',
+      10_000,
+    );
     expect(after.bus.reconnects).toBeGreaterThan(before.bus.reconnects);
     // and notifications flow again
     const onC = await watch(apps.C, name);
     const t1 = performance.now();
-    expect((await api(apps.A)('POST', '/api/v1/ws/test', { cluster: name, message: 'again' })).status).toBe(200);
+    expect((await api(apps.A)('POST', '/api/v1/ws/test', { cluster: name, message: 'again' })).status).toBe(
+      200,
+    );
     await onC.waitFor((m) => m.type === 'test', 5_000, 'a broadcast after the reconnect');
     figures.testBroadcastAfterReconnect = since(t1);
   });
@@ -370,7 +402,8 @@ describe('three replicas on one PostgreSQL', () => {
         expect(r.status, JSON.stringify(r.json)).toBe(202);
         const id = r.json.operation.id as string;
         await eventually(
-          async () => Object.values((await operation(old, id))?.results ?? {}).some((x: any) => x.state === 'running'),
+          async () =>
+            Object.values((await operation(old, id))?.results ?? {}).some((x: any) => x.state === 'running'),
           'the first demo drain to be in flight',
         );
         handover = { id, tStop: Date.now() };
@@ -391,7 +424,10 @@ describe('three replicas on one PostgreSQL', () => {
       live.add(fresh.url);
       if (handover) {
         // retried elsewhere, on whichever replica hosts the demo now
-        await eventually(async () => (await demoHosts([apps.A, apps.B, apps.C])).some(Boolean), 'a demo host');
+        await eventually(
+          async () => (await demoHosts([apps.A, apps.B, apps.C])).some(Boolean),
+          'a demo host',
+        );
         await servedAfter(apps.C, 'demo', performance.now(), 12);
         const retry = await eventually(async () => {
           const r = await api(apps.C)('POST', `/api/v1/operations/${handover.id}/retry`);
@@ -413,27 +449,32 @@ describe('three replicas on one PostgreSQL', () => {
     sim.churn.stop();
 
     const differences = () => {
-      const truth = new Map(sim.store.nodeNames().map((n) => [n, JSON.stringify(viewOfSimNode(sim.store.getNode(n)))]));
+      const truth = new Map(
+        sim.store.nodeNames().map((n) => [n, JSON.stringify(viewOfSimNode(sim.store.getNode(n)))]),
+      );
       return clients
         .map((c, i) => {
           if (!c.connected) return `client ${i}: not connected`;
-          if (c.nodes.size !== truth.size) return `client ${i}: ${c.nodes.size} nodes, simulator ${truth.size}`;
+          if (c.nodes.size !== truth.size)
+            return `client ${i}: ${c.nodes.size} nodes, simulator ${truth.size}`;
           for (const [name, view] of c.nodes)
             if (truth.get(name) !== JSON.stringify(view)) return `client ${i}: ${name} differs`;
           return '';
         })
         .filter(Boolean);
     };
-    await eventually(() => differences().length === 0, 'every client to equal the simulator', 30_000).catch(() => {
-      throw new Error(differences().slice(0, 5).join('\n'));
-    });
+    await eventually(() => differences().length === 0, 'every client to equal the simulator', 30_000).catch(
+      () => {
+        throw new Error(differences().slice(0, 5).join('\n'));
+      },
+    );
     expect(clients.flatMap((c) => c.gaps)).toEqual([]);
     for (const c of clients) {
       // every client sat on a replica that was restarted, reconnected, was told to resync and refetched once
       expect(c.stats.reconnects).toBeGreaterThanOrEqual(1);
       expect(c.stats.resyncs).toBeGreaterThanOrEqual(1);
       expect(c.stats.lists).toBe(1 + c.stats.resyncs);
-      expect(c.stats.resyncs).toBeLessThanOrEqual(c.stats.reconnects);
+      expect(c.stats.resyncs).toBe(c.stats.reconnects);
     }
     figures.clientsReconnects = clients.reduce((n, c) => n + c.stats.reconnects, 0);
     figures.clientsResyncs = clients.reduce((n, c) => n + c.stats.resyncs, 0);

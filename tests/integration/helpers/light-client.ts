@@ -11,13 +11,15 @@ export interface NodeView {
 
 type Summary = {
   name: string;
+  resourceVersion: string;
   labels: Record<string, string>;
   taints: Array<{ key: string; value?: string; effect: string }>;
   unschedulable: boolean;
   status: string;
 };
 
-const taintText = (t: { key: string; value?: string; effect: string }) => `${t.key}=${t.value ?? ''}:${t.effect}`;
+const taintText = (t: { key: string; value?: string; effect: string }) =>
+  `${t.key}=${t.value ?? ''}:${t.effect}`;
 
 function viewOfSummary(s: Summary): NodeView {
   return {
@@ -30,10 +32,13 @@ function viewOfSummary(s: Summary): NodeView {
 
 /** The same view, straight from the simulator's store (the ground truth). */
 export function viewOfSimNode(n: KObj): NodeView {
-  const spec = (n.spec ?? {}) as { unschedulable?: boolean; taints?: Array<{ key: string; value?: string; effect: string }> };
-  const conds = ((n.status as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []).find(
-    (c) => c.type === 'Ready',
-  );
+  const spec = (n.spec ?? {}) as {
+    unschedulable?: boolean;
+    taints?: Array<{ key: string; value?: string; effect: string }>;
+  };
+  const conds = (
+    (n.status as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []
+  ).find((c) => c.type === 'Ready');
   return {
     labels: (n.metadata.labels ?? {}) as Record<string, string>,
     taints: (spec.taints ?? []).map(taintText).sort(),
@@ -60,6 +65,13 @@ export class LightClient {
   readonly stats = { lists: 0, resyncs: 0, reconnects: 0, applied: 0 };
   readonly gaps: string[] = [];
   replica?: string;
+  /** per node, the resourceVersion held: the simulator's are integers, so a step back is a stale event */
+  private readonly versions = new Map<string, number>();
+  /** a connection after a reconnect, until its subscription is answered */
+  private resuming = false;
+  /** from a list until the subscription that follows it is acknowledged */
+  private afterList = false;
+  private sawResync = false;
   private last?: number;
   private resyncing = false;
   private awaitingAck = false;
@@ -90,8 +102,13 @@ export class LightClient {
     if (res.status !== 200) throw new Error(`list from ${url}: HTTP ${res.status}`);
     const body = (await res.json()) as { seq: number; items: Summary[] };
     this.nodes.clear();
-    for (const s of body.items) this.nodes.set(s.name, viewOfSummary(s));
+    this.versions.clear();
+    for (const s of body.items) {
+      this.nodes.set(s.name, viewOfSummary(s));
+      this.versions.set(s.name, Number(s.resourceVersion));
+    }
     this.last = body.seq;
+    this.afterList = true;
     this.stats.lists++;
   }
 
@@ -99,9 +116,14 @@ export class LightClient {
     if (this.stopped) return;
     this.replica = url;
     const since = this.last === undefined ? '' : `&since=${this.last}`;
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/ws/nodes?cluster=${this.opts.cluster}${since}`, {
-      headers: { authorization: `Bearer ${this.opts.token}` },
-    });
+    const ws = new WebSocket(
+      `${url.replace(/^http/, 'ws')}/api/v1/ws/nodes?cluster=${this.opts.cluster}${since}`,
+      {
+        headers: { authorization: `Bearer ${this.opts.token}` },
+      },
+    );
+    this.resuming = this.ws !== undefined;
+    this.sawResync = false;
     this.ws = ws;
     this.resyncing = false;
     this.awaitingAck = false;
@@ -130,13 +152,29 @@ export class LightClient {
           this.gaps.push(`${url}: seq ${this.last} -> ${seq}`);
         }
         const name = m.node_name as string;
-        if (m.type === 'node_delete') this.nodes.delete(name);
-        else this.nodes.set(name, viewOfSummary(m.data as Summary));
+        const rv = Number(m.resource_version);
+        if (rv < (this.versions.get(name) ?? 0)) {
+          // a list is taken after its seq is read, so the replay that follows it may repeat older
+          // versions: skip those, as the browser does; anywhere else an older version is a wrong replay
+          if (this.awaitingAck || this.afterList) {
+            this.last = seq;
+            return;
+          }
+          this.gaps.push(`${url}: stale ${name} ${rv}`);
+        }
+        if (m.type === 'node_delete') {
+          this.nodes.delete(name);
+          this.versions.delete(name);
+        } else {
+          this.nodes.set(name, viewOfSummary(m.data as Summary));
+          this.versions.set(name, rv);
+        }
         this.last = seq;
         this.stats.applied++;
         return;
       }
       case 'resync':
+        this.sawResync = true;
         this.stats.resyncs++;
         this.resyncing = true;
         this.awaitingAck = false;
@@ -145,13 +183,19 @@ export class LightClient {
             if (ws !== this.ws || ws.readyState !== WebSocket.OPEN) return;
             this.resyncing = false;
             this.awaitingAck = true;
-            ws.send(JSON.stringify({ type: 'subscribe', data: { cluster: this.opts.cluster, since: this.last } }));
+            ws.send(
+              JSON.stringify({ type: 'subscribe', data: { cluster: this.opts.cluster, since: this.last } }),
+            );
           },
           // the replica is going away: its socket closes too, and the reconnect resyncs elsewhere
           () => ws.terminate(),
         );
         return;
       case 'subscribed':
+        // another replica's history cannot continue this one's: a resumed reconnect must be told to resync
+        if (this.resuming && !this.sawResync) this.gaps.push(`${url}: resumed from another replica's seq`);
+        this.resuming = false;
+        if (!this.resyncing) this.afterList = false;
         // the ack of our resubscribe (not a stale one of the URL subscription the resync answered)
         if (this.awaitingAck && (m.seq as number) >= (this.last ?? 0)) this.awaitingAck = false;
         return;

@@ -5,7 +5,10 @@ import { startApp, type AppServer } from './app-server';
 const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A statement on the server's maintenance database (create/drop databases, pg_stat_activity). */
-export async function pgAdmin<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+export async function pgAdmin<T extends pg.QueryResultRow>(
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const c = new pg.Client({ connectionString: ADMIN_URL });
   await c.connect();
   try {
