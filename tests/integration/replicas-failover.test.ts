@@ -78,8 +78,8 @@ beforeAll(async () => {
   sim = await startSimulator({ nodes: 24, podsPerNode: 2, seed: 21, podGracePeriodSeconds: 1 });
   // started together: they race to migrate, seed the admin and the demo row, and for the demo lock
   const started = await Promise.all([replicas.start(), replicas.start(), replicas.start()]);
-  adminCookie = await login(started[0]!, 'admin', 'admin-password-1');
-  const created = await client(started[0]!, adminCookie)('POST', '/api/v1/tokens', {
+  adminCookie = await login(started[0], 'admin', 'admin-password-1');
+  const created = await client(started[0], adminCookie)('POST', '/api/v1/tokens', {
     name: 'test',
     scope: 'write',
   });
