@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountOperations } from '@/lib/auth/openapi';
-import { batchRequestSchema, cordonParamsSchema } from '@/lib/operations/batch';
+import { batchRequestSchema, cordonParamsSchema, retryBodySchema } from '@/lib/operations/batch';
 import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
 import { listQuerySchema } from '@/lib/nodes/list-query';
 import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
@@ -112,6 +112,15 @@ export const operations: Op[] = [
     summary: 'Cancel an operation',
     access: 'write',
     response: operationResponse,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/operations/{id}/retry',
+    summary: 'Run the nodes an interrupted, cancelled or failed operation did not finish (on any replica)',
+    access: 'write',
+    body: retryBodySchema,
+    response: operationResponse,
+    status: 202,
   },
 ];
 

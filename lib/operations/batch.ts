@@ -56,3 +56,9 @@ export function parseBatchParams(
   }
   return { ok: true, value: { kind: req.kind, params: result.data } as ParsedBatch };
 }
+
+/** POST /operations/:id/retry: an empty body retries the unfinished nodes; includeFailed adds the failed ones. */
+export const retryBodySchema = z.preprocess(
+  (v) => v ?? {},
+  z.object({ includeFailed: z.boolean().default(false) }).strict(),
+);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { audited } from '@/lib/http/audited';
 import { apiRoute, assertClusterAccess, badRequest, notFound } from '@/lib/http/handler';
 import { conflict, serviceUnavailable } from '@/lib/http/errors';
@@ -6,7 +5,13 @@ import { getNodeSummary, resolveBatchNodes } from '@/lib/nodes/node-api';
 import { actorOf, bodyFor } from '@/lib/nodes/node-routes';
 import { clusterParams, nodeParams, operationParams } from '@/lib/nodes/route-schemas';
 import type { AppContext } from '@/lib/server/app-context';
-import { batchRequestSchema, operationKinds, parseBatchParams, type OperationKind } from './batch';
+import {
+  batchRequestSchema,
+  operationKinds,
+  parseBatchParams,
+  retryBodySchema,
+  type OperationKind,
+} from './batch';
 import { executorFor, startBatch } from './batch-service';
 import type { Operation } from './operation-runner';
 import { retryPlan } from './operation-state';
@@ -18,12 +23,6 @@ const accepted = (operation: Operation) =>
 function assertAcceptingWork(ctx: Pick<AppContext, 'shuttingDown'>): void {
   if (ctx.shuttingDown) throw serviceUnavailable('this replica is shutting down; retry on another');
 }
-
-/** POST .../retry: an empty body retries the unfinished nodes; includeFailed adds the failed ones. */
-export const retryBodySchema = z.preprocess(
-  (v) => v ?? {},
-  z.object({ includeFailed: z.boolean().default(false) }).strict(),
-);
 
 /** POST /api/v1/clusters/:cluster/operations: a tracked batch over listed nodes or a label selector. */
 export const startOperation = apiRoute(

@@ -72,6 +72,14 @@ const rows: Row[] = [
     scoped: true,
   },
   { method: 'POST', path: () => `/api/v1/operations/${operationId}/cancel`, access: 'write', scoped: true },
+  // the operation succeeded, so an allowed retry finds nothing to run
+  {
+    method: 'POST',
+    path: () => `/api/v1/operations/${operationId}/retry`,
+    access: 'write',
+    scoped: true,
+    ok: [409],
+  },
   { method: 'GET', path: '/api/v1/users', access: 'admin' },
   {
     method: 'POST',
