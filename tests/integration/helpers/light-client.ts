@@ -40,7 +40,7 @@ export function viewOfSimNode(n: KObj): NodeView {
     (n.status as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []
   ).find((c) => c.type === 'Ready');
   return {
-    labels: (n.metadata.labels ?? {}),
+    labels: n.metadata.labels ?? {},
     taints: (spec.taints ?? []).map(taintText).sort(),
     unschedulable: spec.unschedulable === true,
     ready: conds?.status === 'True' ? 'Ready' : conds?.status === 'False' ? 'NotReady' : 'Unknown',
@@ -127,7 +127,9 @@ export class LightClient {
     this.ws = ws;
     this.resyncing = false;
     this.awaitingAck = false;
-    ws.on('message', (data) => this.onMessage(ws, url, JSON.parse((data as Buffer).toString()) as Record<string, unknown>));
+    ws.on('message', (data) =>
+      this.onMessage(ws, url, JSON.parse((data as Buffer).toString()) as Record<string, unknown>),
+    );
     ws.on('error', () => undefined);
     ws.on('close', () => {
       if (this.stopped || this.ws !== ws) return;
