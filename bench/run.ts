@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BenchResult } from './types';
 
 // Runs every suite in bench/*-bench.ts (each exports run(): Promise<BenchResult[]>) and writes docs/benchmarks.md.
-const suites = ['sim', 'realtime', 'push', 'node-api'];
+const suites = ['sim', 'realtime', 'push', 'node-api', 'bus'];
 const only = process.argv.slice(2);
 
 const sections: string[] = [];
