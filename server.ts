@@ -53,6 +53,11 @@ const shutdown = createShutdown({
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
 
+// a port taken by another process must stop this one with a clear message, not leave it half-started
+server.once('error', (err) => {
+  logger.fatal({ err }, `cannot listen on ${config.host}:${config.port}`);
+  process.exit(1);
+});
 server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

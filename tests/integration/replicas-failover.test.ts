@@ -145,6 +145,44 @@ describe('three replicas on one PostgreSQL', () => {
     }, 'C to read the label written through B');
   });
 
+  it('a cluster updated and then removed on B: informers restart, then stop, on A and C within 2 s', async () => {
+    const added = await api(apps.A)('POST', '/api/v1/clusters', {
+      name: 'rotating',
+      kubeconfig: sim.kubeconfig(),
+    });
+    expect(added.status, JSON.stringify(added.json)).toBe(201);
+    await Promise.all([apps.B, apps.C].map((a) => servedAfter(a, 'rotating', performance.now())));
+    const [onA, onC] = await Promise.all([watch(apps.A, 'rotating'), watch(apps.C, 'rotating')]);
+
+    // rotated credentials: every replica restarts its informers on them and tells its clients to resync
+    let t0 = performance.now();
+    const rotated = await api(apps.B)('PATCH', '/api/v1/clusters/rotating', {
+      kubeconfig: sim.kubeconfig({ readOnly: true }),
+    });
+    expect(rotated.status, JSON.stringify(rotated.json)).toBe(200);
+    const resynced = (ws: WsTestClient) =>
+      ws
+        .waitFor((m) => m.type === 'resync' && m.cluster_name === 'rotating', 5_000, 'resync')
+        .then(() => since(t0));
+    const [ra, rc] = await Promise.all([resynced(onA), resynced(onC)]);
+    figures.clusterUpdatedToResyncA = ra;
+    figures.clusterUpdatedToResyncC = rc;
+    expect(Math.max(ra, rc)).toBeLessThanOrEqual(2_000);
+
+    t0 = performance.now();
+    expect((await api(apps.B)('DELETE', '/api/v1/clusters/rotating')).status).toBeLessThan(300);
+    const dropped = (ws: WsTestClient) =>
+      ws
+        .waitFor((m) => m.type === 'unsubscribed' && m.cluster_name === 'rotating', 5_000, 'unsubscribed')
+        .then(() => since(t0));
+    const [da, dc] = await Promise.all([dropped(onA), dropped(onC)]);
+    figures.clusterRemovedToStoppedA = da;
+    figures.clusterRemovedToStoppedC = dc;
+    expect(Math.max(da, dc)).toBeLessThanOrEqual(2_000);
+    for (const a of [apps.A, apps.C])
+      expect((await api(a)('GET', '/api/v1/clusters/rotating/nodes')).status).toBe(404);
+  });
+
   it('a test broadcast posted to B reaches WebSocket clients on A and C', async () => {
     const [onA, onC] = await Promise.all([watch(apps.A, 'shared'), watch(apps.C, 'shared')]);
     const message = `hello-${Date.now()}`;

@@ -31,8 +31,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the real app (server.ts under tsx, production build) on a free port with its own data dir. */
+/**
+ * Starts the real app (server.ts under tsx, production build) on a free port with its own data dir.
+ * The port is free when chosen but may be taken before the app listens (parallel tests, or a sibling
+ * replica's demo simulator on a random port): then it starts again on another.
+ */
 export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAppOnce(env);
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startAppOnce(env: Record<string, string>): Promise<AppServer> {
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     throw new Error('no production build: run `npx next build` before the integration tests (npm test does)');
   }
@@ -64,7 +78,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`app exited with ${proc.exitCode}:\n${logs.join('\n')}`);
+    if (proc.exitCode !== null) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw new Error(`app exited with ${proc.exitCode}:\n${logs.join('\n')}`);
+    }
     try {
       const res = await fetch(`${url}/api/healthz`);
       if (res.ok) break;
