@@ -356,7 +356,7 @@ describe('three replicas on one PostgreSQL', () => {
     await Promise.all(survivors.map((a) => servedAfter(a, 'demo', tKill, 12)));
     expect(await nodeNames(apps.C, 'demo')).toEqual(await nodeNames(apps.B, 'demo'));
     apps.A = await restarted;
-  });
+  }, 120_000);
 
   it('the listener killed with pg_terminate_backend: notifications resume, and what was missed is reconciled', async () => {
     const stats = async () => (await api(apps.C)('GET', '/api/v1/ws/stats')).json.replica;
@@ -533,5 +533,5 @@ describe('three replicas on one PostgreSQL', () => {
     figures.clientsReconnects = clients.reduce((n, c) => n + c.stats.reconnects, 0);
     figures.clientsResyncs = clients.reduce((n, c) => n + c.stats.resyncs, 0);
     figures.clientsEventsApplied = clients.reduce((n, c) => n + c.stats.applied, 0);
-  });
+  }, 240_000);
 });
