@@ -381,20 +381,22 @@ describe('three replicas on one PostgreSQL', () => {
     let name = '';
     let reconciled: Promise<number> | undefined;
     let missed = false;
-    for (let i = 1; i <= 3 && !missed; i++) {
-      name = `late${i}`;
-      const received = (await stats()).bus.received;
-      const added = await api(apps.A)('POST', '/api/v1/clusters', { name, kubeconfig: sim.kubeconfig() });
-      expect(added.status, JSON.stringify(added.json)).toBe(201);
-      const t0 = performance.now();
-      // each reconnect reconciles, so C may learn of it while the kills go on
-      reconciled = servedAfter(apps.C, name, t0);
-      await sleep(300);
-      missed = (await stats()).bus.received === received;
+    try {
+      for (let i = 1; i <= 3 && !missed; i++) {
+        name = `late${i}`;
+        const received = (await stats()).bus.received;
+        const added = await api(apps.A)('POST', '/api/v1/clusters', { name, kubeconfig: sim.kubeconfig() });
+        expect(added.status, JSON.stringify(added.json)).toBe(201);
+        const t0 = performance.now();
+        // each reconnect reconciles, so C may learn of it while the kills go on
+        reconciled = servedAfter(apps.C, name, t0);
+        await sleep(300);
+        missed = (await stats()).bus.received === received;
+      }
+    } finally {
+      killing = false;
+      await killer.finally(() => killerDb.end());
     }
-    killing = false;
-    await killer;
-    await killerDb.end();
     expect(kills).toBeGreaterThan(0);
     expect(missed).toBe(true);
     figures.missedNotificationReconciled = await reconciled!;

@@ -57,7 +57,15 @@ export async function createReplicaEnv(extra: Record<string, string>): Promise<{
   };
   return {
     env,
-    start: () => startApp(env),
+    async start() {
+      const app = await startApp(env);
+      // a replica that dies on its own (not stopped, not killed by the test) explains later failures
+      app.proc.once('exit', (code, signal) => {
+        if (code !== 0 && signal === null)
+          console.error(`replica ${app.url} exited with ${code}:\n${app.logs.slice(-80).join('\n')}`);
+      });
+      return app;
+    },
     async close() {
       await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     },
