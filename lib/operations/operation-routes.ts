@@ -16,6 +16,17 @@ import { executorFor, startBatch } from './batch-service';
 import type { Operation } from './operation-runner';
 import { retryPlan } from './operation-state';
 
+/**
+ * The operation as it stands: this replica's runner when it runs it now, else the table (another
+ * replica may have retried what finished here), else what this runner last had.
+ */
+async function currentOperation(ctx: Pick<AppContext, 'operations' | 'operationStore'>, id: string) {
+  const local = ctx.operations.get(id);
+  if (local?.state === 'running') return { op: local, runningHere: true };
+  const stored = await ctx.operationStore.get(id);
+  return { op: stored ?? local, runningHere: false };
+}
+
 const accepted = (operation: Operation) =>
   Response.json({ operation }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
 
@@ -95,7 +106,7 @@ export const drainOne = apiRoute(
 export const getOperation = apiRoute(
   { auth: 'read', params: operationParams },
   async ({ principal, params, ctx }) => {
-    const op = ctx.operations.get(params.id) ?? (await ctx.operationStore.get(params.id));
+    const { op } = await currentOperation(ctx, params.id);
     if (!op) throw notFound(`operation ${params.id}`);
     assertClusterAccess(principal, op.cluster);
     return { operation: op };
@@ -109,8 +120,7 @@ export const getOperation = apiRoute(
 export const cancelOperation = apiRoute(
   { auth: 'write', params: operationParams },
   async ({ principal, params, ctx, meta }) => {
-    const local = ctx.operations.get(params.id);
-    const op = local ?? (await ctx.operationStore.get(params.id));
+    const { op, runningHere: local } = await currentOperation(ctx, params.id);
     if (!op) throw notFound(`operation ${params.id}`);
     assertClusterAccess(principal, op.cluster);
     await audited(
@@ -138,7 +148,7 @@ export const cancelOperation = apiRoute(
 export const retryOperation = apiRoute(
   { auth: 'write', params: operationParams, body: retryBodySchema, maxBodyBytes: 4 * 1024 },
   async ({ principal, params, body, ctx, meta }) => {
-    const op = ctx.operations.get(params.id) ?? (await ctx.operationStore.get(params.id));
+    const { op } = await currentOperation(ctx, params.id);
     if (!op) throw notFound(`operation ${params.id}`);
     assertClusterAccess(principal, op.cluster);
     assertAcceptingWork(ctx);

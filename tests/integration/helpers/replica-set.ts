@@ -20,16 +20,25 @@ export async function pgAdmin<T extends pg.QueryResultRow>(
 
 export type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>;
 
-/** JSON over fetch with an API token (no cookie, so no Origin is needed). */
+/**
+ * JSON over fetch with an API token (no cookie, so no Origin is needed). A GET whose pooled
+ * keep-alive connection was closed by the server just as it was reused (ECONNRESET) is sent once more.
+ */
 export function tokenApi(app: AppServer, token: string): Api {
   return async (method, path, body) => {
-    const res = await fetch(`${app.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const send = () =>
+      fetch(`${app.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const res = await send().catch((err: unknown) => {
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (method === 'GET' && code === 'ECONNRESET') return send();
+      throw err;
     });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
