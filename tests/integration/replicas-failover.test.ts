@@ -113,9 +113,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.close();
-  await Promise.all(Object.values(apps).map((a) => a?.stop()));
+  await replicas?.close(); // stops every replica it started, including any a failed step left behind
   await sim?.close();
-  await replicas?.close();
   console.log(`replica figures (ms): ${JSON.stringify(figures)}`);
 }, 60_000);
 

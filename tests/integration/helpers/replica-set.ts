@@ -64,10 +64,16 @@ export async function createReplicaEnv(extra: Record<string, string>): Promise<{
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...extra,
   };
+  // every process started here, so close() stops them even when a test failed half-way
+  const started: AppServer[] = [];
+  const starting: Array<Promise<unknown>> = [];
   return {
     env,
     async start() {
-      const app = await startApp(env);
+      const pending = startApp(env);
+      starting.push(pending.catch(() => undefined));
+      const app = await pending;
+      started.push(app);
       // a replica that dies on its own (not stopped, not killed by the test) explains later failures
       app.proc.once('exit', (code, signal) => {
         if (code !== 0 && signal === null)
@@ -76,6 +82,8 @@ export async function createReplicaEnv(extra: Record<string, string>): Promise<{
       return app;
     },
     async close() {
+      await Promise.all(starting);
+      await Promise.all(started.map((a) => a.stop()));
       await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     },
   };
