@@ -26,6 +26,9 @@ export interface PgBusOptions {
   now?: () => number;
 }
 
+/** sends waiting for the database; beyond this, other replicas miss messages (and reconcile) */
+const MAX_QUEUED = 10_000;
+
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -48,6 +51,7 @@ export class PgBus implements ControlBus {
   private everConnected = false;
   private lastError?: string;
   private sendChain: Promise<void> = Promise.resolve();
+  private queued = 0;
   private reconnectTimer?: NodeJS.Timeout;
   private healthTimer?: NodeJS.Timeout;
   private closed = false;
@@ -81,12 +85,21 @@ export class PgBus implements ControlBus {
     }
     this.counters.published++;
     this.dispatcher.deliver(msg, { from: this.instanceId, local: true, sentAt: at });
+    // a database that stopped answering must not make the queue grow without bound
+    if (this.queued >= MAX_QUEUED) {
+      this.counters.publishFailures++;
+      return Promise.resolve();
+    }
+    this.queued++;
     const send = this.sendChain.then(() =>
-      this.opts.notify(this.channel, payload).catch((err: unknown) => {
-        this.counters.publishFailures++;
-        this.lastError = errorText(err);
-        this.opts.logger?.warn({ err: this.lastError, type: msg.type }, 'bus notify failed');
-      }),
+      this.opts
+        .notify(this.channel, payload)
+        .catch((err: unknown) => {
+          this.counters.publishFailures++;
+          this.lastError = errorText(err);
+          this.opts.logger?.warn({ err: this.lastError, type: msg.type }, 'bus notify failed');
+        })
+        .finally(() => this.queued--),
     );
     this.sendChain = send;
     return send;
