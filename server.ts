@@ -87,6 +87,8 @@ if (metricsServer) logger.info({ port: metricsServer.port }, 'metrics listening 
 const shutdown = createShutdown({
   log: (msg, extra) => logger.info(extra ?? {}, msg),
   exit: (code) => process.exit(code),
+  // operations get their grace to finish nodes in flight; everything else fits in the remaining 8 s
+  timeoutMs: config.operations.graceMs + 8_000,
   steps: [
     {
       name: 'stop accepting',
@@ -105,6 +107,11 @@ const shutdown = createShutdown({
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
 
+// a port taken by another process must stop this one with a clear message, not leave it half-started
+server.once('error', (err) => {
+  logger.fatal({ err }, `cannot listen on ${config.host}:${config.port}`);
+  process.exit(1);
+});
 server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

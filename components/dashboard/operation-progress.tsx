@@ -1,6 +1,6 @@
 'use client';
-import { isFinished } from '@/lib/client/operation';
-import { useCancelOperation } from '@/lib/client/use-node-mutations';
+import { isFinished, isRetryable } from '@/lib/client/operation';
+import { useCancelOperation, useRetryOperation } from '@/lib/client/use-node-mutations';
 import { useOperation } from '@/lib/client/use-nodes';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -11,12 +11,14 @@ const stateColor: Record<string, string> = {
   succeeded: 'text-emerald-700',
   failed: 'text-rose-700',
   cancelled: 'text-amber-700',
+  interrupted: 'text-amber-700',
 };
 
 /** Live progress of a batch operation: pushed operation_progress keeps ['operation', id] current. */
 export function OperationProgress({ id }: { id: string }) {
   const { data: op, error } = useOperation(id);
   const cancel = useCancelOperation();
+  const retry = useRetryOperation();
   if (!op) return error ? <ErrorBox error={error} /> : <p className="text-xs text-slate-500">Starting…</p>;
   // done counts failed nodes too
   const pct = op.total ? Math.round((op.done / op.total) * 100) : 0;
@@ -47,7 +49,23 @@ export function OperationProgress({ id }: { id: string }) {
           </Button>
         </div>
       )}
+      {isRetryable(op) && (
+        <div className="flex items-center gap-2 text-xs text-slate-600">
+          {op.state === 'interrupted' && (
+            <span>The replica running it stopped; finished nodes are kept.</span>
+          )}
+          <Button
+            variant="ghost"
+            data-testid="operation-retry"
+            disabled={retry.isPending}
+            onClick={() => retry.mutate(op.id)}
+          >
+            {retry.isPending ? 'Retrying…' : 'Retry unfinished nodes'}
+          </Button>
+        </div>
+      )}
       <ErrorBox error={cancel.error} />
+      <ErrorBox error={retry.error} />
       {failures.length > 0 && (
         <ul className="max-h-40 overflow-auto rounded border border-rose-100 bg-rose-50/50 text-[11px]">
           {failures.map(([node, r]) => (

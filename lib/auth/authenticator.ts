@@ -125,6 +125,15 @@ export class Authenticator {
     return token !== null && isLive(token, this.now());
   }
 
+  /** Drops the cached user, session and token, so the next check reads them (another replica changed them). */
+  forget(ids: { userId?: string; sessionId?: string; tokenId?: string }): void {
+    if (ids.userId !== undefined) this.userCache.delete(ids.userId);
+    if (ids.tokenId !== undefined) this.tokenCache.delete(ids.tokenId);
+    // a revocation of all a user's sessions names no session: drop them all
+    if (ids.sessionId !== undefined) this.sessionCache.delete(ids.sessionId);
+    else if (ids.userId !== undefined) this.sessionCache.clear();
+  }
+
   /** Drops cached lookups (tests, or after out-of-band DB changes). */
   invalidate(): void {
     this.userCache.clear();

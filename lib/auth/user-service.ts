@@ -33,7 +33,7 @@ export interface UpdateUserInput {
   disabled?: boolean;
 }
 
-export type UserChange = { userId: string; kind: 'created' | 'updated' | 'password' };
+export type UserChange = { userId: string; kind: 'created' | 'updated' | 'disabled' | 'password' };
 
 const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
@@ -203,7 +203,7 @@ export class UserService {
       }
     });
     if (input.disabled === true) await this.sessions?.revokeAll(id, 'disabled');
-    this.emit({ userId: id, kind: 'updated' });
+    this.emit({ userId: id, kind: input.disabled === true ? 'disabled' : 'updated' });
     return this.require(id);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOperationProgress, isFinished } from './operation';
+import { applyOperationProgress, isFinished, isRetryable } from './operation';
 
 const progress = (over: Record<string, unknown>) => ({
   type: 'operation_progress' as const,
@@ -38,6 +38,26 @@ describe('applyOperationProgress', () => {
     expect(op.state).toBe('succeeded');
     expect(op.done).toBe(3);
     expect(isFinished(op)).toBe(true);
+  });
+});
+
+describe('applyOperationProgress across a retry', () => {
+  it('an interrupted operation restarts with the next attempt; late messages of the old run are ignored', () => {
+    let op = applyOperationProgress(undefined, progress({ state: 'interrupted', done: 1, attempt: 1 }));
+    expect(isFinished(op)).toBe(true);
+    expect(isRetryable({ ...op, results: { a: { state: 'succeeded' }, b: { state: 'interrupted' } } })).toBe(
+      true,
+    );
+    op = applyOperationProgress(op, progress({ state: 'running', done: 1, attempt: 2 }));
+    expect(op).toMatchObject({ state: 'running', attempt: 2, done: 1 });
+    op = applyOperationProgress(op, progress({ state: 'interrupted', done: 1, attempt: 1 }));
+    expect(op.state).toBe('running');
+    op = applyOperationProgress(
+      op,
+      progress({ state: 'succeeded', done: 3, attempt: 2, node_name: 'b', node_result: { ok: true } }),
+    );
+    expect(op).toMatchObject({ state: 'succeeded', done: 3, results: { b: { state: 'succeeded' } } });
+    expect(isRetryable({ ...op, results: { a: { state: 'succeeded' } } })).toBe(false);
   });
 });
 

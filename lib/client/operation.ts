@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import type { ServerMessage } from '@/lib/protocol/messages';
-
-const stateSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);
+import { operationStateSchema, type ServerMessage } from '@/lib/protocol/messages';
 
 /** A batch operation as `GET /api/v1/operations/:id` returns it; progress messages patch it live. */
 export const operationSchema = z.object({
   id: z.string(),
   cluster: z.string(),
   kind: z.string(),
-  state: stateSchema,
+  state: operationStateSchema,
+  /** 1 for the first run, +1 per retry */
+  attempt: z.number().optional(),
   total: z.number(),
   done: z.number(),
   failed: z.number(),
@@ -31,7 +31,13 @@ export const operationStartedSchema = z.union([
 type ProgressMessage = Extract<ServerMessage, { type: 'operation_progress' }>;
 
 export function isFinished(op: Pick<OperationStatus, 'state'>): boolean {
-  return op.state === 'succeeded' || op.state === 'failed' || op.state === 'cancelled';
+  return op.state !== 'running' && op.state !== 'pending';
+}
+
+/** Interrupted (its replica stopped), cancelled or failed: a retry can run the nodes left. */
+export function isRetryable(op: Pick<OperationStatus, 'state' | 'results'>): boolean {
+  if (op.state !== 'interrupted' && op.state !== 'cancelled' && op.state !== 'failed') return false;
+  return Object.values(op.results).some((r) => r.state !== 'succeeded' && r.state !== 'failed');
 }
 
 /**
@@ -53,7 +59,10 @@ export function applyOperationProgress(
     failed: 0,
     results: {},
   };
-  const finished = isFinished(base);
+  const attempt = d.attempt ?? 1;
+  const known = base.attempt ?? 1;
+  // a message of an earlier run (arriving late) changes nothing
+  if (prev && attempt < known) return prev;
   const results = { ...base.results };
   if (d.node_name && d.node_result) {
     results[d.node_name] = {
@@ -61,9 +70,13 @@ export function applyOperationProgress(
       message: d.node_result.message,
     };
   }
+  // a retry restarts a finished operation: its state and counters replace the old run's
+  if (prev && attempt > known)
+    return { ...base, attempt, state: d.state, total: d.total, done: d.done, failed: d.failed, results };
   return {
     ...base,
-    state: finished ? base.state : d.state,
+    ...(d.attempt !== undefined ? { attempt } : {}),
+    state: isFinished(base) ? base.state : d.state,
     total: Math.max(base.total, d.total),
     done: Math.max(base.done, d.done),
     failed: Math.max(base.failed, d.failed),

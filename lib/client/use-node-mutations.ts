@@ -81,11 +81,14 @@ export function useDrainNode(cluster: string) {
 }
 
 function seedOperation(qc: QueryClient, r: { id: string; operation?: OperationStatus }): void {
-  // progress messages may already have arrived: keep the furthest counters
-  if (r.operation)
-    qc.setQueryData<OperationStatus>(queryKeys.operation(r.id), (prev) =>
-      prev && prev.done >= r.operation!.done ? prev : r.operation,
-    );
+  // progress messages may already have arrived: keep the furthest counters of the latest attempt
+  const next = r.operation;
+  if (next)
+    qc.setQueryData<OperationStatus>(queryKeys.operation(r.id), (prev) => {
+      if (!prev) return next;
+      const [a, b] = [prev.attempt ?? 1, next.attempt ?? 1];
+      return a > b || (a === b && prev.done >= next.done) ? prev : next;
+    });
 }
 
 export interface BatchRequest {
@@ -109,6 +112,18 @@ export function useBatchOperation(cluster: string) {
 }
 
 /** Stops a running operation: nodes not yet started are skipped, running ones are aborted. */
+/** Retries the nodes an interrupted (or cancelled) operation did not finish; any replica takes it over. */
+export function useRetryOperation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      apiFetch(`/api/v1/operations/${encodeURIComponent(id)}/retry`, operationStartedSchema, {
+        method: 'POST',
+      }),
+    onSuccess: (r) => seedOperation(qc, r),
+  });
+}
+
 export function useCancelOperation() {
   const qc = useQueryClient();
   return useMutation({

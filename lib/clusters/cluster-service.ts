@@ -216,6 +216,27 @@ export class ClusterService {
     return this.seedOnce('demo_cluster_seeded', DEMO_CLUSTER_NAME, 'demo', 'Demo (simulated)', true);
   }
 
+  /**
+   * Replicas on PostgreSQL: the replica hosting the demo simulator stores where it is (encrypted like
+   * any kubeconfig) so every replica connects to that one simulator. False when there is no demo cluster.
+   */
+  async setDemoEndpoint(kubeconfig: string, server: string): Promise<boolean> {
+    const res = await this.db.kysely
+      .updateTable('clusters')
+      .set({
+        kubeconfig_enc: encryptSecret(kubeconfig, this.key, DEMO_CLUSTER_NAME),
+        server,
+        updated_at: this.now(),
+      })
+      .where('name', '=', DEMO_CLUSTER_NAME)
+      .where('kind', '=', 'demo')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return false;
+    this.logger?.info({ cluster: DEMO_CLUSTER_NAME, server }, 'demo cluster endpoint moved');
+    this.emit({ type: 'updated', name: DEMO_CLUSTER_NAME, kind: 'demo' });
+    return true;
+  }
+
   /** Registers the cluster this pod runs in once, when KUBERNETES_SERVICE_HOST is set. */
   async ensureInClusterCluster(env: Record<string, string | undefined> = process.env): Promise<boolean> {
     if (!env.KUBERNETES_SERVICE_HOST) return false;
@@ -275,7 +296,8 @@ export class ClusterService {
 
   private toRuntime(row: ClustersTable): RuntimeCluster | null {
     const kind = row.kind as ClusterKind;
-    if (kind !== 'kubeconfig') return { name: row.name, kind };
+    // a demo row carries a kubeconfig only when a replica hosts the simulator for the others
+    if (kind === 'in-cluster' || (kind === 'demo' && !row.kubeconfig_enc)) return { name: row.name, kind };
     if (!row.kubeconfig_enc) return null;
     try {
       const kubeconfig = decryptSecret(row.kubeconfig_enc, this.key, row.name);

@@ -50,6 +50,22 @@ describe('parseEnv', () => {
     );
   });
 
+  it('validates the replica settings (lease, grace, reconcile, demo host)', () => {
+    const e = parseEnv({});
+    expect([e.OPERATION_LEASE_SECONDS, e.OPERATION_GRACE_SECONDS, e.CLUSTER_RECONCILE_SECONDS]).toEqual([
+      15, 10, 10,
+    ]);
+    expect(() => parseEnv({ OPERATION_LEASE_SECONDS: '0' })).toThrow(
+      /OPERATION_LEASE_SECONDS: must be at least 1/,
+    );
+    expect(() => parseEnv({ OPERATION_GRACE_SECONDS: '1.5' })).toThrow(
+      /OPERATION_GRACE_SECONDS: must be an integer/,
+    );
+    expect(() => parseEnv({ CLUSTER_RECONCILE_SECONDS: 'often' })).toThrow(/CLUSTER_RECONCILE_SECONDS/);
+    expect(() => parseEnv({ DEMO_HOST: 'a b' })).toThrow(/DEMO_HOST: must be a host name or IP address/);
+    expect(() => parseEnv({ DEMO_PORT: '70000' })).toThrow(/DEMO_PORT: must be at most 65535/);
+  });
+
   it('requires OIDC settings together', () => {
     expect(() => parseEnv({ OIDC_ISSUER: 'https://idp.example.com' })).toThrow(/set all three/);
   });

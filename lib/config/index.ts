@@ -74,6 +74,14 @@ const envSchema = z.object({
   DEMO_CLUSTER: bool.default(true),
   DEMO_NODES: int(1, 20000).default(300),
   DEMO_CHURN: bool.default(true),
+  DEMO_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, { message: 'must be a host name or IP address' })
+    .optional(),
+  DEMO_PORT: int(0, 65535).default(0),
+  CLUSTER_RECONCILE_SECONDS: int(1, 3600).default(10),
+  OPERATION_LEASE_SECONDS: int(1, 300).default(15),
+  OPERATION_GRACE_SECONDS: int(0, 600).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WS_MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
   WS_MAX_CONNECTIONS_PER_USER: int(1, 100_000).default(200),
@@ -130,6 +138,20 @@ export interface AppConfig {
   demoCluster: boolean;
   demoNodes: number;
   demoChurn: boolean;
+  /**
+   * Under PostgreSQL one replica (the advisory-lock holder) runs the demo simulator for all: the
+   * address it listens on and the others connect to (default: this pod's IPv4), and its port (0: any).
+   */
+  demoHost?: string;
+  demoPort: number;
+  /** safety net beside the control bus: how often registered clusters are re-read */
+  clusterReconcileMs: number;
+  operations: {
+    /** a running operation's lease; a dead replica's operations are interrupted within 4/3 of it */
+    leaseMs: number;
+    /** SIGTERM: how long nodes in flight may finish before the rest is handed over as interrupted */
+    graceMs: number;
+  };
   logLevel: string;
   ws: {
     maxConnections: number;
@@ -228,6 +250,10 @@ export function buildConfig(
     demoCluster: e.DEMO_CLUSTER,
     demoNodes: e.DEMO_NODES,
     demoChurn: e.DEMO_CHURN,
+    demoHost: e.DEMO_HOST,
+    demoPort: e.DEMO_PORT,
+    clusterReconcileMs: e.CLUSTER_RECONCILE_SECONDS * 1000,
+    operations: { leaseMs: e.OPERATION_LEASE_SECONDS * 1000, graceMs: e.OPERATION_GRACE_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,
     ws: {
       maxConnections: e.WS_MAX_CONNECTIONS,

@@ -216,6 +216,27 @@ const auditRequestId: Migration = {
     await db.schema.alterTable('audit_log').dropColumn('request_id').execute();
   },
 };
+
+/** Leases: the replica running an operation renews lease_expires_at; attempt fences out a previous run. */
+const operationLeases: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .alterTable('operations')
+      .addColumn('attempt', 'integer', (c) => c.notNull().defaultTo(1))
+      .execute();
+    await db.schema.alterTable('operations').addColumn('lease_expires_at', 'bigint').execute();
+    await db.schema
+      .createIndex('operations_state_lease')
+      .on('operations')
+      .columns(['state', 'lease_expires_at'])
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex('operations_state_lease').ifExists().execute();
+    await db.schema.alterTable('operations').dropColumn('lease_expires_at').execute();
+    await db.schema.alterTable('operations').dropColumn('attempt').execute();
+  },
+};
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** In-code provider: migrations ship inside the bundle, no filesystem scanning. */
@@ -228,6 +249,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0003_operations': operations,
         '0004_security': security(dialect),
         '0005_audit_request_id': auditRequestId,
+        '0006_operation_leases': operationLeases,
       }),
   };
 }

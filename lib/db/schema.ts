@@ -94,6 +94,10 @@ export interface OperationsTable {
   instance_id: string;
   /** 1 when another replica asked for cancel; the runner's replica acts on it */
   cancel_requested: number;
+  /** 1 for the first run, +1 per retry; writes of an older attempt are refused (fencing) */
+  attempt: Generated<number>;
+  /** database-clock epoch ms until which instance_id owns the running operation; null when not running */
+  lease_expires_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -3,7 +3,7 @@ import { accountRoutes } from '@/lib/auth/openapi';
 import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
 import { listQuerySchema } from '@/lib/nodes/list-query';
 import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
-import { batchRequestSchema, cordonParamsSchema } from '@/lib/operations/batch';
+import { batchRequestSchema, cordonParamsSchema, retryBodySchema } from '@/lib/operations/batch';
 import { nodeListResponseSchema } from '@/lib/protocol/api';
 import { healthHistorySchema } from '@/lib/protocol/health';
 import { nodeSummarySchema } from '@/lib/protocol/node-summary';
@@ -160,6 +160,17 @@ export const routeTable: RouteRow[] = [
     scope: 'write',
     cluster: 'operation',
     response: operationResponse,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/operations/{id}/retry',
+    summary: 'Run the nodes an interrupted, cancelled or failed operation did not finish (on any replica)',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'operation',
+    body: retryBodySchema,
+    response: operationResponse,
+    status: 202,
   },
   { method: 'get', path: '/api/v1/templates', summary: 'List templates', role: 'viewer', scope: 'read' },
   {

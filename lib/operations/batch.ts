@@ -77,3 +77,9 @@ export function batchEditErrors(batch: ParsedBatch, isAdmin: boolean): FieldErro
         : [];
   return errs.map((e) => ({ ...e, field: `params.${e.field}` }));
 }
+
+/** POST /operations/:id/retry: an empty body retries the unfinished nodes; includeFailed adds the failed ones. */
+export const retryBodySchema = z.preprocess(
+  (v) => v ?? {},
+  z.object({ includeFailed: z.boolean().default(false) }).strict(),
+);

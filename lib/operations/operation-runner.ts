@@ -1,32 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { currentRequestId } from '@/lib/http/request-scope';
 import { metrics } from '@/lib/metrics/hooks';
+import type { NodeResult, Operation } from './operation-state';
 
-export type OperationState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type NodeResultState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface NodeResult {
-  state: NodeResultState;
-  message?: string;
-}
-
-export interface Operation {
-  id: string;
-  cluster: string;
-  kind: string;
-  user: string;
-  params: unknown;
-  concurrency: number;
-  state: OperationState;
-  total: number;
-  done: number;
-  failed: number;
-  results: Record<string, NodeResult>;
-  createdAt: string;
-  finishedAt?: string;
-  /** X-Request-Id of the request that started it (its log lines carry the same id) */
-  requestId?: string;
-}
+export type { NodeResult, NodeResultState, Operation, OperationState } from './operation-state';
 
 export type NodeExecutor = (node: string, signal: AbortSignal) => Promise<{ ok: boolean; message?: string }>;
 
@@ -35,21 +12,34 @@ export interface RunnerOptions {
   newId?: () => string;
   /** called on every state change; `node` names the node whose result just changed */
   onProgress?: (op: Operation, node?: string) => void;
+  /**
+   * Asked before each node starts; false means this replica may no longer run the operation (its
+   * lease is gone), so the operation is handed over as interrupted instead of starting the node.
+   */
+  beforeNode?: (op: Operation) => boolean | Promise<boolean>;
   /** finished operations kept for GET /operations/:id */
   keepFinished?: number;
 }
 
+type StopReason = { kind: 'cancel' } | { kind: 'interrupt'; message: string };
+
+interface Entry {
+  op: Operation;
+  abort: AbortController;
+  stop?: StopReason;
+  finished: Promise<Operation>;
+}
+
 /**
- * Runs one action over many nodes with a concurrency limit, per-node results and cancel.
- * Independent of any client connection: it goes on when the browser disconnects.
+ * Runs one action over many nodes with a concurrency limit, per-node results, cancel, and hand-over:
+ * interrupt() (lease lost) and shutdown() (SIGTERM) end an operation as `interrupted`, keeping every
+ * finished result, so another replica can retry the rest. Independent of any client connection.
  */
 export class OperationRunner {
-  private readonly ops = new Map<
-    string,
-    { op: Operation; abort: AbortController; finished: Promise<Operation> }
-  >();
+  private readonly ops = new Map<string, Entry>();
   private readonly now: () => Date;
   private readonly newId: () => string;
+  private stopping = false;
 
   constructor(private readonly opts: RunnerOptions = {}) {
     this.now = opts.now ?? (() => new Date());
@@ -80,19 +70,28 @@ export class OperationRunner {
       done: 0,
       failed: 0,
       results: Object.fromEntries(nodes.map((n) => [n, { state: 'pending' as const }])),
+      attempt: 1,
       createdAt: this.now().toISOString(),
       requestId: currentRequestId(),
     };
     metrics().operationStarted(op.kind);
-    const abort = new AbortController();
-    const finished = this.run(op, nodes, exec, abort.signal);
-    this.ops.set(op.id, { op, abort, finished });
-    this.prune();
-    return op;
+    return this.launch(op, nodes, exec);
+  }
+
+  /** Runs `nodes` of an operation this replica has claimed (a retry); other results are kept as they are. */
+  resume(op: Operation, nodes: string[], exec: NodeExecutor): Operation {
+    if (this.ops.get(op.id)?.op.state === 'running')
+      throw new Error(`operation ${op.id} is already running here`);
+    return this.launch({ ...op, state: 'running', results: { ...op.results } }, nodes, exec);
   }
 
   get(id: string): Operation | undefined {
     return this.ops.get(id)?.op;
+  }
+
+  /** Operations running on this replica now. */
+  running(): Operation[] {
+    return [...this.ops.values()].filter((e) => e.op.state === 'running').map((e) => e.op);
   }
 
   /** Resolves when the operation has finished (tests and shutdown use it). */
@@ -102,12 +101,29 @@ export class OperationRunner {
 
   cancel(id: string): Operation | undefined {
     const entry = this.ops.get(id);
-    if (entry && entry.op.state === 'running') entry.abort.abort();
+    if (entry) this.stop(entry, { kind: 'cancel' });
     return entry?.op;
   }
 
-  cancelAll(): void {
-    for (const { abort } of this.ops.values()) abort.abort();
+  /** Ends a running operation as interrupted: in-flight nodes are aborted, pending ones left for a retry. */
+  interrupt(id: string, message: string): void {
+    const entry = this.ops.get(id);
+    if (entry) this.stop(entry, { kind: 'interrupt', message });
+  }
+
+  /**
+   * SIGTERM: no node starts any more; nodes in flight get `graceMs` to finish, then are aborted; every
+   * operation with nodes left ends `interrupted`. Resolves when all have ended.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.stopping = true;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([this.idle(), grace]);
+    clearTimeout(timer);
+    for (const entry of this.ops.values())
+      this.stop(entry, { kind: 'interrupt', message: 'replica shut down before the node finished' });
+    await this.idle();
   }
 
   /** Resolves once every started operation has finished. */
@@ -115,42 +131,81 @@ export class OperationRunner {
     await Promise.all([...this.ops.values()].map((e) => e.finished));
   }
 
-  private async run(
-    op: Operation,
-    nodes: string[],
-    exec: NodeExecutor,
-    signal: AbortSignal,
-  ): Promise<Operation> {
+  private stop(entry: Entry, reason: StopReason): void {
+    if (entry.op.state !== 'running' || entry.stop) return;
+    entry.stop = reason;
+    entry.abort.abort();
+  }
+
+  private launch(op: Operation, nodes: string[], exec: NodeExecutor): Operation {
+    const abort = new AbortController();
+    const entry = { op, abort } as Entry;
+    this.ops.set(op.id, entry);
+    entry.finished = this.run(entry, nodes, exec);
+    this.prune();
+    return op;
+  }
+
+  private async run(entry: Entry, nodes: string[], exec: NodeExecutor): Promise<Operation> {
+    const { op } = entry;
+    const signal = entry.abort.signal;
+    const halted = () => signal.aborted || this.stopping;
     this.emit(op);
     let next = 0;
     const worker = async () => {
-      while (next < nodes.length && !signal.aborted) {
+      while (next < nodes.length && !halted()) {
+        if (this.opts.beforeNode && !(await this.allowed(op))) {
+          this.stop(entry, { kind: 'interrupt', message: 'this replica lost the operation lease' });
+          break;
+        }
+        if (halted() || next >= nodes.length) break;
         const node = nodes[next++] as string;
         op.results[node] = { state: 'running' };
+        this.emit(op, node);
         let result: NodeResult;
         try {
           const r = await exec(node, signal);
           result = { state: r.ok ? 'succeeded' : 'failed', message: r.message };
         } catch (err) {
-          result = {
-            state: signal.aborted ? 'cancelled' : 'failed',
-            message: err instanceof Error ? err.message : String(err),
-          };
+          const message = err instanceof Error ? err.message : String(err);
+          const stop = entry.stop;
+          result = !signal.aborted
+            ? { state: 'failed', message }
+            : stop?.kind === 'interrupt'
+              ? { state: 'interrupted', message: stop.message }
+              : { state: 'cancelled', message };
         }
         op.results[node] = result;
-        op.done++;
+        if (result.state !== 'interrupted') op.done++;
         if (result.state === 'failed') op.failed++;
         this.emit(op, node);
       }
     };
     await Promise.all(Array.from({ length: Math.min(op.concurrency, nodes.length) }, worker));
-    for (const [node, r] of Object.entries(op.results))
-      if (r.state === 'pending') op.results[node] = { state: 'cancelled' };
-    op.state = signal.aborted ? 'cancelled' : op.failed > 0 ? 'failed' : 'succeeded';
+    const unfinished = Object.values(op.results).some(
+      (r) => r.state === 'pending' || r.state === 'interrupted',
+    );
+    if (entry.stop?.kind === 'cancel') {
+      for (const [node, r] of Object.entries(op.results))
+        if (r.state === 'pending') op.results[node] = { state: 'cancelled' };
+      op.state = 'cancelled';
+    } else if (unfinished) {
+      op.state = 'interrupted';
+    } else {
+      op.state = op.failed > 0 ? 'failed' : 'succeeded';
+    }
     op.finishedAt = this.now().toISOString();
     metrics().operationFinished(op.kind, op.state, countResults(op));
     this.emit(op);
     return op;
+  }
+
+  private async allowed(op: Operation): Promise<boolean> {
+    try {
+      return await this.opts.beforeNode!(op);
+    } catch {
+      return false;
+    }
   }
 
   private emit(op: Operation, node?: string) {

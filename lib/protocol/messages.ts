@@ -64,6 +64,19 @@ export const errorMessageSchema = z.object({
   data: z.object({ code: z.string(), message: z.string() }),
 });
 
+/**
+ * States of a batch operation and of each of its nodes. `interrupted`: the replica running it stopped
+ * (SIGTERM hand-over, or its lease expired); finished results are kept and a retry runs the rest.
+ */
+export const operationStateSchema = z.enum([
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'interrupted',
+]);
+
 export const operationProgressMessageSchema = z.object({
   ...base,
   type: z.literal('operation_progress'),
@@ -71,7 +84,9 @@ export const operationProgressMessageSchema = z.object({
   data: z.object({
     operation_id: z.string(),
     kind: z.string(),
-    state: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']),
+    state: operationStateSchema,
+    /** 1 for the first run, +1 per retry: a higher attempt restarts a finished operation's progress */
+    attempt: z.number().int().positive().optional(),
     total: z.number().int().nonnegative(),
     done: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),

@@ -143,6 +143,28 @@ describe('PushHub', () => {
     expect(hub.stats()).toMatchObject({ revalidationCloses: 2, connections: { total: 2 } });
   });
 
+  it('a targeted revalidation checks only the named principals and runs beside a full sweep', async () => {
+    const source = new FakeChangeSource(['a']);
+    const revoked = new Set<string>(['u1', 'u2']);
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((r) => (release = r));
+    const stillValid = vi.fn(async (p: { userId: string }) => {
+      if (p.userId === 'u3') await slow; // holds the full sweep open
+      return !revoked.has(p.userId);
+    });
+    const hub = new PushHub({ source, stillValid });
+    const [a, b, c] = ['u1', 'u2', 'u3'].map((u) => new RecordingClient(u, principal({ userId: u })));
+    for (const x of [a!, b!, c!]) hub.connect(x, [{ cluster: 'a' }]);
+    const sweep = hub.revalidate();
+    await hub.revalidate((p) => p.userId === 'u1');
+    expect(a!.closedWith?.code).toBe(4001);
+    expect(b!.closedWith).toBeUndefined(); // revoked too, but not named: left to the sweep
+    release();
+    await sweep;
+    expect(b!.closedWith?.code).toBe(4001);
+    expect(c!.closedWith).toBeUndefined();
+  });
+
   it('keeps connections when stillValid throws', async () => {
     const source = new FakeChangeSource(['a']);
     const hub = new PushHub({ source, stillValid: () => Promise.reject(new Error('db down')) });

@@ -228,16 +228,23 @@ export class PushHub {
     return sent;
   }
 
-  /** Closes clients whose principal expired or is no longer valid (4001). Never rejects. */
-  async revalidate(): Promise<void> {
-    // A revocation that lands during a pass gets a pass of its own right after.
-    if (this.revalidating) {
+  /**
+   * Closes clients whose principal expired or is no longer valid (4001). Never rejects. With `only`,
+   * re-checks just the matching principals (a revocation named by the control bus) and always runs.
+   * A full sweep asked for during another one gets a pass of its own right after, so a revocation
+   * that lands mid-pass is not missed.
+   */
+  async revalidate(only?: (principal: Principal) => boolean): Promise<void> {
+    if (!only && this.revalidating) {
       this.revalidateAgain = true;
       return;
     }
-    this.revalidating = true;
+    if (!only) this.revalidating = true;
     try {
-      const states = this.index.all().map((state) => ({ state, principal: state.client.principal }));
+      const states = this.index
+        .all()
+        .filter((state) => !only || only(state.client.principal))
+        .map((state) => ({ state, principal: state.client.principal }));
       const revoked = await findRevoked(states, this.now(), this.stillValid, (err, p) =>
         this.logger?.warn({ err, user: p.username }, 'principal revalidation failed; keeping connection'),
       );
@@ -248,7 +255,7 @@ export class PushHub {
         this.fanout.close(state, CloseCode.unauthorized, 'credentials expired or revoked');
       }
     } finally {
-      this.revalidating = false;
+      if (!only) this.revalidating = false;
     }
     if (this.revalidateAgain && !this.closing) {
       this.revalidateAgain = false;

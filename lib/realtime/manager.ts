@@ -32,6 +32,11 @@ export interface RealtimeManagerOptions {
   logMaxAgeMs?: number;
   /** timeout of API fallback reads */
   apiTimeoutMs?: number;
+  /**
+   * First seq of a cluster new to this process (default 0). The app passes its epoch's base
+   * (seq-epoch.ts) so resume points of other replicas or earlier runs never match this history.
+   */
+  seqBase?: number;
   /** test seam for the informer transport (defaults to client-node) */
   transport?: (kc: KubeConfig, path: '/api/v1/nodes' | '/api/v1/pods') => InformerTransport;
 }
@@ -93,7 +98,7 @@ export class RealtimeManager implements ChangeSource {
     const kc = this.parseKubeConfig(name, kubeconfigYaml, opts.context);
     const startSeq = this.retiredSeq.get(name);
     this.retiredSeq.delete(name);
-    this.install(name, kc, startSeq ?? 0);
+    this.install(name, kc, startSeq ?? this.opts.seqBase ?? 0);
     if (startSeq !== undefined && startSeq > 0)
       this.emit({ kind: 'resync', cluster: name, seq: startSeq, reason: 'cluster re-registered' });
   }

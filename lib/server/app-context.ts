@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '@/lib/audit/audit-log';
+import type { ControlBus } from '@/lib/bus';
 import type { Authenticator } from '@/lib/auth/authenticator';
 import type { LoginService } from '@/lib/auth/login-service';
 import type { PasswordChangeLimiter } from '@/lib/auth/rate-limiter';
@@ -36,6 +37,10 @@ export interface AppContext {
   operations: OperationRunner;
   /** operations as stored for every replica to read (and to pass on cancels) */
   operationStore: OperationStore;
+  /** tells the other replicas what changed (in-process under SQLite) */
+  bus: ControlBus;
+  /** replicas on PostgreSQL: whether this one hosts the demo simulator for all */
+  demoHost?: { status(): { hosting: boolean; url?: string } };
   templates: TemplateService;
   /** the metrics registry and the health page's history; null with METRICS_ENABLED=false */
   metrics: AppMetrics | null;

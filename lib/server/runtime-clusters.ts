@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ControlBus } from '@/lib/bus';
 import type { ClusterService, RuntimeCluster } from '@/lib/clusters/cluster-service';
 import { outsideRequest } from '@/lib/http/request-scope';
 import { inClusterKubeconfig, type InClusterOptions } from '@/lib/k8s/service-account';
@@ -9,10 +10,16 @@ export interface RuntimeClustersOptions {
   clusters: ClusterService;
   manager: RealtimeManager;
   logger: Logger;
-  demo: { nodes: number; churn: boolean };
+  /** carries cluster.changed between replicas; its onResync (listener reconnected) reconciles at once */
+  bus: ControlBus;
+  /**
+   * `local`: this process runs its own demo simulator (SQLite, one process). `shared`: one replica
+   * hosts it (DemoHost) and the demo row carries its kubeconfig, used like any other.
+   */
+  demo: { nodes: number; churn: boolean; mode: 'local' | 'shared' };
   /** where the pod's ServiceAccount and API server are (set when running in Kubernetes) */
   inCluster?: InClusterOptions;
-  /** how often the registered clusters are re-read, so replicas pick up each other's changes */
+  /** safety net for missed notifications: how often the registered clusters are re-read */
   reconcileMs?: number;
 }
 
@@ -29,9 +36,10 @@ export function planReconcile(
 }
 
 /**
- * Keeps the realtime manager's clusters equal to the registered ones: registers them at
- * start, follows this process's adds/updates/removes at once and other replicas' within
- * `reconcileMs`, and runs the built-in simulator behind the "demo" kind.
+ * Keeps the realtime manager's clusters equal to the registered ones: registers them at start,
+ * follows every replica's adds/updates/removes as the control bus announces them, re-reads the
+ * table when the bus listener reconnected and every `reconcileMs` anyway, and (one process) runs the
+ * built-in simulator behind the "demo" kind.
  */
 export async function startRuntimeClusters(
   opts: RuntimeClustersOptions,
@@ -52,8 +60,9 @@ export async function startRuntimeClusters(
       return s;
     }));
 
-  const kubeconfigFor = async (c: RuntimeCluster): Promise<{ yaml: string; context?: string }> => {
-    if (c.kind === 'demo') return { yaml: (await demoSim()).kubeconfig() };
+  const kubeconfigFor = async (c: RuntimeCluster): Promise<{ yaml: string; context?: string } | null> => {
+    if (c.kind === 'demo' && opts.demo.mode === 'local') return { yaml: (await demoSim()).kubeconfig() };
+    if (c.kind === 'demo') return c.kubeconfig ? { yaml: c.kubeconfig } : null;
     if (c.kind === 'in-cluster') {
       if (!opts.inCluster) throw new Error('KUBERNETES_SERVICE_HOST is not set: not running in a pod');
       return { yaml: inClusterKubeconfig(opts.inCluster) };
@@ -69,7 +78,12 @@ export async function startRuntimeClusters(
       }
       const rt = await opts.clusters.runtimeFor(name);
       if (!rt) return;
-      const { yaml, context } = await kubeconfigFor(rt);
+      const kc = await kubeconfigFor(rt);
+      if (!kc) {
+        logger.info({ cluster: name }, 'waiting for a replica to host the demo simulator');
+        return;
+      }
+      const { yaml, context } = kc;
       // a cluster added through the API starts informers that outlive the request: keep its id off their logs
       await outsideRequest(async () => {
         if (manager.hasCluster(name)) await manager.updateCluster(name, yaml, { context });
@@ -85,11 +99,24 @@ export async function startRuntimeClusters(
 
   // name → updatedAt of the registration this process applied
   const applied = new Map<string, number>();
-  const sync = async (name: string, removed: boolean) => {
-    await apply(name, removed);
+  // one apply per cluster at a time: a bus message and the reconcile may ask for the same cluster at once
+  const chains = new Map<string, Promise<void>>();
+  const syncNow = async (name: string, removed: boolean) => {
+    // read the version before applying: a change landing meanwhile leaves `applied` behind, so the
+    // next reconcile applies it again rather than never
     const record = removed ? null : await opts.clusters.get(name);
+    await apply(name, removed || !record);
     if (record) applied.set(name, record.updatedAt);
     else applied.delete(name);
+  };
+  const sync = (name: string, removed: boolean): Promise<void> => {
+    const run = (chains.get(name) ?? Promise.resolve()).then(() => syncNow(name, removed));
+    const settled = run.catch(() => undefined);
+    chains.set(name, settled);
+    void settled.then(() => {
+      if (chains.get(name) === settled) chains.delete(name);
+    });
+    return run;
   };
 
   let reconciling: Promise<void> | undefined;
@@ -106,7 +133,10 @@ export async function startRuntimeClusters(
       }
     })());
 
-  const unsubscribe = opts.clusters.onChange((c) => sync(c.name, c.type === 'removed'));
+  const unsubscribe = opts.bus.subscribe((msg) =>
+    msg.type === 'cluster.changed' ? sync(msg.name, msg.change === 'removed') : undefined,
+  );
+  const unsubscribeResync = opts.bus.onResync(() => void reconcile());
   await reconcile();
   const timer = setInterval(() => void reconcile(), opts.reconcileMs ?? 10_000);
   timer.unref();
@@ -115,6 +145,7 @@ export async function startRuntimeClusters(
     async close() {
       clearInterval(timer);
       unsubscribe();
+      unsubscribeResync();
       await reconciling;
       await sim?.close();
     },

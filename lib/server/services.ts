@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { AuditLog } from '@/lib/audit/audit-log';
+import { openControlBus } from '@/lib/bus';
 import { Authenticator } from '@/lib/auth/authenticator';
 import { ensureInitialAdmin } from '@/lib/auth/initial-admin';
 import { LoginRefusals } from '@/lib/auth/login-refusals';
@@ -13,17 +14,23 @@ import { UserService } from '@/lib/auth/user-service';
 import { ClusterService } from '@/lib/clusters/cluster-service';
 import type { AppConfig } from '@/lib/config';
 import { openDatabase, type Database } from '@/lib/db';
+import { nextCounter } from '@/lib/db/clock';
 import { createAppMetrics, type AppMetrics } from '@/lib/metrics';
 import { withKeepAlive } from '@/lib/k8s/keep-alive';
 import { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
+import { LeaseKeeper } from '@/lib/operations/lease-keeper';
 import { OperationRunner } from '@/lib/operations/operation-runner';
+import type { Operation } from '@/lib/operations/operation-state';
 import { OperationStore } from '@/lib/operations/operation-store';
-import { operationProgressMessage } from '@/lib/operations/progress';
+import { isProgressWorthPushing, operationProgressMessage } from '@/lib/operations/progress';
 import { PushHub } from '@/lib/push/hub';
 import { RealtimeManager } from '@/lib/realtime/manager';
+import { seqBaseForEpoch } from '@/lib/realtime/seq-epoch';
 import { TemplateService } from '@/lib/templates/template-service';
 import { setAppContext, type AppContext } from './app-context';
+import { wireControlBus } from './bus-wiring';
+import { DemoHost, defaultDemoHost } from './demo-host';
 import { startMaintenance } from './maintenance';
 import { startRuntimeClusters } from './runtime-clusters';
 
@@ -78,6 +85,14 @@ export async function createServices(
 ): Promise<{ context: AppContext; close(): Promise<void> }> {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ dialect: db.dialect }, 'database ready');
+  const instanceId = randomUUID();
+  const shared = db.dialect === 'postgres';
+  const bus = await openControlBus({
+    db,
+    databaseUrl: config.databaseUrl,
+    instanceId,
+    logger: logger.child({ component: 'bus' }),
+  });
   const audit = new AuditLog(db, { logger });
   const sessions = new SessionService(db);
   const users = new UserService(db, { sessions });
@@ -116,9 +131,12 @@ export async function createServices(
     .ensureDemoCluster(config.demoCluster)
     .catch((err: unknown) => logger.debug({ err }, 'demo seeding raced'));
 
+  // a fresh seq range per process start: resume points of other replicas or earlier runs never match
+  const seqEpoch = await nextCounter(db, 'push_seq_epoch');
   const manager = new RealtimeManager({
     logger: logger.child({ component: 'realtime' }),
     logCapacity: config.ws.resumeHistory,
+    seqBase: seqBaseForEpoch(seqEpoch),
   });
   const hub = new PushHub({
     source: manager,
@@ -136,16 +154,29 @@ export async function createServices(
   auth.onRevocation(() => void hub.revalidate());
   const source = nodeSourceOf(manager);
   const nodes = new NodeService({ source });
-  const instanceId = randomUUID();
-  const operationStore = new OperationStore(db, instanceId);
-  const operations = new OperationRunner({
+  const pushProgress = (op: Operation, node?: string) =>
+    bus.publish({ type: 'push.message', message: operationProgressMessage(op, node) });
+  const operationStore = new OperationStore(db, instanceId, {
+    leaseMs: config.operations.leaseMs,
+    onLost: (id) => operations.interrupt(id, 'another replica took the operation over'),
+  });
+  const operations: OperationRunner = new OperationRunner({
+    beforeNode: (op) => leases.beforeNode(op),
     onProgress: (op, node) => {
-      hub.broadcastToCluster(op.cluster, operationProgressMessage(op, node));
+      // progress reaches the cluster's subscribers on every replica
+      if (isProgressWorthPushing(op, node)) void pushProgress(op, node);
       operationStore
         .save(op)
         .catch((err: unknown) => logger.warn({ err, operation: op.id }, 'saving operation failed'));
     },
   });
+  const leases: LeaseKeeper = new LeaseKeeper({
+    store: operationStore,
+    runner: operations,
+    onReaped: (op) => void pushProgress(op),
+    logger: logger.child({ component: 'operations' }),
+  });
+  const unwireBus = wireControlBus({ bus, auth, hub, clusters, operations });
   // cancels asked for through another replica reach the runner here
   const cancelWatch = setInterval(() => {
     operationStore
@@ -181,6 +212,7 @@ export async function createServices(
     nodeSource: source,
     operations,
     operationStore,
+    bus,
     templates: new TemplateService(db),
     metrics: startMetrics(config, db, manager, hub),
     shuttingDown: false,
@@ -189,13 +221,31 @@ export async function createServices(
   setAppContext(context);
   manager.start();
   hub.start();
+  leases.start();
   const runtime = await startRuntimeClusters({
     clusters,
     manager,
+    bus,
     logger: logger.child({ component: 'clusters' }),
-    demo: { nodes: config.demoNodes, churn: config.demoChurn },
+    demo: { nodes: config.demoNodes, churn: config.demoChurn, mode: shared ? 'shared' : 'local' },
     inCluster: config.inCluster,
+    reconcileMs: config.clusterReconcileMs,
   });
+  // replicas: the demo simulator runs once, on the replica holding the demo lock
+  const demoHost =
+    shared && config.databaseUrl
+      ? new DemoHost({
+          databaseUrl: config.databaseUrl,
+          clusters,
+          logger: logger.child({ component: 'demo' }),
+          demo: { nodes: config.demoNodes, churn: config.demoChurn },
+          host: config.demoHost ?? defaultDemoHost(),
+          port: config.demoPort,
+          instanceId,
+        })
+      : undefined;
+  demoHost?.start();
+  context.demoHost = demoHost;
   logger.info({ instanceId: context.instanceId }, 'services started');
 
   return {
@@ -204,18 +254,22 @@ export async function createServices(
       context.shuttingDown = true;
       clearInterval(cancelWatch);
       maintenance.stop();
-      operations.cancelAll();
-      await operations.idle();
+      // nodes in flight may finish within the grace; the rest is handed over as interrupted
+      await operations.shutdown(config.operations.graceMs);
       await operationStore.flushed();
+      await leases.stop();
       for (const close of context.sseClosers) close();
       hub.closeAll();
       hub.dispose();
+      await demoHost?.close();
       await manager.shutdown();
       await runtime.close();
+      unwireBus();
       auth.close();
       await audit.flushOutcomes();
       audit.close();
       context.metrics?.close();
+      await bus.close();
       await db.close();
     },
   };

@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   seed?: number;
   port?: number;
   host?: string;
+  /** the address clients use when it differs from the bind address (0.0.0.0): in the URL and the certificate */
+  advertiseHost?: string;
   https?: boolean;
   churn?: ChurnOptions | false;
   bookmarkIntervalMs?: number;
@@ -121,10 +123,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     else simFaults[cmd.action]();
   };
   let tls: TlsMaterial | undefined;
-  if (useHttps) tls = generateTls(host);
+  const publicHost = opts.advertiseHost ?? host;
+  if (useHttps) tls = generateTls(publicHost);
   const server = new SimHttpServer(ctx, host, tls);
   const port = await server.listen(opts.port ?? 0);
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const urlHost = publicHost.includes(':')
+    ? `[${publicHost}]`
+    : publicHost === '0.0.0.0'
+      ? '127.0.0.1'
+      : publicHost;
   const url = `${useHttps ? 'https' : 'http'}://${urlHost}:${port}`;
   if (opts.churn) churn.start(opts.churn);
   let closed = false;

@@ -183,6 +183,11 @@ const fixtures: Record<string, Fixture> = {
     const op = await asAdmin('POST', '/api/v1/clusters/demo/operations', { kind: 'uncordon', nodes: [node] });
     return { path: `/api/v1/operations/${op.operation.id}/cancel` };
   },
+  // a finished operation: an allowed retry finds nothing to run (409)
+  'POST /api/v1/operations/{id}/retry': () => ({
+    path: `/api/v1/operations/${operationId}/retry`,
+    ok: [409],
+  }),
   'GET /api/v1/templates': () => ({ path: '/api/v1/templates' }),
   'POST /api/v1/templates': () => ({
     path: '/api/v1/templates',

@@ -32,8 +32,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the real app as it ships (`node dist/server.js`, production build) on a free port with its own data dir. */
+/**
+ * Starts the real app as it ships (`node dist/server.js`, production build) on a free port with its own
+ * data dir. The port is free when chosen but may be taken before the app listens (parallel tests, or a
+ * sibling replica's demo simulator on a random port): then it starts again on another.
+ */
 export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAppOnce(env);
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startAppOnce(env: Record<string, string>): Promise<AppServer> {
   if (
     !existsSync(path.join(root, '.next', 'BUILD_ID')) ||
     !existsSync(path.join(root, 'dist', 'server.js'))
@@ -68,7 +82,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`app exited with ${proc.exitCode}:\n${logs.join('\n')}`);
+    if (proc.exitCode !== null) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw new Error(`app exited with ${proc.exitCode}:\n${logs.join('\n')}`);
+    }
     if (await healthy(`${url}/api/healthz`)) break;
     if (Date.now() > deadline) throw new Error(`app did not start:\n${logs.join('\n')}`);
     await new Promise((r) => setTimeout(r, 200));

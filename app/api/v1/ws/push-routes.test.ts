@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '@/lib/auth/types';
+import { LocalBus } from '@/lib/bus/local-bus';
 import { PushHub } from '@/lib/push/hub';
 import { SseParser } from '@/lib/push/sse-parser';
 import { RecordingClient, principal } from '@/lib/push/testing/fake-client';
@@ -24,7 +25,11 @@ beforeEach(() => {
   hub = new PushHub({ source });
   audits = [];
   sseClosers = new Set();
+  const bus = new LocalBus('test-replica');
+  bus.subscribe((m) => void (m.type === 'push.message' && hub.publish(m.message)));
   setAppContext({
+    instanceId: 'test-replica',
+    bus,
     config: { publicOrigins: ['http://localhost:3000'] },
     logger: { error: () => undefined },
     shuttingDown: false,
@@ -94,6 +99,7 @@ describe('push routes', () => {
         prod: { seq: 0, subscribers: 1, informer: { state: 'ready', nodes: 3, watchRestarts: 1 } },
         secret: { subscribers: 0, informer: { state: 'degraded', lastError: 'boom' } },
       },
+      replica: { instanceId: 'test-replica', bus: { kind: 'local', connected: true }, demoHost: false },
     });
   });
 

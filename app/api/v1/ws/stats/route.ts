@@ -5,7 +5,8 @@ export const runtime = 'nodejs';
 
 /**
  * GET /api/v1/ws/stats (admin): push connections by transport, cluster and user; counters; and for
- * every registered cluster its seq, subscribers and informer status (state, last error, events/s, lag).
+ * every registered cluster its seq, subscribers and informer status (state, last error, events/s, lag);
+ * and this replica's id, control-bus counters and demo-host flag.
  */
 export const GET = apiRoute({ auth: 'admin-read' }, ({ ctx }) => {
   const push = ctx.hub.stats();
@@ -26,5 +27,11 @@ export const GET = apiRoute({ auth: 'admin-read' }, ({ ctx }) => {
       },
     ]),
   );
-  return { ...push, clusters };
+  // which replica answered, its control bus, and whether it hosts the demo simulator for all
+  const replica = {
+    instanceId: ctx.instanceId,
+    bus: ctx.bus.stats(),
+    demoHost: ctx.demoHost?.status().hosting ?? false,
+  };
+  return { ...push, clusters, replica };
 });

@@ -10,7 +10,10 @@ const body = z.object({
   message: z.string().max(1000).default('test message'),
 });
 
-/** POST /api/v1/ws/test (admin): pushes a `test` message to the cluster's subscribers on both transports. */
+/**
+ * POST /api/v1/ws/test (admin): pushes a `test` message to the cluster's subscribers on both
+ * transports and on every replica (through the control bus). `recipients` counts this replica's.
+ */
 export const POST = apiRoute({ auth: 'admin', body }, async ({ principal, body, ctx, meta }) => {
   if (ctx.hub.checkAccess(principal, body.cluster) !== 'ok') throw notFound(`cluster '${body.cluster}'`);
   const recipients = await audited(
@@ -21,15 +24,23 @@ export const POST = apiRoute({ auth: 'admin', body }, async ({ principal, body, 
       target: body.cluster,
       parameters: { message: body.message },
     },
-    () =>
-      Promise.resolve(
-        ctx.hub.publish({
+    async () => {
+      const before = ctx.hub.stats().messagesSent;
+      // this replica's subscribers get it synchronously inside publish(), the others through the bus;
+      // counting before the first await keeps other traffic out of the figure
+      const sent = ctx.bus.publish({
+        type: 'push.message',
+        message: {
           type: 'test',
           cluster_name: body.cluster,
           timestamp: new Date().toISOString(),
           data: { message: body.message },
-        }),
-      ),
+        },
+      });
+      const recipients = ctx.hub.stats().messagesSent - before;
+      await sent;
+      return recipients;
+    },
   );
   return { cluster: body.cluster, recipients };
 });

@@ -1,0 +1,100 @@
+import type { z } from 'zod';
+import type { operationStateSchema } from '@/lib/protocol/messages';
+
+/** Operation shapes and the pure rules for counting, interrupting and retrying them. No I/O. */
+
+export type OperationState = z.infer<typeof operationStateSchema>;
+/**
+ * `interrupted`: the node was in flight when its replica stopped (or lost its lease); whether the
+ * action finished on the cluster is unknown, so a retry runs it again (every action is idempotent).
+ */
+export type NodeResultState = OperationState;
+
+export interface NodeResult {
+  state: NodeResultState;
+  message?: string;
+}
+
+export interface Operation {
+  id: string;
+  cluster: string;
+  kind: string;
+  user: string;
+  params: unknown;
+  concurrency: number;
+  state: OperationState;
+  total: number;
+  /** nodes with a final result (succeeded, failed or cancelled) */
+  done: number;
+  failed: number;
+  results: Record<string, NodeResult>;
+  /** 1 for the first run; each retry increments it (and fences out writes of the previous run) */
+  attempt?: number;
+  createdAt: string;
+  finishedAt?: string;
+  /** X-Request-Id of the request that started it (its log lines carry the same id) */
+  requestId?: string;
+}
+
+const FINAL_NODE_STATES: ReadonlySet<NodeResultState> = new Set(['succeeded', 'failed', 'cancelled']);
+
+export function isFinalNodeState(state: NodeResultState): boolean {
+  return FINAL_NODE_STATES.has(state);
+}
+
+/** done and failed, recomputed from the per-node results. */
+export function recount(op: Operation): Operation {
+  let done = 0;
+  let failed = 0;
+  for (const r of Object.values(op.results)) {
+    if (isFinalNodeState(r.state)) done++;
+    if (r.state === 'failed') failed++;
+  }
+  return { ...op, done, failed };
+}
+
+/**
+ * The operation as handed over by a replica that stopped running it: nodes in flight become
+ * `interrupted`, pending ones stay pending, every finished result is kept.
+ */
+export function markInterrupted(op: Operation, message: string, at: Date): Operation {
+  const results: Record<string, NodeResult> = {};
+  for (const [node, r] of Object.entries(op.results))
+    results[node] = r.state === 'running' ? { state: 'interrupted', message } : r;
+  return recount({ ...op, state: 'interrupted', results, finishedAt: at.toISOString() });
+}
+
+export type RetryPlan =
+  | { ok: true; nodes: string[]; next: Operation }
+  | { ok: false; reason: 'running' | 'nothing_to_retry'; message: string };
+
+/**
+ * What a retry runs: every node that did not finish (pending, interrupted, cancelled) and, when asked,
+ * the failed ones. Succeeded nodes are never run again and keep their results; `next` is the
+ * operation as the new attempt starts it.
+ */
+export function retryPlan(op: Operation, opts: { includeFailed?: boolean } = {}): RetryPlan {
+  if (op.state === 'running' || op.state === 'pending')
+    return { ok: false, reason: 'running', message: `operation ${op.id} is still running` };
+  const nodes = Object.entries(op.results)
+    .filter(([, r]) => r.state !== 'succeeded' && (opts.includeFailed || r.state !== 'failed'))
+    .map(([node]) => node);
+  if (nodes.length === 0) {
+    return {
+      ok: false,
+      reason: 'nothing_to_retry',
+      message: `operation ${op.id} has no unfinished nodes${opts.includeFailed ? '' : ' (includeFailed retries failed ones)'}`,
+    };
+  }
+  const results = { ...op.results };
+  for (const node of nodes) results[node] = { state: 'pending' };
+  const next = recount({
+    ...op,
+    state: 'running',
+    attempt: (op.attempt ?? 1) + 1,
+    results,
+    finishedAt: undefined,
+  });
+  delete next.finishedAt;
+  return { ok: true, nodes, next };
+}
