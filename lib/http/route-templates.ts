@@ -1,53 +1,31 @@
-/**
- * Every page and route handler under app/, as Next names them (route groups dropped). The access
- * log and the HTTP metrics label requests with these templates instead of raw paths, so a metric
- * never gets one series per node name; route-templates.test.ts keeps the list equal to app/.
- */
-export const ROUTE_TEMPLATES = [
+import { routeTable } from '@/lib/openapi/routes';
+/** The pages under app/, as Next names them (route groups dropped). */
+const PAGE_TEMPLATES = [
   '/',
   '/audit',
   '/settings',
   '/health',
   '/login',
   '/clusters/[cluster]/nodes/[node]',
-  '/api/auth/[...nextauth]',
-  '/api/healthz',
-  '/api/readyz',
-  '/api/metrics',
-  '/api/v1/audit',
-  '/api/v1/clusters',
-  '/api/v1/clusters/[cluster]',
-  '/api/v1/clusters/[cluster]/nodes',
-  '/api/v1/clusters/[cluster]/nodes/[node]',
-  '/api/v1/clusters/[cluster]/nodes/[node]/cordon',
-  '/api/v1/clusters/[cluster]/nodes/[node]/drain',
-  '/api/v1/clusters/[cluster]/nodes/[node]/labels',
-  '/api/v1/clusters/[cluster]/nodes/[node]/taints',
-  '/api/v1/clusters/[cluster]/nodes/[node]/uncordon',
-  '/api/v1/clusters/[cluster]/operations',
-  '/api/v1/health/history',
-  '/api/v1/me',
-  '/api/v1/me/password',
-  '/api/v1/me/sessions',
-  '/api/v1/nodes',
-  '/api/v1/openapi.json',
-  '/api/v1/operations/[id]',
-  '/api/v1/operations/[id]/cancel',
-  '/api/v1/operations/[id]/retry',
-  '/api/v1/sse/nodes',
-  '/api/v1/templates',
-  '/api/v1/templates/[id]',
-  '/api/v1/templates/[id]/apply',
-  '/api/v1/tokens',
-  '/api/v1/tokens/[id]',
-  '/api/v1/users',
-  '/api/v1/users/[id]',
-  '/api/v1/users/[id]/password',
-  '/api/v1/ws/nodes',
-  '/api/v1/ws/ping',
-  '/api/v1/ws/stats',
-  '/api/v1/ws/test',
 ] as const;
+
+/** `{param}` → `[param]`; next-auth's one catch-all segment → `[...nextauth]`. */
+function nextTemplate(openApiPath: string): string {
+  return openApiPath.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name === 'nextauth' ? '[...nextauth]' : `[${name}]`,
+  );
+}
+
+/**
+ * Every page and route handler, as Next names them. The access log and the HTTP metrics label
+ * requests with these templates instead of raw paths, so a metric never gets one series per node
+ * name. The API half comes from the route table, the one place routes are declared;
+ * route-templates.test.ts keeps the whole list equal to app/.
+ */
+export const ROUTE_TEMPLATES: readonly string[] = [
+  ...PAGE_TEMPLATES,
+  ...new Set(routeTable.map((r) => nextTemplate(r.path))),
+];
 
 /** Label of everything that matches no template (404s, probes of random paths). */
 export const UNMATCHED_ROUTE = 'unmatched';
