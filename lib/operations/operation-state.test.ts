@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { markInterrupted, recount, retryPlan, type Operation } from './operation-state';
+import { markInterrupted, retryPlan } from './operation-state';
+import { operationFixture } from './testing';
 
-const op = (results: Operation['results'], over: Partial<Operation> = {}): Operation =>
-  recount({
-    id: 'op1',
-    cluster: 'c',
-    kind: 'drain',
-    user: 'u',
-    params: {},
-    concurrency: 2,
-    state: 'running',
-    total: Object.keys(results).length,
-    done: 0,
-    failed: 0,
-    results,
-    createdAt: new Date(0).toISOString(),
-    ...over,
-  });
+const op = operationFixture;
 
 describe('markInterrupted', () => {
   it('keeps finished results, marks in-flight nodes interrupted and leaves pending ones', () => {

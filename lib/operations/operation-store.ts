@@ -11,7 +11,7 @@ export interface OperationStoreOptions {
   onLost?: (id: string) => void;
 }
 
-const RETRYABLE_STATES = ['interrupted', 'cancelled', 'failed'] as const;
+const RETRYABLE_STATES = ['interrupted', 'cancelled', 'failed', 'stopped'] as const;
 
 /**
  * Operations in the database, so any replica can answer GET /operations/:id, pass on a cancel, and
