@@ -181,6 +181,7 @@ export function Dashboard() {
               onToggle={onToggle}
               onSelectAll={onSelectAll}
               onOpen={onOpen}
+              selectable={canWrite}
             />
           )}
           {nodes.data && shown.length === 0 && items.length > 0 && (

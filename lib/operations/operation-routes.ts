@@ -110,14 +110,16 @@ export const startOperation = apiRoute(
 
 /**
  * POST /api/v1/clusters/:cluster/operations/preview: the dry run of a batch. The same checks as
- * starting it (400/422 naming the field), then the nodes it would affect and which are already
+ * starting it (400/422 naming the field; params only when given), then the nodes it would affect and which are already
  * unschedulable; nothing is changed or audited.
  */
 export const previewOperation = apiRoute(
   { auth: 'write', params: clusterParams, body: batchRequestSchema, maxBodyBytes: 512 * 1024 },
   async ({ principal, params, body, ctx }) => {
     assertClusterAccess(principal, params.cluster);
-    checkedBatch(body, principal);
+    // params are optional here: a preview may come before the edit is typed
+    if (body.params === undefined) assertNoFieldErrors(batchOptionErrors(body));
+    else checkedBatch(body, principal);
     return { preview: await previewBatch(ctx, params.cluster, body) };
   },
 );
