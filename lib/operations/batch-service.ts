@@ -19,6 +19,30 @@ export interface BatchDeps {
   drainRetryMs?: number;
 }
 
+/** A node's pods are pushed at most this often (a drain of a hundred pods is hundreds of changes). */
+const PODS_REPORT_MS = 250;
+
+/**
+ * Calls `fn` at once, then at most once per `ms` (the last call in a window is delivered at its end);
+ * flush() delivers a call still waiting now.
+ */
+function atMostEvery(ms: number, fn: () => void): (() => void) & { flush(): void } {
+  let last = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const fire = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    last = Date.now();
+    fn();
+  };
+  const call = () => {
+    const wait = last + ms - Date.now();
+    if (wait <= 0) fire();
+    else timer ??= setTimeout(fire, wait);
+  };
+  return Object.assign(call, { flush: () => timer !== undefined && fire() });
+}
+
 /** The one place that knows how to carry out each kind on a node; single-node routes and batches share it. */
 export function executorFor(
   deps: BatchDeps,
@@ -40,23 +64,30 @@ export function executorFor(
       return async (node, signal, run) => {
         // every pod's latest state, in the order the drain first saw them
         const pods = new Map<string, DrainPodProgress>();
-        const result = await drainNode({
-          kubeConfig: deps.nodeSource.kubeConfig(cluster),
-          node,
-          options: batch.params,
-          signal,
-          retryMs: deps.drainRetryMs,
-          cordon: () => nodes.cordon(cluster, node, actor, 'drain'),
-          onEvent: (e) => {
-            if (e.state === 'waiting_pdb') metrics().drainBlockedByPdb(cluster);
-            const key = `${e.namespace}/${e.name}`;
-            const before = pods.get(key);
-            pods.set(key, e);
-            // a budget refusing again and again is news only when what it says changes
-            if (before?.state === e.state && JSON.stringify(before.pdb) === JSON.stringify(e.pdb)) return;
-            run.report([...pods.values()]);
-          },
-        });
+        const publish = atMostEvery(PODS_REPORT_MS, () => run.report([...pods.values()]));
+        let result: Awaited<ReturnType<typeof drainNode>>;
+        try {
+          result = await drainNode({
+            kubeConfig: deps.nodeSource.kubeConfig(cluster),
+            node,
+            options: batch.params,
+            signal,
+            retryMs: deps.drainRetryMs,
+            cordon: () => nodes.cordon(cluster, node, actor, 'drain'),
+            onEvent: (e) => {
+              if (e.state === 'waiting_pdb') metrics().drainBlockedByPdb(cluster);
+              const key = `${e.namespace}/${e.name}`;
+              const before = pods.get(key);
+              pods.set(key, e);
+              // a budget refusing again and again is news only when what it says changes
+              if (before?.state === e.state && JSON.stringify(before.pdb) === JSON.stringify(e.pdb)) return;
+              publish();
+            },
+          });
+        } finally {
+          // the pods as they ended, before the node's own result
+          publish.flush();
+        }
         return {
           ok: true,
           message: `evicted ${result.evicted.length} pods, skipped ${result.skipped.length}`,

@@ -203,11 +203,6 @@ export class OperationRunner {
     let next = 0;
     const worker = async () => {
       while (next < nodes.length && !halted()) {
-        if (this.opts.beforeNode && !(await this.allowed(op))) {
-          this.stop(entry, { kind: 'interrupt', message: 'this replica lost the operation lease' });
-          break;
-        }
-        if (halted() || next >= nodes.length) break;
         const node = nodes[next++] as string;
         if (rules.gate) {
           try {
@@ -217,6 +212,16 @@ export class OperationRunner {
             waiting.delete(node);
             break;
           }
+        }
+        // asked after any wait for a slot: a long wait must not start a node on a lease that is gone
+        if (this.opts.beforeNode && !(await this.allowed(op))) {
+          rules.gate?.release(node);
+          this.stop(entry, { kind: 'interrupt', message: 'this replica lost the operation lease' });
+          break;
+        }
+        if (halted()) {
+          rules.gate?.release(node);
+          break;
         }
         op.results[node] = { state: 'running' };
         this.emit(op, node);

@@ -252,7 +252,11 @@ describe('drain progress per pod', () => {
       headers: { cookie: t.cookie },
     });
     try {
-      const r = await t.api('POST', `/api/v1/clusters/sim/nodes/${node}/drain`, drainParams);
+      // a second of grace: each pod is seen terminating before it is gone
+      const r = await t.api('POST', `/api/v1/clusters/sim/nodes/${node}/drain`, {
+        ...drainParams,
+        gracePeriodSeconds: 1,
+      });
       expect(r.status).toBe(202);
       const id = r.json.operation.id as string;
       const podStates = (m: AnyMessage) =>
