@@ -47,6 +47,27 @@ describe('max unavailable', () => {
     expect(done.waiting).toBeUndefined();
   });
 
+  it('nodes take free slots in their order, whatever the concurrency', async () => {
+    const c = cluster();
+    const nodes = Array.from({ length: 12 }, (_, i) => `n${String(i).padStart(2, '0')}`);
+    const started: string[] = [];
+    const runner = new OperationRunner();
+    const op = runner.start(
+      { cluster: 'c', kind: 'drain', user: 'u', params: {}, nodes, concurrency: 10, maxUnavailable: 2 },
+      async (node) => {
+        started.push(node);
+        c.cordon(node);
+        setTimeout(() => c.cordoned.delete(node), 3 + Math.random() * 10);
+        await sleep(Math.random() * 5);
+        return { ok: true };
+      },
+      { gate: c.gate(2) },
+    );
+    await runner.wait(op.id);
+    expect(started).toEqual(nodes);
+    expect(c.peak).toBe(2);
+  });
+
   it('a node already cordoned starts without taking a slot', async () => {
     const c = cluster(['a', 'b']);
     const runner = new OperationRunner();

@@ -29,31 +29,48 @@ export function waitingReason(unavailable: number, max: number): string {
 export class UnavailabilityGate implements NodeGate {
   /** nodes this batch is cordoning or draining that the cache may not show as unschedulable yet */
   private readonly held = new Set<string>();
+  /** nodes waiting for a slot, first come first served: a batch runs its nodes in their order */
+  private readonly queue: string[] = [];
   private readonly wakers = new Set<() => void>();
 
   constructor(private readonly opts: UnavailabilityGateOptions) {}
 
   async acquire(node: string, signal: AbortSignal, onWait: (r: string | undefined) => void): Promise<void> {
     let waited = false;
-    for (;;) {
-      if (signal.aborted) throw new Error('stopped before the node started');
-      const cached = await this.opts.unschedulable();
-      // synchronous from here to the reservation: two workers never take the last slot together
-      if (signal.aborted) throw new Error('stopped before the node started');
-      const unavailable = new Set([...cached, ...this.held]);
-      if (cached.has(node) || unavailable.size < this.opts.max) {
-        if (!cached.has(node)) this.held.add(node);
-        if (waited) onWait(undefined);
-        return;
+    this.queue.push(node);
+    try {
+      for (;;) {
+        if (signal.aborted) throw new Error('stopped before the node started');
+        const cached = await this.opts.unschedulable();
+        // synchronous from here to the reservation: two workers never take the last slot together
+        if (signal.aborted) throw new Error('stopped before the node started');
+        const unavailable = new Set([...cached, ...this.held]);
+        // a node that is unschedulable already needs no slot, so it need not queue either
+        const first = this.queue.find((n) => !cached.has(n)) === node;
+        if (cached.has(node) || (first && unavailable.size < this.opts.max)) {
+          if (!cached.has(node)) this.held.add(node);
+          if (waited) onWait(undefined);
+          return;
+        }
+        // behind another waiting node, with room: that node goes first, this one right after
+        if (unavailable.size >= this.opts.max) {
+          waited = true;
+          onWait(waitingReason(unavailable.size, this.opts.max));
+        }
+        await this.sleep(signal);
       }
-      waited = true;
-      onWait(waitingReason(unavailable.size, this.opts.max));
-      await this.sleep(signal);
+    } finally {
+      this.queue.splice(this.queue.indexOf(node), 1);
+      this.wake();
     }
   }
 
   release(node: string): void {
     this.held.delete(node);
+    this.wake();
+  }
+
+  private wake(): void {
     for (const wake of [...this.wakers]) wake();
   }
 

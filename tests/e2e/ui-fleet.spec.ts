@@ -7,7 +7,8 @@ import { expect, signIn } from './fixtures';
 let sim: Simulator;
 let wave: string[];
 let pdbNode: string;
-const cluster = 'fleet';
+// a name per run of the file: a retried worker starts a new simulator, on another port
+const cluster = `fleet-${Date.now().toString(36)}`;
 const unschedulable = (node: string) =>
   (sim.store.getNode(node).spec as { unschedulable?: boolean }).unschedulable === true;
 
