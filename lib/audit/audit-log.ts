@@ -148,6 +148,7 @@ export class AuditLog {
   private readonly now: () => number;
   private readonly logger?: Logger;
   private readonly unsaved: Outcome[] = [];
+  private readonly writing = new Set<Promise<void>>();
   private retryTimer?: NodeJS.Timeout;
 
   constructor(
@@ -187,6 +188,16 @@ export class AuditLog {
    * Never throws; retries while the database is down.
    */
   async complete(id: number, result: AuditOutcome, error?: string | null): Promise<void> {
+    const write = this.completeNow(id, result, error);
+    this.writing.add(write);
+    try {
+      await write;
+    } finally {
+      this.writing.delete(write);
+    }
+  }
+
+  private async completeNow(id: number, result: AuditOutcome, error?: string | null): Promise<void> {
     const outcome: Outcome = { id, result, error: clip(error), at: this.now() };
     try {
       await this.writeOutcome(outcome);
@@ -204,6 +215,8 @@ export class AuditLog {
 
   /** Writes waiting outcomes now (shutdown, tests); resolves true when none is left. */
   async flushOutcomes(): Promise<boolean> {
+    // outcomes being written now (an operation that just ended) first
+    await Promise.allSettled([...this.writing]);
     while (this.unsaved.length > 0) {
       try {
         await this.writeOutcome(this.unsaved[0]!);

@@ -72,12 +72,20 @@ export async function auditedOperation(
     await audit.complete(id, 'failure', err instanceof Error ? err.message : String(err));
     throw err;
   }
+  // saved with the operation: if its replica dies, the one that reaps it completes this row
+  op.auditId = id;
   const finished = operations.wait(op.id) ?? Promise.resolve(op);
   void finished.then((done) => {
     const { result, summary } = operationOutcome(done);
     return audit.complete(id, result, summary);
   });
   return op;
+}
+
+/** The audit row of an operation reaped after its replica died: completed as interrupted. */
+export function completeReapedAudit(audit: AppContext['audit'], op: Operation): Promise<void> | undefined {
+  if (op.auditId === undefined) return undefined;
+  return audit.complete(op.auditId, 'interrupted', operationOutcome(op).summary);
 }
 
 /**

@@ -42,6 +42,8 @@ export interface Operation {
   reason?: string;
   /** while running: what it waits for before it may start the next node */
   waiting?: string;
+  /** the audit row of the run now (or last), completed with its outcome when it ends, also if reaped */
+  auditId?: number;
   /** per-pod progress of nodes being drained now (dropped once the node has finished) */
   pods?: Record<string, DrainPodProgress[]>;
 }
