@@ -63,7 +63,9 @@ export class OperationStore {
 
   private async write(op: Operation): Promise<void> {
     const now = this.now();
-    const snapshot = JSON.stringify(op);
+    // a drain's live pods are pushed, not stored: they change many times a second and mean nothing later
+    const { pods: _live, ...stored } = op;
+    const snapshot = JSON.stringify(stored);
     const attempt = op.attempt ?? 1;
     const lease = op.state === 'running' ? dbNowPlusMs(this.db, this.leaseMs) : null;
     const res = await this.db.kysely
