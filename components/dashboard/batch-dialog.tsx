@@ -102,7 +102,10 @@ export function BatchDialog({
     drain: defaultDrainOptions,
   });
   const [formError, setFormError] = useState<string | null>(null);
-  const [run, setRun] = useState<RunOptionsForm>(defaultRunOptions);
+  // nothing selected: the batch is for the nodes a label selector matches
+  const [run, setRun] = useState<RunOptionsForm>(() =>
+    nodes.length ? defaultRunOptions : { ...defaultRunOptions, target: 'selector' },
+  );
   const [runErrors, setRunErrors] = useState<RunOptionErrors>({});
   const batch = useBatchOperation(cluster);
   const preview = useBatchPreview(cluster);

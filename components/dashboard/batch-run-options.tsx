@@ -55,6 +55,7 @@ export function BatchRunOptions({
               type="radio"
               name="batch-target"
               checked={value.target === target}
+              disabled={target === 'selection' && selectedCount === 0}
               onChange={() => set({ target })}
               data-testid={`batch-target-${target}`}
             />

@@ -155,6 +155,7 @@ export function Dashboard() {
       </div>
       <BatchActionBar
         count={canWrite ? selectedNames.length : 0}
+        canWrite={canWrite}
         onAction={(action) => actions.openPanel({ kind: 'batch', action })}
         onClear={actions.clearSelection}
       />

@@ -76,10 +76,12 @@ test('a drain batch by label selector with max unavailable 5 and stop after 3 fa
     peak = Math.max(peak, cordoned.size);
   });
 
-  await page.getByTestId(`node-row-${wave[0]}`).locator('input[type=checkbox]').check();
+  // nothing selected: the batch bar offers the actions for a label selector
+  await expect(page.getByTestId('selected-count')).toHaveText('By label selector:');
   await page.getByTestId('batch-drain').click();
   const dialog = page.getByTestId('batch-dialog');
-  await dialog.getByTestId('batch-target-selector').check();
+  await expect(dialog.getByTestId('batch-target-selection')).toBeDisabled();
+  await expect(dialog.getByTestId('batch-target-selector')).toBeChecked();
   await dialog.getByTestId('batch-selector').fill('wave=e2e');
   await dialog.getByTestId('batch-max-unavailable').fill('5');
   await dialog.getByTestId('batch-stop-after').fill('3');
