@@ -2,7 +2,7 @@ import type { Principal } from '@/lib/auth/types';
 import type { AuditOutcome } from '@/lib/audit/audit-log';
 import type { AppContext } from '@/lib/server/app-context';
 import type { NodeExecutor } from './operation-runner';
-import type { Operation } from './operation-state';
+import { countResults, type Operation } from './operation-state';
 
 /** Who acts, from where: what every audit row of a batch carries. */
 export interface BatchAuditSource {
@@ -18,8 +18,7 @@ const plural = (n: number, word: string) => `${n} ${word}`;
  * reason it ended early, and the first failure. Pure.
  */
 export function operationOutcome(op: Operation): { result: AuditOutcome; summary: string | null } {
-  const counts: Record<string, number> = {};
-  for (const r of Object.values(op.results)) counts[r.state] = (counts[r.state] ?? 0) + 1;
+  const counts = countResults(op);
   const succeeded = counts.succeeded ?? 0;
   const parts = [
     plural(succeeded, 'succeeded'),

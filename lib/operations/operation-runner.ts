@@ -3,7 +3,7 @@ import { currentRequestId } from '@/lib/http/request-scope';
 import { metrics } from '@/lib/metrics/hooks';
 import type { DrainPodProgress } from '@/lib/protocol/messages';
 import type { NodeGate } from './max-unavailable';
-import type { NodeResult, Operation } from './operation-state';
+import { countResults, settlePending, type NodeResult, type Operation } from './operation-state';
 
 export type { NodeResult, NodeResultState, Operation, OperationState } from './operation-state';
 
@@ -270,14 +270,14 @@ export class OperationRunner {
     );
     const stop = entry.stop;
     if (stop?.kind === 'cancel') {
-      this.settlePending(op, 'cancelled');
+      settlePending(op, 'cancelled');
       op.state = 'cancelled';
       op.reason = 'cancelled by a user';
     } else if (
       stop?.kind === 'failures' &&
       !Object.values(op.results).some((r) => r.state === 'interrupted')
     ) {
-      const skipped = this.settlePending(op, 'skipped', stop.message);
+      const skipped = settlePending(op, 'skipped', stop.message);
       op.state = 'stopped';
       op.reason = `${stop.message}; ${skipped} node${skipped === 1 ? '' : 's'} skipped`;
     } else if (unfinished) {
@@ -291,18 +291,6 @@ export class OperationRunner {
     metrics().operationFinished(op.kind, op.state, countResults(op));
     this.emit(op);
     return op;
-  }
-
-  /** Marks every node that never started; returns how many. */
-  private settlePending(op: Operation, state: 'cancelled' | 'skipped', message?: string): number {
-    let n = 0;
-    for (const [node, r] of Object.entries(op.results)) {
-      if (r.state !== 'pending') continue;
-      op.results[node] = message ? { state, message } : { state };
-      n++;
-    }
-    op.done += n;
-    return n;
   }
 
   private async allowed(op: Operation): Promise<boolean> {
@@ -326,10 +314,4 @@ export class OperationRunner {
     const finished = [...this.ops.values()].filter((e) => e.op.state !== 'running');
     for (const e of finished.slice(0, Math.max(0, finished.length - keep))) this.ops.delete(e.op.id);
   }
-}
-
-function countResults(op: Operation): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of Object.values(op.results)) counts[r.state] = (counts[r.state] ?? 0) + 1;
-  return counts;
 }

@@ -59,6 +59,25 @@ export function isFinalNodeState(state: NodeResultState): boolean {
   return FINAL_NODE_STATES.has(state);
 }
 
+/** Marks every node that never started (counted as done); returns how many. */
+export function settlePending(op: Operation, state: 'cancelled' | 'skipped', message?: string): number {
+  let n = 0;
+  for (const [node, r] of Object.entries(op.results)) {
+    if (r.state !== 'pending') continue;
+    op.results[node] = message ? { state, message } : { state };
+    n++;
+  }
+  op.done += n;
+  return n;
+}
+
+/** How many nodes are in each state. */
+export function countResults(op: Operation): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of Object.values(op.results)) counts[r.state] = (counts[r.state] ?? 0) + 1;
+  return counts;
+}
+
 /** done and failed, recomputed from the per-node results. */
 export function recount(op: Operation): Operation {
   let done = 0;
