@@ -233,6 +233,48 @@ describe('stop after failures', () => {
   }, 60_000);
 });
 
+describe('cancel', () => {
+  it('a cancelled batch is audited as cancelled, and so is the node it was draining', async () => {
+    const batch = names.slice(46, 48);
+    t.sim.store.create(
+      'poddisruptionbudgets',
+      {
+        metadata: { name: 'hold-cancel' },
+        spec: { minAvailable: 100000, selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } },
+      },
+      'apps',
+    );
+    try {
+      const r = await t.api('POST', ops, {
+        kind: 'drain',
+        nodes: batch,
+        concurrency: 1,
+        params: drainParams,
+      });
+      const id = r.json.operation.id as string;
+      await eventually(
+        async () => (await operation(id)).pods?.[batch[0]!]?.some((p) => p.state === 'waiting_pdb'),
+        'the drain to wait on the budget',
+      );
+      expect((await t.api('POST', `/api/v1/operations/${id}/cancel`)).status).toBe(200);
+      const op = await finished(id);
+      expect(op.state).toBe('cancelled');
+      const row = await eventually(async () => {
+        const [latest] = await audit('action=batch.drain');
+        return latest?.parameters?.nodes?.[0] === batch[0] && latest?.result !== 'pending' && latest;
+      }, 'batch audit outcome');
+      expect(row).toMatchObject({
+        result: 'cancelled',
+        error: '0 succeeded, 2 cancelled of 2 nodes; cancelled by a user',
+      });
+      const nodeRows = (await audit('action=node.drain')).filter((a) => a.parameters?.operation === id);
+      expect(nodeRows.map((a) => `${a.target} ${a.result}`)).toEqual([`${batch[0]} cancelled`]);
+    } finally {
+      t.sim.store.delete('poddisruptionbudgets', 'apps', 'hold-cancel');
+    }
+  }, 60_000);
+});
+
 describe('drain progress per pod', () => {
   it('pushes evicting, waiting on the named budget with its allowed disruptions, terminating, gone', async () => {
     const node = names[45]!;
