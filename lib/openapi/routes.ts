@@ -175,7 +175,8 @@ export const routeTable: RouteRow[] = [
   {
     method: 'post',
     path: '/api/v1/operations/{id}/retry',
-    summary: 'Run the nodes an interrupted, cancelled or failed operation did not finish (on any replica)',
+    summary:
+      'Run the nodes an interrupted, cancelled, stopped or failed operation did not finish (on any replica)',
     role: 'operator',
     scope: 'write',
     cluster: 'operation',

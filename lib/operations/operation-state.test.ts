@@ -68,3 +68,18 @@ describe('retryPlan', () => {
     expect(retryPlan(failedOnly, { includeFailed: true })).toMatchObject({ ok: true, nodes: ['a'] });
   });
 });
+
+describe('retryPlan of a stopped batch', () => {
+  it('runs the skipped nodes (and the failed ones only when asked), never the succeeded ones', () => {
+    const stopped = op(
+      { a: { state: 'succeeded' }, b: { state: 'failed' }, c: { state: 'skipped' }, d: { state: 'skipped' } },
+      { state: 'stopped', reason: 'stopped after 1 failed node' },
+    );
+    const plan = retryPlan(stopped);
+    expect(plan.ok && plan.nodes).toEqual(['c', 'd']);
+    expect(plan.ok && plan.next).toMatchObject({ state: 'running', attempt: 2, done: 2, failed: 1 });
+    expect(plan.ok && plan.next.reason).toBeUndefined();
+    const withFailed = retryPlan(stopped, { includeFailed: true });
+    expect(withFailed.ok && withFailed.nodes).toEqual(['b', 'c', 'd']);
+  });
+});

@@ -113,7 +113,7 @@ export type RetryPlan =
   | { ok: false; reason: 'running' | 'nothing_to_retry'; message: string };
 
 /**
- * What a retry runs: every node that did not finish (pending, interrupted, cancelled) and, when asked,
+ * What a retry runs: every node that did not finish (pending, interrupted, cancelled, skipped) and, when asked,
  * the failed ones. Succeeded nodes are never run again and keep their results; `next` is the
  * operation as the new attempt starts it.
  */

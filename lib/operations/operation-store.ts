@@ -177,7 +177,7 @@ export class OperationStore {
   }
 
   /**
-   * Takes a finished (interrupted, cancelled or failed) operation over for a retry: one compare-and-set
+   * Takes a finished (interrupted, cancelled, stopped or failed) operation over for a retry: one compare-and-set
    * on (id, attempt, state), so of two replicas asked at once exactly one gets it. `next` is the
    * operation as the new attempt starts (attempt = previous + 1).
    */

@@ -215,6 +215,19 @@ describe('stop after failures', () => {
       [`${batch[0]} success`, ...batch.slice(1, 4).map((n) => `${n} failure`)].sort(),
     );
     for (const n of batch.slice(1, 5)) t.sim.store.deletePod('apps', `bare-${n}`);
+
+    // once the cause is gone, a retry runs the failed and skipped nodes, keeping the rules
+    const retry = await t.api('POST', `/api/v1/operations/${op.id}/retry`, { includeFailed: true });
+    expect(retry.status, JSON.stringify(retry.json)).toBe(202);
+    const again = await finished(op.id);
+    expect(again.state).toBe('succeeded');
+    expect(Object.values(again.results).every((r) => r.state === 'succeeded')).toBe(true);
+    const retryRow = await eventually(async () => {
+      const row = (await audit('action=operation.retry')).find((a) => a.target === op.id);
+      return row?.result !== 'pending' && row;
+    }, 'the retry audit outcome');
+    expect(retryRow.result).toBe('success');
+    for (const n of batch) t.sim.store.cordonNode(n, false);
   }, 60_000);
 
   it('a batch where some nodes fail is audited as partially failed', async () => {
