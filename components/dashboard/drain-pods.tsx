@@ -1,13 +1,6 @@
 'use client';
+import { podStateText } from '@/lib/client/drain-pod-text';
 import type { DrainPodProgress } from '@/lib/protocol/messages';
-
-const stateText: Record<DrainPodProgress['state'], string> = {
-  evicting: 'evicting',
-  waiting_pdb: 'waiting on PDB',
-  terminating: 'terminating',
-  gone: 'gone',
-  failed: 'failed',
-};
 
 const stateClass: Record<DrainPodProgress['state'], string> = {
   evicting: 'text-sky-700',
@@ -16,14 +9,6 @@ const stateClass: Record<DrainPodProgress['state'], string> = {
   gone: 'text-emerald-700',
   failed: 'text-rose-700 font-medium',
 };
-
-/** "waiting on PDB checkout (0 disruptions allowed)": the state of one pod, naming the budget that holds it. */
-export function podStateText(p: DrainPodProgress): string {
-  if (p.state !== 'waiting_pdb') return stateText[p.state];
-  if (!p.pdb) return 'waiting on a PodDisruptionBudget';
-  const allowed = p.pdb.disruptionsAllowed;
-  return `waiting on PDB ${p.pdb.name}${allowed === undefined ? '' : ` (${allowed} disruption${allowed === 1 ? '' : 's'} allowed)`}`;
-}
 
 /** Per-pod progress of the nodes being drained, pushed as operation progress. */
 export function DrainPods({ pods }: { pods: Record<string, DrainPodProgress[]> }) {
