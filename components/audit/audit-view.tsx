@@ -56,6 +56,10 @@ export function AuditView() {
           <option value="success">Success</option>
           <option value="failure">Failure</option>
           <option value="pending">Outcome not recorded</option>
+          <option value="partial">Partially failed</option>
+          <option value="stopped">Stopped at failure limit</option>
+          <option value="cancelled">Cancelled</option>
+          <option value="interrupted">Interrupted</option>
         </Select>
       </div>
       <div className="min-h-0 flex-1 overflow-auto bg-white">
@@ -95,16 +99,23 @@ export function AuditView() {
                     className={
                       e.result === 'success'
                         ? 'text-emerald-700'
-                        : e.result === 'pending'
-                          ? 'text-amber-700'
-                          : 'font-semibold text-rose-700'
+                        : e.result === 'failure'
+                          ? 'font-semibold text-rose-700'
+                          : 'font-semibold text-amber-700'
                     }
                   >
                     {e.result}
                   </span>
                 </td>
                 <td className="max-w-96 px-2 py-1.5 font-mono text-[11px] break-all text-slate-500">
-                  {e.error && <div className="text-rose-700">{e.error}</div>}
+                  {e.error && (
+                    <div
+                      className={e.result === 'failure' ? 'text-rose-700' : 'text-amber-800'}
+                      data-testid="audit-summary"
+                    >
+                      {e.error}
+                    </div>
+                  )}
                   {params(e.parameters)}
                 </td>
               </tr>

@@ -10,29 +10,35 @@ const actions: { id: BatchAction; label: string; variant?: 'danger' }[] = [
   { id: 'drain', label: 'Drain…', variant: 'danger' },
 ];
 
+/**
+ * Batch actions: on the selected rows, or, with nothing selected, on the nodes a label selector
+ * matches (chosen in the dialog). Hidden for users who cannot write.
+ */
 export function BatchActionBar({
   count,
+  canWrite,
   onAction,
   onClear,
 }: {
   count: number;
+  canWrite: boolean;
   onAction: (a: BatchAction) => void;
   onClear: () => void;
 }) {
-  if (count === 0) return null;
+  if (!canWrite) return null;
   return (
     <div
       data-testid="batch-bar"
-      className="flex items-center gap-2 border-b border-sky-200 bg-sky-50 px-4 py-1.5 text-xs text-sky-900"
+      className={`flex items-center gap-2 border-b px-4 py-1.5 text-xs ${count ? 'border-sky-200 bg-sky-50 text-sky-900' : 'border-slate-200 bg-white text-slate-500'}`}
     >
-      <span className="font-semibold" data-testid="selected-count">
-        {count} selected
+      <span className={count ? 'font-semibold' : ''} data-testid="selected-count">
+        {count ? `${count} selected` : 'By label selector:'}
       </span>
       <div className="flex gap-1.5">
         {actions.map((a) => (
           <Button
             key={a.id}
-            variant={a.variant ?? 'secondary'}
+            variant={count ? (a.variant ?? 'secondary') : 'ghost'}
             onClick={() => onAction(a.id)}
             data-testid={`batch-${a.id}`}
           >
@@ -40,9 +46,11 @@ export function BatchActionBar({
           </Button>
         ))}
       </div>
-      <Button variant="ghost" onClick={onClear} className="ml-auto">
-        Clear selection
-      </Button>
+      {count > 0 && (
+        <Button variant="ghost" onClick={onClear} className="ml-auto">
+          Clear selection
+        </Button>
+      )}
     </div>
   );
 }

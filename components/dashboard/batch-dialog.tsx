@@ -3,12 +3,24 @@ import { useState } from 'react';
 import { errorMessage } from '@/lib/client/api-fetch';
 import { parseLabelSpecs, parseTaintSpec } from '@/lib/client/edit-diff';
 import type { BatchAction } from '@/lib/client/ui-store';
-import { useBatchOperation, type DrainOptions, type NodeAction } from '@/lib/client/use-node-mutations';
+import {
+  defaultRunOptions,
+  runRequestOf,
+  type RunOptionErrors,
+  type RunOptionsForm,
+} from '@/lib/client/batch-run-options';
+import {
+  useBatchOperation,
+  useBatchPreview,
+  type DrainOptions,
+  type NodeAction,
+} from '@/lib/client/use-node-mutations';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Checkbox, Field, TextInput } from '@/components/ui/field';
 import { defaultDrainOptions, DrainOptionsForm, drainOptionsValid } from '@/components/node/drain-options';
+import { BatchPreviewView, BatchRunOptions } from './batch-run-options';
 import { OperationProgress } from './operation-progress';
 
 const titles: Record<BatchAction, string> = {
@@ -90,22 +102,46 @@ export function BatchDialog({
     drain: defaultDrainOptions,
   });
   const [formError, setFormError] = useState<string | null>(null);
+  // nothing selected: the batch is for the nodes a label selector matches
+  const [run, setRun] = useState<RunOptionsForm>(() =>
+    nodes.length ? defaultRunOptions : { ...defaultRunOptions, target: 'selector' },
+  );
+  const [runErrors, setRunErrors] = useState<RunOptionErrors>({});
   const batch = useBatchOperation(cluster);
+  const preview = useBatchPreview(cluster);
 
-  const submit = () => {
-    let built: NodeAction;
+  /** The request as the form stands, or null after showing what is wrong with it. */
+  const request = (withAction: boolean) => {
+    const rules = runRequestOf(run, action, nodes);
+    setRunErrors(rules.ok ? {} : rules.errors);
+    let built: NodeAction | null = null;
     try {
       built = buildAction(action, form);
+      setFormError(null);
     } catch (e) {
-      setFormError(errorMessage(e));
-      return;
+      // a preview needs no complete action: it shows which nodes would be affected
+      if (withAction) setFormError(errorMessage(e));
     }
-    setFormError(null);
-    batch.mutate({ action: built, nodes }, { onSuccess: ({ id }) => onStarted(id) });
+    if (!rules.ok || (withAction && !built)) return null;
+    return { action: built ?? { kind: action, params: undefined }, ...rules.value } as Parameters<
+      typeof batch.mutate
+    >[0];
+  };
+  const submit = () => {
+    const r = request(true);
+    if (r) batch.mutate(r, { onSuccess: ({ id }) => onStarted(id) });
+  };
+  const runPreview = () => {
+    const r = request(false);
+    if (r) preview.mutate(r);
   };
 
   const destructive = action === 'drain' || action === 'cordon';
-  const title = `${titles[action]} ${nodes.length} node${nodes.length === 1 ? '' : 's'}`;
+  const count = run.target === 'selector' ? (preview.data?.total ?? null) : nodes.length;
+  const title =
+    run.target === 'selector'
+      ? `${titles[action]} nodes matching ${run.selector.trim() || '…'}`
+      : `${titles[action]} ${count} node${count === 1 ? '' : 's'}`;
   return (
     <Dialog
       open
@@ -137,12 +173,33 @@ export function BatchDialog({
       ) : (
         <div className="flex flex-col gap-3">
           <p className="text-xs text-slate-600">
-            Cluster <span className="font-semibold">{cluster}</span>:{' '}
-            <span className="font-mono text-[11px]">
-              {nodes.slice(0, 8).join(', ')}
-              {nodes.length > 8 && ` and ${nodes.length - 8} more`}
-            </span>
+            Cluster <span className="font-semibold">{cluster}</span>
+            {run.target === 'selection' && (
+              <>
+                :{' '}
+                <span className="font-mono text-[11px]">
+                  {nodes.slice(0, 8).join(', ')}
+                  {nodes.length > 8 && ` and ${nodes.length - 8} more`}
+                </span>
+              </>
+            )}
           </p>
+          <BatchRunOptions
+            kind={action}
+            selectedCount={nodes.length}
+            value={run}
+            errors={runErrors}
+            onChange={(v) => {
+              setRun(v);
+              preview.reset();
+            }}
+          />
+          <BatchPreviewView
+            preview={preview.data}
+            error={preview.error}
+            pending={preview.isPending}
+            onPreview={runPreview}
+          />
           {action === 'cordon' && (
             <Field label="Reason (recorded in the audit log)">
               <TextInput

@@ -155,6 +155,7 @@ export function Dashboard() {
       </div>
       <BatchActionBar
         count={canWrite ? selectedNames.length : 0}
+        canWrite={canWrite}
         onAction={(action) => actions.openPanel({ kind: 'batch', action })}
         onClear={actions.clearSelection}
       />
@@ -181,6 +182,7 @@ export function Dashboard() {
               onToggle={onToggle}
               onSelectAll={onSelectAll}
               onOpen={onOpen}
+              selectable={canWrite}
             />
           )}
           {nodes.data && shown.length === 0 && items.length > 0 && (

@@ -40,10 +40,13 @@ export const NodeRow = memo(function NodeRow({
   gridTemplate,
   onToggle,
   onOpen,
+  selectable = true,
 }: {
   node: NodeSummary;
   top: number;
   selected: boolean;
+  /** false for users who cannot write: selecting is only for batch actions */
+  selectable?: boolean;
   active: boolean;
   now: number;
   gridTemplate: string;
@@ -71,7 +74,7 @@ export const NodeRow = memo(function NodeRow({
       onKeyDown={(e) => {
         if (e.target !== e.currentTarget) return;
         if (e.key === 'Enter') onOpen(node.name);
-        else if (e.key === ' ') {
+        else if (e.key === ' ' && selectable) {
           e.preventDefault();
           onToggle(node.name, e.shiftKey);
         }
@@ -80,13 +83,15 @@ export const NodeRow = memo(function NodeRow({
       style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)`, gridTemplateColumns: gridTemplate }}
     >
       <div className="flex justify-center" onClick={(e) => e.stopPropagation()}>
-        <input
-          type="checkbox"
-          aria-label={`Select ${node.name}`}
-          checked={selected}
-          onChange={(e) => onToggle(node.name, (e.nativeEvent as MouseEvent).shiftKey)}
-          className="size-3.5 accent-sky-600"
-        />
+        {selectable && (
+          <input
+            type="checkbox"
+            aria-label={`Select ${node.name}`}
+            checked={selected}
+            onChange={(e) => onToggle(node.name, (e.nativeEvent as MouseEvent).shiftKey)}
+            className="size-3.5 accent-sky-600"
+          />
+        )}
       </div>
       <div className="truncate pr-2 font-medium text-slate-900" title={node.name}>
         {node.name}

@@ -42,8 +42,11 @@ export function NodeTable({
   onToggle,
   onSelectAll,
   onOpen,
+  selectable = true,
 }: {
   nodes: readonly NodeSummary[];
+  /** false for users who cannot write: no checkboxes (selecting is only for batch actions) */
+  selectable?: boolean;
   selected: ReadonlySet<string>;
   activeName: string | null;
   sort: SortSpec;
@@ -99,6 +102,7 @@ export function NodeTable({
         gridTemplate={gridTemplate}
         onToggle={onToggle}
         onOpen={onOpen}
+        selectable={selectable}
       />,
     );
   }
@@ -119,17 +123,19 @@ export function NodeTable({
           style={{ gridTemplateColumns: gridTemplate }}
         >
           <div className="flex justify-center">
-            <input
-              type="checkbox"
-              aria-label="Select all shown nodes"
-              data-testid="select-all"
-              checked={allSelected}
-              ref={(el) => {
-                if (el) el.indeterminate = someSelected;
-              }}
-              onChange={(e) => onSelectAll(e.target.checked)}
-              className="size-3.5 accent-sky-600"
-            />
+            {selectable && (
+              <input
+                type="checkbox"
+                aria-label="Select all shown nodes"
+                data-testid="select-all"
+                checked={allSelected}
+                ref={(el) => {
+                  if (el) el.indeterminate = someSelected;
+                }}
+                onChange={(e) => onSelectAll(e.target.checked)}
+                className="size-3.5 accent-sky-600"
+              />
+            )}
           </div>
           {columns.map((c) => (
             <button

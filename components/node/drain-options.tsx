@@ -1,5 +1,6 @@
 'use client';
 import type { DrainOptions } from '@/lib/client/use-node-mutations';
+import { drainOptionLabels } from '@/lib/protocol/drain-options';
 import { Checkbox, Field, TextInput } from '@/components/ui/field';
 
 export const defaultDrainOptions: DrainOptions = {
@@ -30,17 +31,17 @@ export function DrainOptionsForm({
   return (
     <div className="flex flex-col gap-2" data-testid="drain-options">
       <Checkbox
-        label="Ignore DaemonSet-managed pods"
+        label={drainOptionLabels.ignoreDaemonSets}
         checked={value.ignoreDaemonSets}
         onChange={(e) => onChange({ ...value, ignoreDaemonSets: e.target.checked })}
       />
       <Checkbox
-        label="Delete pods using emptyDir (their local data is lost)"
+        label={`${drainOptionLabels.deleteEmptyDirData} (pods using emptyDir lose their local data)`}
         checked={value.deleteEmptyDirData}
         onChange={(e) => onChange({ ...value, deleteEmptyDirData: e.target.checked })}
       />
       <Checkbox
-        label="Force: also delete pods without a controller"
+        label={drainOptionLabels.force}
         checked={value.force}
         onChange={(e) => onChange({ ...value, force: e.target.checked })}
       />

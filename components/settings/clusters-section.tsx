@@ -1,5 +1,5 @@
 'use client';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   useAddCluster,
   useRemoveCluster,
@@ -33,6 +33,10 @@ export function ClustersSection() {
     ...(form.context?.trim() ? { context: form.context.trim() } : {}),
   });
   const ready = form.name && !nameError && form.kubeconfig.trim();
+  // a connection test speaks for the form as it was tested: editing it, or adding the cluster (which
+  // empties the form), clears "Reachable"
+  const resetTest = test.reset;
+  useEffect(() => resetTest(), [form.name, form.kubeconfig, form.context, resetTest]);
 
   return (
     <SettingsCard
@@ -142,7 +146,7 @@ export function ClustersSection() {
             {add.isPending ? 'Adding…' : 'Add cluster'}
           </Button>
           {test.data && (
-            <span className="text-xs text-emerald-700">
+            <span className="text-xs text-emerald-700" data-testid="cluster-test-result">
               Reachable{test.data.version ? `: ${test.data.version}` : ''}
               {test.data.latencyMs !== undefined ? `, ${test.data.latencyMs} ms` : ''}
             </span>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditResultSchema } from '@/lib/protocol/audit';
 
 /** epoch ms or an ISO-8601 date/time */
 const instant = z.string().transform((v, ctx) => {
@@ -14,7 +15,7 @@ export const auditQuerySchema = z.object({
   user: z.string().min(1).max(200).optional(),
   cluster: z.string().min(1).max(253).optional(),
   action: z.string().min(1).max(100).optional(),
-  result: z.enum(['success', 'failure', 'pending']).optional(),
+  result: auditResultSchema.optional(),
   /** X-Request-Id of the request that caused the entries */
   requestId: z.string().min(1).max(128).optional(),
   since: instant.optional(),

@@ -4,9 +4,10 @@ import type { AuditLogTable } from '@/lib/db/schema';
 import type { Principal } from '@/lib/auth/types';
 import { currentRequestId } from '@/lib/http/request-scope';
 import { metrics } from '@/lib/metrics/hooks';
+import { auditResults, type AuditResult } from '@/lib/protocol/audit';
 
-/** 'pending': the intent was recorded before acting and its outcome has not been written (yet). */
-export type AuditResult = 'success' | 'failure' | 'pending';
+export { auditResults, type AuditResult } from '@/lib/protocol/audit';
+export type AuditOutcome = Exclude<AuditResult, 'pending'>;
 
 export interface AuditEntryInput {
   /** who acted; null/undefined for anonymous events such as a failed login for an unknown user */
@@ -127,7 +128,7 @@ function clip(v: string | null | undefined, max = MAX_FIELD): string | null {
 
 interface Outcome {
   id: number;
-  result: 'success' | 'failure';
+  result: AuditOutcome;
   error: string | null;
   at: number;
 }
@@ -147,6 +148,7 @@ export class AuditLog {
   private readonly now: () => number;
   private readonly logger?: Logger;
   private readonly unsaved: Outcome[] = [];
+  private readonly writing = new Set<Promise<void>>();
   private retryTimer?: NodeJS.Timeout;
 
   constructor(
@@ -160,7 +162,10 @@ export class AuditLog {
   async record(entry: AuditEntryInput): Promise<void> {
     // every sign-in outcome, password or OIDC, is audited as auth.login: count them here, once
     if (entry.action === 'auth.login' && entry.result !== 'pending')
-      metrics().login(entry.parameters?.method === 'oidc' ? 'oidc' : 'password', entry.result);
+      metrics().login(
+        entry.parameters?.method === 'oidc' ? 'oidc' : 'password',
+        entry.result === 'success' ? 'success' : 'failure',
+      );
     try {
       await this.insert(entry);
     } catch (err) {
@@ -178,8 +183,21 @@ export class AuditLog {
     }
   }
 
-  /** Records a mutation's outcome on its intent row. Never throws; retries while the database is down. */
-  async complete(id: number, result: 'success' | 'failure', error?: string | null): Promise<void> {
+  /**
+   * Records a mutation's outcome on its intent row (`error`: the error, or an operation's summary).
+   * Never throws; retries while the database is down.
+   */
+  async complete(id: number, result: AuditOutcome, error?: string | null): Promise<void> {
+    const write = this.completeNow(id, result, error);
+    this.writing.add(write);
+    try {
+      await write;
+    } finally {
+      this.writing.delete(write);
+    }
+  }
+
+  private async completeNow(id: number, result: AuditOutcome, error?: string | null): Promise<void> {
     const outcome: Outcome = { id, result, error: clip(error), at: this.now() };
     try {
       await this.writeOutcome(outcome);
@@ -197,6 +215,8 @@ export class AuditLog {
 
   /** Writes waiting outcomes now (shutdown, tests); resolves true when none is left. */
   async flushOutcomes(): Promise<boolean> {
+    // outcomes being written now (an operation that just ended) first
+    await Promise.allSettled([...this.writing]);
     while (this.unsaved.length > 0) {
       try {
         await this.writeOutcome(this.unsaved[0]!);
@@ -322,7 +342,9 @@ function toEntry(row: Omit<AuditLogTable, 'id'> & { id: number }): AuditEntry {
     target: row.target,
     action: row.action,
     parameters,
-    result: row.result === 'failure' || row.result === 'pending' ? row.result : 'success',
+    result: (auditResults as readonly string[]).includes(row.result)
+      ? (row.result as AuditResult)
+      : 'success',
     error: row.error,
     ip: row.ip,
     userAgent: row.user_agent,

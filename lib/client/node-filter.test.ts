@@ -64,6 +64,7 @@ describe('filterAndSortNodes', () => {
     expect(names({ taint: 'tainted' })).toEqual(['node-2']);
     expect(names({ taint: 'untainted' })).toHaveLength(3);
     expect(run({ taint: 'a:Sometimes' }).errors.taint).toMatch(/NoSchedule/);
+    expect(run({ taint: 'a:Sometimes' }).errors.taint).not.toMatch(/labelSelector/);
   });
 
   it('sorts by status (problems first), pods, cpu ratio and age with a name tie-break', () => {

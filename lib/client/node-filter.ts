@@ -1,6 +1,6 @@
 import type { NodeSummary, Taint } from '@/lib/protocol/node-summary';
 import { compareNodeNames } from './apply-node-event';
-import { LabelSelectorError, matchesSelector, parseLabelSelector, type Requirement } from './label-selector';
+import { matchesSelector, parseLabelSelector, type Requirement } from './label-selector';
 import { rowModel } from './node-row';
 
 export interface NodeFilters {
@@ -59,11 +59,8 @@ export function parseTaintFilter(input: string): TaintMatcher | null {
   const m = /^([^=:\s]+)(?:=([^:\s]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?$/.exec(
     negate ? t.slice(1) : t,
   );
-  if (!m)
-    throw new LabelSelectorError(
-      'taint filter must be key[=value][:NoSchedule|PreferNoSchedule|NoExecute]',
-      0,
-    );
+  // a plain error: a LabelSelectorError would label the taint filter's message "labelSelector"
+  if (!m) throw new Error('taint filter must be key[=value][:NoSchedule|PreferNoSchedule|NoExecute]');
   const [, key, value, effect] = m;
   const one = (x: Taint) =>
     x.key === key &&

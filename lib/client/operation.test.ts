@@ -84,3 +84,36 @@ describe('operationStartedSchema', () => {
     expect(() => operationStartedSchema.parse({ operation: { id: 1 } })).toThrow();
   });
 });
+
+describe('applyOperationProgress for stopped batches and drains', () => {
+  it('keeps skipped nodes as skipped, the reason of a stop, and the pods of a draining node', () => {
+    const pods = [
+      {
+        namespace: 'a',
+        name: 'web',
+        state: 'waiting_pdb' as const,
+        pdb: { name: 'web', disruptionsAllowed: 0 },
+      },
+    ];
+    let op = applyOperationProgress(
+      undefined,
+      progress({ node_name: 'n1', pods, waiting: '5 of at most 5' }),
+    );
+    expect(op.pods).toEqual({ n1: pods });
+    expect(op.waiting).toBe('5 of at most 5');
+    op = applyOperationProgress(
+      op,
+      progress({
+        state: 'stopped',
+        done: 3,
+        failed: 1,
+        node_name: 'n3',
+        node_result: { ok: false, state: 'skipped' },
+        reason: 'stopped after 1 failed node',
+      }),
+    );
+    expect(op.results.n3).toEqual({ state: 'skipped', message: undefined });
+    expect(op).toMatchObject({ state: 'stopped', reason: 'stopped after 1 failed node', waiting: undefined });
+    expect(isRetryable(op)).toBe(true);
+  });
+});

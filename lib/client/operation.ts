@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operationStateSchema, type ServerMessage } from '@/lib/protocol/messages';
+import { drainPodProgressSchema, operationStateSchema, type ServerMessage } from '@/lib/protocol/messages';
 
 /** A batch operation as `GET /api/v1/operations/:id` returns it; progress messages patch it live. */
 export const operationSchema = z.object({
@@ -16,6 +16,13 @@ export const operationSchema = z.object({
   user: z.string().optional(),
   createdAt: z.string().optional(),
   finishedAt: z.string().optional(),
+  maxUnavailable: z.number().optional(),
+  stopAfterFailures: z.number().optional(),
+  /** why it stopped early; what it waits for while running */
+  reason: z.string().optional(),
+  waiting: z.string().optional(),
+  /** pods of the nodes being drained now */
+  pods: z.record(z.string(), z.array(drainPodProgressSchema)).optional(),
 });
 export type OperationStatus = z.infer<typeof operationSchema>;
 
@@ -36,7 +43,7 @@ export function isFinished(op: Pick<OperationStatus, 'state'>): boolean {
 
 /** Interrupted (its replica stopped), cancelled or failed: a retry can run the nodes left. */
 export function isRetryable(op: Pick<OperationStatus, 'state' | 'results'>): boolean {
-  if (op.state !== 'interrupted' && op.state !== 'cancelled' && op.state !== 'failed') return false;
+  if (!['interrupted', 'cancelled', 'failed', 'stopped'].includes(op.state)) return false;
   return Object.values(op.results).some((r) => r.state !== 'succeeded' && r.state !== 'failed');
 }
 
@@ -64,15 +71,32 @@ export function applyOperationProgress(
   // a message of an earlier run (arriving late) changes nothing
   if (prev && attempt < known) return prev;
   const results = { ...base.results };
+  let pods = base.pods;
   if (d.node_name && d.node_result) {
     results[d.node_name] = {
-      state: d.node_result.ok ? 'succeeded' : 'failed',
+      state: d.node_result.state ?? (d.node_result.ok ? 'succeeded' : 'failed'),
       message: d.node_result.message,
     };
   }
+  if (d.node_name && (d.pods || d.node_result)) {
+    // a finished node keeps its last pods, so a drain's outcome shows how each pod ended
+    pods = { ...pods, [d.node_name]: d.pods ?? pods?.[d.node_name] ?? [] };
+  }
+  const extra = { reason: d.reason ?? base.reason, waiting: d.waiting, pods };
   // a retry restarts a finished operation: its state and counters replace the old run's
   if (prev && attempt > known)
-    return { ...base, attempt, state: d.state, total: d.total, done: d.done, failed: d.failed, results };
+    return {
+      ...base,
+      attempt,
+      state: d.state,
+      total: d.total,
+      done: d.done,
+      failed: d.failed,
+      results,
+      reason: d.reason,
+      waiting: d.waiting,
+      pods: d.pods && d.node_name ? { [d.node_name]: d.pods } : undefined,
+    };
   return {
     ...base,
     ...(d.attempt !== undefined ? { attempt } : {}),
@@ -81,5 +105,6 @@ export function applyOperationProgress(
     done: Math.max(base.done, d.done),
     failed: Math.max(base.failed, d.failed),
     results,
+    ...extra,
   };
 }

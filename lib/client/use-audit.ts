@@ -1,6 +1,7 @@
 'use client';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { z } from 'zod';
+import { auditResultSchema, type AuditResult } from '@/lib/protocol/audit';
 import { apiFetch } from './api-fetch';
 
 export const auditEntrySchema = z.object({
@@ -11,8 +12,8 @@ export const auditEntrySchema = z.object({
   target: z.string().nullable(),
   action: z.string(),
   parameters: z.record(z.string(), z.unknown()).nullable(),
-  /** pending: the intent was recorded and the outcome not (yet) */
-  result: z.enum(['success', 'failure', 'pending']),
+  /** pending: the intent was recorded and the outcome not (yet); operations: their real outcome */
+  result: auditResultSchema,
   error: z.string().nullable(),
   ip: z.string().nullable().optional(),
 });
@@ -24,7 +25,7 @@ export interface AuditFilters {
   user: string;
   cluster: string;
   action: string;
-  result: '' | 'success' | 'failure' | 'pending';
+  result: '' | AuditResult;
 }
 
 export const emptyAuditFilters: AuditFilters = { user: '', cluster: '', action: '', result: '' };

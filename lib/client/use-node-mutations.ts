@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import type { NodeListResponse } from '@/lib/protocol/api';
+import { batchPreviewResponseSchema } from '@/lib/protocol/operations';
 import { nodeSummarySchema, type NodeSummary, type Taint } from '@/lib/protocol/node-summary';
 import { findNodeIndex, isOlderResourceVersion } from './apply-node-event';
 import { apiFetch } from './api-fetch';
@@ -96,6 +97,33 @@ export interface BatchRequest {
   nodes?: string[];
   selector?: string;
   concurrency?: number;
+  maxUnavailable?: number;
+  stopAfterFailures?: number;
+}
+
+const batchBody = (r: BatchRequest) => ({
+  kind: r.action.kind,
+  nodes: r.nodes,
+  selector: r.selector,
+  params: r.action.params,
+  concurrency: r.concurrency,
+  maxUnavailable: r.maxUnavailable,
+  stopAfterFailures: r.stopAfterFailures,
+});
+
+/** The dry run of a batch: the nodes it would affect and which are cordoned already (nothing changes). */
+export function useBatchPreview(cluster: string) {
+  return useMutation({
+    mutationFn: (r: BatchRequest) =>
+      apiFetch(
+        `/api/v1/clusters/${encodeURIComponent(cluster)}/operations/preview`,
+        batchPreviewResponseSchema,
+        {
+          method: 'POST',
+          body: batchBody(r),
+        },
+      ).then((x) => x.preview),
+  });
 }
 
 /** Starts a batch operation; progress arrives as operation_progress into ['operation', id]. */
@@ -103,10 +131,10 @@ export function useBatchOperation(cluster: string) {
   const qc = useQueryClient();
   return useMutation({
     onSuccess: (r) => seedOperation(qc, r),
-    mutationFn: ({ action, nodes, selector, concurrency }: BatchRequest) =>
+    mutationFn: (r: BatchRequest) =>
       apiFetch(`/api/v1/clusters/${encodeURIComponent(cluster)}/operations`, operationStartedSchema, {
         method: 'POST',
-        body: { kind: action.kind, nodes, selector, params: action.params, concurrency },
+        body: batchBody(r),
       }),
   });
 }

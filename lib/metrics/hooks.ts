@@ -5,7 +5,7 @@ import type { RateScope } from '@/lib/auth/rate-limiter';
  * hook is a no-op, so call sites never check whether metrics are on.
  */
 
-export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'stopped';
 
 export interface MetricHooks {
   /** a watch event was applied to the cache; `started` is performance.now() when it arrived */

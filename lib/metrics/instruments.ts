@@ -4,7 +4,7 @@ import { DB_STATEMENTS, type MetricHooks, type OperationResult } from './hooks';
 
 /** Operation kinds and per-node results are closed sets: their series exist from the start at 0. */
 const OPERATION_KINDS = ['labels', 'taints', 'cordon', 'uncordon', 'drain'] as const;
-const RESULTS: OperationResult[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+const RESULTS: OperationResult[] = ['succeeded', 'failed', 'cancelled', 'interrupted', 'stopped'];
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**

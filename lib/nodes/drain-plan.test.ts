@@ -54,6 +54,13 @@ describe('planDrain', () => {
     expect(plan.blockers.map((p) => p.name)).toEqual(['ds']);
   });
 
+  it('a refusal names the checkbox to tick, not the API field', () => {
+    const plan = planDrain([pod('cache', { owner: 'ReplicaSet', emptyDir: true })], defaults);
+    expect(plan.blockers[0]?.reason).toContain('tick "Delete emptyDir data"');
+    expect(plan.blockers[0]?.reason).not.toContain('deleteEmptyDirData');
+    expect(plan.blockers[0]?.option).toBe('deleteEmptyDirData');
+  });
+
   it('a pod of a DaemonSet that no longer exists is an orphan: it blocks, or is evicted with force', () => {
     const pods = [pod('ds', { owner: 'DaemonSet' }), pod('gone', { owner: 'DaemonSet' })];
     expect(daemonSetsOf(pods)).toEqual(['ns/ds-owner', 'ns/gone-owner']);
@@ -64,7 +71,9 @@ describe('planDrain', () => {
       {
         namespace: 'ns',
         name: 'gone',
-        reason: 'its DaemonSet gone-owner no longer exists; set force to evict it',
+        reason:
+          'its DaemonSet gone-owner no longer exists; tick "Force: evict pods without a controller" to evict it',
+        option: 'force',
       },
     ]);
     expect(planDrain(pods, { ...defaults, force: true }, missing).evict.map((p) => p.name)).toEqual(['gone']);

@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
+import { tickHint, type DrainOptionName } from '@/lib/protocol/drain-options';
 
 export const drainOptionsSchema = z
   .object({
@@ -20,8 +21,8 @@ export interface PodRef {
 export interface DrainPlan {
   evict: PodRef[];
   skipped: Array<PodRef & { reason: string }>;
-  /** pods that stop the drain before anything is evicted, as kubectl drain refuses them */
-  blockers: Array<PodRef & { reason: string }>;
+  /** pods that stop the drain before anything is evicted, as kubectl drain refuses them; `option` lifts it */
+  blockers: Array<PodRef & { reason: string; option?: DrainOptionName }>;
 }
 
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
@@ -68,23 +69,37 @@ export function planDrain(
     if (orphan && !finished && !opts.force) {
       plan.blockers.push({
         ...r,
-        reason: `its DaemonSet ${controller.name} no longer exists; set force to evict it`,
+        reason: `its DaemonSet ${controller.name} no longer exists; ${tickHint('force')} to evict it`,
+        option: 'force',
       });
       continue;
     }
     if (controller?.kind === 'DaemonSet' && !finished && !orphan) {
       if (opts.ignoreDaemonSets)
         plan.skipped.push({ ...r, reason: `DaemonSet-managed (${controller.name})` });
-      else plan.blockers.push({ ...r, reason: 'DaemonSet-managed pod; set ignoreDaemonSets' });
+      else
+        plan.blockers.push({
+          ...r,
+          reason: `DaemonSet-managed pod; ${tickHint('ignoreDaemonSets')} to leave it running`,
+          option: 'ignoreDaemonSets',
+        });
       continue;
     }
     if (!controller && !finished && !opts.force) {
-      plan.blockers.push({ ...r, reason: 'not managed by a controller; set force to evict it' });
+      plan.blockers.push({
+        ...r,
+        reason: `not managed by a controller; ${tickHint('force')} to evict it`,
+        option: 'force',
+      });
       continue;
     }
     const emptyDir = pod.spec?.volumes?.some((v) => v.emptyDir !== undefined) ?? false;
     if (emptyDir && !finished && !opts.deleteEmptyDirData) {
-      plan.blockers.push({ ...r, reason: 'uses emptyDir local data; set deleteEmptyDirData' });
+      plan.blockers.push({
+        ...r,
+        reason: `uses emptyDir local data; ${tickHint('deleteEmptyDirData')} to evict it (the data is lost)`,
+        option: 'deleteEmptyDirData',
+      });
       continue;
     }
     plan.evict.push(r);

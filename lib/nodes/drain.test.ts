@@ -97,7 +97,8 @@ function start(node: string, options: Partial<DrainOptions> = {}, extra: Partial
       log.push('cordon');
       return Promise.resolve(sim.store.cordonNode(node));
     },
-    onEvent: (e) => log.push(`${e.state} ${e.pod.name}`),
+    onEvent: (e) =>
+      log.push(`${e.state} ${e.name}${e.pdb ? ` ${e.pdb.name}/${e.pdb.disruptionsAllowed}` : ''}`),
     ...extra,
   });
   promise.catch(() => undefined); // awaited by the test
@@ -118,7 +119,7 @@ describe('drainNode', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
     expect(log[0]).toBe('cordon');
     expect(log).toEqual(
-      expect.arrayContaining(['evicted web-a', 'evicted web-b', 'gone web-a', 'gone web-b']),
+      expect.arrayContaining(['terminating web-a', 'terminating web-b', 'gone web-a', 'gone web-b']),
     );
     expect(result.evicted.map((p) => p.name).sort()).toEqual(['web-a', 'web-b']);
     expect(result.skipped.map((p) => p.name).sort()).toEqual(['proxy-a', 'static-a']);
@@ -127,7 +128,7 @@ describe('drainNode', () => {
     expect(sim.evictions().accepted - before.accepted).toBe(2);
   });
 
-  it('refuses before evicting anything when a pod has no controller or emptyDir data (but has cordoned)', async () => {
+  it('refuses before cordoning or evicting anything when a pod has no controller or emptyDir data', async () => {
     const node = nodes[1]!;
     addPod(node, 'bare-a', { owner: 'none' });
     addPod(node, 'scratch-a', { emptyDir: true });
@@ -140,7 +141,8 @@ describe('drainNode', () => {
         /apps\/bare-a \(not managed by a controller.*apps\/scratch-a \(uses emptyDir/,
       ),
     });
-    expect(log).toEqual(['cordon']);
+    expect(log).toEqual([]);
+    expect((sim.store.getNode(node).spec as { unschedulable?: boolean }).unschedulable).toBeFalsy();
     expect(sim.evictions()).toEqual(before);
     expect(pod('apps', 'web-c')).toBeDefined();
     // with both options the same node drains
@@ -166,7 +168,8 @@ describe('drainNode', () => {
     expect((err as Error).message).toMatch(/timed out after 1 s/);
     expect((err as Error).message).toMatch(/disruption budget db-guard needs 1 healthy pods/);
     expect((err as Error).message).toMatch(/the budget was not bypassed/);
-    const refusals = log.filter((l) => l === 'blocked_by_pdb db-a').length;
+    // each refusal names the budget and how many disruptions it allows now
+    const refusals = log.filter((l) => l === 'waiting_pdb db-a db-guard/0').length;
     expect(refusals).toBeGreaterThanOrEqual(3);
     // every refusal was a 429 the apiserver really answered; nothing was evicted
     expect(sim.evictions().refusedByBudget - before.refusedByBudget).toBe(refusals);
@@ -187,11 +190,11 @@ describe('drainNode', () => {
       await sleep(20);
     }
     expect([...uids]).toEqual([uid]);
-    expect(log).not.toContain('evicted queue-a');
+    expect(log).not.toContain('terminating queue-a');
     sim.store.delete('poddisruptionbudgets', 'apps', 'queue-guard');
     const result = await promise;
     expect(result.evicted).toEqual([{ namespace: 'apps', name: 'queue-a' }]);
-    expect(log.slice(-2)).toEqual(['evicted queue-a', 'gone queue-a']);
+    expect(log.slice(-2)).toEqual(['terminating queue-a', 'gone queue-a']);
     expect(pod('apps', 'queue-a')).toBeUndefined();
     expect(sim.evictions().accepted - before.accepted).toBe(1);
   });
@@ -202,7 +205,7 @@ describe('drainNode', () => {
     budget('cache-guard', 'cache');
     const abort = new AbortController();
     const { promise, log } = start(node, {}, { signal: abort.signal });
-    while (!log.includes('blocked_by_pdb cache-a')) await sleep(10);
+    while (!log.some((l) => l.startsWith('waiting_pdb cache-a'))) await sleep(10);
     abort.abort();
     await expect(promise).rejects.toMatchObject({ code: 'timeout', message: 'drain cancelled' });
     expect(pod('apps', 'cache-a')?.metadata.deletionTimestamp).toBeUndefined();

@@ -1,4 +1,5 @@
-import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, PolicyV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { DrainPodProgress } from '@/lib/protocol/messages';
 import { fromK8sError, k8sStatusCode, NodeOpError } from './errors';
 import { daemonSetsOf, planDrain, type DrainOptions, type PodRef } from './drain-plan';
 
@@ -10,11 +11,8 @@ export interface DrainDeps {
   signal?: AbortSignal;
   /** pause between eviction retries after a PodDisruptionBudget refusal (429) and between "gone?" checks */
   retryMs?: number;
-  onEvent?: (event: {
-    pod: PodRef;
-    state: 'evicting' | 'blocked_by_pdb' | 'evicted' | 'gone';
-    message?: string;
-  }) => void;
+  /** every change of a pod's state: evicting, waiting on a budget (named), terminating, gone */
+  onEvent?: (event: DrainPodProgress) => void;
 }
 
 export interface DrainResult {
@@ -59,17 +57,26 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
     }
   };
 
+  const planNow = async () => {
+    const pods = await podsOnNode();
+    const plan = planDrain(pods, options, await missingDaemonSets(deps.kubeConfig, pods));
+    if (plan.blockers.length) {
+      const list = plan.blockers.map((b) => `${b.namespace}/${b.name} (${b.reason})`).join(', ');
+      throw new NodeOpError('blocked', `cannot drain node ${node}: ${list}`, { blockers: plan.blockers });
+    }
+    return { pods, plan };
+  };
+  // A drain that would be refused leaves the node schedulable (kubectl cordons first and leaves it
+  // cordoned); the check is repeated after the cordon for pods scheduled in between.
+  await planNow();
   await deps.cordon();
-  const pods = await podsOnNode();
-  const plan = planDrain(pods, options, await missingDaemonSets(deps.kubeConfig, pods));
-  if (plan.blockers.length) {
-    const list = plan.blockers.map((b) => `${b.namespace}/${b.name} (${b.reason})`).join(', ');
-    throw new NodeOpError('blocked', `cannot drain node ${node}: ${list}`, { blockers: plan.blockers });
-  }
+  const { pods, plan } = await planNow();
+  const event = (pod: PodRef, state: DrainPodProgress['state'], extra: Partial<DrainPodProgress> = {}) =>
+    deps.onEvent?.({ namespace: pod.namespace, name: pod.name, state, ...extra });
 
   const evictOne = async (pod: PodRef) => {
     for (;;) {
-      deps.onEvent?.({ pod, state: 'evicting' });
+      event(pod, 'evicting');
       try {
         await api.createNamespacedPodEviction({
           name: pod.name,
@@ -84,15 +91,17 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
                 : { gracePeriodSeconds: options.gracePeriodSeconds },
           },
         });
-        deps.onEvent?.({ pod, state: 'evicted' });
+        event(pod, 'terminating');
         return;
       } catch (err) {
         const code = k8sStatusCode(err);
         if (code === 404) return;
-        if (code !== 429)
+        if (code !== 429) {
+          event(pod, 'failed');
           throw fromK8sError(err, `eviction of ${pod.namespace}/${pod.name} from node ${node}`);
+        }
         const msg = fromK8sError(err, `${pod.namespace}/${pod.name}`).message;
-        deps.onEvent?.({ pod, state: 'blocked_by_pdb', message: msg });
+        event(pod, 'waiting_pdb', { message: msg, pdb: await budgetOf(deps.kubeConfig, pod, msg) });
         if (Date.now() + retryMs > deadline)
           throw timedOut(`${msg} (still refused; the budget was not bypassed)`);
         await sleep(retryMs, deps.signal);
@@ -113,7 +122,7 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
       if (present.has(uid)) continue;
       const [namespace, name] = key.split('/') as [string, string];
       remaining.delete(key);
-      deps.onEvent?.({ pod: { namespace, name }, state: 'gone' });
+      event({ namespace, name }, 'gone');
     }
     if (!remaining.size) break;
     if (Date.now() + retryMs > deadline)
@@ -121,6 +130,27 @@ export async function drainNode(deps: DrainDeps): Promise<DrainResult> {
     await sleep(Math.min(retryMs, 250), deps.signal);
   }
   return { evicted: plan.evict, skipped: plan.skipped };
+}
+
+/**
+ * The budget refusing an eviction, named by the apiserver's refusal ("The disruption budget NAME
+ * needs…"), with its allowed disruptions when it can be read (optional: RBAC may not grant it).
+ */
+async function budgetOf(
+  kc: KubeConfig,
+  pod: PodRef,
+  refusal: string,
+): Promise<DrainPodProgress['pdb'] | undefined> {
+  const name = /disruption budget ([a-z0-9.-]+)/i.exec(refusal)?.[1];
+  if (!name) return undefined;
+  try {
+    const pdb = await kc
+      .makeApiClient(PolicyV1Api)
+      .readNamespacedPodDisruptionBudget({ name, namespace: pod.namespace });
+    return { name, disruptionsAllowed: pdb.status?.disruptionsAllowed };
+  } catch {
+    return { name };
+  }
 }
 
 /** DaemonSets named by the node's pods that no longer exist (kubectl drain's orphan check). */

@@ -5,6 +5,7 @@ import { listQuerySchema } from '@/lib/nodes/list-query';
 import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
 import { batchRequestSchema, cordonParamsSchema, retryBodySchema } from '@/lib/operations/batch';
 import { nodeListResponseSchema } from '@/lib/protocol/api';
+import { batchPreviewResponseSchema } from '@/lib/protocol/operations';
 import { healthHistorySchema } from '@/lib/protocol/health';
 import { nodeSummarySchema } from '@/lib/protocol/node-summary';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
@@ -144,6 +145,16 @@ export const routeTable: RouteRow[] = [
     status: 202,
   },
   {
+    method: 'post',
+    path: '/api/v1/clusters/{cluster}/operations/preview',
+    summary: 'Dry run of a batch: the nodes it would affect and which are already unschedulable',
+    role: 'operator',
+    scope: 'write',
+    cluster: 'path',
+    body: batchRequestSchema,
+    response: batchPreviewResponseSchema,
+  },
+  {
     method: 'get',
     path: '/api/v1/operations/{id}',
     summary: 'Operation progress and per-node results',
@@ -164,7 +175,8 @@ export const routeTable: RouteRow[] = [
   {
     method: 'post',
     path: '/api/v1/operations/{id}/retry',
-    summary: 'Run the nodes an interrupted, cancelled or failed operation did not finish (on any replica)',
+    summary:
+      'Run the nodes an interrupted, cancelled, stopped or failed operation did not finish (on any replica)',
     role: 'operator',
     scope: 'write',
     cluster: 'operation',

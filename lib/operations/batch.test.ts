@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchRequestSchema, parseBatchParams } from './batch';
+import { batchOptionErrors, batchRequestSchema, parseBatchParams } from './batch';
 
 describe('batch requests', () => {
   it('needs exactly one of nodes and selector', () => {
@@ -24,5 +24,17 @@ describe('batch requests', () => {
     );
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.issues[0]?.path.join('.')).toBe('params.add.0.effect');
+  });
+
+  it('names the field of a bad maxUnavailable or stopAfterFailures', () => {
+    expect(batchOptionErrors({ kind: 'drain', maxUnavailable: 5, stopAfterFailures: 3 })).toEqual([]);
+    expect(batchOptionErrors({ kind: 'drain', maxUnavailable: 0 })).toEqual([
+      { field: 'maxUnavailable', message: 'must be a whole number from 1 to 10000 (got 0)' },
+    ]);
+    expect(batchOptionErrors({ kind: 'cordon', stopAfterFailures: 2.5 })[0]?.field).toBe('stopAfterFailures');
+    expect(batchOptionErrors({ kind: 'labels', maxUnavailable: 3 })[0]).toMatchObject({
+      field: 'maxUnavailable',
+      message: expect.stringContaining('cordon and drain only'),
+    });
   });
 });

@@ -27,11 +27,54 @@ export const exactlyOneTarget: [
   { message: 'give either nodes or selector, not both', path: ['nodes'] },
 ];
 
+/** The kinds that make nodes unschedulable, so maxUnavailable applies to them only. */
+export const unavailabilityKinds: readonly OperationKind[] = ['cordon', 'drain'];
+
+/** How a batch runs beyond concurrency; value rules are checked by batchOptionErrors (422). */
+export const batchRulesShape = {
+  maxUnavailable: z
+    .number()
+    .optional()
+    .describe(
+      'cordon, drain: never more than this many nodes unschedulable at once, counting ones already cordoned',
+    ),
+  stopAfterFailures: z
+    .number()
+    .optional()
+    .describe('stop starting nodes once this many failed; the rest are marked skipped'),
+};
+
 export const batchRequestSchema = z
-  .object({ kind: z.enum(operationKinds), params: z.unknown().optional(), ...nodeTargetShape })
+  .object({
+    kind: z.enum(operationKinds),
+    params: z.unknown().optional(),
+    ...nodeTargetShape,
+    ...batchRulesShape,
+  })
   .strict()
   .refine(...exactlyOneTarget);
 export type BatchRequest = z.infer<typeof batchRequestSchema>;
+
+const MAX_RULE = 10_000;
+
+/** Value rules of maxUnavailable and stopAfterFailures, as field errors (answered 422, nothing started). */
+export function batchOptionErrors(
+  req: Pick<BatchRequest, 'kind' | 'maxUnavailable' | 'stopAfterFailures'>,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const whole = (field: string, v: number | undefined) => {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_RULE))
+      errors.push({ field, message: `must be a whole number from 1 to ${MAX_RULE} (got ${v})` });
+  };
+  whole('maxUnavailable', req.maxUnavailable);
+  whole('stopAfterFailures', req.stopAfterFailures);
+  if (req.maxUnavailable !== undefined && !unavailabilityKinds.includes(req.kind))
+    errors.push({
+      field: 'maxUnavailable',
+      message: `applies to cordon and drain only; ${req.kind} leaves nodes schedulable`,
+    });
+  return errors;
+}
 
 export const cordonParamsSchema = z.object({ reason: z.string().max(1024).optional() }).strict();
 

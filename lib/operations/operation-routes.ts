@@ -9,14 +9,18 @@ import { NodeOpError } from '@/lib/nodes/errors';
 import type { AppContext } from '@/lib/server/app-context';
 import {
   batchEditErrors,
+  batchOptionErrors,
   batchRequestSchema,
   operationKinds,
   parseBatchParams,
   retryBodySchema,
+  type BatchRequest,
   type OperationKind,
   type ParsedBatch,
 } from './batch';
-import { executorFor, startBatch } from './batch-service';
+import { auditedOperation, auditEachNode } from './batch-audit';
+import { executorFor, runRulesFor, startBatch } from './batch-service';
+import { previewBatch } from './preview';
 import type { Operation } from './operation-runner';
 import { retryPlan } from './operation-state';
 
@@ -33,7 +37,10 @@ async function currentOperation(ctx: Pick<AppContext, 'operations' | 'operationS
 
 /** 422 before anything starts when the edit breaks a per-node rule for this caller (system keys). */
 export function assertBatchAllowed(batch: ParsedBatch, principal: Principal): void {
-  const errors = batchEditErrors(batch, principal.role === 'admin');
+  assertNoFieldErrors(batchEditErrors(batch, principal.role === 'admin'));
+}
+
+function assertNoFieldErrors(errors: ReturnType<typeof batchOptionErrors>): void {
   if (errors.length === 0) return;
   throw new NodeOpError('invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
     fields: errors,
@@ -48,22 +55,33 @@ function assertAcceptingWork(ctx: Pick<AppContext, 'shuttingDown'>): void {
   if (ctx.shuttingDown) throw serviceUnavailable('this replica is shutting down; retry on another');
 }
 
-/** POST /api/v1/clusters/:cluster/operations: a tracked batch over listed nodes or a label selector. */
+/** Parses and checks a batch request: 400 for a malformed one, 422 naming the field for a bad value. */
+function checkedBatch(body: BatchRequest, principal: Principal): ParsedBatch {
+  assertNoFieldErrors(batchOptionErrors(body));
+  const parsed = parseBatchParams(body);
+  if (!parsed.ok) {
+    const first = parsed.issues[0];
+    throw badRequest(`${first?.path.join('.') ?? 'params'}: ${first?.message ?? 'invalid'}`, {
+      issues: parsed.issues,
+    });
+  }
+  assertBatchAllowed(parsed.value, principal);
+  return parsed.value;
+}
+
+/**
+ * POST /api/v1/clusters/:cluster/operations: a tracked batch over listed nodes or a label selector,
+ * with max unavailable and a failure limit; audited with its real outcome and one row per node.
+ */
 export const startOperation = apiRoute(
   { auth: 'write', params: clusterParams, body: batchRequestSchema, maxBodyBytes: 512 * 1024 },
   async ({ principal, params, body, ctx, meta }) => {
     assertClusterAccess(principal, params.cluster);
     assertAcceptingWork(ctx);
-    const parsed = parseBatchParams(body);
-    if (!parsed.ok) {
-      const first = parsed.issues[0];
-      throw badRequest(`${first?.path.join('.') ?? 'params'}: ${first?.message ?? 'invalid'}`, {
-        issues: parsed.issues,
-      });
-    }
-    assertBatchAllowed(parsed.value, principal);
-    const op = await audited(
-      { ctx, principal, meta },
+    const batch = checkedBatch(body, principal);
+    const src = { ctx, principal, meta };
+    const op = await auditedOperation(
+      src,
       {
         action: `batch.${body.kind}`,
         cluster: params.cluster,
@@ -76,14 +94,33 @@ export const startOperation = apiRoute(
           throw badRequest(body.selector ? `selector: no node matches ${body.selector}` : 'nodes: empty');
         return startBatch(ctx, {
           cluster: params.cluster,
-          batch: parsed.value,
+          batch,
           nodes,
           concurrency: body.concurrency,
+          maxUnavailable: body.maxUnavailable,
+          stopAfterFailures: body.stopAfterFailures,
           actor: actorOf(principal),
+          auditNodes: src,
         });
       },
     );
     return accepted(op);
+  },
+);
+
+/**
+ * POST /api/v1/clusters/:cluster/operations/preview: the dry run of a batch. The same checks as
+ * starting it (400/422 naming the field; params only when given), then the nodes it would affect and which are already
+ * unschedulable; nothing is changed or audited.
+ */
+export const previewOperation = apiRoute(
+  { auth: 'write', params: clusterParams, body: batchRequestSchema, maxBodyBytes: 512 * 1024 },
+  async ({ principal, params, body, ctx }) => {
+    assertClusterAccess(principal, params.cluster);
+    // params are optional here: a preview may come before the edit is typed
+    if (body.params === undefined) assertNoFieldErrors(batchOptionErrors(body));
+    else checkedBatch(body, principal);
+    return { preview: await previewBatch(ctx, params.cluster, body) };
   },
 );
 
@@ -98,7 +135,7 @@ export const drainOne = apiRoute(
   async ({ principal, params, body, ctx, meta }) => {
     assertClusterAccess(principal, params.cluster);
     assertAcceptingWork(ctx);
-    const op = await audited(
+    const op = await auditedOperation(
       { ctx, principal, meta },
       { action: 'node.drain', cluster: params.cluster, target: params.node, parameters: { ...body } },
       async () => {
@@ -172,8 +209,9 @@ export const retryOperation = apiRoute(
     const parsed = parseBatchParams({ kind: op.kind as OperationKind, params: op.params, concurrency: 1 });
     if (!parsed.ok) throw conflict("the operation's stored parameters are no longer valid; start a new one");
     if (!ctx.manager.hasCluster(op.cluster)) throw conflict(`cluster '${op.cluster}' is not available`);
-    const started = await audited(
-      { ctx, principal, meta },
+    const src = { ctx, principal, meta };
+    const started = await auditedOperation(
+      src,
       {
         action: 'operation.retry',
         cluster: op.cluster,
@@ -184,7 +222,10 @@ export const retryOperation = apiRoute(
         if (!(await ctx.operationStore.claim(plan.next, op.attempt ?? 1)))
           throw conflict(`operation ${op.id} was retried or resumed meanwhile`);
         const exec = executorFor(ctx, op.cluster, parsed.value, actorOf(principal));
-        return ctx.operations.resume(plan.next, plan.nodes, exec);
+        // a retry keeps the batch's rules, and audits the nodes it runs like the first run did
+        const perNode = op.total > 1 ? auditEachNode(src, op.cluster, op.kind, op.params, exec) : exec;
+        const rules = runRulesFor(ctx, op.cluster, op.kind, op.maxUnavailable);
+        return ctx.operations.resume(plan.next, plan.nodes, perNode, rules);
       },
     );
     return accepted(started);

@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { markInterrupted, recount, retryPlan, type Operation } from './operation-state';
+import { markInterrupted, retryPlan } from './operation-state';
+import { operationFixture } from './testing';
 
-const op = (results: Operation['results'], over: Partial<Operation> = {}): Operation =>
-  recount({
-    id: 'op1',
-    cluster: 'c',
-    kind: 'drain',
-    user: 'u',
-    params: {},
-    concurrency: 2,
-    state: 'running',
-    total: Object.keys(results).length,
-    done: 0,
-    failed: 0,
-    results,
-    createdAt: new Date(0).toISOString(),
-    ...over,
-  });
+const op = operationFixture;
 
 describe('markInterrupted', () => {
   it('keeps finished results, marks in-flight nodes interrupted and leaves pending ones', () => {
@@ -80,5 +66,20 @@ describe('retryPlan', () => {
     const failedOnly = op({ a: { state: 'failed' } }, { state: 'failed' });
     expect(retryPlan(failedOnly)).toMatchObject({ ok: false, reason: 'nothing_to_retry' });
     expect(retryPlan(failedOnly, { includeFailed: true })).toMatchObject({ ok: true, nodes: ['a'] });
+  });
+});
+
+describe('retryPlan of a stopped batch', () => {
+  it('runs the skipped nodes (and the failed ones only when asked), never the succeeded ones', () => {
+    const stopped = op(
+      { a: { state: 'succeeded' }, b: { state: 'failed' }, c: { state: 'skipped' }, d: { state: 'skipped' } },
+      { state: 'stopped', reason: 'stopped after 1 failed node' },
+    );
+    const plan = retryPlan(stopped);
+    expect(plan.ok && plan.nodes).toEqual(['c', 'd']);
+    expect(plan.ok && plan.next).toMatchObject({ state: 'running', attempt: 2, done: 2, failed: 1 });
+    expect(plan.ok && plan.next.reason).toBeUndefined();
+    const withFailed = retryPlan(stopped, { includeFailed: true });
+    expect(withFailed.ok && withFailed.nodes).toEqual(['b', 'c', 'd']);
   });
 });

@@ -11,7 +11,7 @@ export interface OperationStoreOptions {
   onLost?: (id: string) => void;
 }
 
-const RETRYABLE_STATES = ['interrupted', 'cancelled', 'failed'] as const;
+const RETRYABLE_STATES = ['interrupted', 'cancelled', 'failed', 'stopped'] as const;
 
 /**
  * Operations in the database, so any replica can answer GET /operations/:id, pass on a cancel, and
@@ -63,7 +63,9 @@ export class OperationStore {
 
   private async write(op: Operation): Promise<void> {
     const now = this.now();
-    const snapshot = JSON.stringify(op);
+    // a drain's live pods are pushed, not stored: they change many times a second and mean nothing later
+    const { pods: _live, ...stored } = op;
+    const snapshot = JSON.stringify(stored);
     const attempt = op.attempt ?? 1;
     const lease = op.state === 'running' ? dbNowPlusMs(this.db, this.leaseMs) : null;
     const res = await this.db.kysely
@@ -175,7 +177,7 @@ export class OperationStore {
   }
 
   /**
-   * Takes a finished (interrupted, cancelled or failed) operation over for a retry: one compare-and-set
+   * Takes a finished (interrupted, cancelled, stopped or failed) operation over for a retry: one compare-and-set
    * on (id, attempt, state), so of two replicas asked at once exactly one gets it. `next` is the
    * operation as the new attempt starts (attempt = previous + 1).
    */

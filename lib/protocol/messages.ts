@@ -67,6 +67,8 @@ export const errorMessageSchema = z.object({
 /**
  * States of a batch operation and of each of its nodes. `interrupted`: the replica running it stopped
  * (SIGTERM hand-over, or its lease expired); finished results are kept and a retry runs the rest.
+ * `stopped` (operation): it met its stopAfterFailures limit; `skipped` (node): not started because of
+ * that stop. A retry runs skipped nodes like unfinished ones.
  */
 export const operationStateSchema = z.enum([
   'pending',
@@ -75,7 +77,22 @@ export const operationStateSchema = z.enum([
   'failed',
   'cancelled',
   'interrupted',
+  'stopped',
+  'skipped',
 ]);
+
+/** Where one pod of a draining node stands; `waiting_pdb` names the budget that refuses its eviction. */
+export const drainPodStateSchema = z.enum(['evicting', 'waiting_pdb', 'terminating', 'gone', 'failed']);
+
+export const drainPodProgressSchema = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  state: drainPodStateSchema,
+  /** the PodDisruptionBudget refusing the eviction, with its allowed disruptions when known */
+  pdb: z.object({ name: z.string(), disruptionsAllowed: z.number().int().optional() }).optional(),
+  message: z.string().optional(),
+});
+export type DrainPodProgress = z.infer<typeof drainPodProgressSchema>;
 
 export const operationProgressMessageSchema = z.object({
   ...base,
@@ -91,7 +108,19 @@ export const operationProgressMessageSchema = z.object({
     done: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
     node_name: z.string().optional(),
-    node_result: z.object({ ok: z.boolean(), message: z.string().optional() }).optional(),
+    node_result: z
+      .object({
+        ok: z.boolean(),
+        message: z.string().optional(),
+        /** the node's final state when it is neither succeeded nor failed (skipped, cancelled) */
+        state: operationStateSchema.optional(),
+      })
+      .optional(),
+    /** why a stopped operation stopped, or what a running one waits for (max unavailable) */
+    reason: z.string().optional(),
+    waiting: z.string().optional(),
+    /** a draining node's pods as they stand now (the whole list for `node_name`, at most 200) */
+    pods: z.array(drainPodProgressSchema).max(200).optional(),
   }),
 });
 

@@ -24,6 +24,7 @@ import { OperationRunner } from '@/lib/operations/operation-runner';
 import type { Operation } from '@/lib/operations/operation-state';
 import { OperationStore } from '@/lib/operations/operation-store';
 import { isProgressWorthPushing, operationProgressMessage } from '@/lib/operations/progress';
+import { completeReapedAudit } from '@/lib/operations/batch-audit';
 import { PushHub } from '@/lib/push/hub';
 import { RealtimeManager } from '@/lib/realtime/manager';
 import { seqBaseForEpoch } from '@/lib/realtime/seq-epoch';
@@ -173,7 +174,10 @@ export async function createServices(
   const leases: LeaseKeeper = new LeaseKeeper({
     store: operationStore,
     runner: operations,
-    onReaped: (op) => void pushProgress(op),
+    onReaped: (op) => {
+      void pushProgress(op);
+      void completeReapedAudit(audit, op);
+    },
     logger: logger.child({ component: 'operations' }),
   });
   const unwireBus = wireControlBus({ bus, auth, hub, clusters, operations });

@@ -4,6 +4,7 @@ import { apiRoute, assertClusterAccess, badRequest } from '@/lib/http/handler';
 import { resolveBatchNodes } from '@/lib/nodes/node-api';
 import { actorOf } from '@/lib/nodes/node-routes';
 import type { ParsedBatch } from '@/lib/operations/batch';
+import { auditedOperation } from '@/lib/operations/batch-audit';
 import { startBatch } from '@/lib/operations/batch-service';
 import { assertBatchAllowed } from '@/lib/operations/operation-routes';
 import { applyTemplateBody, templateBody, templateIdParams as idParams } from './template-schemas';
@@ -62,7 +63,7 @@ export const applyTemplate = apiRoute(
         ? { kind: 'labels', params: { ...template.spec, ...confirm } }
         : { kind: 'taints', params: { ...template.spec, ...confirm } };
     assertBatchAllowed(batch, principal);
-    const op = await audited(
+    const op = await auditedOperation(
       args,
       {
         action: 'template.apply',
@@ -84,6 +85,7 @@ export const applyTemplate = apiRoute(
           nodes,
           concurrency: body.concurrency,
           actor: actorOf(principal),
+          auditNodes: args,
         });
       },
     );

@@ -108,7 +108,7 @@ test.describe('node dashboard', () => {
     await page.getByTestId(`node-row-${name}`).click();
     await page.getByTestId('tab-actions').click();
     await page.getByTestId('drain').click();
-    if (deleteEmptyDirData) await page.getByLabel(/Delete pods using emptyDir/).check();
+    if (deleteEmptyDirData) await page.getByLabel(/Delete emptyDir data/).check();
     await page.getByTestId('drain-confirm').click();
     return page.getByTestId('node-actions').getByTestId('operation-progress');
   }
@@ -137,10 +137,11 @@ test.describe('node dashboard', () => {
     const progress = await drainFromPanel(page, name, false);
     await expect(progress).toHaveAttribute('data-state', 'failed', { timeout: 60_000 });
     await expect(progress).toContainText(name);
-    await expect(progress).toContainText(/worker-\S+ \(uses emptyDir local data; set deleteEmptyDirData\)/);
-    // a drain cordons first, whatever happens to the evictions
-    await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'true');
-    await page.getByTestId('uncordon').click();
+    // the reason names the checkbox to tick, in the dialog's words
+    await expect(progress).toContainText(
+      /worker-\S+ \(uses emptyDir local data; tick "Delete emptyDir data" to evict it/,
+    );
+    // a drain that is refused before it starts leaves the node schedulable
     await expect(page.getByTestId(`node-row-${name}`)).toHaveAttribute('data-unschedulable', 'false');
   });
 });

@@ -178,6 +178,10 @@ const fixtures: Record<string, Fixture> = {
     path: '/api/v1/clusters/demo/operations',
     body: { kind: 'uncordon', nodes: [node] },
   }),
+  'POST /api/v1/clusters/{cluster}/operations/preview': () => ({
+    path: '/api/v1/clusters/demo/operations/preview',
+    body: { kind: 'cordon', nodes: [node], maxUnavailable: 5 },
+  }),
   'GET /api/v1/operations/{id}': () => ({ path: `/api/v1/operations/${operationId}` }),
   'POST /api/v1/operations/{id}/cancel': async () => {
     const op = await asAdmin('POST', '/api/v1/clusters/demo/operations', { kind: 'uncordon', nodes: [node] });

@@ -32,6 +32,7 @@ const expectedRules = [
   { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
   { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get'] },
   { apiGroups: [''], resources: ['events'], verbs: ['list'] },
   { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['get'] },
   { apiGroups: ['metrics.k8s.io'], resources: ['nodes'], verbs: ['get'] },

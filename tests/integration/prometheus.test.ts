@@ -271,9 +271,14 @@ describe('metrics scraped by a real Prometheus', () => {
     expect(await prom.sum('knm_db_up')).toBe(2); // both jobs
     expect(await prom.sum('knm_informer_state{job="knm", cluster="sim", state="ready"}')).toBe(1);
 
-    // the request id of the batch is on its audit row and on its log lines
+    // the request id of the batch is on its audit row, on the row of each of its nodes, and on its log lines
     const audit = await api('GET', `/api/v1/audit?requestId=${requestId}`);
-    expect(audit.json.items.map((i: { action: string }) => i.action)).toEqual(['batch.labels']);
+    expect(audit.json.items.map((i: { action: string }) => i.action).sort()).toEqual([
+      'batch.labels',
+      'node.labels',
+      'node.labels',
+      'node.labels',
+    ]);
     const lines = app.logs.filter((l) => l.includes(requestId));
     expect(
       lines.some((l) => l.includes('"msg":"request"') && l.includes('/api/v1/clusters/[cluster]/operations')),

@@ -316,6 +316,26 @@ describe('three replicas on one PostgreSQL', () => {
       expect(appPods(n), n).toEqual([]);
     }
 
+    // the audit stays true across replicas: the batch's row was completed as interrupted by the replica
+    // that reaped it, the retry's row gets the retry's outcome, and each node has rows of its own
+    type Row = { target: string; result: string; error: string | null; parameters: any };
+    const audit = async (action: string) =>
+      (await api(apps.B)('GET', `/api/v1/audit?limit=200&action=${action}`)).json.items as Row[];
+    const batchRow = (await audit('batch.drain')).find((r) => r.parameters?.nodes?.[0] === nodes[0]);
+    expect(batchRow?.result).toBe('interrupted');
+    expect(batchRow?.error).toMatch(
+      /^\d+ succeeded, \d+ unfinished of 10 nodes; the replica running it stopped/,
+    );
+    const retryRow = await eventually(async () => {
+      const row = (await audit('operation.retry')).find((r) => r.target === id);
+      return row?.result !== 'pending' && row;
+    }, 'the retry audit outcome');
+    expect(retryRow.result).toBe('success');
+    const nodeRows = (await audit('node.drain')).filter((r) => r.parameters?.operation === id);
+    expect(new Set(nodeRows.filter((r) => r.result === 'success').map((r) => r.target))).toEqual(
+      new Set(nodes),
+    );
+
     // the demo moved: clients resync, all survivors show the same nodes
     figures.sigkillToDemoHosted = await demoMoved;
     await demoOnB.waitFor(

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * Results of an audit entry. 'pending': the intent was recorded before acting and its outcome has
+ * not been written (yet). An operation over many nodes ends with its real outcome: 'partial' (some
+ * nodes failed), 'stopped' (it met its failure limit), 'cancelled', 'interrupted' (its replica
+ * stopped; a retry finishes it).
+ */
+export const auditResults = [
+  'success',
+  'failure',
+  'pending',
+  'partial',
+  'stopped',
+  'cancelled',
+  'interrupted',
+] as const;
+export const auditResultSchema = z.enum(auditResults);
+export type AuditResult = (typeof auditResults)[number];
