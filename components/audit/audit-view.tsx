@@ -56,6 +56,7 @@ export function AuditView() {
           <option value="success">Success</option>
           <option value="failure">Failure</option>
           <option value="pending">Outcome not recorded</option>
+          <option value="denied">Denied by the cluster</option>
         </Select>
       </div>
       <div className="min-h-0 flex-1 overflow-auto bg-white">

@@ -14,7 +14,7 @@ export const auditQuerySchema = z.object({
   user: z.string().min(1).max(200).optional(),
   cluster: z.string().min(1).max(253).optional(),
   action: z.string().min(1).max(100).optional(),
-  result: z.enum(['success', 'failure', 'pending']).optional(),
+  result: z.enum(['success', 'failure', 'denied', 'pending']).optional(),
   /** X-Request-Id of the request that caused the entries */
   requestId: z.string().min(1).max(128).optional(),
   since: instant.optional(),

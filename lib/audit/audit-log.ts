@@ -5,8 +5,11 @@ import type { Principal } from '@/lib/auth/types';
 import { currentRequestId } from '@/lib/http/request-scope';
 import { metrics } from '@/lib/metrics/hooks';
 
-/** 'pending': the intent was recorded before acting and its outcome has not been written (yet). */
-export type AuditResult = 'success' | 'failure' | 'pending';
+/**
+ * 'pending': the intent was recorded before acting and its outcome has not been written (yet);
+ * 'denied': the cluster's RBAC refused it (impersonate / oidc-token modes), as opposed to a failure.
+ */
+export type AuditResult = 'success' | 'failure' | 'denied' | 'pending';
 
 export interface AuditEntryInput {
   /** who acted; null/undefined for anonymous events such as a failed login for an unknown user */
@@ -127,7 +130,7 @@ function clip(v: string | null | undefined, max = MAX_FIELD): string | null {
 
 interface Outcome {
   id: number;
-  result: 'success' | 'failure';
+  result: 'success' | 'failure' | 'denied';
   error: string | null;
   at: number;
 }
@@ -160,7 +163,10 @@ export class AuditLog {
   async record(entry: AuditEntryInput): Promise<void> {
     // every sign-in outcome, password or OIDC, is audited as auth.login: count them here, once
     if (entry.action === 'auth.login' && entry.result !== 'pending')
-      metrics().login(entry.parameters?.method === 'oidc' ? 'oidc' : 'password', entry.result);
+      metrics().login(
+        entry.parameters?.method === 'oidc' ? 'oidc' : 'password',
+        entry.result === 'success' ? 'success' : 'failure',
+      );
     try {
       await this.insert(entry);
     } catch (err) {
@@ -179,7 +185,7 @@ export class AuditLog {
   }
 
   /** Records a mutation's outcome on its intent row. Never throws; retries while the database is down. */
-  async complete(id: number, result: 'success' | 'failure', error?: string | null): Promise<void> {
+  async complete(id: number, result: 'success' | 'failure' | 'denied', error?: string | null): Promise<void> {
     const outcome: Outcome = { id, result, error: clip(error), at: this.now() };
     try {
       await this.writeOutcome(outcome);
@@ -322,7 +328,10 @@ function toEntry(row: Omit<AuditLogTable, 'id'> & { id: number }): AuditEntry {
     target: row.target,
     action: row.action,
     parameters,
-    result: row.result === 'failure' || row.result === 'pending' ? row.result : 'success',
+    result:
+      row.result === 'failure' || row.result === 'pending' || row.result === 'denied'
+        ? row.result
+        : 'success',
     error: row.error,
     ip: row.ip,
     userAgent: row.user_agent,

@@ -12,7 +12,7 @@ export const auditEntrySchema = z.object({
   action: z.string(),
   parameters: z.record(z.string(), z.unknown()).nullable(),
   /** pending: the intent was recorded and the outcome not (yet) */
-  result: z.enum(['success', 'failure', 'pending']),
+  result: z.enum(['success', 'failure', 'denied', 'pending']),
   error: z.string().nullable(),
   ip: z.string().nullable().optional(),
 });
@@ -24,7 +24,7 @@ export interface AuditFilters {
   user: string;
   cluster: string;
   action: string;
-  result: '' | 'success' | 'failure' | 'pending';
+  result: '' | 'success' | 'failure' | 'denied' | 'pending';
 }
 
 export const emptyAuditFilters: AuditFilters = { user: '', cluster: '', action: '', result: '' };

@@ -25,6 +25,7 @@ export const ROUTE_TEMPLATES = [
   '/api/v1/clusters/[cluster]/nodes/[node]/taints',
   '/api/v1/clusters/[cluster]/nodes/[node]/uncordon',
   '/api/v1/clusters/[cluster]/operations',
+  '/api/v1/clusters/[cluster]/permissions',
   '/api/v1/health/history',
   '/api/v1/me',
   '/api/v1/me/password',

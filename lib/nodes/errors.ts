@@ -1,10 +1,12 @@
 import { ApiException } from '@kubernetes/client-node';
+import { describeDenial, parseClusterDenial } from '@/lib/shared/cluster-denial';
 
 export type NodeOpErrorCode =
   | 'bad_request'
   | 'invalid'
   | 'not_found'
   | 'forbidden'
+  | 'cluster_denied'
   | 'conflict'
   | 'too_many_requests'
   | 'timeout'
@@ -16,6 +18,7 @@ const statusOf: Record<NodeOpErrorCode, number> = {
   invalid: 422,
   not_found: 404,
   forbidden: 403,
+  cluster_denied: 403,
   conflict: 409,
   too_many_requests: 429,
   timeout: 504,
@@ -77,8 +80,20 @@ export function fromK8sError(err: unknown, what: string): NodeOpError {
         `${what}: rejected by the API server: ${reason}`,
         causes ? { causes } : undefined,
       );
+    case 403: {
+      // the cluster's RBAC refused the identity it saw (the user's, when impersonating): say who and what
+      const denial = parseClusterDenial(status.message ?? '');
+      if (denial)
+        return new NodeOpError('cluster_denied', `${what}: ${describeDenial(denial)}`, {
+          denial,
+          clusterMessage: status.message,
+        });
+      return new NodeOpError(
+        'forbidden',
+        `${what}: the cluster's credentials are not allowed to do this: ${reason}`,
+      );
+    }
     case 401:
-    case 403:
       return new NodeOpError(
         'forbidden',
         `${what}: the cluster's credentials are not allowed to do this: ${reason}`,

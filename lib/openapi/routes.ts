@@ -6,6 +6,7 @@ import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
 import { batchRequestSchema, cordonParamsSchema, retryBodySchema } from '@/lib/operations/batch';
 import { nodeListResponseSchema } from '@/lib/protocol/api';
 import { healthHistorySchema } from '@/lib/protocol/health';
+import { clusterPermissionsSchema } from '@/lib/protocol/identity';
 import { nodeSummarySchema } from '@/lib/protocol/node-summary';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
 import type { RouteRow } from './route-row';
@@ -73,6 +74,16 @@ export const routeTable: RouteRow[] = [
     cluster: 'query',
     query: listQuerySchema.extend({ cluster_name: z.string() }),
     response: nodeListResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/clusters/{cluster}/permissions',
+    summary:
+      'What the cluster lets the caller do (SelfSubjectAccessReview as them: patch nodes, create pods/eviction, list pods, list nodes; cached a minute)',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+    response: clusterPermissionsSchema,
   },
   {
     method: 'get',

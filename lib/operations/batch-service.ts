@@ -30,11 +30,11 @@ export function executorFor(
     case 'cordon':
       return async (node) => (await nodes.cordon(cluster, node, actor, batch.params.reason), { ok: true });
     case 'uncordon':
-      return async (node) => (await nodes.uncordon(cluster, node), { ok: true });
+      return async (node) => (await nodes.uncordon(cluster, node, actor), { ok: true });
     case 'drain':
       return async (node, signal) => {
         const result = await drainNode({
-          kubeConfig: deps.nodeSource.kubeConfig(cluster),
+          kubeConfig: deps.nodeSource.kubeConfig(cluster, actor),
           node,
           options: batch.params,
           signal,

@@ -298,6 +298,7 @@ describe.each(ENGINES)('automatic clusters on %s', (engine) => {
         created_by: null,
         created_at: now,
         updated_at: now,
+        identity_mode: 'shared',
       })
       .execute();
     const log = capturedLogger();
