@@ -154,6 +154,7 @@ const fixtures: Record<string, Fixture> = {
     return { path: `/api/v1/clusters/${name}`, after: () => dropCluster(name) };
   },
   'GET /api/v1/clusters/{cluster}/nodes': () => ({ path: '/api/v1/clusters/demo/nodes?limit=2' }),
+  'GET /api/v1/clusters/{cluster}/permissions': () => ({ path: '/api/v1/clusters/demo/permissions' }),
   'GET /api/v1/nodes': () => ({ path: '/api/v1/nodes?cluster_name=demo&limit=2' }),
   'GET /api/v1/clusters/{cluster}/nodes/{node}': () => ({ path: nodePath() }),
   'POST /api/v1/clusters/{cluster}/nodes/{node}/labels': () => ({

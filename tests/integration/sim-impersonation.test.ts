@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { CoreV1Api, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actingKubeConfig } from '@/lib/identity/acting-kubeconfig';
+import { loadKubeConfig } from '@/lib/realtime/kube-transport';
 import { type Simulator, startSimulator } from '@/lib/sim';
 import { kubectl, kubectlBinary } from './helpers/kubectl';
 import { request } from './sim-http-helpers';
@@ -148,6 +151,54 @@ describe('simulator: impersonation, access reviews, audit trail and OIDC ID toke
     expect((await request(sim, 'GET', '/api/v1/nodes', { token: expired })).status).toBe(401);
     const foreign = await sign({ preferred_username: 'labeler' }, '5m', 'https://other.example');
     expect((await request(sim, 'GET', '/api/v1/nodes', { token: foreign })).status).toBe(401);
+  });
+
+  it('client-node through actingKubeConfig: one Impersonate-Group per group, on API calls and watches', async () => {
+    const kc = loadKubeConfig(sim.kubeconfig({ token: appToken, contextName: 'app' }));
+    const view = actingKubeConfig(kc, {
+      kind: 'impersonate',
+      user: 'labeler',
+      groups: ['labelers', 'extra'],
+    });
+    sim.audit.clear();
+    await view.makeApiClient(CoreV1Api).listNode();
+    const watched = new Promise<void>((resolve, reject) => {
+      void new Watch(view)
+        .watch(
+          '/api/v1/nodes',
+          { timeoutSeconds: 1 },
+          () => undefined,
+          () => resolve(),
+        )
+        .catch(reject);
+    });
+    await watched;
+    const events = sim.audit.list({ user: 'labeler' });
+    expect(events.map((e) => e.verb)).toEqual(['list', 'watch']);
+    for (const e of events)
+      expect(e.impersonatedUser?.groups).toEqual(['labelers', 'extra', 'system:authenticated']);
+    // the kubeconfig itself still acts as the app (which may not list namespaces)
+    await expect(kc.makeApiClient(CoreV1Api).listNamespace()).rejects.toThrow(/403/);
+    const own = sim.audit.list({ verb: 'list' }).at(-1);
+    expect(own?.user.username).toBe('system:serviceaccount:knm:app');
+    expect(own?.impersonatedUser).toBeUndefined();
+  });
+
+  it('client-node through actingKubeConfig with a token: the ID token replaces the kubeconfig credentials', async () => {
+    const idToken = await new SignJWT({ preferred_username: 'reader', groups: ['readers'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience('knm')
+      .setSubject('u-2')
+      .setExpirationTime('5m')
+      .sign(key.privateKey);
+    const kc = loadKubeConfig(sim.kubeconfig({ token: appToken, contextName: 'app' }));
+    let asked = 0;
+    const view = actingKubeConfig(kc, { kind: 'token', token: () => (asked++, Promise.resolve(idToken)) });
+    sim.audit.clear();
+    expect((await view.makeApiClient(CoreV1Api).listNode()).items).toHaveLength(2);
+    expect(asked).toBe(1);
+    expect(sim.audit.list()[0]).toMatchObject({ authenticatedBy: 'oidc', user: { username: 'reader' } });
   });
 
   it.skipIf(!kubectlBinary())('kubectl --as / --as-group goes through the same checks', async () => {
