@@ -7,6 +7,7 @@ export type NodeOpErrorCode =
   | 'not_found'
   | 'forbidden'
   | 'cluster_denied'
+  | 'cluster_identity_unavailable'
   | 'conflict'
   | 'too_many_requests'
   | 'timeout'
@@ -19,6 +20,7 @@ const statusOf: Record<NodeOpErrorCode, number> = {
   not_found: 404,
   forbidden: 403,
   cluster_denied: 403,
+  cluster_identity_unavailable: 403,
   conflict: 409,
   too_many_requests: 429,
   timeout: 504,
@@ -65,6 +67,9 @@ export function k8sStatusCode(err: unknown): number | undefined {
 /** Maps a Kubernetes API failure to a NodeOpError that says which node and why. */
 export function fromK8sError(err: unknown, what: string): NodeOpError {
   if (err instanceof NodeOpError) return err;
+  // the user cannot be represented to the cluster (oidc-token mode without a single sign-on token)
+  if (err instanceof Error && err.name === 'IdentityError')
+    return new NodeOpError('cluster_identity_unavailable', `${what}: ${err.message}`);
   if (!(err instanceof ApiException)) {
     const msg = err instanceof Error ? err.message : String(err);
     return new NodeOpError('unavailable', `${what}: the API server could not be reached (${msg})`);
