@@ -99,6 +99,15 @@ async function grantProd(s: Stack, username: string): Promise<void> {
 }
 
 const me = async (page: Page) => (await (await page.request.get('/api/v1/me')).json()) as { role: string };
+
+/** A provider account in groups ops (→ operator) and labelers signs in; the admin grants it "prod". */
+async function operatorSignsIn(s: Stack, browser: Browser, user: string): Promise<Page> {
+  s.provider.accounts.set(user, { groups: ['ops', 'labelers'] });
+  const page = await ssoSignIn(browser, s.app, user);
+  expect((await me(page)).role).toBe('operator');
+  await grantProd(s, user);
+  return page;
+}
 const label = (page: Page, app: AppServer, node: string, value: string) =>
   page.request.post(`/api/v1/clusters/prod/nodes/${node}/labels`, {
     data: { set: { sso: value } },
@@ -118,10 +127,7 @@ test.describe('a provider that puts groups in every ID token', () => {
   test('groups map to the operator role and to impersonated groups; oidc-token mode refreshes the expired token', async ({
     browser,
   }) => {
-    s.provider.accounts.set('alice', { groups: ['ops', 'labelers'] });
-    const page = await ssoSignIn(browser, s.app, 'alice');
-    expect((await me(page)).role).toBe('operator');
-    await grantProd(s, 'alice');
+    const page = await operatorSignsIn(s, browser, 'alice');
     const node = s.sim.store.nodeNames().sort()[0]!;
 
     // impersonate: the provider's groups and the role's group reach the cluster
@@ -184,10 +190,7 @@ test.describe('a provider that releases groups only for the groups scope (like D
   test('with OIDC_SCOPES asking for groups, they are read from userinfo and map to the role and to impersonation', async ({
     browser,
   }) => {
-    s.provider.accounts.set('bob', { groups: ['ops', 'labelers'] });
-    const page = await ssoSignIn(browser, s.app, 'bob');
-    expect((await me(page)).role).toBe('operator');
-    await grantProd(s, 'bob');
+    const page = await operatorSignsIn(s, browser, 'bob');
     const node = s.sim.store.nodeNames().sort()[1]!;
     expect((await label(page, s.app, node, 'b')).status()).toBe(200);
     expect(lastPatch(s.sim, 'bob')?.impersonatedUser?.groups).toEqual([
