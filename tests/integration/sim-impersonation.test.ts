@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { CoreV1Api, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actingKubeConfig } from '@/lib/identity/acting-kubeconfig';
+import { IdentityService } from '@/lib/identity/identity-service';
 import { loadKubeConfig } from '@/lib/realtime/kube-transport';
 import { type Simulator, startSimulator } from '@/lib/sim';
 import { kubectl, kubectlBinary } from './helpers/kubectl';
@@ -199,6 +200,28 @@ describe('simulator: impersonation, access reviews, audit trail and OIDC ID toke
     expect((await view.makeApiClient(CoreV1Api).listNode()).items).toHaveLength(2);
     expect(asked).toBe(1);
     expect(sim.audit.list()[0]).toMatchObject({ authenticatedBy: 'oidc', user: { username: 'reader' } });
+  });
+
+  it('IdentityService asks the cluster as the user once a minute per cluster and user', async () => {
+    let now = 1_000_000;
+    const kc = loadKubeConfig(sim.kubeconfig({ token: appToken, contextName: 'app' }));
+    const identity = new IdentityService({ kubeConfig: () => kc, roleGroups: {}, now: () => now });
+    identity.setMode('sim', 'impersonate');
+    const reader = { username: 'reader', role: 'viewer' as const, groups: ['readers'] };
+    const reviews = () => sim.audit.list({ user: 'reader', verb: 'create' }).length;
+    sim.audit.clear();
+    const first = await identity.permissions('sim', reader);
+    expect(first.actions['list-nodes']).toEqual({ allowed: true });
+    expect(first.actions['patch-nodes']).toEqual({
+      allowed: false,
+      reason: 'the cluster denies user reader: patch nodes',
+    });
+    expect(reviews()).toBe(4);
+    await identity.permissions('sim', reader);
+    expect(reviews()).toBe(4); // cached
+    now += 61_000;
+    await identity.permissions('sim', reader);
+    expect(reviews()).toBe(8); // asked again after a minute
   });
 
   it.skipIf(!kubectlBinary())('kubectl --as / --as-group goes through the same checks', async () => {
