@@ -29,6 +29,7 @@ export const ROUTE_TEMPLATES = [
   '/api/v1/health/history',
   '/api/v1/me',
   '/api/v1/me/password',
+  '/api/v1/me/logout-url',
   '/api/v1/me/sessions',
   '/api/v1/nodes',
   '/api/v1/openapi.json',

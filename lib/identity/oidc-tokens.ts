@@ -31,7 +31,7 @@ export const idTokenExpiry = (idToken: string): number => {
  */
 export class OidcTokens {
   private readonly inflight = new Map<string, Promise<string>>();
-  private tokenEndpoint?: Promise<string>;
+  private discovery?: Promise<{ token_endpoint?: unknown; end_session_endpoint?: unknown }>;
   private readonly now: () => number;
 
   constructor(
@@ -82,10 +82,8 @@ export class OidcTokens {
 
   private async refresh(refreshToken: string): Promise<OidcTokenSet> {
     const client = this.opts.client!;
-    const endpoint = await (this.tokenEndpoint ??= this.discover(client).catch((err: unknown) => {
-      this.tokenEndpoint = undefined;
-      throw err;
-    }));
+    const endpoint = (await this.discover()).token_endpoint;
+    if (typeof endpoint !== 'string') throw new Error('the provider names no token_endpoint');
     const res = await fetch(endpoint, {
       method: 'POST',
       headers: {
@@ -106,12 +104,36 @@ export class OidcTokens {
     };
   }
 
-  private async discover(client: OidcClient): Promise<string> {
-    const res = await fetch(`${client.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, {
+  /**
+   * RP-initiated logout: where to send the browser so the provider's session ends too, or null (no
+   * single sign-on tokens for this session, or the provider has no end_session_endpoint).
+   */
+  async endSessionUrl(sessionId: string, postLogoutRedirectUri: string): Promise<string | null> {
+    const sealed = await this.opts.sessions.oidcTokens(sessionId);
+    if (!sealed || !this.opts.client) return null;
+    const { idToken } = JSON.parse(decryptSecret(sealed, this.opts.key, `oidc:${sessionId}`)) as OidcTokenSet;
+    const endpoint = (await this.discover()).end_session_endpoint;
+    if (typeof endpoint !== 'string') return null;
+    const url = new URL(endpoint);
+    url.searchParams.set('id_token_hint', idToken);
+    url.searchParams.set('post_logout_redirect_uri', postLogoutRedirectUri);
+    url.searchParams.set('client_id', this.opts.client.clientId);
+    return url.toString();
+  }
+
+  /** The provider's discovery document, fetched once (again after a failure). */
+  private discover(): Promise<{ token_endpoint?: unknown; end_session_endpoint?: unknown }> {
+    const issuer = this.opts.client!.issuer.replace(/\/+$/, '');
+    return (this.discovery ??= fetch(`${issuer}/.well-known/openid-configuration`, {
       signal: AbortSignal.timeout(10_000),
-    });
-    const doc = (await res.json()) as { token_endpoint?: unknown };
-    if (typeof doc.token_endpoint !== 'string') throw new Error('the provider names no token_endpoint');
-    return doc.token_endpoint;
+    })
+      .then((res) => {
+        if (!res.ok) throw new Error(`OIDC discovery answered ${res.status}`);
+        return res.json() as Promise<{ token_endpoint?: unknown; end_session_endpoint?: unknown }>;
+      })
+      .catch((err: unknown) => {
+        this.discovery = undefined;
+        throw err;
+      }));
   }
 }

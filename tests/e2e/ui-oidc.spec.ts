@@ -199,5 +199,18 @@ test.describe('a provider that releases groups only for the groups scope (like D
       'knm:operators',
       'system:authenticated',
     ]);
+
+    // sign-out ends the provider's session too (RP-initiated logout): the next sign-in asks for a login
+    // (the grant above closed the first page's stream with 4001, which may still be sending it to /login)
+    await expect(async () => {
+      await page.goto('/');
+      await expect(page.getByTestId('sign-out')).toBeVisible({ timeout: 2000 });
+    }).toPass();
+    await page.getByTestId('sign-out').click();
+    await page.getByRole('button', { name: /Yes, sign me out/ }).click();
+    await page.waitForURL((u) => u.origin === s.app.url && u.pathname === '/login');
+    expect((await page.request.get('/api/v1/me')).status()).toBe(401);
+    await page.getByRole('button', { name: /Continue with Single sign-on/ }).click();
+    await expect(page.locator('input[name=login]')).toBeVisible();
   });
 });

@@ -95,6 +95,7 @@ const fixtures: Record<string, Fixture> = {
   'POST /api/auth/{nextauth}': () => ({ path: '/api/auth/signout', body: {}, ok: [302, 400] }),
   'GET /api/v1/openapi.json': () => ({ path: '/api/v1/openapi.json' }),
   'GET /api/v1/me': () => ({ path: '/api/v1/me' }),
+  'GET /api/v1/me/logout-url': () => ({ path: '/api/v1/me/logout-url' }),
   'POST /api/v1/me/password': (who) => {
     const current = passwordOf.get(who.username)!;
     return {
