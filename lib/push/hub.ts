@@ -210,9 +210,13 @@ export class PushHub {
           if (!res.ok) this.sendError(clientId, res.code, res.message);
         };
         if (!this.readGate) return go(undefined);
-        this.readDenied(state.client.principal, cluster).then(go, (err: unknown) =>
-          go(`the cluster's permissions could not be checked: ${(err as Error).message}`),
-        );
+        this.readDenied(state.client.principal, cluster)
+          .then(go, (err: unknown) =>
+            go(`the cluster's permissions could not be checked: ${(err as Error).message}`),
+          )
+          .catch((err: unknown) =>
+            this.logger?.warn({ err, cluster }, 'subscribe after the read gate failed'),
+          );
         return;
       }
       case 'unsubscribe':

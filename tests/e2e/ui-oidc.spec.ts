@@ -71,6 +71,8 @@ async function startStack(groups: 'id-token' | 'scope', env: Record<string, stri
     app,
     admin,
     async close() {
+      // the app must have survived everything the test did to it
+      expect(app.proc.exitCode, app.logs.slice(-20).join('\n')).toBeNull();
       await app.stop();
       await provider.close();
       await sim.close();
@@ -111,7 +113,8 @@ async function operatorSignsIn(s: Stack, browser: Browser, user: string): Promis
 const label = (page: Page, app: AppServer, node: string, value: string) =>
   page.request.post(`/api/v1/clusters/prod/nodes/${node}/labels`, {
     data: { set: { sso: value } },
-    headers: { origin: app.url },
+    // the test idles past the server's 5 s keep-alive between writes: never reuse a socket it may be closing
+    headers: { origin: app.url, connection: 'close' },
   });
 const lastPatch = (sim: Simulator, user: string): SimAuditEvent | undefined =>
   sim.audit.list({ user, verb: 'patch' }).at(-1);
