@@ -2,6 +2,19 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { signOut, useSession } from 'next-auth/react';
+import { leaveTo, redirectToLogin } from '@/lib/client/redirect-to-login';
+
+/**
+ * Signs out here, then (single sign-on sessions) at the identity provider too: its end-session URL is
+ * asked first, because signing out ends the session that may ask.
+ */
+async function signOutHereAndAtProvider(): Promise<void> {
+  const res = await fetch('/api/v1/me/logout-url').catch(() => null);
+  const { url } = ((await res?.json().catch(() => null)) ?? {}) as { url?: string | null };
+  if (!url) return void signOut({ callbackUrl: '/login' });
+  // ending the session sends the browser to /login (session status, the live stream): leaving wins
+  await leaveTo(url, () => signOut({ redirect: false }));
+}
 import { useEffect, type ReactNode } from 'react';
 
 const nav = [
@@ -23,11 +36,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { data: session, status } = useSession();
 
   useEffect(() => {
-    if (status !== 'unauthenticated') return;
-    const callbackUrl = window.location.pathname + window.location.search;
-    window.location.replace(
-      new URL(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`, window.location.origin),
-    );
+    if (status === 'unauthenticated') redirectToLogin({ replace: true });
   }, [status]);
 
   const role = sessionRole(session?.user);
@@ -74,7 +83,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               <button
                 type="button"
                 data-testid="sign-out"
-                onClick={() => void signOut({ callbackUrl: '/login' })}
+                onClick={() => void signOutHereAndAtProvider()}
                 className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white"
               >
                 Sign out

@@ -60,6 +60,7 @@ export function AuditView() {
           <option value="stopped">Stopped at failure limit</option>
           <option value="cancelled">Cancelled</option>
           <option value="interrupted">Interrupted</option>
+          <option value="denied">Denied by the cluster</option>
         </Select>
       </div>
       <div className="min-h-0 flex-1 overflow-auto bg-white">

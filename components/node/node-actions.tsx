@@ -1,5 +1,6 @@
 'use client';
 import { useState } from 'react';
+import { useClusterRefusal } from '@/lib/client/use-cluster-permissions';
 import { useDrainNode, useNodeAction, type DrainOptions } from '@/lib/client/use-node-mutations';
 import { OperationProgress } from '@/components/dashboard/operation-progress';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
@@ -17,18 +18,27 @@ export function NodeActions({ cluster, node }: { cluster: string; node: NodeSumm
   const drainOp = useDrainNode(cluster);
   const busy = action.isPending || drainOp.isPending;
   const pendingKind = busy ? action.variables?.action.kind : undefined;
+  // the cluster's own RBAC (impersonate / oidc-token modes): refused actions are disabled, with its reason
+  const patchRefused = useClusterRefusal(cluster, ['patch-nodes']);
+  const drainRefused = useClusterRefusal(cluster, ['patch-nodes', 'evict-pods']);
 
   return (
     <div className="flex flex-col gap-4" data-testid="node-actions">
       <section className="flex flex-col gap-2">
         <h3 className="text-xs font-semibold text-slate-700">Scheduling</h3>
+        {patchRefused && (
+          <p className="text-xs text-rose-700" data-testid="patch-refused">
+            {patchRefused}
+          </p>
+        )}
         {node.unschedulable ? (
           <div className="flex items-center gap-2">
             <span className="text-xs text-slate-600">Cordoned: no new pods are scheduled here.</span>
             <Button
               variant="primary"
               data-testid="uncordon"
-              disabled={busy}
+              disabled={busy || !!patchRefused}
+              title={patchRefused}
               onClick={() => action.mutate({ node: node.name, action: { kind: 'uncordon', params: {} } })}
             >
               {pendingKind === 'uncordon' ? 'Uncordoning…' : 'Uncordon'}
@@ -46,7 +56,8 @@ export function NodeActions({ cluster, node }: { cluster: string; node: NodeSumm
             </Field>
             <Button
               data-testid="cordon"
-              disabled={busy}
+              disabled={busy || !!patchRefused}
+              title={patchRefused}
               onClick={() =>
                 action.mutate({
                   node: node.name,
@@ -85,11 +96,17 @@ export function NodeActions({ cluster, node }: { cluster: string; node: NodeSumm
             <Button
               variant="danger"
               data-testid="drain"
-              disabled={busy || !drainOptionsValid(drain)}
+              disabled={busy || !drainOptionsValid(drain) || !!drainRefused}
+              title={drainRefused}
               onClick={() => setConfirmDrain(true)}
             >
               {drainOp.isPending ? 'Starting drain…' : 'Drain…'}
             </Button>
+            {drainRefused && (
+              <p className="mt-1 text-xs text-rose-700" data-testid="drain-refused">
+                {drainRefused}
+              </p>
+            )}
           </div>
         )}
         {drainOp.data && <OperationProgress id={drainOp.data.id} />}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import {
   useAddCluster,
   useRemoveCluster,
+  useSetIdentityMode,
   useTestCluster,
   type AddClusterInput,
 } from '@/lib/client/use-cluster-admin';
@@ -10,7 +11,38 @@ import { useClusters } from '@/lib/client/use-nodes';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Field, TextInput } from '@/components/ui/field';
+import { IDENTITY_MODES, type IdentityMode } from '@/lib/protocol/identity';
 import { SettingsCard } from './settings-card';
+
+const modeHint: Record<IdentityMode, string> = {
+  shared: "the kubeconfig's identity for everyone; the app's roles decide",
+  impersonate: "impersonates each user: the cluster's RBAC decides too",
+  'oidc-token': "sends each user's own OIDC ID token (the cluster trusts the same issuer)",
+};
+
+function ModeSelect(props: {
+  value: IdentityMode;
+  onChange(m: IdentityMode): void;
+  label: string;
+  disabled?: boolean;
+}) {
+  return (
+    <select
+      aria-label={props.label}
+      value={props.value}
+      disabled={props.disabled}
+      title={modeHint[props.value]}
+      onChange={(e) => props.onChange(e.target.value as IdentityMode)}
+      className="rounded border border-slate-300 px-1 py-0.5 text-xs"
+    >
+      {IDENTITY_MODES.map((m) => (
+        <option key={m} value={m}>
+          {m}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 const nameRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -20,6 +52,7 @@ export function ClustersSection() {
   const test = useTestCluster();
   const add = useAddCluster();
   const remove = useRemoveCluster();
+  const setMode = useSetIdentityMode();
   const [form, setForm] = useState<AddClusterInput>({ name: '', kubeconfig: '' });
   const [confirming, setConfirming] = useState<string | null>(null);
   const nameError =
@@ -31,6 +64,7 @@ export function ClustersSection() {
     kubeconfig: form.kubeconfig,
     ...(form.displayName?.trim() ? { displayName: form.displayName.trim() } : {}),
     ...(form.context?.trim() ? { context: form.context.trim() } : {}),
+    ...(form.identityMode ? { identityMode: form.identityMode } : {}),
   });
   const ready = form.name && !nameError && form.kubeconfig.trim();
   // a connection test speaks for the form as it was tested: editing it, or adding the cluster (which
@@ -44,12 +78,13 @@ export function ClustersSection() {
       description="Kubeconfigs are reduced to one context, tested, and stored encrypted."
       testId="clusters-section"
     >
-      <ErrorBox error={clusters.error ?? remove.error} />
+      <ErrorBox error={clusters.error ?? remove.error ?? setMode.error} />
       <table className="w-full text-xs">
         <thead className="text-left text-[11px] text-slate-500 uppercase">
           <tr>
             <th className="py-1">Name</th>
             <th>Kind</th>
+            <th>Identity</th>
             <th>Status</th>
             <th>Nodes</th>
             <th />
@@ -60,6 +95,14 @@ export function ClustersSection() {
             <tr key={c.name} className="border-t border-slate-100">
               <td className="py-1.5 font-medium">{c.name}</td>
               <td>{c.kind}</td>
+              <td>
+                <ModeSelect
+                  label={`Identity mode of ${c.name}`}
+                  value={c.identityMode ?? 'shared'}
+                  disabled={setMode.isPending}
+                  onChange={(identityMode) => setMode.mutate({ name: c.name, identityMode })}
+                />
+              </td>
               <td title={c.error}>
                 {c.status}
                 {c.error && <span className="ml-1 text-rose-600">({c.error})</span>}
@@ -117,6 +160,13 @@ export function ClustersSection() {
             <TextInput
               value={form.context ?? ''}
               onChange={(e) => setForm({ ...form, context: e.target.value })}
+            />
+          </Field>
+          <Field label="Identity" hint={modeHint[form.identityMode ?? 'shared']}>
+            <ModeSelect
+              label="Identity mode"
+              value={form.identityMode ?? 'shared'}
+              onChange={(identityMode) => setForm({ ...form, identityMode })}
             />
           </Field>
         </div>

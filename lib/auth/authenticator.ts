@@ -186,6 +186,7 @@ export class Authenticator {
       via: 'session',
       scope: 'write',
       sessionId: session.id,
+      ...(session.groups.length ? { groups: session.groups } : {}),
       expiresAt: Math.min(cookieExp, session.expiresAt),
       issuedAt: session.createdAt,
     };

@@ -1,10 +1,12 @@
-import type { NextAuthOptions, User } from 'next-auth';
+import type { Account, NextAuthOptions, User } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { clientIp, userAgent } from '@/lib/http/request-meta';
 import { getAppContext, type AppContext } from '@/lib/server/app-context';
 import { sameOriginUrl } from '@/lib/shared/same-origin';
-import { groupsFromClaims, roleFromGroups, usernameFromClaims } from './oidc';
+import { idTokenExpiry } from '@/lib/identity/oidc-tokens';
+import { roleFromGroups, usernameFromClaims } from './oidc';
+import { oidcGroups } from './oidc-groups';
 import { isLiveSession } from './session-service';
 import type { Role } from './types';
 
@@ -32,7 +34,7 @@ function oidcProvider(oidc: NonNullable<AppContext['config']['oidc']>): OAuthCon
     wellKnown: `${oidc.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
     clientId: oidc.clientId,
     clientSecret: oidc.clientSecret,
-    authorization: { params: { scope: 'openid profile email' } },
+    authorization: { params: { scope: oidc.scopes } },
     idToken: true,
     checks: ['pkce', 'state'],
     profile(claims) {
@@ -52,8 +54,18 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
   const login = ctx.login;
   const users = ctx.auth.users;
   const sessions = ctx.auth.sessions;
-  const newSession = (uid: string, u?: SignedInUser) =>
-    sessions.create(uid, { ttlMs: SESSION_MAX_AGE_SECONDS * 1000, ip: u?.ip, userAgent: u?.ua });
+  const newSession = (uid: string, u?: SignedInUser, groups?: string[]) =>
+    sessions.create(uid, { ttlMs: SESSION_MAX_AGE_SECONDS * 1000, ip: u?.ip, userAgent: u?.ua, groups });
+  // signIn and jwt see the same account object: the groups are read (maybe from userinfo) once
+  const groupsOf = async (account: Account, claims: Claims): Promise<string[]> => {
+    const stash = account as Account & { knmGroups?: string[] };
+    stash.knmGroups ??= await oidcGroups(claims, {
+      claim: oidc!.groupsClaim,
+      issuer: oidc!.issuer,
+      accessToken: account.access_token,
+    });
+    return stash.knmGroups;
+  };
   const oidc = ctx.config.oidc;
   const providers: NextAuthOptions['providers'] = [
     CredentialsProvider({
@@ -120,7 +132,8 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
         const claims = (profile ?? {}) as Claims;
         const username = usernameFromClaims(claims);
         if (!username) return false;
-        const role = roleFromGroups(groupsFromClaims(claims, oidc.groupsClaim), oidc);
+        const groups = await groupsOf(account, claims);
+        const role = roleFromGroups(groups, oidc);
         try {
           const user = await users.upsertOidcUser(username, role);
           const ok = !user.disabled;
@@ -128,7 +141,7 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
             user: { id: user.id, username },
             action: 'auth.login',
             target: username,
-            parameters: { method: 'oidc', role },
+            parameters: { method: 'oidc', role, groups },
             result: ok ? 'success' : 'failure',
             error: ok ? null : 'account disabled',
           });
@@ -150,7 +163,18 @@ export function buildAuthOptions(ctx: AppContext): NextAuthOptions {
           const username = usernameFromClaims((profile ?? {}) as Claims);
           const dbUser = username ? await users.findByUsername(username) : null;
           if (!dbUser) throw new Error('single sign-on user was not provisioned');
-          const s = await newSession(dbUser.id);
+          const s = await newSession(
+            dbUser.id,
+            undefined,
+            await groupsOf(account, (profile ?? {}) as Claims),
+          );
+          // kept for clusters in oidc-token mode (sealed in the session row, refreshed when they expire)
+          if (account.id_token)
+            await ctx.oidcTokens.store(s.id, {
+              idToken: account.id_token,
+              refreshToken: account.refresh_token,
+              expiresAt: idTokenExpiry(account.id_token),
+            });
           return { ...token, uid: dbUser.id, role: dbUser.role, name: dbUser.username, sid: s.id };
         }
         if (user) {

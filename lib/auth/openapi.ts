@@ -33,6 +33,15 @@ export const accountRoutes: RouteRow[] = [
     status: 204,
   },
   {
+    method: 'get',
+    path: '/api/v1/me/logout-url',
+    summary:
+      "Where to send the browser after sign-out so the identity provider's session ends too (RP-initiated logout); null for password sessions",
+    role: 'viewer',
+    scope: 'read',
+    sessionOnly: true,
+  },
+  {
     method: 'delete',
     path: '/api/v1/me/sessions',
     summary: 'Sign out everywhere: revoke every session of the caller, this one included',

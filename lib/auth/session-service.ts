@@ -10,9 +10,18 @@ export interface SessionRecord {
   expiresAt: number;
   revokedAt: number | null;
   revokedReason: string | null;
+  /** the identity provider's groups at sign-in (impersonated as Impersonate-Group); [] for password sign-ins */
+  groups: string[];
 }
 
-export type RevocationReason = 'sign-out' | 'sign-out-everywhere' | 'password' | 'disabled' | 'deleted';
+export type RevocationReason =
+  | 'sign-out'
+  | 'sign-out-everywhere'
+  | 'password'
+  | 'disabled'
+  | 'deleted'
+  /** the identity provider refused to refresh the session's tokens (user removed or session ended there) */
+  | 'provider';
 
 export type SessionChange = { userId: string; sessionId?: string; reason: RevocationReason };
 
@@ -38,7 +47,7 @@ export class SessionService {
 
   async create(
     userId: string,
-    opts: { ttlMs: number; ip?: string | null; userAgent?: string | null },
+    opts: { ttlMs: number; ip?: string | null; userAgent?: string | null; groups?: string[] },
   ): Promise<SessionRecord> {
     const now = this.now();
     const row: SessionsTable = {
@@ -50,6 +59,8 @@ export class SessionService {
       revoked_reason: null,
       ip: opts.ip?.slice(0, 100) ?? null,
       user_agent: opts.userAgent?.slice(0, 500) ?? null,
+      groups: opts.groups ? JSON.stringify(opts.groups) : null,
+      oidc_tokens_enc: null,
     };
     await this.db.kysely.insertInto('sessions').values(row).execute();
     return toRecord(row);
@@ -62,6 +73,24 @@ export class SessionService {
       .where('id', '=', id)
       .executeTakeFirst();
     return row ? toRecord(row) : null;
+  }
+
+  /** The sealed OIDC tokens of a session (sealing is the caller's: lib/identity/oidc-tokens.ts). */
+  async oidcTokens(id: string): Promise<string | null> {
+    const row = await this.db.kysely
+      .selectFrom('sessions')
+      .select('oidc_tokens_enc')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.oidc_tokens_enc ?? null;
+  }
+
+  async setOidcTokens(id: string, sealed: string): Promise<void> {
+    await this.db.kysely
+      .updateTable('sessions')
+      .set({ oidc_tokens_enc: sealed })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Ends one session (sign-out). Idempotent. */
@@ -116,5 +145,16 @@ function toRecord(row: SessionsTable): SessionRecord {
     expiresAt: Number(row.expires_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
     revokedReason: row.revoked_reason,
+    groups: parseGroups(row.groups),
   };
+}
+
+function parseGroups(v: string | null): string[] {
+  if (!v) return [];
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return Array.isArray(parsed) ? parsed.filter((g): g is string => typeof g === 'string') : [];
+  } catch {
+    return [];
+  }
 }

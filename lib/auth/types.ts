@@ -18,6 +18,8 @@ export interface Principal {
   issuedAt?: number;
   /** set when via === 'session': the server-side session (jti) a sign-out or password change revokes */
   sessionId?: string;
+  /** the identity provider's groups (OIDC sessions); impersonated beside the app role's group */
+  groups?: string[];
 }
 
 /** Minimal request shape shared by route handlers (Request) and the upgrade handler (IncomingMessage). */

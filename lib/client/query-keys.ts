@@ -5,4 +5,5 @@ export const queryKeys = {
   node: (cluster: string, node: string) => ['node', cluster, node] as const,
   operation: (id: string) => ['operation', id] as const,
   healthHistory: ['health-history'] as const,
+  permissions: (cluster: string) => ['permissions', cluster] as const,
 };

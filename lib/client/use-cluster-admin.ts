@@ -1,6 +1,7 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
+import type { IdentityMode } from '@/lib/protocol/identity';
 import { apiFetch } from './api-fetch';
 import { queryKeys } from './query-keys';
 
@@ -9,6 +10,7 @@ export interface AddClusterInput {
   displayName?: string;
   kubeconfig: string;
   context?: string;
+  identityMode?: IdentityMode;
 }
 
 const testResultSchema = z.object({ version: z.string(), nodesListed: z.number(), latencyMs: z.number() });
@@ -29,6 +31,22 @@ export function useAddCluster() {
     mutationFn: (body: AddClusterInput) =>
       apiFetch('/api/v1/clusters', addedSchema, { method: 'POST', body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.clusters }),
+  });
+}
+
+/** Switches whose identity the cluster sees (shared, impersonate, oidc-token). */
+export function useSetIdentityMode() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, identityMode }: { name: string; identityMode: IdentityMode }) =>
+      apiFetch(`/api/v1/clusters/${encodeURIComponent(name)}`, z.unknown(), {
+        method: 'PATCH',
+        body: { identityMode },
+      }),
+    onSuccess: (_r, { name }) => {
+      qc.removeQueries({ queryKey: queryKeys.permissions(name) });
+      return qc.invalidateQueries({ queryKey: queryKeys.clusters });
+    },
   });
 }
 

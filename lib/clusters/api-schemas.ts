@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identityModeSchema } from '@/lib/protocol/identity';
 import { MAX_KUBECONFIG_BYTES } from './kubeconfig';
 
 /** Request bodies of the cluster CRUD routes. */
@@ -11,6 +12,7 @@ export const createClusterBody = z.object({
   displayName: z.string().trim().min(1).max(100).optional(),
   kubeconfig,
   context: z.string().min(1).max(253).optional(),
+  identityMode: identityModeSchema.optional(),
 });
 
 export const createClusterQuery = z.object({
@@ -23,9 +25,10 @@ export const updateClusterBody = z
     displayName: z.string().trim().min(1).max(100).optional(),
     kubeconfig: kubeconfig.optional(),
     context: z.string().min(1).max(253).optional(),
+    identityMode: identityModeSchema.optional(),
   })
-  .refine((b) => b.displayName !== undefined || b.kubeconfig !== undefined, {
-    message: 'set displayName or kubeconfig',
+  .refine((b) => b.displayName !== undefined || b.kubeconfig !== undefined || b.identityMode !== undefined, {
+    message: 'set displayName, kubeconfig or identityMode',
   });
 
 /** Kubeconfig uploads are large-ish but bounded. */

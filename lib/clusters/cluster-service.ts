@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '@/lib/db';
 import type { ClustersTable } from '@/lib/db/schema';
 import { decryptSecret, encryptSecret } from '@/lib/crypto/secret-box';
+import { identityModeSchema, type IdentityMode } from '@/lib/protocol/identity';
 import { testConnection, type ConnectionTestResult } from './connection-test';
 import { ClusterError } from './errors';
 import { reduceKubeconfig } from './kubeconfig';
@@ -109,6 +110,7 @@ export class ClusterService {
       created_by: actor?.userId ?? null,
       created_at: now,
       updated_at: now,
+      identity_mode: input.identityMode ?? 'shared',
     };
     try {
       await this.db.kysely.insertInto('clusters').values(row).execute();
@@ -132,6 +134,8 @@ export class ClusterService {
     const existing = await this.require(name);
     const set: Partial<ClustersTable> = { updated_at: this.now() };
     if (input.displayName !== undefined) set.display_name = this.validDisplayName(input.displayName);
+    const modeChange = input.identityMode !== undefined && input.identityMode !== existing.identityMode;
+    if (modeChange) set.identity_mode = input.identityMode;
     let test: ConnectionTestResult | undefined;
     const credentialsChange = input.kubeconfig !== undefined || input.context !== undefined;
     if (credentialsChange) {
@@ -153,8 +157,12 @@ export class ClusterService {
     }
     await this.db.kysely.updateTable('clusters').set(set).where('name', '=', name).execute();
     const cluster = await this.require(name);
-    this.logger?.info({ cluster: name, credentialsChanged: credentialsChange }, 'cluster updated');
-    if (credentialsChange) this.emit({ type: 'updated', name, kind: cluster.kind });
+    this.logger?.info(
+      { cluster: name, credentialsChanged: credentialsChange, identityMode: cluster.identityMode },
+      'cluster updated',
+    );
+    // every replica re-reads the row; a mode-only change does not restart informers (runtime-clusters)
+    if (credentialsChange || modeChange) this.emit({ type: 'updated', name, kind: cluster.kind });
     return { cluster, ...(test ? { test } : {}) };
   }
 
@@ -283,6 +291,7 @@ export class ClusterService {
             created_by: null,
             created_at: now,
             updated_at: now,
+            identity_mode: 'shared',
           })
           .execute();
       }
@@ -297,11 +306,19 @@ export class ClusterService {
   private toRuntime(row: ClustersTable): RuntimeCluster | null {
     const kind = row.kind as ClusterKind;
     // a demo row carries a kubeconfig only when a replica hosts the simulator for the others
-    if (kind === 'in-cluster' || (kind === 'demo' && !row.kubeconfig_enc)) return { name: row.name, kind };
+    const identityMode = identityModeOf(row);
+    if (kind === 'in-cluster' || (kind === 'demo' && !row.kubeconfig_enc))
+      return { name: row.name, kind, identityMode };
     if (!row.kubeconfig_enc) return null;
     try {
       const kubeconfig = decryptSecret(row.kubeconfig_enc, this.key, row.name);
-      return { name: row.name, kind, kubeconfig, ...(row.context ? { context: row.context } : {}) };
+      return {
+        name: row.name,
+        kind,
+        kubeconfig,
+        identityMode,
+        ...(row.context ? { context: row.context } : {}),
+      };
     } catch {
       this.logger?.error(
         { cluster: row.name },
@@ -333,6 +350,12 @@ export class ClusterService {
   }
 }
 
+/** An unknown stored value (a newer replica's mode) falls back to the safest reading: shared is never assumed. */
+function identityModeOf(row: ClustersTable): IdentityMode {
+  const parsed = identityModeSchema.safeParse(row.identity_mode);
+  return parsed.success ? parsed.data : 'impersonate';
+}
+
 function toRecord(row: ClustersTable): ClusterRecord {
   return {
     name: row.name,
@@ -340,6 +363,7 @@ function toRecord(row: ClustersTable): ClusterRecord {
     kind: row.kind as ClusterKind,
     context: row.context,
     server: row.server,
+    identityMode: identityModeOf(row),
     createdBy: row.created_by,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

@@ -8,6 +8,7 @@ const rec: ClusterRecord = {
   kind: 'kubeconfig',
   context: 'c',
   server: 'https://x',
+  identityMode: 'shared',
   createdBy: null,
   createdAt: 1,
   updatedAt: 2,

@@ -22,6 +22,7 @@ export interface ClusterView {
   kind: ClusterRecord['kind'];
   context: string | null;
   server: string | null;
+  identityMode: ClusterRecord['identityMode'];
   createdAt: number;
   updatedAt: number;
   status: 'syncing' | 'ready' | 'degraded' | 'stopped';
@@ -39,6 +40,7 @@ export function clusterView(c: ClusterRecord, source: ClusterStatusSource): Clus
     kind: c.kind,
     context: c.context,
     server: c.server,
+    identityMode: c.identityMode,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

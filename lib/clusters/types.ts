@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { IdentityMode } from '@/lib/protocol/identity';
 import type { HostDenylist } from '@/lib/config';
 import type { ReducedKubeconfig } from './kubeconfig';
 import type { ConnectionTestResult } from './connection-test';
@@ -13,6 +14,8 @@ export interface ClusterRecord {
   kind: ClusterKind;
   context: string | null;
   server: string | null;
+  /** whose identity the cluster sees when the app acts for a user */
+  identityMode: IdentityMode;
   createdBy: string | null;
   createdAt: number;
   updatedAt: number;
@@ -23,6 +26,7 @@ export interface RuntimeCluster {
   kind: ClusterKind;
   kubeconfig?: string;
   context?: string;
+  identityMode: IdentityMode;
 }
 
 export type ClusterChange = { type: 'added' | 'updated' | 'removed'; name: string; kind: ClusterKind };
@@ -32,6 +36,7 @@ export interface AddClusterInput {
   displayName?: string;
   kubeconfig: string;
   context?: string;
+  identityMode?: IdentityMode;
 }
 
 export interface UpdateClusterInput {
@@ -39,6 +44,7 @@ export interface UpdateClusterInput {
   /** rotated credentials: re-tested before they replace the stored ones */
   kubeconfig?: string;
   context?: string;
+  identityMode?: IdentityMode;
 }
 
 export interface TestedKubeconfig {

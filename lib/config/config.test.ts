@@ -29,6 +29,22 @@ describe('parseEnv', () => {
     expect(parseEnv({})).toMatchObject({ WS_RESUME_HISTORY: 10_000, SESSION_RECHECK_SECONDS: 20 });
   });
 
+  it('validates the identity settings: role groups and OIDC scopes', () => {
+    expect(parseEnv({ IMPERSONATE_ROLE_GROUPS: 'operator=knm:operators, viewer=knm:viewers' })).toMatchObject(
+      {
+        IMPERSONATE_ROLE_GROUPS: { operator: 'knm:operators', viewer: 'knm:viewers' },
+        OIDC_SCOPES: 'openid profile email',
+      },
+    );
+    expect(() => parseEnv({ IMPERSONATE_ROLE_GROUPS: 'boss=x' })).toThrow(
+      /IMPERSONATE_ROLE_GROUPS: "boss=x": expected role=group/,
+    );
+    expect(() => parseEnv({ IMPERSONATE_ROLE_GROUPS: 'admin=a,admin=b' })).toThrow(
+      /IMPERSONATE_ROLE_GROUPS: role admin is given twice/,
+    );
+    expect(() => parseEnv({ OIDC_SCOPES: 'profile groups' })).toThrow(/OIDC_SCOPES: must include openid/);
+  });
+
   it('validates the metrics settings', () => {
     const e = parseEnv({ METRICS_TOKEN: 'a'.repeat(16), METRICS_PORT: '9464', HEALTH_SAMPLE_SECONDS: '2' });
     expect(e).toMatchObject({ METRICS_ENABLED: true, METRICS_PORT: 9464, HEALTH_SAMPLE_SECONDS: 2 });

@@ -36,6 +36,22 @@ const checked = <T>(parse: (v: string) => T) =>
     }
   });
 
+/** `admin=g1,operator=g2,viewer=g3` (any subset); the error names the bad entry. */
+export function parseRoleGroups(v: string): Partial<Record<'admin' | 'operator' | 'viewer', string>> {
+  const out: Partial<Record<'admin' | 'operator' | 'viewer', string>> = {};
+  for (const entry of v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const m = /^(admin|operator|viewer)=([^\s=,]+)$/.exec(entry);
+    if (!m) throw new Error(`"${entry}": expected role=group with role admin, operator or viewer`);
+    const role = m[1] as 'admin' | 'operator' | 'viewer';
+    if (out[role]) throw new Error(`role ${role} is given twice`);
+    out[role] = m[2]!;
+  }
+  return out;
+}
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -107,6 +123,13 @@ const envSchema = z.object({
   OIDC_GROUPS_CLAIM: z.string().default('groups'),
   OIDC_ADMIN_GROUPS: csv.default([]),
   OIDC_OPERATOR_GROUPS: csv.default([]),
+  /** space-separated; Dex-like providers release groups only for a `groups` scope */
+  OIDC_SCOPES: z
+    .string()
+    .default('openid profile email')
+    .refine((v) => v.split(/\s+/).includes('openid'), { message: 'must include openid' }),
+  /** role=group,…: the group each app role adds to Impersonate-Group on clusters in impersonate mode */
+  IMPERSONATE_ROLE_GROUPS: checked(parseRoleGroups).optional(),
   METRICS_ENABLED: bool.default(true),
   METRICS_TOKEN: z
     .string()
@@ -185,7 +208,11 @@ export interface AppConfig {
     groupsClaim: string;
     adminGroups: string[];
     operatorGroups: string[];
+    /** asked at sign-in (OIDC_SCOPES) */
+    scopes: string;
   };
+  /** IMPERSONATE_ROLE_GROUPS: impersonated group per app role */
+  impersonateRoleGroups: Partial<Record<'admin' | 'operator' | 'viewer', string>>;
   /** HTTPS and WSS from these PEM files, reloaded when they change */
   tls?: { certFile: string; keyFile: string };
   /** running in a pod: the cluster it runs in is reached through its ServiceAccount */
@@ -281,8 +308,10 @@ export function buildConfig(
             groupsClaim: e.OIDC_GROUPS_CLAIM,
             adminGroups: e.OIDC_ADMIN_GROUPS,
             operatorGroups: e.OIDC_OPERATOR_GROUPS,
+            scopes: e.OIDC_SCOPES.trim().split(/\s+/).join(' '),
           }
         : undefined,
+    impersonateRoleGroups: e.IMPERSONATE_ROLE_GROUPS ?? {},
     tls:
       e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
     inCluster: e.KUBERNETES_SERVICE_HOST

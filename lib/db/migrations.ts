@@ -237,6 +237,25 @@ const operationLeases: Migration = {
     await db.schema.alterTable('operations').dropColumn('attempt').execute();
   },
 };
+/**
+ * Acting as the person: each cluster's identity mode ('shared' keeps every existing cluster as it
+ * was), and per session the provider's groups and the encrypted OIDC tokens (oidc-token mode).
+ */
+const identity: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .alterTable('clusters')
+      .addColumn('identity_mode', 'text', (c) => c.notNull().defaultTo('shared'))
+      .execute();
+    await db.schema.alterTable('sessions').addColumn('groups', 'text').execute();
+    await db.schema.alterTable('sessions').addColumn('oidc_tokens_enc', 'text').execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.alterTable('sessions').dropColumn('oidc_tokens_enc').execute();
+    await db.schema.alterTable('sessions').dropColumn('groups').execute();
+    await db.schema.alterTable('clusters').dropColumn('identity_mode').execute();
+  },
+};
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** In-code provider: migrations ship inside the bundle, no filesystem scanning. */
@@ -250,6 +269,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0004_security': security(dialect),
         '0005_audit_request_id': auditRequestId,
         '0006_operation_leases': operationLeases,
+        '0007_identity': identity,
       }),
   };
 }

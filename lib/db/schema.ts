@@ -41,6 +41,8 @@ export interface ClustersTable {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+  /** 'shared' | 'impersonate' | 'oidc-token' (lib/protocol/identity.ts); rows from before 0007 are 'shared' */
+  identity_mode: string;
 }
 
 export interface AuditLogTable {
@@ -112,6 +114,10 @@ export interface SessionsTable {
   revoked_reason: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** JSON array of the identity provider's groups at sign-in (OIDC); null for password sign-ins */
+  groups: string | null;
+  /** AES-256-GCM sealed JSON {idToken, refreshToken?, expiresAt} of an OIDC sign-in (oidc-token mode) */
+  oidc_tokens_enc: string | null;
 }
 
 /** rate-limiter-flexible's store (RateLimiterPostgres / RateLimiterSQLite), shared by every replica. */

@@ -75,6 +75,7 @@ export async function seedClusters(db: Database, names: string[]): Promise<void>
         kubeconfig_enc: null,
         created_by: null,
         created_at: now,
+        identity_mode: 'shared',
         updated_at: now,
       })
       .execute();

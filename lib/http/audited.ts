@@ -27,7 +27,13 @@ export async function audited<T>(src: AuditSource, entry: AuditTarget, fn: () =>
   try {
     result = await fn();
   } catch (err) {
-    await src.ctx.audit.complete(id, 'failure', err instanceof Error ? err.message : String(err));
+    // a refusal by the cluster's own RBAC is told apart from a failure (see lib/identity/cluster-denial.ts)
+    const denied = (err as { code?: unknown } | null)?.code === 'cluster_denied';
+    await src.ctx.audit.complete(
+      id,
+      denied ? 'denied' : 'failure',
+      err instanceof Error ? err.message : String(err),
+    );
     throw err;
   }
   await src.ctx.audit.complete(id, 'success');

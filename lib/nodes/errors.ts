@@ -1,10 +1,13 @@
 import { ApiException } from '@kubernetes/client-node';
+import { describeDenial, parseClusterDenial } from '@/lib/shared/cluster-denial';
 
 export type NodeOpErrorCode =
   | 'bad_request'
   | 'invalid'
   | 'not_found'
   | 'forbidden'
+  | 'cluster_denied'
+  | 'cluster_identity_unavailable'
   | 'conflict'
   | 'too_many_requests'
   | 'timeout'
@@ -16,6 +19,8 @@ const statusOf: Record<NodeOpErrorCode, number> = {
   invalid: 422,
   not_found: 404,
   forbidden: 403,
+  cluster_denied: 403,
+  cluster_identity_unavailable: 403,
   conflict: 409,
   too_many_requests: 429,
   timeout: 504,
@@ -62,6 +67,9 @@ export function k8sStatusCode(err: unknown): number | undefined {
 /** Maps a Kubernetes API failure to a NodeOpError that says which node and why. */
 export function fromK8sError(err: unknown, what: string): NodeOpError {
   if (err instanceof NodeOpError) return err;
+  // the user cannot be represented to the cluster (oidc-token mode without a single sign-on token)
+  if (err instanceof Error && err.name === 'IdentityError')
+    return new NodeOpError('cluster_identity_unavailable', `${what}: ${err.message}`);
   if (!(err instanceof ApiException)) {
     const msg = err instanceof Error ? err.message : String(err);
     return new NodeOpError('unavailable', `${what}: the API server could not be reached (${msg})`);
@@ -77,8 +85,20 @@ export function fromK8sError(err: unknown, what: string): NodeOpError {
         `${what}: rejected by the API server: ${reason}`,
         causes ? { causes } : undefined,
       );
+    case 403: {
+      // the cluster's RBAC refused the identity it saw (the user's, when impersonating): say who and what
+      const denial = parseClusterDenial(status.message ?? '');
+      if (denial)
+        return new NodeOpError('cluster_denied', `${what}: ${describeDenial(denial)}`, {
+          denial,
+          clusterMessage: status.message,
+        });
+      return new NodeOpError(
+        'forbidden',
+        `${what}: the cluster's credentials are not allowed to do this: ${reason}`,
+      );
+    }
     case 401:
-    case 403:
       return new NodeOpError(
         'forbidden',
         `${what}: the cluster's credentials are not allowed to do this: ${reason}`,

@@ -2,6 +2,7 @@ import type { NodeListResponse } from '@/lib/protocol/api';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import type { AppContext } from '@/lib/server/app-context';
 import { NodeOpError } from './errors';
+import type { Actor } from './node-service';
 import { bodyStream, listBody, type ListBody } from './list-body';
 import { toNodeQuery, type ListQuery } from './list-query';
 import { loadNodeDetail, type NodeDetail } from './node-detail';
@@ -102,9 +103,10 @@ export function getNodeSummary(ctx: Ctx, cluster: string, node: string): Promise
   });
 }
 
-export function getNodeDetail(ctx: Ctx, cluster: string, node: string): Promise<NodeDetail> {
+/** The detail is read from the API server as the user (their identity, by the cluster's mode). */
+export function getNodeDetail(ctx: Ctx, cluster: string, node: string, actor: Actor): Promise<NodeDetail> {
   return guard(cluster, async () =>
-    loadNodeDetail(ctx.manager.kubeConfig(cluster), await getNodeSummary(ctx, cluster, node)),
+    loadNodeDetail(ctx.nodeSource.kubeConfig(cluster, actor), await getNodeSummary(ctx, cluster, node)),
   );
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '@/lib/auth/types';
 import { audited } from '@/lib/http/audited';
+import { actingUserOf } from '@/lib/identity/identity-service';
 import { apiRoute, assertClusterAccess } from '@/lib/http/handler';
 import { paramsSchemas, type ParsedBatch } from '@/lib/operations/batch';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
@@ -24,10 +25,14 @@ const actions: {
   labels: (ctx, cluster, node, p, actor) => ctx.nodes.editLabels(cluster, node, p, actor),
   taints: (ctx, cluster, node, p, actor) => ctx.nodes.editTaints(cluster, node, p, actor),
   cordon: (ctx, cluster, node, p, actor) => ctx.nodes.cordon(cluster, node, actor, p.reason),
-  uncordon: (ctx, cluster, node) => ctx.nodes.uncordon(cluster, node),
+  uncordon: (ctx, cluster, node, _p, actor) => ctx.nodes.uncordon(cluster, node, actor),
 };
 
-export const actorOf = (p: Principal): Actor => ({ username: p.username, isAdmin: p.role === 'admin' });
+export const actorOf = (p: Principal): Actor => ({
+  username: p.username,
+  isAdmin: p.role === 'admin',
+  acting: actingUserOf(p),
+});
 
 /** An empty body means "no parameters" for the kinds whose parameters are all optional. */
 export const bodyFor = <K extends ParsedBatch['kind']>(kind: K) =>

@@ -13,6 +13,7 @@ import {
   type TaintEdit,
 } from './node-edits';
 import type { NodeSource } from './node-source';
+import type { ActingUser } from '@/lib/identity/identity-service';
 
 /** the first write plus three retries on fresh state */
 const MAX_ATTEMPTS = 4;
@@ -31,6 +32,8 @@ type WriteBasis = Pick<NodeSummary, 'resourceVersion' | 'labels' | 'taints'>;
 export interface Actor {
   username: string;
   isAdmin: boolean;
+  /** who the cluster is told acts (impersonate / oidc-token modes); absent: the kubeconfig's identity */
+  acting?: ActingUser;
 }
 
 function invalid(node: string, errors: FieldError[]): NodeOpError {
@@ -58,7 +61,7 @@ export class NodeService {
   editLabels(cluster: string, node: string, edit: LabelEdit, actor: Actor): Promise<NodeSummary> {
     const errors = validateLabelEdit(edit, actor.isAdmin);
     if (errors.length) return Promise.reject(invalid(node, errors));
-    return this.optimistic(cluster, node, (cur) => {
+    return this.optimistic(cluster, node, actor, (cur) => {
       const labels = labelPatch(cur.labels, edit);
       return labels && { metadata: { resourceVersion: cur.resourceVersion, labels } };
     });
@@ -67,7 +70,7 @@ export class NodeService {
   editTaints(cluster: string, node: string, edit: TaintEdit, actor: Actor): Promise<NodeSummary> {
     const errors = validateTaintEdit(edit, actor.isAdmin);
     if (errors.length) return Promise.reject(invalid(node, errors));
-    return this.optimistic(cluster, node, (cur) => {
+    return this.optimistic(cluster, node, actor, (cur) => {
       const taints = applyTaintEdit(cur.taints, edit);
       return taints && { metadata: { resourceVersion: cur.resourceVersion }, spec: { taints } };
     });
@@ -75,12 +78,12 @@ export class NodeService {
 
   async cordon(cluster: string, node: string, actor: Actor, reason?: string): Promise<NodeSummary> {
     await this.current(cluster, node);
-    return this.write(cluster, node, cordonPatch(actor.username, reason, this.now()));
+    return this.write(cluster, node, actor, cordonPatch(actor.username, reason, this.now()));
   }
 
-  async uncordon(cluster: string, node: string): Promise<NodeSummary> {
+  async uncordon(cluster: string, node: string, actor: Actor): Promise<NodeSummary> {
     await this.current(cluster, node);
-    return this.write(cluster, node, uncordonPatch());
+    return this.write(cluster, node, actor, uncordonPatch());
   }
 
   private async current(cluster: string, node: string): Promise<NodeSummary> {
@@ -94,6 +97,7 @@ export class NodeService {
   private async optimistic(
     cluster: string,
     node: string,
+    actor: Actor,
     build: (cur: WriteBasis) => Record<string, unknown> | null,
   ): Promise<NodeSummary> {
     let cur: WriteBasis = await this.current(cluster, node);
@@ -101,19 +105,19 @@ export class NodeService {
       const body = build(cur);
       if (!body) return this.current(cluster, node);
       try {
-        return await this.write(cluster, node, body);
+        return await this.write(cluster, node, actor, body);
       } catch (err) {
         if (!(err instanceof NodeOpError && err.code === 'conflict') || attempt >= MAX_ATTEMPTS) throw err;
         // jitter desynchronizes writers that keep colliding on the same node
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-        cur = await this.fresh(cluster, node);
+        cur = await this.fresh(cluster, node, actor);
       }
     }
   }
 
   /** After a conflict the cache may lag behind; retry on the API server's current object instead. */
-  private async fresh(cluster: string, node: string): Promise<WriteBasis> {
-    const api = this.opts.source.kubeConfig(cluster).makeApiClient(CoreV1Api);
+  private async fresh(cluster: string, node: string, actor: Actor): Promise<WriteBasis> {
+    const api = this.opts.source.kubeConfig(cluster, actor).makeApiClient(CoreV1Api);
     try {
       const obj = await api.readNode({ name: node });
       return {
@@ -130,8 +134,13 @@ export class NodeService {
     }
   }
 
-  private async write(cluster: string, node: string, body: Record<string, unknown>): Promise<NodeSummary> {
-    const api = this.opts.source.kubeConfig(cluster).makeApiClient(CoreV1Api);
+  private async write(
+    cluster: string,
+    node: string,
+    actor: Actor,
+    body: Record<string, unknown>,
+  ): Promise<NodeSummary> {
+    const api = this.opts.source.kubeConfig(cluster, actor).makeApiClient(CoreV1Api);
     let written: V1Node;
     try {
       written = await api.patchNode({ name: node, body }, mergePatch);

@@ -7,6 +7,7 @@ import { batchRequestSchema, cordonParamsSchema, retryBodySchema } from '@/lib/o
 import { nodeListResponseSchema } from '@/lib/protocol/api';
 import { batchPreviewResponseSchema } from '@/lib/protocol/operations';
 import { healthHistorySchema } from '@/lib/protocol/health';
+import { clusterPermissionsSchema } from '@/lib/protocol/identity';
 import { nodeSummarySchema } from '@/lib/protocol/node-summary';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
 import type { RouteRow } from './route-row';
@@ -74,6 +75,16 @@ export const routeTable: RouteRow[] = [
     cluster: 'query',
     query: listQuerySchema.extend({ cluster_name: z.string() }),
     response: nodeListResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/clusters/{cluster}/permissions',
+    summary:
+      'What the cluster lets the caller do (SelfSubjectAccessReview as them: patch nodes, create pods/eviction, list pods, list nodes; cached a minute)',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+    response: clusterPermissionsSchema,
   },
   {
     method: 'get',

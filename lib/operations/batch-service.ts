@@ -59,7 +59,7 @@ export function executorFor(
     case 'cordon':
       return async (node) => (await nodes.cordon(cluster, node, actor, batch.params.reason), { ok: true });
     case 'uncordon':
-      return async (node) => (await nodes.uncordon(cluster, node), { ok: true });
+      return async (node) => (await nodes.uncordon(cluster, node, actor), { ok: true });
     case 'drain':
       return async (node, signal, run) => {
         // every pod's latest state, in the order the drain first saw them
@@ -68,7 +68,7 @@ export function executorFor(
         let result: Awaited<ReturnType<typeof drainNode>>;
         try {
           result = await drainNode({
-            kubeConfig: deps.nodeSource.kubeConfig(cluster),
+            kubeConfig: deps.nodeSource.kubeConfig(cluster, actor),
             node,
             options: batch.params,
             signal,

@@ -1,4 +1,6 @@
 import { audited } from '@/lib/http/audited';
+import { assertClusterAllows } from '@/lib/identity/guards';
+import type { ClusterAction } from '@/lib/protocol/identity';
 import { apiRoute, assertClusterAccess, badRequest, notFound } from '@/lib/http/handler';
 import { conflict, serviceUnavailable } from '@/lib/http/errors';
 import { getNodeSummary, resolveBatchNodes } from '@/lib/nodes/node-api';
@@ -47,6 +49,10 @@ function assertNoFieldErrors(errors: ReturnType<typeof batchOptionErrors>): void
   });
 }
 
+/** The cluster-side verbs an operation kind needs (asked before starting in impersonate / oidc-token modes). */
+const clusterActionsOf = (kind: OperationKind): ClusterAction[] =>
+  kind === 'drain' ? ['patch-nodes', 'evict-pods'] : ['patch-nodes'];
+
 const accepted = (operation: Operation) =>
   Response.json({ operation }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
 
@@ -89,6 +95,7 @@ export const startOperation = apiRoute(
         parameters: { ...body },
       },
       async () => {
+        await assertClusterAllows(ctx.identity, principal, params.cluster, clusterActionsOf(body.kind));
         const nodes = await resolveBatchNodes(ctx, params.cluster, body);
         if (nodes.length === 0)
           throw badRequest(body.selector ? `selector: no node matches ${body.selector}` : 'nodes: empty');
@@ -140,6 +147,8 @@ export const drainOne = apiRoute(
       { action: 'node.drain', cluster: params.cluster, target: params.node, parameters: { ...body } },
       async () => {
         await getNodeSummary(ctx, params.cluster, params.node);
+        // a drain runs in the background: ask the cluster first, so a refusal is this request's 403
+        await assertClusterAllows(ctx.identity, principal, params.cluster, clusterActionsOf('drain'));
         return startBatch(ctx, {
           cluster: params.cluster,
           batch: { kind: 'drain', params: body },

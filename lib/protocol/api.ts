@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identityModeSchema } from './identity';
 import { nodeSummarySchema } from './node-summary';
 
 /** REST shapes shared by route handlers and the browser. */
@@ -16,6 +17,8 @@ export type NodeListResponse = z.infer<typeof nodeListResponseSchema>;
 export const clusterInfoSchema = z.object({
   name: z.string(),
   kind: z.enum(['kubeconfig', 'demo', 'in-cluster']),
+  /** whose identity the cluster sees when the app acts for a user */
+  identityMode: identityModeSchema.optional(),
   status: z.enum(['syncing', 'ready', 'degraded', 'stopped']),
   error: z.string().optional(),
   nodes: z.number().int().nonnegative(),

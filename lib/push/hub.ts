@@ -27,6 +27,11 @@ export interface PushHubOptions {
   /** re-checks a connected principal (session revoked, token deleted, user disabled) */
   stillValid?: (principal: Principal) => Promise<boolean>;
   logger?: Pick<Logger, 'warn' | 'debug'>;
+  /**
+   * The cluster's own say on reading its cached nodes (impersonate / oidc-token modes): the reason
+   * when the user may not list nodes there, undefined when they may. Asked before every subscribe.
+   */
+  readGate?: (principal: Principal, cluster: string) => Promise<string | undefined>;
 }
 
 /**
@@ -41,6 +46,7 @@ export class PushHub {
   private readonly now: () => number;
   private readonly stillValid?: (p: Principal) => Promise<boolean>;
   private readonly logger?: Pick<Logger, 'warn' | 'debug'>;
+  private readonly readGate?: PushHubOptions['readGate'];
   private readonly index = new ClientIndex();
   private readonly fanout: Fanout;
   private readonly counters = { rejected: 0, revalidation: 0, resumes: 0, resyncs: 0 };
@@ -56,6 +62,7 @@ export class PushHub {
     this.limits = { ...defaultHubLimits, ...opts.limits };
     this.stillValid = opts.stillValid;
     this.logger = opts.logger;
+    this.readGate = opts.readGate;
     this.fanout = new Fanout(this.index, this.limits.maxBufferedBytes, opts.logger);
     this.unsubscribeSource = this.source.subscribe((event) => this.onManagerEvent(event));
   }
@@ -70,6 +77,11 @@ export class PushHub {
   checkAccess(principal: Principal, cluster: string): AccessResult {
     if (!canAccessCluster(principal, cluster)) return 'forbidden';
     return this.source.hasCluster(cluster) ? 'ok' : 'unknown_cluster';
+  }
+
+  /** Why the cluster does not let this principal read its nodes, or undefined (adapters ask before subscribing). */
+  async readDenied(principal: Principal, cluster: string): Promise<string | undefined> {
+    return this.readGate ? this.readGate(principal, cluster) : undefined;
   }
 
   /** Whether a new connection of this principal would be admitted (adapters ask before upgrading work). */
@@ -191,8 +203,20 @@ export class PushHub {
     if (!state) return;
     switch (msg.type) {
       case 'subscribe': {
-        const res = this.subscribe(clientId, msg.data.cluster, msg.data.since);
-        if (!res.ok) this.sendError(state, res.code, res.message);
+        const { cluster, since } = msg.data;
+        const go = (denied: string | undefined) => {
+          if (denied) return this.sendError(clientId, 'forbidden', denied);
+          const res = this.subscribe(clientId, cluster, since);
+          if (!res.ok) this.sendError(clientId, res.code, res.message);
+        };
+        if (!this.readGate) return go(undefined);
+        this.readDenied(state.client.principal, cluster)
+          .then(go, (err: unknown) =>
+            go(`the cluster's permissions could not be checked: ${(err as Error).message}`),
+          )
+          .catch((err: unknown) =>
+            this.logger?.warn({ err, cluster }, 'subscribe after the read gate failed'),
+          );
         return;
       }
       case 'unsubscribe':

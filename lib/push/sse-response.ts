@@ -30,7 +30,7 @@ function jsonError(
  * cluster access (403/404 before any stream starts), admits the client (503 at the connection
  * limits) and returns the event-stream Response.
  */
-export function sseResponse(opts: SseRequestOptions): Response {
+export async function sseResponse(opts: SseRequestOptions): Promise<Response> {
   const url = typeof opts.url === 'string' ? new URL(opts.url, 'http://localhost') : opts.url;
   const query = parseSubscriptionQuery(url.searchParams, opts.lastEventId);
   if (!query.ok) return jsonError(400, 'invalid_request', query.message);
@@ -39,6 +39,8 @@ export function sseResponse(opts: SseRequestOptions): Response {
     if (access === 'forbidden')
       return jsonError(403, 'cluster_forbidden', `no access to cluster "${cluster}"`);
     if (access === 'unknown_cluster') return jsonError(404, 'not_found', `unknown cluster "${cluster}"`);
+    const denied = await opts.hub.readDenied(opts.principal, cluster);
+    if (denied) return jsonError(403, 'cluster_denied', denied);
   }
   const result = createSseStream({
     hub: opts.hub,

@@ -203,6 +203,8 @@ export function createWsEndpoint(opts: WsEndpointOptions): WsEndpoint {
         return rejectUpgrade(socket, 403, 'cluster_forbidden', `no access to cluster "${cluster}"`);
       if (access === 'unknown_cluster')
         return rejectUpgrade(socket, 404, 'not_found', `unknown cluster "${cluster}"`);
+      const denied = await hub.readDenied(principal, cluster);
+      if (denied) return rejectUpgrade(socket, 403, 'cluster_denied', denied);
     }
     if (closed) return rejectUpgrade(socket, 503, 'shutting_down', 'server is shutting down');
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, principal, query.subscriptions));

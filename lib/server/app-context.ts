@@ -8,6 +8,8 @@ import type { ClusterService } from '@/lib/clusters/cluster-service';
 import type { AppConfig } from '@/lib/config';
 import type { Database } from '@/lib/db';
 import type { AppMetrics } from '@/lib/metrics';
+import type { IdentityService } from '@/lib/identity/identity-service';
+import type { OidcTokens } from '@/lib/identity/oidc-tokens';
 import type { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import type { OperationRunner } from '@/lib/operations/operation-runner';
@@ -34,6 +36,10 @@ export interface AppContext {
   hub: PushHub;
   nodes: NodeService;
   nodeSource: NodeSource;
+  /** whose identity each cluster sees for a user's request, and the cluster's can-i answers */
+  identity: IdentityService;
+  /** single sign-on sessions' ID and refresh tokens (oidc-token mode) */
+  oidcTokens: OidcTokens;
   operations: OperationRunner;
   /** operations as stored for every replica to read (and to pass on cancels) */
   operationStore: OperationStore;

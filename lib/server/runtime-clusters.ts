@@ -3,12 +3,15 @@ import type { ControlBus } from '@/lib/bus';
 import type { ClusterService, RuntimeCluster } from '@/lib/clusters/cluster-service';
 import { outsideRequest } from '@/lib/http/request-scope';
 import { inClusterKubeconfig, type InClusterOptions } from '@/lib/k8s/service-account';
+import type { IdentityService } from '@/lib/identity/identity-service';
 import type { RealtimeManager } from '@/lib/realtime/manager';
 import { startSimulator, type Simulator } from '@/lib/sim';
 
 export interface RuntimeClustersOptions {
   clusters: ClusterService;
   manager: RealtimeManager;
+  /** told each cluster's identity mode; a mode change alone does not restart informers */
+  identity?: Pick<IdentityService, 'setMode' | 'dropCluster'>;
   logger: Logger;
   /** carries cluster.changed between replicas; its onResync (listener reconnected) reconciles at once */
   bus: ControlBus;
@@ -70,25 +73,34 @@ export async function startRuntimeClusters(
     return { yaml: c.kubeconfig ?? '', context: c.context ?? undefined };
   };
 
+  // name → the kubeconfig and context the manager runs with
+  const registered = new Map<string, string>();
   const apply = async (name: string, removed: boolean) => {
     try {
       if (removed) {
+        opts.identity?.dropCluster(name);
+        registered.delete(name);
         if (manager.hasCluster(name)) await manager.unregisterCluster(name);
         return;
       }
       const rt = await opts.clusters.runtimeFor(name);
       if (!rt) return;
+      opts.identity?.setMode(name, rt.identityMode);
       const kc = await kubeconfigFor(rt);
       if (!kc) {
         logger.info({ cluster: name }, 'waiting for a replica to host the demo simulator');
         return;
       }
       const { yaml, context } = kc;
+      // informers keep the kubeconfig's identity: only new credentials or a new context restart them
+      const fingerprint = `${context ?? ''}\0${yaml}`;
+      if (manager.hasCluster(name) && registered.get(name) === fingerprint) return;
       // a cluster added through the API starts informers that outlive the request: keep its id off their logs
       await outsideRequest(async () => {
         if (manager.hasCluster(name)) await manager.updateCluster(name, yaml, { context });
         else manager.registerCluster(name, yaml, { context });
       });
+      registered.set(name, fingerprint);
     } catch (err) {
       logger.error(
         { cluster: name, err: err instanceof Error ? err.message : String(err) },

@@ -17,6 +17,9 @@ import { openDatabase, type Database } from '@/lib/db';
 import { nextCounter } from '@/lib/db/clock';
 import { createAppMetrics, type AppMetrics } from '@/lib/metrics';
 import { withKeepAlive } from '@/lib/k8s/keep-alive';
+import { readDenied } from '@/lib/identity/guards';
+import { IdentityService } from '@/lib/identity/identity-service';
+import { OidcTokens } from '@/lib/identity/oidc-tokens';
 import { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import { LeaseKeeper } from '@/lib/operations/lease-keeper';
@@ -35,10 +38,10 @@ import { DemoHost, defaultDemoHost } from './demo-host';
 import { startMaintenance } from './maintenance';
 import { startRuntimeClusters } from './runtime-clusters';
 
-/** Adapts the realtime manager to the port node operations use. */
-function nodeSourceOf(manager: RealtimeManager): NodeSource {
+/** Adapts the realtime manager to the port node operations use; requests for a user go as the cluster's mode says. */
+function nodeSourceOf(manager: RealtimeManager, identity: IdentityService): NodeSource {
   return {
-    kubeConfig: (cluster) => withKeepAlive(manager.kubeConfig(cluster)),
+    kubeConfig: (cluster, actor) => identity.kubeConfig(cluster, actor?.acting),
     getNode: async (cluster, name) => (await manager.getNode(cluster, name)).node ?? undefined,
     waitForResourceVersion: async (cluster, name, rv, ms) =>
       (await manager.waitForResourceVersion(cluster, name, rv, ms))
@@ -139,8 +142,15 @@ export async function createServices(
     logCapacity: config.ws.resumeHistory,
     seqBase: seqBaseForEpoch(seqEpoch),
   });
+  const oidcTokens = new OidcTokens({ sessions, key: config.encryptionKey, client: config.oidc });
+  const identity = new IdentityService({
+    kubeConfig: (cluster) => withKeepAlive(manager.kubeConfig(cluster)),
+    roleGroups: config.impersonateRoleGroups,
+    idToken: (sessionId) => oidcTokens.idToken(sessionId),
+  });
   const hub = new PushHub({
     source: manager,
+    readGate: (principal, cluster) => readDenied(identity, principal, cluster),
     stillValid: (p) => auth.stillValid(p),
     logger: logger.child({ component: 'push' }),
     limits: {
@@ -153,7 +163,7 @@ export async function createServices(
   });
   // A revocation made here closes the affected WebSocket and SSE connections at once (4001).
   auth.onRevocation(() => void hub.revalidate());
-  const source = nodeSourceOf(manager);
+  const source = nodeSourceOf(manager, identity);
   const nodes = new NodeService({ source });
   const pushProgress = (op: Operation, node?: string) =>
     bus.publish({ type: 'push.message', message: operationProgressMessage(op, node) });
@@ -214,6 +224,8 @@ export async function createServices(
     hub,
     nodes,
     nodeSource: source,
+    identity,
+    oidcTokens,
     operations,
     operationStore,
     bus,
@@ -229,6 +241,7 @@ export async function createServices(
   const runtime = await startRuntimeClusters({
     clusters,
     manager,
+    identity,
     bus,
     logger: logger.child({ component: 'clusters' }),
     demo: { nodes: config.demoNodes, churn: config.demoChurn, mode: shared ? 'shared' : 'local' },

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { SimAudit } from './audit';
 import { type ChurnOptions, ChurnEngine } from './churn';
 import { FaultState } from './faults';
 import type { SimContext } from './http/context';
+import { oidcVerifier, type SimOidcOptions } from './http/oidc';
 import { SimHttpServer } from './http/server';
 import { generateTls, type TlsMaterial } from './http/tls';
 import type { WatchConn } from './http/watch';
@@ -39,6 +41,8 @@ export interface SimulatorOptions {
    * token may do anything and the read-only token may read, with no roles involved).
    */
   rbac?: boolean;
+  /** accept ID tokens of this issuer as bearer tokens (kube-apiserver's --oidc-* flags) */
+  oidc?: SimOidcOptions;
 }
 
 export interface SimFaults {
@@ -63,6 +67,8 @@ export interface Simulator {
   store: SimStore;
   /** ServiceAccounts, tokens and the authorizer (see lib/sim/rbac) */
   rbac: SimRbac;
+  /** every resource request with its real and impersonated user (also GET /_sim/audit) */
+  audit: SimAudit;
   faults: SimFaults;
   churn: { start(opts?: ChurnOptions): void; stop(): void };
   /** eviction requests answered so far: accepted, or refused (429) by a PodDisruptionBudget */
@@ -99,6 +105,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     formatFor: tableFormatFor,
     anonymousAdmin: !useHttps,
     rbac: new SimRbac(store, opts.rbac ?? false),
+    audit: new SimAudit(),
+    ...(opts.oidc ? { oidc: oidcVerifier(opts.oidc) } : {}),
   };
   const pods = installPodHooks(ctx, podOpts);
   seedCluster(store, { nodes: opts.nodes ?? 5, ...podOpts }, pods);
@@ -151,6 +159,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       }),
     store,
     rbac: ctx.rbac!,
+    audit: ctx.audit,
     faults: simFaults,
     churn: { start: (o) => churn.start(o ?? (opts.churn || undefined)), stop: () => churn.stop() },
     digest: () => store.digest(),

@@ -95,6 +95,7 @@ const fixtures: Record<string, Fixture> = {
   'POST /api/auth/{nextauth}': () => ({ path: '/api/auth/signout', body: {}, ok: [302, 400] }),
   'GET /api/v1/openapi.json': () => ({ path: '/api/v1/openapi.json' }),
   'GET /api/v1/me': () => ({ path: '/api/v1/me' }),
+  'GET /api/v1/me/logout-url': () => ({ path: '/api/v1/me/logout-url' }),
   'POST /api/v1/me/password': (who) => {
     const current = passwordOf.get(who.username)!;
     return {
@@ -154,6 +155,7 @@ const fixtures: Record<string, Fixture> = {
     return { path: `/api/v1/clusters/${name}`, after: () => dropCluster(name) };
   },
   'GET /api/v1/clusters/{cluster}/nodes': () => ({ path: '/api/v1/clusters/demo/nodes?limit=2' }),
+  'GET /api/v1/clusters/{cluster}/permissions': () => ({ path: '/api/v1/clusters/demo/permissions' }),
   'GET /api/v1/nodes': () => ({ path: '/api/v1/nodes?cluster_name=demo&limit=2' }),
   'GET /api/v1/clusters/{cluster}/nodes/{node}': () => ({ path: nodePath() }),
   'POST /api/v1/clusters/{cluster}/nodes/{node}/labels': () => ({

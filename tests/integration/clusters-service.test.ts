@@ -264,7 +264,7 @@ describe.each(ENGINES)('automatic clusters on %s', (engine) => {
     expect(await svc.ensureDemoCluster(true)).toBe(true);
     expect(await svc.ensureDemoCluster(true)).toBe(false);
     expect(await svc.list()).toMatchObject([{ name: 'demo', kind: 'demo', server: null }]);
-    expect(await svc.loadForRuntime()).toEqual([{ name: 'demo', kind: 'demo' }]);
+    expect(await svc.loadForRuntime()).toEqual([{ name: 'demo', kind: 'demo', identityMode: 'shared' }]);
     await svc.remove('demo');
     expect(await svc.ensureDemoCluster(true)).toBe(false);
     expect(events.map((e) => `${e.type}:${e.name}:${e.kind}`)).toEqual([
@@ -279,7 +279,9 @@ describe.each(ENGINES)('automatic clusters on %s', (engine) => {
     expect(await svc.ensureInClusterCluster({})).toBe(false);
     expect(await svc.ensureInClusterCluster({ KUBERNETES_SERVICE_HOST: '10.0.0.1' })).toBe(true);
     expect(await svc.ensureInClusterCluster({ KUBERNETES_SERVICE_HOST: '10.0.0.1' })).toBe(false);
-    expect(await svc.loadForRuntime()).toEqual([{ name: 'in-cluster', kind: 'in-cluster' }]);
+    expect(await svc.loadForRuntime()).toEqual([
+      { name: 'in-cluster', kind: 'in-cluster', identityMode: 'shared' },
+    ]);
     await expect(svc.update('in-cluster', { kubeconfig: 'x' })).rejects.toThrow(/has no stored kubeconfig/);
   });
 
@@ -298,6 +300,7 @@ describe.each(ENGINES)('automatic clusters on %s', (engine) => {
         created_by: null,
         created_at: now,
         updated_at: now,
+        identity_mode: 'shared',
       })
       .execute();
     const log = capturedLogger();

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IIngress, INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -42,6 +43,47 @@ describe.skipIf(!kubectlBinary())('Kubernetes manifests (deploy/)', () => {
   const rendered = new Map<string, K8sObject[]>();
   beforeAll(async () => {
     for (const o of overlays) rendered.set(o, await renderKustomization(`overlays/${o}`));
+  });
+
+  it('the impersonation component adds to any overlay a ClusterRole that may only impersonate users and groups', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'knm-kustomize-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'kustomization.yaml'),
+        [
+          'apiVersion: kustomize.config.k8s.io/v1beta1',
+          'kind: Kustomization',
+          `resources: [${path.relative(dir, path.join(deployDir, 'overlays/single'))}]`,
+          `components: [${path.relative(dir, path.join(deployDir, 'components/impersonation'))}]`,
+        ].join('\n'),
+      );
+      const objects = await renderKustomization(dir);
+      for (const o of objects) {
+        const model = await modelFor(o);
+        expect(() => model.validate(), o.kind).not.toThrow();
+      }
+      const role = findObject<IClusterRole>(objects, 'ClusterRole', 'kube-node-manager-impersonator');
+      expect(role.rules).toEqual([
+        { apiGroups: [''], resources: ['users', 'groups'], verbs: ['impersonate'] },
+      ]);
+      const binding = findObject<IClusterRoleBinding>(
+        objects,
+        'ClusterRoleBinding',
+        'kube-node-manager-impersonator',
+      );
+      expect(binding.roleRef).toMatchObject({ kind: 'ClusterRole', name: 'kube-node-manager-impersonator' });
+      expect(binding.subjects).toEqual([
+        { kind: 'ServiceAccount', name: 'kube-node-manager', namespace: 'kube-node-manager' },
+      ]);
+      // the base role is untouched: impersonation is opt-in
+      const base = findObject<IClusterRole>(objects, 'ClusterRole', 'kube-node-manager');
+      expect(base.rules).toEqual(expectedRules);
+      expect(rendered.get('single')!.some((o) => o.metadata.name === 'kube-node-manager-impersonator')).toBe(
+        false,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('has the overlays the docs describe', () => {

@@ -13,11 +13,17 @@ export function request(
   sim: Simulator,
   method: string,
   path: string,
-  opts: { body?: unknown; contentType?: string; token?: string | null; accept?: string } = {},
+  opts: {
+    body?: unknown;
+    contentType?: string;
+    token?: string | null;
+    accept?: string;
+    headers?: Record<string, string | string[]>;
+  } = {},
 ): Promise<Resp> {
   const url = new URL(path, sim.url);
   const lib = url.protocol === 'https:' ? https : http;
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | string[]> = { ...opts.headers };
   const token = opts.token === undefined ? sim.adminToken : opts.token;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (opts.accept) headers.Accept = opts.accept;

@@ -80,7 +80,7 @@ export async function startPushTestServer(opts: {
       const lastEventId = req.headers['last-event-id'];
       writeResponse(
         res,
-        sseResponse({
+        await sseResponse({
           hub,
           principal,
           url,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { SimApiError } from '../errors';
+import { apiErrors, SimApiError } from '../errors';
+import { impersonate } from '../rbac/impersonation';
 import { forbiddenMessage, type RequestAttributes, type Subject } from '../rbac/authorizer';
 import { ADMIN_USER, READONLY_USER } from '../rbac/sim-rbac';
 import { formatTime } from '../store';
@@ -17,17 +18,48 @@ export interface ParsedPath {
 
 const authenticated = 'system:authenticated';
 
-/** Bearer token → subject. The admin token is a superuser (system:masters), like a cluster-admin kubeconfig. */
-export function authenticate(ctx: SimContext, req: IncomingMessage): Subject | undefined {
+export interface Authenticated {
+  subject: Subject;
+  by: 'token' | 'oidc' | 'anonymous';
+}
+
+/**
+ * Bearer token → subject. The admin token is a superuser (system:masters), like a cluster-admin
+ * kubeconfig; ServiceAccount tokens need RBAC on; a JWT is an ID token of the trusted OIDC issuer.
+ */
+export async function authenticate(
+  ctx: SimContext,
+  req: IncomingMessage,
+): Promise<Authenticated | undefined> {
   const h = req.headers.authorization ?? '';
   const admin = { user: ADMIN_USER, groups: ['system:masters', authenticated] };
-  if (!h && ctx.anonymousAdmin) return admin;
+  if (!h && ctx.anonymousAdmin) return { subject: admin, by: 'anonymous' };
   const m = /^Bearer\s+(.+)$/i.exec(h);
   if (!m) return undefined;
   const token = m[1]!.trim();
-  if (token === ctx.adminToken) return admin;
-  if (token === ctx.readOnlyToken) return { user: READONLY_USER, groups: [authenticated] };
-  return ctx.rbac?.enabled ? ctx.rbac.tokenSubject(token) : undefined;
+  if (token === ctx.adminToken) return { subject: admin, by: 'token' };
+  if (token === ctx.readOnlyToken)
+    return { subject: { user: READONLY_USER, groups: [authenticated] }, by: 'token' };
+  const sa = ctx.rbac?.enabled ? ctx.rbac.tokenSubject(token) : undefined;
+  if (sa) return { subject: sa, by: 'token' };
+  const oidc = ctx.oidc ? await ctx.oidc(token) : undefined;
+  return oidc ? { subject: oidc, by: 'oidc' } : undefined;
+}
+
+/**
+ * Impersonate-User / Impersonate-Group (repeatable) applied to the authenticated subject; throws
+ * kube-apiserver's 403 when the caller may not impersonate them.
+ */
+export function actingSubject(ctx: SimContext, real: Subject, req: IncomingMessage): Subject {
+  const user = req.headersDistinct['impersonate-user']?.[0];
+  const groups = req.headersDistinct['impersonate-group'] ?? [];
+  const r = impersonate((s, a) => decide(ctx, s, a), real, { user, groups });
+  if (r.ok) return r.subject;
+  if (r.status === 400) throw apiErrors.badRequest(r.message);
+  throw new SimApiError(403, 'Forbidden', r.message, {
+    name: r.attrs && r.attrs.resourceRequest ? (r.attrs.name ?? '') : '',
+    kind: r.attrs && r.attrs.resourceRequest ? r.attrs.resource : '',
+  });
 }
 
 /** kube-apiserver's RequestInfo, reduced: the verb comes from the method, and GET splits into get/list/watch. */
@@ -57,7 +89,7 @@ export function requestAttributes(
   };
 }
 
-function decide(
+export function decide(
   ctx: SimContext,
   subject: Subject,
   attrs: RequestAttributes,

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import type { SimAudit } from '../audit';
 import type { FaultCommand, FaultState } from '../faults';
+import type { OidcVerifier } from './oidc';
 import type { SimRbac } from '../rbac/sim-rbac';
 import type { KObj, ResourceDef } from '../resources';
 import type { SimStore } from '../sim-store';
@@ -36,6 +38,10 @@ export interface SimContext {
   hooks: SimHooks;
   /** ServiceAccount tokens and RBAC (evaluated only when enabled) */
   rbac?: SimRbac;
+  /** ID tokens of a trusted issuer (oidc-token mode); undefined: JWTs are not accepted */
+  oidc?: OidcVerifier;
+  /** who did what: every resource request, with the real and the impersonated user */
+  audit: SimAudit;
   /** returns a Table format when the request asks for one */
   formatFor?(req: IncomingMessage, def: ResourceDef, query: URLSearchParams): ObjectFormat | undefined;
 }

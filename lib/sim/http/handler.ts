@@ -5,8 +5,15 @@ import { isPlainObject } from '../json-util';
 import { patchTypeFromContentType } from '../patch';
 import { type ResourceDef, resourceDef } from '../resources';
 import { compileFilter } from '../store';
-import { SUPERUSER_GROUP, type Subject } from '../rbac/authorizer';
-import { authenticate, authorizeRequest, requestAttributes, selfSubjectAccessReview } from './auth';
+import { SUPERUSER_GROUP, type RequestAttributes, type Subject } from '../rbac/authorizer';
+import {
+  actingSubject,
+  authenticate,
+  authorizeRequest,
+  requestAttributes,
+  selfSubjectAccessReview,
+  type Authenticated,
+} from './auth';
 import type { SimContext } from './context';
 import { discoveryDoc } from './discovery';
 import { jsonFormat, jsonFullListParts } from './format';
@@ -74,16 +81,36 @@ export async function handleRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const seen: Seen = {};
+  let code: number | undefined;
   try {
-    await route(ctx, req, res);
+    await route(ctx, req, res, seen);
   } catch (err) {
     if (!(err instanceof SimApiError)) console.error('sim: unexpected error', err);
+    code = err instanceof SimApiError ? err.code : 500;
     if (!res.headersSent) sendError(res, err);
     else res.destroy();
   }
+  if (seen.real && seen.attrs)
+    ctx.audit.record({
+      at: ctx.store.nowMs(),
+      uri: req.url ?? '/',
+      real: seen.real.subject,
+      acting: seen.acting ?? seen.real.subject,
+      authenticatedBy: seen.real.by,
+      attrs: seen.attrs,
+      code: code ?? res.statusCode,
+    });
 }
 
-async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** What the audit trail records of a request, filled in as route() learns it. */
+interface Seen {
+  real?: Authenticated;
+  acting?: Subject;
+  attrs?: RequestAttributes;
+}
+
+async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sim.invalid');
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
   const method = req.method ?? 'GET';
@@ -92,16 +119,20 @@ async function route(ctx: SimContext, req: IncomingMessage, res: ServerResponse)
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     return void res.end('ok');
   }
-  const user = authenticate(ctx, req);
-  if (!user) throw apiErrors.unauthorized();
-  if (path.startsWith('/_sim/')) return simAdmin(ctx, req, res, path, method, user);
+  const authn = await authenticate(ctx, req);
+  if (!authn) throw apiErrors.unauthorized();
+  if (path.startsWith('/_sim/')) return simAdmin(ctx, req, res, url, method, authn.subject);
   if (ctx.faults.latencyMs > 0) await sleep(ctx.faults.latencyMs);
   const injected = ctx.faults.takeFailure();
   if (injected) throw injected;
   // discovery documents are non-resource paths for the authorizer (system:discovery allows them)
   const doc = discoveryDoc(path);
   const rp = doc === undefined ? parseResourcePath(path) : undefined;
-  authorizeRequest(ctx, user, requestAttributes(method, path, rp, url.searchParams));
+  const attrs = requestAttributes(method, path, rp, url.searchParams);
+  Object.assign(seen, { real: authn, attrs });
+  const user = actingSubject(ctx, authn.subject, req);
+  seen.acting = user;
+  authorizeRequest(ctx, user, attrs);
   if (method === 'GET' && doc !== undefined) return sendJson(res, 200, doc);
   if (!rp) throw apiErrors.pathNotFound();
   if (method === 'POST' && (await rbacCreate(ctx, req, res, rp, user))) return;
@@ -284,12 +315,27 @@ async function simAdmin(
   ctx: SimContext,
   req: IncomingMessage,
   res: ServerResponse,
-  path: string,
+  url: URL,
   method: string,
   user: Subject,
 ): Promise<void> {
+  const path = url.pathname.replace(/\/+$/, '');
   if (!user.groups.includes(SUPERUSER_GROUP))
     throw apiErrors.forbidden(user.user, 'create', { resource: '_sim', group: '' }, '');
+  if (path === '/_sim/audit' && method === 'GET') {
+    const since = url.searchParams.get('since');
+    return sendJson(res, 200, {
+      items: ctx.audit.list({
+        user: url.searchParams.get('user') ?? undefined,
+        verb: url.searchParams.get('verb') ?? undefined,
+        since: since ? parseIntParam('since', since) : undefined,
+      }),
+    });
+  }
+  if (path === '/_sim/audit' && method === 'DELETE') {
+    ctx.audit.clear();
+    return sendJson(res, 200, { ok: true });
+  }
   if (path === '/_sim/digest' && method === 'GET')
     return sendJson(res, 200, { digest: ctx.store.digest(), resourceVersion: ctx.store.resourceVersion });
   if (path === '/_sim/faults' && method === 'POST') {

@@ -18,7 +18,7 @@ export interface K8sObject {
 
 /** `kubectl kustomize deploy/<dir>`: renders offline, exactly as `kubectl apply -k` would apply it. */
 export async function renderKustomization(dir: string): Promise<K8sObject[]> {
-  const r = await kubectl(['kustomize', path.join(deployDir, dir)]);
+  const r = await kubectl(['kustomize', path.resolve(deployDir, dir)]);
   if (r.code !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr}`);
   return (loadAll(r.stdout) as Array<K8sObject | null>).filter((o): o is K8sObject => !!o);
 }

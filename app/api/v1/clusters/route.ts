@@ -25,7 +25,7 @@ export const POST = apiRoute(
       action: 'cluster.create',
       cluster: body.name,
       target: body.name,
-      parameters: { context: body.context ?? null },
+      parameters: { context: body.context ?? null, identityMode: body.identityMode ?? 'shared' },
     };
     const { cluster, test } = await audited(args, entry, () =>
       ctx.clusters.add(body, { userId: principal.userId }),

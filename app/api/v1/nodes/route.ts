@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { apiRoute, assertClusterAccess } from '@/lib/http/handler';
+import { apiRoute } from '@/lib/http/handler';
+import { assertCacheReadable } from '@/lib/identity/routes';
 import { listQuerySchema } from '@/lib/nodes/list-query';
 import { listNodesResponse } from '@/lib/nodes/node-api';
 
@@ -11,8 +12,8 @@ const query = listQuerySchema.extend({ cluster_name: z.string().min(1).max(63) }
 
 export const GET = apiRoute(
   { auth: 'read', query },
-  ({ req, principal, query: { cluster_name, ...q }, ctx }) => {
-    assertClusterAccess(principal, cluster_name);
+  async ({ req, principal, query: { cluster_name, ...q }, ctx }) => {
+    await assertCacheReadable(ctx, principal, cluster_name);
     return listNodesResponse(ctx, cluster_name, q, req);
   },
 );

@@ -11,7 +11,7 @@ export const GET = apiRoute({ auth: 'read', params: clusterParams }, async ({ pr
   return clusterView(await ctx.clusters.require(params.cluster), ctx.manager);
 });
 
-/** Rename, or rotate credentials (the new kubeconfig is connection-tested first). */
+/** Rename, rotate credentials (the new kubeconfig is connection-tested first) or change the identity mode. */
 export const PATCH = apiRoute(
   { auth: 'admin', params: clusterParams, body: updateClusterBody, maxBodyBytes: CLUSTER_BODY_LIMIT },
   async (args) => {
@@ -24,6 +24,7 @@ export const PATCH = apiRoute(
         displayName: body.displayName ?? null,
         credentialsRotated: body.kubeconfig !== undefined,
         context: body.context ?? null,
+        identityMode: body.identityMode ?? null,
       },
     };
     const { cluster, test } = await audited(args, entry, () => ctx.clusters.update(params.cluster, body));

@@ -1,4 +1,5 @@
-import { apiRoute, assertClusterAccess } from '@/lib/http/handler';
+import { apiRoute } from '@/lib/http/handler';
+import { assertCacheReadable } from '@/lib/identity/routes';
 import { listQuerySchema } from '@/lib/nodes/list-query';
 import { listNodesResponse } from '@/lib/nodes/node-api';
 import { clusterParams } from '@/lib/nodes/route-schemas';
@@ -8,8 +9,8 @@ export const runtime = 'nodejs';
 
 export const GET = apiRoute(
   { auth: 'read', params: clusterParams, query: listQuerySchema },
-  ({ req, principal, params, query, ctx }) => {
-    assertClusterAccess(principal, params.cluster);
+  async ({ req, principal, params, query, ctx }) => {
+    await assertCacheReadable(ctx, principal, params.cluster);
     return listNodesResponse(ctx, params.cluster, query, req);
   },
 );
