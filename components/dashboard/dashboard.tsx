@@ -49,7 +49,7 @@ export function Dashboard() {
   const cluster = wanted && names.includes(wanted) ? wanted : (names[0] ?? null);
 
   const nodes = useNodes(cluster);
-  const connection = useNodeStream(cluster);
+  useNodeStream(cluster);
   const resetFlash = useFlashStore((s) => s.reset);
   const now = useNow(30_000);
   const canWrite = useCanWrite();
@@ -141,7 +141,7 @@ export function Dashboard() {
               ? `${fmt.format(items.length)} nodes`
               : `${fmt.format(shown.length)} of ${fmt.format(items.length)} nodes`}
           </span>
-          <ConnectionIndicator state={connection} />
+          <ConnectionIndicator />
         </div>
       </div>
       <div className="border-b border-slate-200 bg-slate-50 px-4 py-2">
