@@ -141,4 +141,23 @@ describe('stream → React Query binding', () => {
     s.clock.advance(50);
     expect(s.list()?.items).toHaveLength(3);
   });
+
+  it('patches the cluster tabs from pushed cluster_status', () => {
+    const s = setup();
+    const base = { kind: 'demo' as const, seq: 0, status: 'ready' as const };
+    s.qc.setQueryData(queryKeys.clusters, [
+      { ...base, name: 'c1', nodes: 3, ready: 3 },
+      { ...base, name: 'c2', nodes: 5, ready: 5 },
+    ]);
+    s.ws.receive({
+      type: 'cluster_status',
+      cluster_name: 'c2',
+      timestamp: '2026-01-01T00:00:00Z',
+      data: { status: 'degraded', error: 'watch failed', nodes: 6, ready: 4 },
+    });
+    expect(s.qc.getQueryData(queryKeys.clusters)).toEqual([
+      { ...base, name: 'c1', nodes: 3, ready: 3 },
+      { ...base, name: 'c2', status: 'degraded', error: 'watch failed', nodes: 6, ready: 4 },
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { NodeListResponse } from '@/lib/protocol/api';
+import type { ClusterInfo, NodeListResponse } from '@/lib/protocol/api';
 import type { NodeEventMessage } from '@/lib/protocol/messages';
 import { applyNodeEvents } from './apply-node-event';
 import { applyOperationProgress, type OperationStatus } from './operation';
@@ -69,6 +69,15 @@ export function bindStreamToQueries(
       } else if (m.type === 'operation_progress') {
         qc.setQueryData<OperationStatus>(queryKeys.operation(m.data.operation_id), (prev) =>
           applyOperationProgress(prev, m),
+        );
+      } else if (m.type === 'cluster_status') {
+        // the cluster tabs: pushed status and counts, no polling
+        qc.setQueryData<ClusterInfo[]>(queryKeys.clusters, (list) =>
+          list?.map((c) =>
+            c.name === m.cluster_name
+              ? { ...c, status: m.data.status, error: m.data.error, nodes: m.data.nodes, ready: m.data.ready }
+              : c,
+          ),
         );
       } else if (m.type === 'subscribed') {
         opts.onSubscribed?.(m.cluster_name);

@@ -77,6 +77,7 @@ export const sseEventTypes = [
   'ping',
   'error',
   'operation_progress',
+  'cluster_status',
   'test',
   'shutdown',
   'message',
