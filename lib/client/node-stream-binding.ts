@@ -39,11 +39,15 @@ export function bindStreamToQueries(
       qc.setQueryData<NodeListResponse>(queryKeys.nodes(cluster), (list) =>
         list ? applyNodeEvents(list, events) : list,
       );
-      for (const e of events) {
-        if (e.type === 'node_delete') continue;
-        qc.setQueryData<{ summary: unknown }>(queryKeys.node(cluster, e.node_name), (d) =>
-          d ? { ...d, summary: e.data } : d,
-        );
+      for (const name of new Set(events.map((e) => e.node_name))) {
+        const key = queryKeys.node(cluster, name);
+        if (!qc.getQueryCache().find({ queryKey: key, exact: true })) continue;
+        const last = events.findLast((e) => e.node_name === name)!;
+        if (last.type !== 'node_delete')
+          qc.setQueryData<{ summary: unknown }>(key, (d) => (d ? { ...d, summary: last.data } : d));
+        // an open node page also shows pods, events and the object, which the summary does not carry:
+        // any pushed change to its node (pods evicted, conditions, cordon) refetches them
+        void qc.invalidateQueries({ queryKey: key, exact: true, refetchType: 'active' });
       }
       opts.onNodesChanged?.(
         cluster,
