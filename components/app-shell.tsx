@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { signOut, useSession } from 'next-auth/react';
 import { useEffect, type ReactNode } from 'react';
+import { ToastHost } from '@/components/toasts/toast-host';
 
 const nav = [
   { href: '/', label: 'Nodes' },
@@ -84,6 +85,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main className="min-h-0 flex-1">{children}</main>
+      <ToastHost />
     </div>
   );
 }

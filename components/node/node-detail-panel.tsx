@@ -13,6 +13,7 @@ import { LabelsEditor } from './labels-editor';
 import { NodeActions } from './node-actions';
 import { NodeEvents, NodeOverview, NodePods } from './node-overview';
 import { TaintsEditor } from './taints-editor';
+import { useOpenNodeNotice } from '@/components/toasts/toast-host';
 
 const tabs = ['Overview', 'Labels', 'Taints', 'Actions', 'Pods', 'Events'] as const;
 type Tab = (typeof tabs)[number];
@@ -68,6 +69,7 @@ export function NodeDetailView({
   const [tab, setTab] = useState<Tab>('Overview');
   const detail = useNodeDetail(cluster, name);
   const node = useLiveNode(cluster, name, detail.data?.summary);
+  useOpenNodeNotice(cluster, name);
   const canWrite = useCanWrite();
   const shownTabs = canWrite ? tabs : tabs.filter((t) => t !== 'Actions');
 

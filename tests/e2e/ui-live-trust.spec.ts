@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { test, type Page } from '@playwright/test';
-import { freePort, startApp, type AppServer } from '../integration/helpers/app-server';
 import { expect } from './fixtures';
+import { OwnServer } from './own-server';
 
 /**
  * The badge must never say Live while nothing is delivering changes. These tests run their own server (not
@@ -11,35 +8,11 @@ import { expect } from './fixtures';
  * keeps its page and session, as a user's would through a server restart.
  */
 
-const password = 'admin-password-1';
-let dataDir = '';
-let port = 0;
-let app: AppServer | null = null;
-
-const start = async () => {
-  app = await startApp({ DEMO_NODES: '20', LOG_LEVEL: 'warn' }, { port, dataDir });
-  return app;
-};
-
+let srv: OwnServer;
 test.beforeEach(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'knm-e2e-trust-'));
-  port = await freePort();
-  await start();
+  srv = await OwnServer.create();
 });
-
-test.afterEach(async () => {
-  await app?.stop();
-  app = null;
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-async function signInOwn(page: Page, url: string) {
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => u.pathname === '/');
-}
+test.afterEach(() => srv.dispose());
 
 /** Records every change of the badge's state and transport in the page, with the page's clock. */
 async function recordBadge(page: Page) {
@@ -75,8 +48,7 @@ test('server stopped: the badge leaves Live within 2 s and stays off until the s
   page,
 }) => {
   test.setTimeout(150_000);
-  const srv = app!;
-  await signInOwn(page, srv.url);
+  await srv.signIn(page);
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
   await expect(badge(page)).toHaveAttribute('data-transport', 'websocket');
   await expect(badge(page)).toContainText('WebSocket');
@@ -84,7 +56,7 @@ test('server stopped: the badge leaves Live within 2 s and stays off until the s
   const log = await recordBadge(page);
 
   const stoppedAt = Date.now();
-  await srv.stop('SIGTERM');
+  await srv.stop();
   await expect(badge(page)).not.toHaveAttribute('data-state', 'live', { timeout: 2_000 });
   const leftLive = (await log()).find((e) => e.state !== 'live')!;
   expect(leftLive.t - stoppedAt).toBeLessThan(2_000);
@@ -93,7 +65,7 @@ test('server stopped: the badge leaves Live within 2 s and stays off until the s
   // a real outage, long enough for the reconnect loop to reach its cap and try SSE if it were going to
   await page.waitForTimeout(15_000);
   const restartAt = Date.now();
-  await start();
+  await srv.start();
   const backAt = Date.now();
   const during = (await log()).filter((e) => e.t >= stoppedAt && e.t < backAt);
   expect(during.filter((e) => e.state === 'live')).toEqual([]);
@@ -115,12 +87,11 @@ test('WebSocket blocked: SSE takes over and the badge says so; an SSE failure re
   page,
 }) => {
   test.setTimeout(150_000);
-  const srv = app!;
   // a proxy that accepts the upgrade and drops it at once, every time
   await page.routeWebSocket(/\/api\/v1\/ws\/nodes/, (ws) =>
     ws.close({ code: 1011, reason: 'blocked by proxy' }),
   );
-  await signInOwn(page, srv.url);
+  await srv.signIn(page);
   await expect(badge(page)).toHaveAttribute('data-transport', 'sse', { timeout: 30_000 });
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
   await expect(badge(page)).toContainText('SSE');
@@ -128,11 +99,11 @@ test('WebSocket blocked: SSE takes over and the badge says so; an SSE failure re
   const log = await recordBadge(page);
 
   const stoppedAt = Date.now();
-  await srv.stop('SIGTERM');
+  await srv.stop();
   await expect(badge(page)).not.toHaveAttribute('data-state', 'live', { timeout: 2_000 });
   expect((await log()).find((e) => e.state !== 'live')!.t - stoppedAt).toBeLessThan(2_000);
   await page.waitForTimeout(5_000);
-  await start();
+  await srv.start();
   const backAt = Date.now();
   expect((await log()).filter((e) => e.t >= stoppedAt && e.t < backAt && e.state === 'live')).toEqual([]);
   // back over SSE (the WebSocket is still blocked), within the 10 s backoff cap
