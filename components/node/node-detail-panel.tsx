@@ -1,4 +1,5 @@
 'use client';
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
@@ -15,7 +16,14 @@ import { NodeEvents, NodeOverview, NodePods } from './node-overview';
 import { TaintsEditor } from './taints-editor';
 import { useOpenNodeNotice } from '@/components/toasts/toast-host';
 
-const tabs = ['Overview', 'Labels', 'Taints', 'Actions', 'Pods', 'Events'] as const;
+import { CordonNote } from './cordon-note';
+
+// js-yaml stays out of the first load: fetched when the YAML tab is opened
+const NodeYaml = dynamic(() => import('./node-yaml'), {
+  loading: () => <p className="text-xs text-slate-500">Loading…</p>,
+});
+
+const tabs = ['Overview', 'Labels', 'Taints', 'Actions', 'Pods', 'Events', 'YAML'] as const;
 type Tab = (typeof tabs)[number];
 
 /** The node from the live list when it is there (pushed updates), else from the detail response. */
@@ -92,6 +100,7 @@ export function NodeDetailView({
               </Link>
             )}
           </div>
+          {node && <CordonNote node={node} now={now} />}
         </div>
         {onClose && (
           <button
@@ -148,6 +157,7 @@ export function NodeDetailView({
             {canWrite && tab === 'Actions' && <NodeActions cluster={cluster} node={node} />}
             {tab === 'Pods' && <NodePods detail={detail.data} />}
             {tab === 'Events' && <NodeEvents detail={detail.data} now={now} />}
+            {tab === 'YAML' && <NodeYaml object={detail.data?.object} />}
             {detail.error &&
               tab !== 'Overview' &&
               tab !== 'Labels' &&

@@ -83,6 +83,7 @@ export function NodeOverview({ node, detail, now }: { node: NodeSummary; detail?
           </Row>
         </dl>
       </section>
+      <Annotations annotations={node.annotations} />
       <section>
         <h3 className="mb-1 font-semibold text-slate-700">Capacity / allocatable</h3>
         <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1">
@@ -94,6 +95,27 @@ export function NodeOverview({ node, detail, now }: { node: NodeSummary; detail?
         </dl>
       </section>
     </div>
+  );
+}
+
+function Annotations({ annotations }: { annotations: Record<string, string> }) {
+  const entries = Object.entries(annotations).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <section data-testid="node-annotations">
+      <h3 className="mb-1 font-semibold text-slate-700">Annotations ({entries.length})</h3>
+      {entries.length === 0 ? (
+        <p className="text-slate-500">None.</p>
+      ) : (
+        <dl className="grid grid-cols-[minmax(9rem,auto)_1fr] gap-x-3 gap-y-1 font-mono text-[11px]">
+          {entries.map(([k, v]) => (
+            <div key={k} className="contents">
+              <dt className="break-all text-slate-600">{k}</dt>
+              <dd className="break-all whitespace-pre-wrap text-slate-800">{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
   );
 }
 

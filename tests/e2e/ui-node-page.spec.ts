@@ -56,3 +56,47 @@ test('node page: the Pods tab follows a drain made elsewhere, without a reload',
 
   await page.request.post(`/api/v1/clusters/demo/nodes/${name}/uncordon`, { headers: { origin: baseURL! } });
 });
+
+test('node page in depth: YAML without managedFields and a copy button, annotations, who cordoned it and why', async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+  await signIn(page);
+  const { name } = await nodeWithWorkers(page, 30);
+  await page.goto(`/clusters/demo/nodes/${name}`);
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+
+  await page.getByTestId('tab-yaml').click();
+  const yaml = page.getByTestId('node-yaml');
+  await expect(yaml).toContainText('kind: Node');
+  await expect(yaml).toContainText(`name: ${name}`);
+  await expect(yaml).not.toContainText('managedFields');
+  await page.getByTestId('yaml-copy').click();
+  await expect(page.getByTestId('yaml-copy')).toHaveText('Copied');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(await yaml.textContent());
+
+  // cordon with a reason from the page: who, why and when appear where the cordon is shown
+  const reason = `e2e reason ${Date.now()}`;
+  await page.getByTestId('tab-actions').click();
+  await page.getByLabel('Reason (optional, audited)').fill(reason);
+  await page.getByTestId('cordon').click();
+  const info = page.getByTestId('cordon-info');
+  await expect(info).toContainText('Cordoned by admin');
+  await expect(page.getByTestId('cordon-reason')).toHaveText(reason);
+  await expect(info.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/);
+
+  // the annotations the cordon wrote are listed in the overview, and the YAML follows the push
+  await page.getByTestId('tab-overview').click();
+  await expect(page.getByTestId('node-annotations')).toContainText('kube-node-manager.io/cordon-reason');
+  await expect(page.getByTestId('node-annotations')).toContainText(reason);
+  await page.getByTestId('tab-yaml').click();
+  await expect(yaml).toContainText('unschedulable: true');
+
+  await page.getByTestId('tab-actions').click();
+  await page.getByTestId('uncordon').click();
+  await expect(info).toHaveCount(0);
+  await page.request.post(`/api/v1/clusters/demo/nodes/${name}/uncordon`, { headers: { origin: baseURL! } });
+});
