@@ -7,25 +7,25 @@ const look: Record<ConnectionState, { label: string; dot: string; text: string; 
   live: {
     label: 'Live',
     dot: 'bg-emerald-500',
-    text: 'text-emerald-700 dark:text-emerald-300',
+    text: 'text-emerald-700',
     hint: 'Receiving changes',
   },
   connecting: {
     label: 'Connecting',
     dot: 'bg-sky-500 animate-pulse',
-    text: 'text-sky-700 dark:text-sky-300',
+    text: 'text-sky-700',
     hint: 'Opening the live connection',
   },
   reconnecting: {
     label: 'Reconnecting',
     dot: 'bg-amber-500 animate-pulse',
-    text: 'text-amber-800 dark:text-amber-300',
+    text: 'text-amber-800',
     hint: 'Connection lost; retrying and resuming from the last change seen. The view may be out of date.',
   },
   offline: {
     label: 'Offline',
     dot: 'bg-slate-400',
-    text: 'text-slate-600 dark:text-slate-300',
+    text: 'text-slate-600',
     hint: 'Not connected; the view shows the last known state',
   },
 };
@@ -63,11 +63,7 @@ export function ConnectionIndicator() {
   return (
     <span className="inline-flex items-center gap-1.5">
       {error && (
-        <span
-          data-testid="stream-error"
-          title={error}
-          className="cursor-help text-[11px] text-amber-800 dark:text-amber-300"
-        >
+        <span data-testid="stream-error" title={error} className="cursor-help text-[11px] text-amber-800">
           ⚠ {error.length > 40 ? `${error.slice(0, 40)}…` : error}
         </span>
       )}
@@ -77,7 +73,7 @@ export function ConnectionIndicator() {
         data-transport={status.transport ?? ''}
         data-last-update={status.lastUpdateAt ?? ''}
         title={hint}
-        className={`inline-flex items-center gap-1.5 rounded-full border border-slate-200 bg-white px-2 py-0.5 text-[11px] font-medium dark:border-slate-700 dark:bg-slate-900 ${l.text}`}
+        className={`inline-flex items-center gap-1.5 rounded-full border border-slate-200 bg-white px-2 py-0.5 text-[11px] font-medium ${l.text}`}
       >
         <span className={`size-1.5 rounded-full ${l.dot}`} aria-hidden />
         {l.label}
@@ -90,7 +86,7 @@ export function ConnectionIndicator() {
           <time
             data-testid="connection-last-update"
             dateTime={new Date(status.lastUpdateAt!).toISOString()}
-            className="font-normal tabular-nums text-slate-600 dark:text-slate-300"
+            className="font-normal tabular-nums text-slate-600"
           >
             {last}
           </time>

@@ -125,7 +125,7 @@ export function Dashboard() {
         ) : clusters.error ? (
           <ErrorBox error={clusters.error} />
         ) : (
-          <span className="text-xs text-slate-400" data-testid="cluster-picker">
+          <span className="text-xs text-slate-500" data-testid="cluster-picker">
             Loading clusters…
           </span>
         )}
@@ -168,7 +168,7 @@ export function Dashboard() {
               </Button>
             </div>
           ) : cluster && nodes.isPending ? (
-            <p className="p-4 text-xs text-slate-400" data-testid="nodes-loading">
+            <p className="p-4 text-xs text-slate-500" data-testid="nodes-loading">
               Loading nodes…
             </p>
           ) : (

@@ -7,10 +7,10 @@ export function CordonNote({ node, now }: { node: NodeSummary; now: number }) {
   const info = cordonInfo(node);
   if (!info) return null;
   return (
-    <p data-testid="cordon-info" className="mt-1 text-xs text-slate-600 dark:text-slate-300">
+    <p data-testid="cordon-info" className="mt-1 text-xs text-slate-600">
       {info.by ? (
         <>
-          Cordoned by <span className="font-medium text-slate-800 dark:text-slate-100">{info.by}</span>
+          Cordoned by <span className="font-medium text-slate-800">{info.by}</span>
         </>
       ) : (
         'Cordoned outside Kube Node Manager'

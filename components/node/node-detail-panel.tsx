@@ -57,7 +57,7 @@ function ReadOnly({ node, tab }: { node: NodeSummary; tab: 'Labels' | 'Taints' }
           </li>
         ))}
       </ul>
-      {entries.length === 0 && <p className="text-slate-400">None.</p>}
+      {entries.length === 0 && <p className="text-slate-500">None.</p>}
     </div>
   );
 }
@@ -108,7 +108,7 @@ export function NodeDetailView({
             aria-label="Close panel"
             data-testid="panel-close"
             onClick={onClose}
-            className="rounded px-2 py-0.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+            className="rounded px-2 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700"
           >
             ✕
           </button>
@@ -131,7 +131,7 @@ export function NodeDetailView({
           >
             {t}
             {t === 'Labels' && node ? (
-              <span className="ml-1 text-slate-400">{Object.keys(node.labels).length}</span>
+              <span className="ml-1 text-slate-500">{Object.keys(node.labels).length}</span>
             ) : null}
             {t === 'Taints' && node?.taints.length ? (
               <span className="ml-1 text-violet-600">{node.taints.length}</span>
@@ -139,12 +139,18 @@ export function NodeDetailView({
           </button>
         ))}
       </nav>
-      <div className="min-h-0 flex-1 overflow-auto p-4">
+      {/* focusable so keyboard users can scroll long YAML or pod lists */}
+      <div
+        className="min-h-0 flex-1 overflow-auto p-4"
+        tabIndex={0}
+        role="region"
+        aria-label={`${tab} of ${name}`}
+      >
         {!node ? (
           detail.error ? (
             <ErrorBox error={detail.error} />
           ) : (
-            <p className="text-xs text-slate-400">Loading…</p>
+            <p className="text-xs text-slate-500">Loading…</p>
           )
         ) : (
           <>

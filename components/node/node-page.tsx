@@ -21,8 +21,8 @@ export function NodePage({ cluster, node }: { cluster: string; node: string }) {
         <Link href={`/?cluster=${encodeURIComponent(cluster)}`} className="text-sky-700 hover:underline">
           {cluster}
         </Link>
-        <span className="text-slate-400">/</span>
-        <span className="font-medium">{node}</span>
+        <span className="text-slate-500">/</span>
+        <h1 className="text-xs font-medium">{node}</h1>
         <span className="ml-auto">
           <ConnectionIndicator />
         </span>

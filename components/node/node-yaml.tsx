@@ -16,7 +16,7 @@ export default function NodeYaml({ object }: { object: unknown }) {
   return (
     <div className="flex flex-col gap-2">
       <div className="flex items-center gap-2">
-        <span className="text-xs text-slate-600 dark:text-slate-300">Read-only; managedFields omitted.</span>
+        <span className="text-xs text-slate-600">Read-only; managedFields omitted.</span>
         <Button className="ml-auto" data-testid="yaml-copy" onClick={() => void copy()}>
           {copied === 'copied' ? 'Copied' : 'Copy YAML'}
         </Button>
@@ -28,7 +28,7 @@ export default function NodeYaml({ object }: { object: unknown }) {
         data-testid="node-yaml"
         tabIndex={0}
         aria-label="Node YAML"
-        className="max-h-[70vh] overflow-auto rounded border border-slate-200 bg-slate-50 p-2 font-mono text-[11px] leading-snug text-slate-800 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-200"
+        className="max-h-[70vh] overflow-auto rounded border border-slate-200 bg-slate-50 p-2 font-mono text-[11px] leading-snug text-slate-800"
       >
         {text}
       </pre>

@@ -1,5 +1,6 @@
 'use client';
 import { useEffect } from 'react';
+import { useTheme } from 'next-themes';
 import { Toaster, toast } from 'sonner';
 import type { NodeEventMessage } from '@/lib/protocol/messages';
 import { nodeToasts, openNodeNotice, type NodeToast } from '@/lib/client/node-toasts';
@@ -24,6 +25,7 @@ const isNodeEvent = (m: { type: string }): m is NodeEventMessage =>
  * stream client without starting it: pages that show nodes start it.
  */
 export function ToastHost() {
+  const { resolvedTheme } = useTheme();
   useEffect(() => {
     const client = getStreamClient();
     if (!client) return;
@@ -45,7 +47,14 @@ export function ToastHost() {
       if (timer) clearTimeout(timer);
     };
   }, []);
-  return <Toaster position="bottom-right" visibleToasts={3} closeButton richColors />;
+  return (
+    <Toaster
+      position="bottom-right"
+      visibleToasts={3}
+      closeButton
+      theme={resolvedTheme === 'dark' ? 'dark' : 'light'}
+    />
+  );
 }
 
 /** A notice when someone else changes the node this page shows (the user's own edits stay quiet). */

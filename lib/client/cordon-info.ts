@@ -1,4 +1,8 @@
-import { CORDON_AT_ANNOTATION, CORDON_BY_ANNOTATION, CORDON_REASON_ANNOTATION } from '@/lib/nodes/node-edits';
+import {
+  CORDON_AT_ANNOTATION,
+  CORDON_BY_ANNOTATION,
+  CORDON_REASON_ANNOTATION,
+} from '@/lib/protocol/cordon-annotations';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 
 export interface CordonInfo {
