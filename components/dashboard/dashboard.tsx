@@ -14,6 +14,7 @@ import { NodeDetailView } from '@/components/node/node-detail-panel';
 import { BatchActionBar } from './batch-action-bar';
 import { BatchDialog } from './batch-dialog';
 import { ClusterPicker } from './cluster-picker';
+import { CollapsibleFilters, activeFilterCount } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
 import { FilterBar } from './filter-bar';
 import { NodeTable } from './node-table';
@@ -144,7 +145,7 @@ export function Dashboard() {
           <ConnectionIndicator />
         </div>
       </div>
-      <div className="border-b border-slate-200 bg-slate-50 px-4 py-2">
+      <CollapsibleFilters active={activeFilterCount(ui.filters)}>
         <FilterBar
           filters={ui.filters}
           roles={roles}
@@ -152,13 +153,13 @@ export function Dashboard() {
           onChange={actions.setFilter}
           onReset={actions.resetFilters}
         />
-      </div>
+      </CollapsibleFilters>
       <BatchActionBar
         count={canWrite ? selectedNames.length : 0}
         onAction={(action) => actions.openPanel({ kind: 'batch', action })}
         onClear={actions.clearSelection}
       />
-      <div className="flex min-h-0 flex-1">
+      <div className="relative flex min-h-0 flex-1">
         <div className="flex min-w-0 flex-1 flex-col">
           {nodes.error ? (
             <div className="p-4">
@@ -190,7 +191,11 @@ export function Dashboard() {
           )}
         </div>
         {cluster && panelNode && (
-          <aside className="w-[34rem] max-w-[50vw] shrink-0 border-l border-slate-200 shadow-[-4px_0_12px_-6px_rgba(15,23,42,0.15)]">
+          // beside the table from 1024 px; below that an overlay over it, so the table keeps its width
+          <aside
+            aria-label="Node details"
+            className="w-[34rem] max-w-[50vw] shrink-0 border-l border-slate-200 shadow-[-4px_0_12px_-6px_rgba(15,23,42,0.15)] max-lg:absolute max-lg:inset-y-0 max-lg:right-0 max-lg:z-30 max-lg:w-[min(34rem,92vw)] max-lg:max-w-none max-lg:shadow-2xl"
+          >
             <NodeDetailView
               key={`${cluster}/${panelNode}`}
               cluster={cluster}

@@ -106,7 +106,7 @@ function Annotations({ annotations }: { annotations: Record<string, string> }) {
       {entries.length === 0 ? (
         <p className="text-slate-500">None.</p>
       ) : (
-        <dl className="grid grid-cols-[minmax(9rem,auto)_1fr] gap-x-3 gap-y-1 font-mono text-[11px]">
+        <dl className="grid grid-cols-[minmax(0,16rem)_1fr] gap-x-3 gap-y-1 font-mono text-[11px]">
           {entries.map(([k, v]) => (
             <div key={k} className="contents">
               <dt className="break-all text-slate-600">{k}</dt>
