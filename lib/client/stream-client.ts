@@ -9,7 +9,7 @@ import type {
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';
 import { SeqTracker } from './seq-tracker';
 import { StatusKeeper } from './connection-status';
-import { parseServerMessage } from './parse-server-message';
+import { parseOrReport, routeMessage } from './stream-router';
 import { SsePool } from './sse-pool';
 import type { SocketHandle } from './stream-transport';
 
@@ -331,49 +331,18 @@ export class StreamClient {
   }
 
   private parse(data: string): ServerMessage | null {
-    const r = parseServerMessage(data);
-    if (r.ok) return r.message;
-    this.emit({ type: 'protocol_error', error: r.error });
-    return null;
-  }
-
-  private resync(cluster: string, reason: string): void {
-    // SSE streams are per cluster and the server cannot be told to pause one: close until resubscribed
-    this.sse?.close(cluster);
-    this.updateSseStatus();
-    this.emit({ type: 'resync', cluster, reason });
+    return parseOrReport(data, (e) => this.emit(e));
   }
 
   private dispatch(msg: ServerMessage): void {
-    switch (msg.type) {
-      case 'node_add':
-      case 'node_update':
-      case 'node_delete': {
-        const verdict = this.tracker.accept(msg.cluster_name, msg.seq);
-        if (verdict === 'apply') this.emit({ type: 'message', message: msg });
-        else if (verdict === 'gap') this.resync(msg.cluster_name, `seq gap: got ${msg.seq}`);
-        return;
-      }
-      case 'resync':
-        if (this.tracker.has(msg.cluster_name)) {
-          this.tracker.markResync(msg.cluster_name);
-          this.resync(msg.cluster_name, msg.data.reason);
-        }
-        return;
-      case 'subscribed':
-        if (this.tracker.observeServerSeq(msg.cluster_name, msg.seq, true))
-          this.resync(msg.cluster_name, 'server seq went backwards');
-        break;
-      case 'connected':
-        for (const [cluster, { seq }] of Object.entries(msg.data.clusters)) {
-          if (this.tracker.last(cluster) !== undefined && this.tracker.observeServerSeq(cluster, seq)) {
-            this.resync(cluster, 'server seq went backwards');
-          }
-        }
-        break;
-      default:
-        break;
-    }
-    this.emit({ type: 'message', message: msg });
+    routeMessage(msg, {
+      tracker: this.tracker,
+      emit: (e) => this.emit(e),
+      // SSE streams are per cluster and the server cannot be told to pause one: close until resubscribed
+      onBroken: (cluster) => {
+        this.sse?.close(cluster);
+        this.updateSseStatus();
+      },
+    });
   }
 }
