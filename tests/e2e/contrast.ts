@@ -14,8 +14,8 @@ export interface ContrastFailure {
  * browser itself converts it. Backgrounds are composited up the ancestor chain (translucent ones over
  * what is behind them). Disabled controls and aria-hidden text are exempt, as in WCAG.
  */
-export function textContrastFailures(page: Page): Promise<ContrastFailure[]> {
-  return page.evaluate(() => {
+export function textContrastFailures(page: Page, exclude = '[data-never]'): Promise<ContrastFailure[]> {
+  return page.evaluate((exclude) => {
     const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
     const cache = new Map<string, [number, number, number, number]>();
     const rgba = (css: string): [number, number, number, number] => {
@@ -60,7 +60,11 @@ export function textContrastFailures(page: Page): Promise<ContrastFailure[]> {
       const el = n.parentElement;
       if (!el || seen.has(el) || !n.textContent?.trim()) continue;
       seen.add(el);
-      if (el.closest('[aria-hidden="true"], [disabled], [aria-disabled="true"], .sr-only, script, style'))
+      if (
+        el.closest(
+          `[aria-hidden="true"], [disabled], [aria-disabled="true"], .sr-only, script, style, ${exclude}`,
+        )
+      )
         continue;
       const cs = getComputedStyle(el);
       const r = el.getBoundingClientRect();
@@ -84,5 +88,5 @@ export function textContrastFailures(page: Page): Promise<ContrastFailure[]> {
         });
     }
     return out;
-  });
+  }, exclude);
 }

@@ -66,7 +66,7 @@ test('node page in depth: YAML without managedFields and a copy button, annotati
   await signIn(page);
   const { name } = await nodeWithWorkers(page, 30);
   await page.goto(`/clusters/demo/nodes/${name}`);
-  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
 
   await page.getByTestId('tab-yaml').click();
   const yaml = page.getByTestId('node-yaml');

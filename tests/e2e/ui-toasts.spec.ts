@@ -1,4 +1,6 @@
+import AxeBuilder from '@axe-core/playwright';
 import { test, type Page } from '@playwright/test';
+import { textContrastFailures } from './contrast';
 import { expect } from './fixtures';
 import { OwnServer } from './own-server';
 
@@ -51,7 +53,15 @@ test('pushed changes become toasts: one per node when few, one aggregate when ma
   await expect(toasts(page).filter({ hasText: '12 nodes updated' })).toBeVisible();
   await expect(toasts(page).filter({ hasText: '12 nodes updated' })).toContainText('12 changed');
   await expect(toasts(page).filter({ hasText: `Node ${batch[0]}:` })).toHaveCount(0);
-  await page.screenshot({ path: 'test-results/e2e/toasts.png' });
+  // settled toasts pass axe and the contrast check, light and dark
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.waitForTimeout(500);
+    const axe = await new AxeBuilder({ page }).include('[data-sonner-toaster]').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious')).toEqual([]);
+    expect(await textContrastFailures(page)).toEqual([]);
+    await page.screenshot({ path: `test-results/screenshots/toasts-${theme}.png` });
+  }
 });
 
 test('the open node: a notice when someone else changes it, none for the user’s own edit', async ({
