@@ -22,7 +22,8 @@ export const viewport: Viewport = { themeColor: '#1d4ed8' };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // next-themes sets the theme class on <html> before hydration
+    <html lang="en" suppressHydrationWarning>
       <body>
         <Providers>{children}</Providers>
       </body>

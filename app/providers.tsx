@@ -1,6 +1,7 @@
 'use client';
 import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { SessionProvider } from 'next-auth/react';
+import { ThemeProvider } from 'next-themes';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '@/lib/client/api-fetch';
 import { redirectToLogin } from '@/lib/client/redirect-to-login';
@@ -34,13 +35,16 @@ function makeQueryClient(): QueryClient {
   return client;
 }
 
-/** Client-side providers for the whole app: React Query for server data, next-auth for the session. */
+/** Client-side providers for the whole app: theme, React Query for server data, next-auth for the session. */
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   return (
-    <SessionProvider refetchOnWindowFocus={false}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-    </SessionProvider>
+    // the system theme unless the user picked one; `dark` on <html> switches the palette (globals.css)
+    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
+      <SessionProvider refetchOnWindowFocus={false}>
+        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      </SessionProvider>
+    </ThemeProvider>
   );
 }
 

@@ -16,6 +16,9 @@ async function signOutHereAndAtProvider(): Promise<void> {
   await leaveTo(url, () => signOut({ redirect: false }));
 }
 import { useEffect, type ReactNode } from 'react';
+import { ThemeToggle } from '@/components/theme-toggle';
+import { ToastHost } from '@/components/toasts/toast-host';
+import { SkipLink } from '@/components/skip-link';
 
 const nav = [
   { href: '/', label: 'Nodes' },
@@ -30,7 +33,10 @@ function sessionRole(user: unknown): string | undefined {
   return typeof role === 'string' ? role : undefined;
 }
 
-/** The authenticated frame: dark header with navigation and the signed-in user. */
+/**
+ * The authenticated frame: a skip link, the header (navigation, theme, the signed-in user) and the toaster.
+ * The header uses zinc, which dark mode does not mirror (globals.css): it is dark in both themes.
+ */
 export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const { data: session, status } = useSession();
@@ -43,8 +49,9 @@ export function AppShell({ children }: { children: ReactNode }) {
   const links = nav.filter((n) => !n.adminOnly || role === 'admin');
   return (
     <div className="flex h-dvh flex-col bg-slate-50 text-slate-900">
-      <header className="flex h-11 shrink-0 items-center gap-6 bg-slate-900 px-4 text-slate-200 shadow">
-        <Link href="/" className="flex items-center gap-2 text-sm font-semibold text-white">
+      <SkipLink />
+      <header className="flex h-11 shrink-0 items-center gap-6 bg-zinc-900 px-4 text-zinc-200 shadow">
+        <Link href="/" className="flex items-center gap-2 text-sm font-semibold text-zinc-50">
           <span
             className="grid size-6 place-items-center rounded bg-sky-500 text-[11px] font-bold text-white"
             aria-hidden
@@ -64,7 +71,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 key={n.href}
                 href={n.href}
                 aria-current={active ? 'page' : undefined}
-                className={`rounded px-2.5 py-1 ${active ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`}
+                className={`rounded px-2.5 py-1 ${active ? 'bg-zinc-700 text-zinc-50' : 'text-zinc-300 hover:bg-zinc-800 hover:text-zinc-50'}`}
               >
                 {n.label}
               </Link>
@@ -72,11 +79,12 @@ export function AppShell({ children }: { children: ReactNode }) {
           })}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-xs" data-testid="user-menu">
+          <ThemeToggle />
           {session?.user && (
             <>
-              <span className="text-slate-300">{session.user.name ?? session.user.email}</span>
+              <span className="text-zinc-300">{session.user.name ?? session.user.email}</span>
               {role && (
-                <span className="rounded bg-slate-700 px-1.5 py-px text-[11px] uppercase tracking-wide text-slate-200">
+                <span className="rounded bg-zinc-700 px-1.5 py-px text-[11px] uppercase tracking-wide text-zinc-100">
                   {role}
                 </span>
               )}
@@ -84,7 +92,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 type="button"
                 data-testid="sign-out"
                 onClick={() => void signOutHereAndAtProvider()}
-                className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white"
+                className="rounded px-2 py-1 text-zinc-300 hover:bg-zinc-800 hover:text-zinc-50"
               >
                 Sign out
               </button>
@@ -92,7 +100,10 @@ export function AppShell({ children }: { children: ReactNode }) {
           )}
         </div>
       </header>
-      <main className="min-h-0 flex-1">{children}</main>
+      <main id="main" tabIndex={-1} className="min-h-0 flex-1 outline-none">
+        {children}
+      </main>
+      <ToastHost />
     </div>
   );
 }

@@ -3,8 +3,11 @@ import { Dashboard } from '@/components/dashboard/dashboard';
 
 export default function NodesPage() {
   return (
-    <Suspense fallback={<p className="p-4 text-xs text-slate-400">Loading…</p>}>
-      <Dashboard />
-    </Suspense>
+    <>
+      <h1 className="sr-only">Nodes</h1>
+      <Suspense fallback={<p className="p-4 text-xs text-slate-500">Loading…</p>}>
+        <Dashboard />
+      </Suspense>
+    </>
   );
 }

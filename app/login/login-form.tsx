@@ -69,12 +69,12 @@ export function LoginForm() {
   }
 
   const input =
-    'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-100';
+    'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500';
 
   return (
     <div className="space-y-4">
       <form onSubmit={(e) => void onSubmit(e)} className="space-y-4" aria-label="Sign in">
-        <label className="block text-sm font-medium text-slate-700 dark:text-slate-300">
+        <label className="block text-sm font-medium text-slate-700">
           Username
           <input
             name="username"
@@ -86,7 +86,7 @@ export function LoginForm() {
             className={input}
           />
         </label>
-        <label className="block text-sm font-medium text-slate-700 dark:text-slate-300">
+        <label className="block text-sm font-medium text-slate-700">
           Password
           <input
             name="password"
@@ -99,32 +99,29 @@ export function LoginForm() {
           />
         </label>
         {error && (
-          <p
-            role="alert"
-            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300"
-          >
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
             {error}
           </p>
         )}
         <button
           type="submit"
           disabled={pending}
-          className="w-full rounded-md bg-sky-600 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-500 disabled:cursor-wait disabled:opacity-60"
+          className="w-full rounded-md bg-sky-700 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-600 disabled:cursor-wait disabled:opacity-60"
         >
           {pending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
       {sso && (
         <>
-          <div className="flex items-center gap-2 text-xs text-slate-400">
-            <span className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
+          <div className="flex items-center gap-2 text-xs text-slate-500">
+            <span className="h-px flex-1 bg-slate-200" />
             or
-            <span className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
+            <span className="h-px flex-1 bg-slate-200" />
           </div>
           <button
             type="button"
             onClick={() => void signIn(sso.id, { callbackUrl })}
-            className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800"
+            className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
           >
             Continue with {sso.name}
           </button>

@@ -66,7 +66,7 @@ export function AuditView() {
       <div className="min-h-0 flex-1 overflow-auto bg-white">
         {log.error && <ErrorBox error={log.error} className="m-4" />}
         <table className="w-full text-xs" data-testid="audit-table">
-          <thead className="sticky top-0 bg-slate-100 text-left text-[11px] font-semibold tracking-wide text-slate-500 uppercase">
+          <thead className="sticky top-0 bg-slate-100 text-left text-[11px] font-semibold tracking-wide text-slate-600 uppercase">
             <tr>
               <th className="px-4 py-2">Time</th>
               <th className="px-2">User</th>
@@ -88,7 +88,7 @@ export function AuditView() {
                   {time.format(e.at)}
                 </td>
                 <td className="px-2 py-1.5">
-                  {e.username ?? <span className="text-slate-400">anonymous</span>}
+                  {e.username ?? <span className="text-slate-500">anonymous</span>}
                 </td>
                 <td className="px-2 py-1.5 font-mono text-[11px]">{e.action}</td>
                 <td className="px-2 py-1.5">{e.cluster}</td>
@@ -123,7 +123,7 @@ export function AuditView() {
             ))}
           </tbody>
         </table>
-        {log.isPending && <p className="p-4 text-xs text-slate-400">Loading…</p>}
+        {log.isPending && <p className="p-4 text-xs text-slate-500">Loading…</p>}
         {log.data && entries.length === 0 && <p className="p-4 text-xs text-slate-500">No entries match.</p>}
         {log.hasNextPage && (
           <div className="p-3 text-center">

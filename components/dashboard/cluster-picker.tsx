@@ -39,7 +39,7 @@ export function ClusterPicker({
           >
             <span className={`size-2 rounded-full ${dot[c.status]}`} aria-hidden />
             <span className="font-medium">{c.name}</span>
-            <span className="tabular-nums text-slate-400">
+            <span className="tabular-nums text-slate-600">
               {c.ready}/{c.nodes}
             </span>
           </button>

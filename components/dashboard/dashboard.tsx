@@ -14,6 +14,7 @@ import { NodeDetailView } from '@/components/node/node-detail-panel';
 import { BatchActionBar } from './batch-action-bar';
 import { BatchDialog } from './batch-dialog';
 import { ClusterPicker } from './cluster-picker';
+import { CollapsibleFilters, activeFilterCount } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
 import { FilterBar } from './filter-bar';
 import { NodeTable } from './node-table';
@@ -49,7 +50,7 @@ export function Dashboard() {
   const cluster = wanted && names.includes(wanted) ? wanted : (names[0] ?? null);
 
   const nodes = useNodes(cluster);
-  const connection = useNodeStream(cluster);
+  useNodeStream(cluster);
   const resetFlash = useFlashStore((s) => s.reset);
   const now = useNow(30_000);
   const canWrite = useCanWrite();
@@ -125,7 +126,7 @@ export function Dashboard() {
         ) : clusters.error ? (
           <ErrorBox error={clusters.error} />
         ) : (
-          <span className="text-xs text-slate-400" data-testid="cluster-picker">
+          <span className="text-xs text-slate-500" data-testid="cluster-picker">
             Loading clusters…
           </span>
         )}
@@ -141,10 +142,10 @@ export function Dashboard() {
               ? `${fmt.format(items.length)} nodes`
               : `${fmt.format(shown.length)} of ${fmt.format(items.length)} nodes`}
           </span>
-          <ConnectionIndicator state={connection} />
+          <ConnectionIndicator />
         </div>
       </div>
-      <div className="border-b border-slate-200 bg-slate-50 px-4 py-2">
+      <CollapsibleFilters active={activeFilterCount(ui.filters)}>
         <FilterBar
           filters={ui.filters}
           roles={roles}
@@ -152,14 +153,14 @@ export function Dashboard() {
           onChange={actions.setFilter}
           onReset={actions.resetFilters}
         />
-      </div>
+      </CollapsibleFilters>
       <BatchActionBar
         count={canWrite ? selectedNames.length : 0}
         canWrite={canWrite}
         onAction={(action) => actions.openPanel({ kind: 'batch', action })}
         onClear={actions.clearSelection}
       />
-      <div className="flex min-h-0 flex-1">
+      <div className="relative flex min-h-0 flex-1">
         <div className="flex min-w-0 flex-1 flex-col">
           {nodes.error ? (
             <div className="p-4">
@@ -169,7 +170,7 @@ export function Dashboard() {
               </Button>
             </div>
           ) : cluster && nodes.isPending ? (
-            <p className="p-4 text-xs text-slate-400" data-testid="nodes-loading">
+            <p className="p-4 text-xs text-slate-500" data-testid="nodes-loading">
               Loading nodes…
             </p>
           ) : (
@@ -192,7 +193,11 @@ export function Dashboard() {
           )}
         </div>
         {cluster && panelNode && (
-          <aside className="w-[34rem] max-w-[50vw] shrink-0 border-l border-slate-200 shadow-[-4px_0_12px_-6px_rgba(15,23,42,0.15)]">
+          // beside the table from 1024 px; below that an overlay over it, so the table keeps its width
+          <aside
+            aria-label="Node details"
+            className="w-[34rem] max-w-[50vw] shrink-0 border-l border-slate-200 shadow-[-4px_0_12px_-6px_rgba(15,23,42,0.15)] max-lg:absolute max-lg:inset-y-0 max-lg:right-0 max-lg:z-30 max-lg:w-[min(34rem,92vw)] max-lg:max-w-none max-lg:shadow-2xl"
+          >
             <NodeDetailView
               key={`${cluster}/${panelNode}`}
               cluster={cluster}

@@ -82,7 +82,7 @@ export const NodeRow = memo(function NodeRow({
       className={`absolute inset-x-0 grid cursor-pointer items-center border-b border-slate-100 text-xs transition-colors duration-700 outline-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-inset ${bg}`}
       style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)`, gridTemplateColumns: gridTemplate }}
     >
-      <div className="flex justify-center" onClick={(e) => e.stopPropagation()}>
+      <div role="cell" className="flex justify-center" onClick={(e) => e.stopPropagation()}>
         {selectable && (
           <input
             type="checkbox"
@@ -93,43 +93,47 @@ export const NodeRow = memo(function NodeRow({
           />
         )}
       </div>
-      <div className="truncate pr-2 font-medium text-slate-900" title={node.name}>
+      <div role="cell" className="truncate pr-2 font-medium text-slate-900" title={node.name}>
         {node.name}
       </div>
-      <div className="truncate">
+      <div role="cell" className="truncate">
         <StatusBadge status={node.status} unschedulable={node.unschedulable} />
       </div>
-      <div className="truncate text-slate-600" title={node.roles.join(', ')}>
-        {node.roles.length ? node.roles.join(', ') : <span className="text-slate-300">&lt;none&gt;</span>}
+      <div role="cell" className="truncate text-slate-600" title={node.roles.join(', ')}>
+        {node.roles.length ? node.roles.join(', ') : <span className="text-slate-600">&lt;none&gt;</span>}
       </div>
-      <div className="truncate text-slate-600">{m.version}</div>
-      <div className="truncate font-mono text-[11px] text-slate-600">{m.internalIP || '—'}</div>
-      <div className="pr-2">
+      <div role="cell" className="truncate text-slate-600">
+        {m.version}
+      </div>
+      <div role="cell" className="truncate font-mono text-[11px] text-slate-600">
+        {m.internalIP || '—'}
+      </div>
+      <div role="cell" className="pr-2">
         <UsageBar
           ratio={m.cpuRatio}
           label={`CPU requests ${formatCpuMilli(m.cpuRequestsMilli)} of ${formatCpuMilli(m.cpuAllocatableMilli)} allocatable`}
         />
       </div>
-      <div className="pr-2">
+      <div role="cell" className="pr-2">
         <UsageBar
           ratio={m.memoryRatio}
           label={`Memory requests ${formatBytes(m.memoryRequestsBytes)} of ${formatBytes(m.memoryAllocatableBytes)} allocatable`}
         />
       </div>
-      <div className="tabular-nums text-slate-600">
+      <div role="cell" className="tabular-nums text-slate-600">
         {m.pods}
-        <span className="text-slate-400">/{Number.isFinite(m.podCapacity) ? m.podCapacity : '—'}</span>
+        <span className="text-slate-600">/{Number.isFinite(m.podCapacity) ? m.podCapacity : '—'}</span>
       </div>
-      <div className="tabular-nums text-slate-600" title={taintTitle(node)}>
+      <div role="cell" className="tabular-nums text-slate-600" title={taintTitle(node)}>
         {node.taints.length ? (
           <span className="rounded bg-violet-50 px-1.5 py-px text-[11px] text-violet-700 ring-1 ring-violet-600/20 ring-inset">
             {node.taints.length}
           </span>
         ) : (
-          <span className="text-slate-300">0</span>
+          <span className="text-slate-600">0</span>
         )}
       </div>
-      <div className="tabular-nums text-slate-500" title={node.creationTimestamp}>
+      <div role="cell" className="tabular-nums text-slate-600" title={node.creationTimestamp}>
         {formatAge(node.creationTimestamp, now)}
       </div>
     </div>

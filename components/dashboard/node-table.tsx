@@ -119,10 +119,10 @@ export function NodeTable({
       <div className="min-w-[1180px]">
         <div
           role="row"
-          className="sticky top-0 z-10 grid h-8 items-center border-b border-slate-200 bg-slate-100/95 text-[11px] font-semibold tracking-wide text-slate-500 uppercase backdrop-blur"
+          className="sticky top-0 z-10 grid h-8 items-center border-b border-slate-200 bg-slate-100/95 text-[11px] font-semibold tracking-wide text-slate-600 uppercase backdrop-blur"
           style={{ gridTemplateColumns: gridTemplate }}
         >
-          <div className="flex justify-center">
+          <div role="columnheader" className="flex justify-center">
             {selectable && (
               <input
                 type="checkbox"
@@ -150,7 +150,7 @@ export function NodeTable({
               className="flex items-center gap-1 truncate text-left uppercase hover:text-slate-800"
             >
               {c.label}
-              <span className="text-sky-600">
+              <span className="text-sky-700">
                 {sort.column === c.id ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
               </span>
             </button>

@@ -30,7 +30,7 @@ function options(width: number, series: ChartSeries[]): uPlot.Options {
         stroke: '#64748b',
         size: 22,
         font: '10px sans-serif',
-        grid: { stroke: '#f1f5f9' },
+        grid: { stroke: 'rgba(100, 116, 139, 0.18)' }, // faint on light and dark alike
         ticks: { show: false },
         // one line of hours:minutes (uPlot's default adds a second line with the date)
         values: (_u, vals) =>
@@ -40,7 +40,7 @@ function options(width: number, series: ChartSeries[]): uPlot.Options {
         stroke: '#64748b',
         size: 44,
         font: '10px sans-serif',
-        grid: { stroke: '#f1f5f9' },
+        grid: { stroke: 'rgba(100, 116, 139, 0.18)' }, // faint on light and dark alike
         ticks: { show: false },
         values: (_u, vals) => vals.map((v) => Number(v.toPrecision(3)).toString()),
       },

@@ -77,7 +77,7 @@ export function LabelsEditor({ cluster, node }: { cluster: string; node: NodeSum
                   onChange={(e) => update(i, { key: e.target.value })}
                   className={`w-1/2 font-mono ${system ? 'text-slate-500' : ''}`}
                 />
-                <span className="text-slate-400">=</span>
+                <span className="text-slate-500">=</span>
                 <TextInput
                   aria-label={`Label value ${i + 1}`}
                   value={r.value}
@@ -91,7 +91,7 @@ export function LabelsEditor({ cluster, node }: { cluster: string; node: NodeSum
                   aria-label={`Remove label ${r.key}`}
                   disabled={system && !confirmSystem}
                   onClick={() => setRows(rows.filter((_, j) => j !== i))}
-                  className="rounded px-1.5 text-slate-400 hover:bg-rose-50 hover:text-rose-600 disabled:opacity-30"
+                  className="rounded px-1.5 text-slate-500 hover:bg-rose-50 hover:text-rose-600 disabled:opacity-30"
                 >
                   ✕
                 </button>

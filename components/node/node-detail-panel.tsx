@@ -1,4 +1,5 @@
 'use client';
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
@@ -13,8 +14,16 @@ import { LabelsEditor } from './labels-editor';
 import { NodeActions } from './node-actions';
 import { NodeEvents, NodeOverview, NodePods } from './node-overview';
 import { TaintsEditor } from './taints-editor';
+import { useOpenNodeNotice } from '@/components/toasts/toast-host';
 
-const tabs = ['Overview', 'Labels', 'Taints', 'Actions', 'Pods', 'Events'] as const;
+import { CordonNote } from './cordon-note';
+
+// js-yaml stays out of the first load: fetched when the YAML tab is opened
+const NodeYaml = dynamic(() => import('./node-yaml'), {
+  loading: () => <p className="text-xs text-slate-500">Loading…</p>,
+});
+
+const tabs = ['Overview', 'Labels', 'Taints', 'Actions', 'Pods', 'Events', 'YAML'] as const;
 type Tab = (typeof tabs)[number];
 
 /** The node from the live list when it is there (pushed updates), else from the detail response. */
@@ -48,7 +57,7 @@ function ReadOnly({ node, tab }: { node: NodeSummary; tab: 'Labels' | 'Taints' }
           </li>
         ))}
       </ul>
-      {entries.length === 0 && <p className="text-slate-400">None.</p>}
+      {entries.length === 0 && <p className="text-slate-500">None.</p>}
     </div>
   );
 }
@@ -68,6 +77,7 @@ export function NodeDetailView({
   const [tab, setTab] = useState<Tab>('Overview');
   const detail = useNodeDetail(cluster, name);
   const node = useLiveNode(cluster, name, detail.data?.summary);
+  useOpenNodeNotice(cluster, name);
   const canWrite = useCanWrite();
   const shownTabs = canWrite ? tabs : tabs.filter((t) => t !== 'Actions');
 
@@ -90,6 +100,7 @@ export function NodeDetailView({
               </Link>
             )}
           </div>
+          {node && <CordonNote node={node} now={now} />}
         </div>
         {onClose && (
           <button
@@ -97,7 +108,7 @@ export function NodeDetailView({
             aria-label="Close panel"
             data-testid="panel-close"
             onClick={onClose}
-            className="rounded px-2 py-0.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+            className="rounded px-2 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700"
           >
             ✕
           </button>
@@ -120,7 +131,7 @@ export function NodeDetailView({
           >
             {t}
             {t === 'Labels' && node ? (
-              <span className="ml-1 text-slate-400">{Object.keys(node.labels).length}</span>
+              <span className="ml-1 text-slate-500">{Object.keys(node.labels).length}</span>
             ) : null}
             {t === 'Taints' && node?.taints.length ? (
               <span className="ml-1 text-violet-600">{node.taints.length}</span>
@@ -128,12 +139,18 @@ export function NodeDetailView({
           </button>
         ))}
       </nav>
-      <div className="min-h-0 flex-1 overflow-auto p-4">
+      {/* focusable so keyboard users can scroll long YAML or pod lists */}
+      <div
+        className="min-h-0 flex-1 overflow-auto p-4"
+        tabIndex={0}
+        role="region"
+        aria-label={`${tab} of ${name}`}
+      >
         {!node ? (
           detail.error ? (
             <ErrorBox error={detail.error} />
           ) : (
-            <p className="text-xs text-slate-400">Loading…</p>
+            <p className="text-xs text-slate-500">Loading…</p>
           )
         ) : (
           <>
@@ -146,6 +163,7 @@ export function NodeDetailView({
             {canWrite && tab === 'Actions' && <NodeActions cluster={cluster} node={node} />}
             {tab === 'Pods' && <NodePods detail={detail.data} />}
             {tab === 'Events' && <NodeEvents detail={detail.data} now={now} />}
+            {tab === 'YAML' && <NodeYaml object={detail.data?.object} />}
             {detail.error &&
               tab !== 'Overview' &&
               tab !== 'Labels' &&

@@ -50,7 +50,7 @@ export function NodeOverview({ node, detail, now }: { node: NodeSummary; detail?
                     {c.status}
                   </td>
                   <td className="py-1 pr-2 text-slate-500">{c.reason}</td>
-                  <td className="py-1 text-right text-slate-400">
+                  <td className="py-1 text-right text-slate-500">
                     {c.lastTransitionTime ? formatAge(c.lastTransitionTime, now) : ''}
                   </td>
                 </tr>
@@ -83,6 +83,7 @@ export function NodeOverview({ node, detail, now }: { node: NodeSummary; detail?
           </Row>
         </dl>
       </section>
+      <Annotations annotations={node.annotations} />
       <section>
         <h3 className="mb-1 font-semibold text-slate-700">Capacity / allocatable</h3>
         <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1">
@@ -97,9 +98,30 @@ export function NodeOverview({ node, detail, now }: { node: NodeSummary; detail?
   );
 }
 
+function Annotations({ annotations }: { annotations: Record<string, string> }) {
+  const entries = Object.entries(annotations).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <section data-testid="node-annotations">
+      <h3 className="mb-1 font-semibold text-slate-700">Annotations ({entries.length})</h3>
+      {entries.length === 0 ? (
+        <p className="text-slate-500">None.</p>
+      ) : (
+        <dl className="grid grid-cols-[minmax(0,16rem)_1fr] gap-x-3 gap-y-1 font-mono text-[11px]">
+          {entries.map(([k, v]) => (
+            <div key={k} className="contents">
+              <dt className="break-all text-slate-600">{k}</dt>
+              <dd className="break-all whitespace-pre-wrap text-slate-800">{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
 export function NodePods({ detail }: { detail?: NodeDetail }) {
-  if (!detail) return <p className="text-xs text-slate-400">Loading pods…</p>;
-  if (detail.pods.length === 0) return <p className="text-xs text-slate-400">No pods on this node.</p>;
+  if (!detail) return <p className="text-xs text-slate-500">Loading pods…</p>;
+  if (detail.pods.length === 0) return <p className="text-xs text-slate-500">No pods on this node.</p>;
   return (
     <table className="w-full table-fixed text-xs" data-testid="node-pods">
       <thead className="text-left text-[11px] text-slate-500 uppercase">
@@ -114,7 +136,7 @@ export function NodePods({ detail }: { detail?: NodeDetail }) {
         {detail.pods.map((p) => (
           <tr key={`${p.namespace}/${p.name}`} className="border-t border-slate-100" title={p.owner}>
             <td className="truncate py-1 pr-2" title={`${p.namespace}/${p.name}`}>
-              <span className="text-slate-400">{p.namespace}/</span>
+              <span className="text-slate-500">{p.namespace}/</span>
               {p.name}
             </td>
             <td
@@ -138,8 +160,8 @@ export function NodePods({ detail }: { detail?: NodeDetail }) {
 }
 
 export function NodeEvents({ detail, now }: { detail?: NodeDetail; now: number }) {
-  if (!detail) return <p className="text-xs text-slate-400">Loading events…</p>;
-  if (detail.events.length === 0) return <p className="text-xs text-slate-400">No recent events.</p>;
+  if (!detail) return <p className="text-xs text-slate-500">Loading events…</p>;
+  if (detail.events.length === 0) return <p className="text-xs text-slate-500">No recent events.</p>;
   return (
     <ul className="flex flex-col divide-y divide-slate-100 text-xs" data-testid="node-events">
       {detail.events.map((e, i) => (
@@ -149,8 +171,8 @@ export function NodeEvents({ detail, now }: { detail?: NodeDetail; now: number }
               {e.type ?? 'Normal'}
             </span>
             <span className="font-medium text-slate-800">{e.reason}</span>
-            {e.count && e.count > 1 && <span className="text-slate-400">×{e.count}</span>}
-            <span className="ml-auto text-slate-400">
+            {e.count && e.count > 1 && <span className="text-slate-500">×{e.count}</span>}
+            <span className="ml-auto text-slate-500">
               {e.lastTimestamp ? formatAge(e.lastTimestamp, now) : ''}
             </span>
           </div>

@@ -9,7 +9,7 @@ import { NodeDetailView } from './node-detail-panel';
 /** Full-page node view; loads the cluster's list and stream so the node stays live. */
 export function NodePage({ cluster, node }: { cluster: string; node: string }) {
   useNodes(cluster);
-  const connection = useNodeStream(cluster);
+  useNodeStream(cluster);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 30_000);
@@ -21,10 +21,10 @@ export function NodePage({ cluster, node }: { cluster: string; node: string }) {
         <Link href={`/?cluster=${encodeURIComponent(cluster)}`} className="text-sky-700 hover:underline">
           {cluster}
         </Link>
-        <span className="text-slate-400">/</span>
-        <span className="font-medium">{node}</span>
+        <span className="text-slate-500">/</span>
+        <h1 className="text-xs font-medium">{node}</h1>
         <span className="ml-auto">
-          <ConnectionIndicator state={connection} />
+          <ConnectionIndicator />
         </span>
       </div>
       <div className="mx-auto min-h-0 w-full max-w-4xl flex-1 border-x border-slate-200">

@@ -35,7 +35,7 @@ export function TaintsEditor({ cluster, node }: { cluster: string; node: NodeSum
   return (
     <div className="flex flex-col gap-3" data-testid="taints-editor">
       {node.taints.length === 0 ? (
-        <p className="text-xs text-slate-400">No taints.</p>
+        <p className="text-xs text-slate-500">No taints.</p>
       ) : (
         <ul className="divide-y divide-slate-100 rounded border border-slate-200">
           {node.taints.map((t) => (
@@ -68,7 +68,7 @@ export function TaintsEditor({ cluster, node }: { cluster: string; node: NodeSum
             onChange={(e) => setDraft({ ...draft, key: e.target.value })}
             className="w-36 font-mono"
           />
-          <span className="text-slate-400">=</span>
+          <span className="text-slate-500">=</span>
           <TextInput
             aria-label="Taint value"
             placeholder="value (optional)"

@@ -106,7 +106,7 @@ export function TokensSection() {
               <td>{when(t.createdAt)}</td>
               <td>{when(t.expiresAt)}</td>
               <td>{when(t.lastUsedAt)}</td>
-              <td className={state(t) === 'active' ? 'text-emerald-700' : 'text-slate-400'}>{state(t)}</td>
+              <td className={state(t) === 'active' ? 'text-emerald-700' : 'text-slate-500'}>{state(t)}</td>
               <td className="text-right">
                 {state(t) === 'active' && (
                   <Button variant="ghost" onClick={() => revoke.mutate(t.id)} disabled={revoke.isPending}>
@@ -118,7 +118,7 @@ export function TokensSection() {
           ))}
         </tbody>
       </table>
-      {tokens.data?.length === 0 && <p className="text-xs text-slate-400">No tokens yet.</p>}
+      {tokens.data?.length === 0 && <p className="text-xs text-slate-500">No tokens yet.</p>}
     </SettingsCard>
   );
 }

@@ -36,7 +36,7 @@ export function UsersSection() {
           {users.data?.map((u) => (
             <tr
               key={u.id}
-              className={`border-t border-slate-100 ${u.disabled ? 'text-slate-400' : ''}`}
+              className={`border-t border-slate-100 ${u.disabled ? 'text-slate-500' : ''}`}
               data-testid={`user-${u.username}`}
             >
               <td className="py-1.5 font-medium">{u.username}</td>
@@ -55,7 +55,7 @@ export function UsersSection() {
               <td>
                 {u.role === 'admin'
                   ? 'all'
-                  : u.clusters.join(', ') || <span className="text-slate-400">none</span>}
+                  : u.clusters.join(', ') || <span className="text-slate-500">none</span>}
               </td>
               <td>{u.source}</td>
               <td className="text-right">

@@ -3,7 +3,7 @@ import type { ButtonHTMLAttributes } from 'react';
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
 const variants: Record<Variant, string> = {
-  primary: 'bg-sky-600 text-white hover:bg-sky-500 disabled:bg-sky-600/50',
+  primary: 'bg-sky-700 text-white hover:bg-sky-600 disabled:bg-sky-700/50',
   secondary: 'border border-slate-300 bg-white text-slate-700 hover:bg-slate-50 disabled:text-slate-400',
   danger: 'bg-rose-600 text-white hover:bg-rose-500 disabled:bg-rose-600/50',
   ghost: 'text-slate-600 hover:bg-slate-100 disabled:text-slate-300',

@@ -43,7 +43,7 @@ export function Dialog({
               type="button"
               aria-label="Close"
               onClick={onClose}
-              className="rounded px-1.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+              className="rounded px-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700"
             >
               ✕
             </button>

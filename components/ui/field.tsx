@@ -37,7 +37,7 @@ export function Field({
       {error ? (
         <span className="text-rose-600">{error}</span>
       ) : hint ? (
-        <span className="text-slate-400">{hint}</span>
+        <span className="text-slate-500">{hint}</span>
       ) : null}
     </label>
   );

@@ -6,7 +6,8 @@ export interface BackoffOptions {
   jitter: number;
 }
 
-export const defaultBackoff: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.5 };
+/** Capped at 10 s: a restarted server is found again within about 10 s, never a minute later. */
+export const defaultBackoff: BackoffOptions = { initialMs: 500, maxMs: 10_000, factor: 2, jitter: 0.5 };
 
 /** Delay before retry number `attempt` (0-based): exponential, capped, then reduced by up to `jitter`. */
 export function backoffDelay(attempt: number, opts: BackoffOptions, random: () => number): number {

@@ -141,4 +141,51 @@ describe('stream → React Query binding', () => {
     s.clock.advance(50);
     expect(s.list()?.items).toHaveLength(3);
   });
+
+  it('patches the cluster tabs from pushed cluster_status', () => {
+    const s = setup();
+    const base = { kind: 'demo' as const, seq: 0, status: 'ready' as const };
+    s.qc.setQueryData(queryKeys.clusters, [
+      { ...base, name: 'c1', nodes: 3, ready: 3 },
+      { ...base, name: 'c2', nodes: 5, ready: 5 },
+    ]);
+    s.ws.receive({
+      type: 'cluster_status',
+      cluster_name: 'c2',
+      timestamp: '2026-01-01T00:00:00Z',
+      data: { status: 'degraded', error: 'watch failed', nodes: 6, ready: 4 },
+    });
+    expect(s.qc.getQueryData(queryKeys.clusters)).toEqual([
+      { ...base, name: 'c1', nodes: 3, ready: 3 },
+      { ...base, name: 'c2', status: 'degraded', error: 'watch failed', nodes: 6, ready: 4 },
+    ]);
+  });
+
+  it('refetches an open node detail (pods, events) when its node changes, and only that one', async () => {
+    const s = setup();
+    cleanups.push(followCluster(s.qc, s.client, 'c1'));
+    await settle();
+    let fetches = 0;
+    const detail = new QueryObserver(s.qc, {
+      queryKey: queryKeys.node('c1', 'b'),
+      queryFn: () => {
+        fetches++;
+        return Promise.resolve({ summary: s.list()!.items[1], pods: [{ name: `p${fetches}` }] });
+      },
+      staleTime: Infinity,
+    });
+    cleanups.push(detail.subscribe(() => undefined));
+    await settle();
+    expect(fetches).toBe(1);
+    s.ws.receive(makeEvent('node_update', 'a', 11));
+    s.clock.advance(50);
+    await settle();
+    expect(fetches).toBe(1); // another node
+    s.ws.receive(makeEvent('node_update', 'b', 12, { resourceVersion: '3' }));
+    s.ws.receive(makeEvent('node_update', 'b', 13, { resourceVersion: '4' }));
+    s.clock.advance(50);
+    await settle();
+    expect(fetches).toBe(2); // one refetch for the coalesced burst
+    expect(s.qc.getQueryData(queryKeys.node('c1', 'b'))).toMatchObject({ pods: [{ name: 'p2' }] });
+  });
 });

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { NodeListResponse } from '@/lib/protocol/api';
+import type { ClusterInfo, NodeListResponse } from '@/lib/protocol/api';
 import type { NodeEventMessage } from '@/lib/protocol/messages';
 import { applyNodeEvents } from './apply-node-event';
 import { applyOperationProgress, type OperationStatus } from './operation';
@@ -39,11 +39,15 @@ export function bindStreamToQueries(
       qc.setQueryData<NodeListResponse>(queryKeys.nodes(cluster), (list) =>
         list ? applyNodeEvents(list, events) : list,
       );
-      for (const e of events) {
-        if (e.type === 'node_delete') continue;
-        qc.setQueryData<{ summary: unknown }>(queryKeys.node(cluster, e.node_name), (d) =>
-          d ? { ...d, summary: e.data } : d,
-        );
+      for (const name of new Set(events.map((e) => e.node_name))) {
+        const key = queryKeys.node(cluster, name);
+        if (!qc.getQueryCache().find({ queryKey: key, exact: true })) continue;
+        const last = events.findLast((e) => e.node_name === name)!;
+        if (last.type !== 'node_delete')
+          qc.setQueryData<{ summary: unknown }>(key, (d) => (d ? { ...d, summary: last.data } : d));
+        // an open node page also shows pods, events and the object, which the summary does not carry:
+        // any pushed change to its node (pods evicted, conditions, cordon) refetches them
+        void qc.invalidateQueries({ queryKey: key, exact: true, refetchType: 'active' });
       }
       opts.onNodesChanged?.(
         cluster,
@@ -69,6 +73,15 @@ export function bindStreamToQueries(
       } else if (m.type === 'operation_progress') {
         qc.setQueryData<OperationStatus>(queryKeys.operation(m.data.operation_id), (prev) =>
           applyOperationProgress(prev, m),
+        );
+      } else if (m.type === 'cluster_status') {
+        // the cluster tabs: pushed status and counts, no polling
+        qc.setQueryData<ClusterInfo[]>(queryKeys.clusters, (list) =>
+          list?.map((c) =>
+            c.name === m.cluster_name
+              ? { ...c, status: m.data.status, error: m.data.error, nodes: m.data.nodes, ready: m.data.ready }
+              : c,
+          ),
         );
       } else if (m.type === 'subscribed') {
         opts.onSubscribed?.(m.cluster_name);

@@ -6,6 +6,8 @@ interface Entry {
   gen: number;
   failures: number;
   timer: unknown;
+  /** the stream delivered its `connected`/`subscribed` frame and has not failed since */
+  live: boolean;
 }
 
 export interface SsePoolOptions {
@@ -15,7 +17,12 @@ export interface SsePoolOptions {
   clock: Clock;
   backoff: BackoffOptions;
   onMessage: (cluster: string, data: string) => void;
+  /** a stream failed, went live or recovered (`recovered`: live again after a failure) */
+  onStatus: (cluster: string, recovered: boolean) => void;
 }
+
+/** How the pool's streams are doing, for the connection badge. */
+export type SsePoolHealth = 'none' | 'live' | 'opening' | 'failing';
 
 /**
  * One EventSource per cluster (the SSE endpoint takes a single cluster). On error the stream is closed and
@@ -35,6 +42,24 @@ export class SsePool {
     return [...this.entries.keys()];
   }
 
+  /** Live only when every stream is: one failing cluster means the view is no longer current. */
+  health(): SsePoolHealth {
+    if (this.entries.size === 0) return 'none';
+    const all = [...this.entries.values()];
+    if (all.every((e) => e.live)) return 'live';
+    return all.some((e) => e.failures > 0) ? 'failing' : 'opening';
+  }
+
+  /** The client saw the stream's `connected`/`subscribed` frame. */
+  markLive(cluster: string): void {
+    const e = this.entries.get(cluster);
+    if (!e || e.live) return;
+    const recovered = e.failures > 0;
+    e.live = true;
+    e.failures = 0;
+    this.opts.onStatus(cluster, recovered);
+  }
+
   open(cluster: string): void {
     const failures = this.entries.get(cluster)?.failures ?? 0;
     this.close(cluster);
@@ -46,23 +71,22 @@ export class SsePool {
     const handle = this.opts.factory(this.opts.url(cluster), {
       onOpen: () => undefined,
       onMessage: (data) => {
-        const e = current();
-        if (!e) return;
-        e.failures = 0;
-        this.opts.onMessage(cluster, data);
+        if (current()) this.opts.onMessage(cluster, data);
       },
       onError: () => {
         const e = current();
         if (!e || e.timer !== null) return;
         e.handle.close();
+        e.live = false;
         const delay = backoffDelay(e.failures, this.opts.backoff, () => this.opts.clock.random());
         e.failures++;
         e.timer = this.opts.clock.setTimeout(() => {
           if (current()) this.open(cluster);
         }, delay);
+        this.opts.onStatus(cluster, false);
       },
     });
-    this.entries.set(cluster, { handle, gen, failures, timer: null });
+    this.entries.set(cluster, { handle, gen, failures, timer: null, live: false });
   }
 
   close(cluster: string): void {

@@ -24,7 +24,7 @@ const subscribed = (cluster: string, seq: number) => ({
 let client: StreamClient | null = null;
 afterEach(() => client?.stop());
 
-function setup(opts: { sse?: boolean } = {}) {
+function setup(opts: { sse?: boolean; probeServer?: () => Promise<boolean> } = {}) {
   const clock = new FakeClock();
   const t = fakeTransports();
   client = new StreamClient({
@@ -35,11 +35,12 @@ function setup(opts: { sse?: boolean } = {}) {
     clock,
     backoff: { initialMs: 1000, maxMs: 8000, factor: 2, jitter: 0.5 },
     maxWsFailures: 3,
+    probeServer: opts.probeServer,
   });
   const events: StreamEvent[] = [];
   client.onEvent((e) => events.push(e));
   const c = client;
-  const states = () => events.filter((e) => e.type === 'state').map((e) => (e as { state: string }).state);
+  const states = () => events.flatMap((e) => (e.type === 'state' ? [e.status.state] : []));
   const nodeSeqs = () =>
     events.flatMap((e) =>
       e.type === 'message' && 'seq' in e.message && e.message.type.startsWith('node_') ? [e.message.seq] : [],
@@ -62,16 +63,22 @@ describe('StreamClient over WebSocket', () => {
     expect(sockets).toHaveLength(1);
   });
 
-  it('connects, subscribes from the given seq once open, and goes live', () => {
-    const { client, sockets, states } = setup();
+  it('connects, subscribes from the given seq once open, and goes live only on the connected frame', () => {
+    const { client, sockets, states, clock } = setup();
     client.start();
     client.subscribe('c1', 10);
     expect(states()).toEqual(['connecting']);
+    expect(client.getStatus()).toEqual({ state: 'connecting', transport: 'websocket', lastUpdateAt: null });
     const ws = sockets[0]!;
     expect(ws.url).toBe('ws://h/api/v1/ws/nodes');
     expect(ws.sent).toEqual([]);
     ws.open();
+    // an open socket proves nothing yet (a proxy may accept the upgrade and never forward a frame)
+    expect(states()).toEqual(['connecting']);
+    clock.advance(1234);
+    ws.receive(connected({ c1: 10 }));
     expect(states()).toEqual(['connecting', 'live']);
+    expect(client.getStatus()).toEqual({ state: 'live', transport: 'websocket', lastUpdateAt: 1234 });
     expect(ws.sent).toEqual([{ type: 'subscribe', data: { cluster: 'c1', since: 10 } }]);
     client.subscribe('c2');
     expect(ws.sent[1]).toEqual({ type: 'subscribe', data: { cluster: 'c2' } });
@@ -173,6 +180,8 @@ describe('StreamClient over WebSocket', () => {
     clock.advance(1);
     expect(sockets).toHaveLength(4);
     sockets[3]!.open();
+    expect(states().at(-1)).toBe('reconnecting');
+    sockets[3]!.receive(connected({ c1: 11 }));
     expect(states().at(-1)).toBe('live');
     expect(sockets[3]!.sent).toEqual([{ type: 'subscribe', data: { cluster: 'c1', since: 11 } }]);
   });
@@ -218,17 +227,23 @@ describe('StreamClient SSE fallback', () => {
     s.client.subscribe('c1', 7);
     s.client.subscribe('c2');
     failThrice(s);
-    expect(s.client.getState()).toBe('fallback-sse');
+    // the streams are opening: not live until each has delivered its subscribed frame
+    expect(s.client.getStatus()).toMatchObject({ state: 'connecting', transport: 'sse' });
     expect(s.sources.map((x) => x.url)).toEqual([
       '/api/v1/sse/nodes?cluster=c1&since=7',
       '/api/v1/sse/nodes?cluster=c2',
     ]);
+    s.sources[0]!.receive(subscribed('c1', 7));
+    expect(s.client.getState()).toBe('connecting');
+    s.sources[1]!.receive(subscribed('c2', 0));
+    expect(s.client.getStatus()).toMatchObject({ state: 'live', transport: 'sse' });
     s.sources[0]!.receive(makeEvent('node_update', 'a', 8));
     s.sources[0]!.receive(makeEvent('node_update', 'a', 9));
     expect(s.nodeSeqs()).toEqual([8, 9]);
-    // an SSE error: reopen from the last seq after backoff
+    // an SSE error reaches the status at once, then the stream reopens from the last seq after backoff
     s.sources[0]!.h.onError();
     expect(s.sources[0]!.closed).toBe(true);
+    expect(s.client.getStatus()).toMatchObject({ state: 'reconnecting', transport: 'sse' });
     s.clock.advance(1000);
     expect(s.sources.at(-1)!.url).toBe('/api/v1/sse/nodes?cluster=c1&since=9');
     // a seq gap on SSE closes that cluster's stream until resubscribed
@@ -246,17 +261,127 @@ describe('StreamClient SSE fallback', () => {
     s.client.subscribe('c1', 7);
     failThrice(s);
     const before = s.sockets.length;
+    s.sources[0]!.receive(subscribed('c1', 7));
     s.sources[0]!.receive(makeEvent('node_update', 'a', 8));
     s.clock.advance(60_000);
     expect(s.sockets.length).toBe(before + 1);
     s.sockets.at(-1)!.serverClose(); // probe failed: stay on SSE
-    expect(s.client.getState()).toBe('fallback-sse');
+    expect(s.client.getStatus()).toMatchObject({ state: 'live', transport: 'sse' });
     expect(s.sources[0]!.closed).toBe(false);
     s.clock.advance(60_000);
     s.sockets.at(-1)!.open();
-    expect(s.client.getState()).toBe('live');
+    // the probe socket opened but has not spoken: SSE stays in charge
+    expect(s.client.getStatus()).toMatchObject({ state: 'live', transport: 'sse' });
+    expect(s.sources[0]!.closed).toBe(false);
+    s.sockets.at(-1)!.receive(connected({ c1: 8 }));
+    expect(s.client.getStatus()).toMatchObject({ state: 'live', transport: 'websocket' });
     expect(s.sources[0]!.closed).toBe(true);
     expect(s.sockets.at(-1)!.sent).toEqual([{ type: 'subscribe', data: { cluster: 'c1', since: 8 } }]);
+  });
+});
+
+describe('StreamClient with the server down', () => {
+  const flush = () => new Promise((r) => setTimeout(r, 0));
+
+  it('never calls a dead server live: keeps retrying the WebSocket, backoff capped, and no SSE while the server does not answer', async () => {
+    let answers = false;
+    const probes: number[] = [];
+    const s = setup({
+      probeServer: () => {
+        probes.push(s.clock.now());
+        return Promise.resolve(answers);
+      },
+    });
+    s.client.start();
+    s.client.subscribe('c1', 5);
+    s.sockets[0]!.open();
+    s.sockets[0]!.receive(connected({ c1: 5 }));
+    expect(s.client.getState()).toBe('live');
+    s.sockets[0]!.serverClose(1001); // the server stops
+    expect(s.client.getStatus()).toMatchObject({ state: 'reconnecting', transport: 'websocket' });
+    const gaps: number[] = [];
+    let last = s.clock.now();
+    for (let i = 0; i < 10; i++) {
+      const n = s.sockets.length;
+      while (s.sockets.length === n) s.clock.advance(100);
+      gaps.push(s.clock.now() - last);
+      last = s.clock.now();
+      s.sockets.at(-1)!.serverClose(1006); // refused
+      await flush();
+      expect(s.client.getState()).toBe('reconnecting');
+    }
+    expect(s.sources).toHaveLength(0);
+    expect(probes.length).toBeGreaterThan(5);
+    // jittered (random 0 here: full delays), doubling, capped at the backoff's 8 s
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(8000);
+    expect(gaps.at(-1)).toBe(8000);
+    // the server is back: the next attempt is a WebSocket, live on its connected frame
+    answers = true;
+    s.clock.advance(8000);
+    s.sockets.at(-1)!.open();
+    s.sockets.at(-1)!.receive(connected({ c1: 5 }));
+    expect(s.client.getStatus()).toMatchObject({ state: 'live', transport: 'websocket' });
+    expect(s.sockets.at(-1)!.sent).toEqual([{ type: 'subscribe', data: { cluster: 'c1', since: 5 } }]);
+  });
+
+  it('falls back to SSE only when WebSockets fail while the server answers', async () => {
+    const s = setup({ probeServer: () => Promise.resolve(true) });
+    s.client.start();
+    s.client.subscribe('c1', 5);
+    for (let i = 0; i < 3; i++) {
+      s.sockets.at(-1)!.serverClose(1011);
+      await flush();
+      s.clock.advance(8000);
+    }
+    expect(s.sources.map((x) => x.url)).toEqual(['/api/v1/sse/nodes?cluster=c1&since=5']);
+    expect(s.client.getStatus()).toMatchObject({ state: 'connecting', transport: 'sse' });
+  });
+
+  it('on SSE: a stream error shows at once, and when the stream recovers the WebSocket is tried at once', () => {
+    const s = setup();
+    s.client.start();
+    s.client.subscribe('c1', 5);
+    for (let i = 0; i < 3; i++) {
+      s.sockets.at(-1)!.serverClose(1011);
+      s.clock.advance(8000);
+    }
+    const sockets = s.sockets.length;
+    s.sources[0]!.receive(subscribed('c1', 5));
+    expect(s.client.getStatus()).toMatchObject({ state: 'live', transport: 'sse' });
+    s.sources[0]!.h.onError(); // the server stops
+    expect(s.client.getStatus()).toMatchObject({ state: 'reconnecting', transport: 'sse' });
+    for (let i = 0; i < 4; i++) {
+      s.clock.advance(8000);
+      s.sources.at(-1)!.h.onError(); // still down
+      expect(s.client.getState()).toBe('reconnecting');
+    }
+    expect(s.sockets).toHaveLength(sockets);
+    s.clock.advance(8000);
+    s.sources.at(-1)!.receive(subscribed('c1', 5)); // back
+    expect(s.client.getStatus()).toMatchObject({ state: 'live', transport: 'sse' });
+    expect(s.sockets).toHaveLength(sockets + 1);
+    s.sockets.at(-1)!.open();
+    s.sockets.at(-1)!.receive(connected({ c1: 5 }));
+    expect(s.client.getStatus()).toMatchObject({ state: 'live', transport: 'websocket' });
+    expect(s.sources.every((x) => x.closed)).toBe(true);
+  });
+
+  it('notes the time of the last frame, reporting it at most once a second', () => {
+    const s = setup();
+    s.client.start();
+    s.sockets[0]!.open();
+    s.clock.advance(500);
+    s.sockets[0]!.receive(connected());
+    const reports = () => s.events.filter((e) => e.type === 'state').length;
+    const before = reports();
+    s.clock.advance(300);
+    s.sockets[0]!.receive({ type: 'ping', timestamp: ts });
+    expect(reports()).toBe(before);
+    expect(s.client.getStatus().lastUpdateAt).toBe(800);
+    s.clock.advance(1000);
+    s.sockets[0]!.receive({ type: 'ping', timestamp: ts });
+    expect(reports()).toBe(before + 1);
+    expect(s.client.getStatus().lastUpdateAt).toBe(1800);
   });
 });
 

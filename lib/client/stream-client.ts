@@ -1,25 +1,34 @@
 import type { ClientMessage, ServerMessage } from '@/lib/protocol/messages';
-import type { ConnectionState, StreamClientOptions, StreamEvent } from './stream-types';
+import type {
+  ConnectionState,
+  ConnectionStatus,
+  StreamClientOptions,
+  StreamEvent,
+  Transport,
+} from './stream-types';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';
 import { SeqTracker } from './seq-tracker';
-import { parseServerMessage } from './parse-server-message';
+import { StatusKeeper } from './connection-status';
+import { parseOrReport, routeMessage } from './stream-router';
 import { SsePool } from './sse-pool';
 import type { SocketHandle } from './stream-transport';
 
-export type { ConnectionState, StreamClientOptions, StreamEvent } from './stream-types';
+export type * from './stream-types';
 
 /** WebSocket close code for an expired session, a disabled user or a revoked token (docs/realtime-protocol.md). */
 const SESSION_ENDED = 4001;
 
 /**
  * Framework-free realtime client: one WebSocket for all subscribed clusters, resuming each from the last
- * seq seen, with backoff reconnects and a per-cluster SSE fallback after repeated WebSocket failures.
+ * seq seen, with backoff reconnects and a per-cluster SSE fallback when WebSockets fail while the server
+ * answers. Its status is honest: `live` only once a transport delivered its first frame, and any
+ * transport failure (SSE included) shows at once.
  */
 export class StreamClient {
   private readonly tracker = new SeqTracker();
   private readonly listeners = new Set<(e: StreamEvent) => void>();
   private readonly backoff: BackoffOptions;
-  private state: ConnectionState = 'offline';
+  private readonly status: StatusKeeper;
   private running = false;
   private online = true;
   private mode: 'ws' | 'sse' = 'ws';
@@ -32,10 +41,13 @@ export class StreamClient {
   private connectTimer: unknown = null;
   private idleTimer: unknown = null;
   private probeTimer: unknown = null;
+  /** bumps whenever the connection is torn down, so a late server probe answer is ignored */
+  private probeGen = 0;
   private readonly sse: SsePool | null;
 
   constructor(private readonly opts: StreamClientOptions) {
     this.backoff = opts.backoff ?? defaultBackoff;
+    this.status = new StatusKeeper(opts.clock, (status) => this.emit({ type: 'state', status }));
     const factory = opts.createEventSource;
     this.sse = factory
       ? new SsePool({
@@ -43,16 +55,29 @@ export class StreamClient {
           url: (cluster) => opts.sseUrl(cluster, this.tracker.last(cluster)),
           clock: opts.clock,
           backoff: this.backoff,
-          onMessage: (_cluster, data) => {
+          onMessage: (cluster, data) => {
             const msg = this.parse(data);
-            if (msg && msg.type !== 'ping') this.dispatch(msg);
+            if (!msg) return;
+            if (msg.type === 'connected' || msg.type === 'subscribed') this.sse?.markLive(cluster);
+            this.status.touch();
+            if (msg.type !== 'ping') this.dispatch(msg);
+          },
+          onStatus: (_cluster, recovered) => {
+            this.updateSseStatus();
+            // the server answers again: the WebSocket may work again too, try it now rather than later
+            if (recovered && this.mode === 'sse' && !this.ws) this.connectWs();
           },
         })
       : null;
   }
 
   getState(): ConnectionState {
-    return this.state;
+    return this.status.get().state;
+  }
+
+  /** An immutable snapshot, replaced on every change (safe for useSyncExternalStore). */
+  getStatus(): ConnectionStatus {
+    return this.status.get();
   }
 
   lastSeq(cluster: string): number | undefined {
@@ -107,6 +132,7 @@ export class StreamClient {
     this.tracker.untrack(cluster);
     if (this.wsOpen) this.send({ type: 'unsubscribe', data: { cluster } });
     this.sse?.close(cluster);
+    this.updateSseStatus();
   }
 
   private emit(e: StreamEvent): void {
@@ -120,10 +146,22 @@ export class StreamClient {
     }
   }
 
-  private setState(s: ConnectionState): void {
-    if (s === this.state) return;
-    this.state = s;
-    this.emit({ type: 'state', state: s });
+  private setState(state: ConnectionState, transport: Transport | null = this.transport()): void {
+    this.status.set(state, transport);
+  }
+
+  private transport(): Transport | null {
+    if (!this.running || !this.online) return null;
+    return this.mode === 'ws' ? 'websocket' : 'sse';
+  }
+
+  /** On SSE the badge follows the streams: live when all are, reconnecting while any is failing. */
+  private updateSseStatus(): void {
+    if (this.mode !== 'sse' || !this.running || !this.online) return;
+    const health = this.sse?.health() ?? 'none';
+    if (health === 'live') this.setState('live');
+    else if (health === 'failing') this.setState('reconnecting');
+    else if (this.getState() !== 'reconnecting') this.setState('connecting');
   }
 
   private send(msg: ClientMessage): void {
@@ -142,6 +180,7 @@ export class StreamClient {
   }
 
   private teardown(): void {
+    this.probeGen++;
     this.closeWs();
     this.retryTimer = this.clear(this.retryTimer);
     this.probeTimer = this.clear(this.probeTimer);
@@ -161,8 +200,11 @@ export class StreamClient {
   private connectWs(): void {
     this.retryTimer = this.clear(this.retryTimer);
     this.closeWs();
+    // while on SSE this is a probe: the badge keeps following the SSE streams
     if (this.mode === 'ws')
-      this.setState(this.state === 'offline' || this.state === 'connecting' ? 'connecting' : 'reconnecting');
+      this.setState(
+        this.getState() === 'offline' || this.getState() === 'connecting' ? 'connecting' : 'reconnecting',
+      );
     const gen = this.wsGen;
     this.wsGotMessage = false;
     this.ws = this.opts.createSocket(this.opts.wsUrl, {
@@ -178,14 +220,12 @@ export class StreamClient {
   private onWsOpen(): void {
     this.connectTimer = this.clear(this.connectTimer);
     this.wsOpen = true;
-    if (this.mode === 'sse') {
-      // a probe succeeded: leave SSE, the WebSocket resumes every cluster from the last seq seen
-      this.sse?.closeAll();
-      this.probeTimer = this.clear(this.probeTimer);
-      this.mode = 'ws';
-    }
-    this.setState('live');
     this.armIdle();
+    // not live yet: that takes the server's `connected` frame (onWsMessage)
+    if (this.mode === 'ws') this.subscribeAll();
+  }
+
+  private subscribeAll(): void {
     for (const { cluster, since } of this.tracker.resumable()) this.sendSubscribe(cluster, since);
   }
 
@@ -205,6 +245,17 @@ export class StreamClient {
       this.wsGotMessage = true;
       this.wsFailures = 0;
     }
+    if (msg.type === 'connected') {
+      if (this.mode === 'sse') {
+        // a probe succeeded: leave SSE, the WebSocket resumes every cluster from the last seq seen
+        this.sse?.closeAll();
+        this.probeTimer = this.clear(this.probeTimer);
+        this.mode = 'ws';
+        this.subscribeAll();
+      }
+      this.setState('live', 'websocket');
+    }
+    this.status.touch();
     if (msg.type === 'ping') {
       this.send({ type: 'pong', timestamp: msg.timestamp });
       return;
@@ -227,12 +278,25 @@ export class StreamClient {
       return;
     }
     this.wsFailures = wasUseful ? 0 : this.wsFailures + 1;
-    const max = this.opts.maxWsFailures ?? 3;
-    if (this.opts.createEventSource && this.wsFailures >= max) {
-      this.enterSse();
-      return;
-    }
     this.setState('reconnecting');
+    const max = this.opts.maxWsFailures ?? 3;
+    if (!this.opts.createEventSource || this.wsFailures < max) return this.scheduleWsRetry();
+    const probe = this.opts.probeServer;
+    if (!probe) return this.enterSse();
+    // sockets keep failing: blocked (the server answers HTTP) or down (it does not)?
+    const gen = this.probeGen;
+    void probe().then(
+      (answers) => {
+        if (gen !== this.probeGen || !this.running || !this.online || this.mode !== 'ws') return;
+        if (answers) this.enterSse();
+        else this.scheduleWsRetry();
+      },
+      () => gen === this.probeGen && this.running && this.scheduleWsRetry(),
+    );
+  }
+
+  private scheduleWsRetry(): void {
+    this.retryTimer = this.clear(this.retryTimer);
     const delay = backoffDelay(Math.max(0, this.wsFailures - 1), this.backoff, () =>
       this.opts.clock.random(),
     );
@@ -244,7 +308,7 @@ export class StreamClient {
 
   private enterSse(): void {
     this.mode = 'sse';
-    this.setState('fallback-sse');
+    this.setState('connecting', 'sse');
     for (const cluster of this.tracker.clusters())
       if (!this.tracker.isResyncing(cluster)) this.openSse(cluster);
     this.scheduleProbe();
@@ -263,51 +327,22 @@ export class StreamClient {
     // a fresh per-cluster stream starts at since+1: any jump on it is a real loss
     this.tracker.expectAck(cluster, false);
     this.sse.open(cluster);
+    this.updateSseStatus();
   }
 
   private parse(data: string): ServerMessage | null {
-    const r = parseServerMessage(data);
-    if (r.ok) return r.message;
-    this.emit({ type: 'protocol_error', error: r.error });
-    return null;
-  }
-
-  private resync(cluster: string, reason: string): void {
-    // SSE streams are per cluster and the server cannot be told to pause one: close until resubscribed
-    this.sse?.close(cluster);
-    this.emit({ type: 'resync', cluster, reason });
+    return parseOrReport(data, (e) => this.emit(e));
   }
 
   private dispatch(msg: ServerMessage): void {
-    switch (msg.type) {
-      case 'node_add':
-      case 'node_update':
-      case 'node_delete': {
-        const verdict = this.tracker.accept(msg.cluster_name, msg.seq);
-        if (verdict === 'apply') this.emit({ type: 'message', message: msg });
-        else if (verdict === 'gap') this.resync(msg.cluster_name, `seq gap: got ${msg.seq}`);
-        return;
-      }
-      case 'resync':
-        if (this.tracker.has(msg.cluster_name)) {
-          this.tracker.markResync(msg.cluster_name);
-          this.resync(msg.cluster_name, msg.data.reason);
-        }
-        return;
-      case 'subscribed':
-        if (this.tracker.observeServerSeq(msg.cluster_name, msg.seq, true))
-          this.resync(msg.cluster_name, 'server seq went backwards');
-        break;
-      case 'connected':
-        for (const [cluster, { seq }] of Object.entries(msg.data.clusters)) {
-          if (this.tracker.last(cluster) !== undefined && this.tracker.observeServerSeq(cluster, seq)) {
-            this.resync(cluster, 'server seq went backwards');
-          }
-        }
-        break;
-      default:
-        break;
-    }
-    this.emit({ type: 'message', message: msg });
+    routeMessage(msg, {
+      tracker: this.tracker,
+      emit: (e) => this.emit(e),
+      // SSE streams are per cluster and the server cannot be told to pause one: close until resubscribed
+      onBroken: (cluster) => {
+        this.sse?.close(cluster);
+        this.updateSseStatus();
+      },
+    });
   }
 }

@@ -8,14 +8,14 @@ import type {
 
 /** Test doubles for the stream client: a manual clock and scriptable sockets / event sources. */
 export class FakeClock implements Clock {
-  now = 0;
+  time = 0;
   randomValue = 0;
   private seq = 0;
   private readonly timers = new Map<number, { at: number; fn: () => void }>();
 
   setTimeout(fn: () => void, ms: number): unknown {
     const id = ++this.seq;
-    this.timers.set(id, { at: this.now + ms, fn });
+    this.timers.set(id, { at: this.time + ms, fn });
     return id;
   }
 
@@ -27,22 +27,26 @@ export class FakeClock implements Clock {
     return this.randomValue;
   }
 
+  now(): number {
+    return this.time;
+  }
+
   pending(): number {
     return this.timers.size;
   }
 
   /** Advances time, firing due timers in order (including ones scheduled while advancing). */
   advance(ms: number): void {
-    const end = this.now + ms;
+    const end = this.time + ms;
     for (;;) {
       let next: [number, { at: number; fn: () => void }] | undefined;
       for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at)) next = e;
       if (!next) break;
       this.timers.delete(next[0]);
-      this.now = next[1].at;
+      this.time = next[1].at;
       next[1].fn();
     }
-    this.now = end;
+    this.time = end;
   }
 }
 

@@ -1,6 +1,11 @@
 'use client';
 import { StreamClient } from './stream-client';
-import { browserClock, browserEventSourceFactory, browserSocketFactory } from './stream-transport';
+import {
+  browserClock,
+  browserEventSourceFactory,
+  browserServerProbe,
+  browserSocketFactory,
+} from './stream-transport';
 
 let client: StreamClient | null = null;
 let refs = 0;
@@ -21,6 +26,9 @@ function create(): StreamClient {
     clock: browserClock,
     // the hub pings every 30 s: two missed pings and a margin mean the connection is gone
     idleTimeoutMs: 75_000,
+    // unauthenticated and cheap: tells a blocked WebSocket (answers) from a stopped server (does not)
+    probeServer: browserServerProbe('/api/v1/ws/ping'),
+    wsProbeIntervalMs: 30_000,
   });
 }
 

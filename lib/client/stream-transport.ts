@@ -28,13 +28,23 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   random(): number;
+  /** wall-clock ms, for the badge's "last update" */
+  now(): number;
 }
 
 export const browserClock: Clock = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
   random: () => Math.random(),
+  now: () => Date.now(),
 };
+
+/** Does the server answer at all? Tells "WebSocket blocked" (fall back to SSE) from "server down" (wait). */
+export const browserServerProbe = (url: string) => (): Promise<boolean> =>
+  fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(5_000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 export const browserSocketFactory: SocketFactory = (url, h) => {
   const ws = new WebSocket(url);
@@ -67,6 +77,7 @@ export const sseEventTypes = [
   'ping',
   'error',
   'operation_progress',
+  'cluster_status',
   'test',
   'shutdown',
   'message',

@@ -2,14 +2,28 @@ import type { ServerMessage } from '@/lib/protocol/messages';
 import type { BackoffOptions } from './backoff';
 import type { Clock, EventSourceFactory, SocketFactory } from './stream-transport';
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'fallback-sse' | 'offline';
+/**
+ * `live` only while a transport is open and has delivered its `connected` (WebSocket) or `subscribed`
+ * (every SSE stream) frame: an open socket alone proves nothing.
+ */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+export type Transport = 'websocket' | 'sse';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** the transport in use or being tried; null while parked (offline, stopped) */
+  transport: Transport | null;
+  /** wall-clock ms of the last frame received over a live transport; null before the first */
+  lastUpdateAt: number | null;
+}
 
 export type StreamEvent =
   /** a valid message the owner should act on (node events only when in order) */
   | { type: 'message'; message: ServerMessage }
   /** the cluster's cached list can no longer be patched: refetch it, then subscribe(cluster, list.seq) */
   | { type: 'resync'; cluster: string; reason: string }
-  | { type: 'state'; state: ConnectionState }
+  /** the status changed (state or transport), or a frame arrived (at most once a second) */
+  | { type: 'state'; status: ConnectionStatus }
   | { type: 'protocol_error'; error: string }
   /** the server ended the session (close 4001: signed out, disabled, token revoked): sign in again */
   | { type: 'session_ended'; reason: string };
@@ -28,6 +42,12 @@ export interface StreamClientOptions {
   connectTimeoutMs?: number;
   /** no message at all (the server pings) for this long: the connection is dead, reconnect */
   idleTimeoutMs?: number;
-  /** while on SSE, try the WebSocket again this often */
+  /** while on SSE, try the WebSocket again this often (and at once whenever an SSE stream recovers) */
   wsProbeIntervalMs?: number;
+  /**
+   * Does the server answer plain HTTP? Asked after `maxWsFailures` failed sockets: yes means WebSockets
+   * are blocked (fall back to SSE), no means the server is down (keep retrying the WebSocket). Absent:
+   * repeated failures alone mean blocked.
+   */
+  probeServer?: () => Promise<boolean>;
 }

@@ -10,6 +10,7 @@ import type { NodeDetail } from './node-detail';
 import { operationStartedSchema, type OperationStatus } from './operation';
 import { queryKeys } from './query-keys';
 import { clusterNodesPath } from './use-nodes';
+import { beginOwnEdit, endOwnEdit, markOwnWindow } from './own-edits';
 
 export interface LabelEdit {
   set?: Record<string, string>;
@@ -56,6 +57,9 @@ export function writeNodeToCache(qc: QueryClient, cluster: string, node: NodeSum
 export function useNodeAction(cluster: string) {
   const qc = useQueryClient();
   return useMutation({
+    // the pushed echo of this edit is ours, not "changed by someone else" (node-toasts)
+    onMutate: ({ node }) => beginOwnEdit(cluster, node),
+    onSettled: (r, _err, { node }) => endOwnEdit(cluster, node, r?.node.resourceVersion),
     mutationFn: ({ node, action }: { node: string; action: NodeEditAction }) =>
       apiFetch(`${clusterNodesPath(cluster)}/${encodeURIComponent(node)}/${action.kind}`, nodeResponse, {
         method: 'POST',
@@ -72,6 +76,7 @@ export function useNodeAction(cluster: string) {
 export function useDrainNode(cluster: string) {
   const qc = useQueryClient();
   return useMutation({
+    onMutate: ({ node }) => markOwnWindow(cluster, node),
     mutationFn: ({ node, options }: { node: string; options: DrainOptions }) =>
       apiFetch(`${clusterNodesPath(cluster)}/${encodeURIComponent(node)}/drain`, operationStartedSchema, {
         method: 'POST',

@@ -5,7 +5,7 @@ import { useFlashStore } from './flash-store';
 import { useStreamErrorStore } from './stream-error-store';
 import { bindStreamToQueries, followCluster } from './node-stream-binding';
 import { redirectToLogin } from './redirect-to-login';
-import type { ConnectionState, StreamClient } from './stream-client';
+import type { ConnectionStatus, StreamClient } from './stream-client';
 import { acquireStreamClient, getStreamClient, releaseStreamClient } from './stream-singleton';
 
 const noop = () => () => undefined;
@@ -21,21 +21,25 @@ export function useStreamClient(): StreamClient | null {
   return client;
 }
 
-/** Live connection state for the header indicator ('connecting' during SSR and the first render). */
-export function useConnectionState(client: StreamClient | null): ConnectionState {
+const initialStatus: ConnectionStatus = { state: 'connecting', transport: null, lastUpdateAt: null };
+
+/** The tab's connection status for the badge ('connecting' during SSR and the first render). */
+export function useConnectionStatus(): ConnectionStatus {
+  const client = useStreamClient();
   return useSyncExternalStore(
     client ? (cb) => client.onEvent((e) => e.type === 'state' && cb()) : noop,
-    () => client?.getState() ?? 'connecting',
-    () => 'connecting',
+    () => client?.getStatus() ?? initialStatus,
+    () => initialStatus,
   );
 }
 
 /**
  * Wires the stream client into React Query for one cluster (see bindStreamToQueries / followCluster):
  * pushed node events patch the cached list, a resync refetches it, every fetched list resubscribes from
- * its own seq. Returns the connection state for the live indicator.
+ * its own seq. The badge reads the connection status itself (useConnectionStatus), so frames arriving do
+ * not re-render the page that follows the cluster.
  */
-export function useNodeStream(cluster: string | null): ConnectionState {
+export function useNodeStream(cluster: string | null): void {
   const qc = useQueryClient();
   const client = useStreamClient();
   const markFlash = useFlashStore((s) => s.mark);
@@ -59,6 +63,4 @@ export function useNodeStream(cluster: string | null): ConnectionState {
 
   // the server closed the stream with 4001 (signed out, disabled, token revoked): sign in again
   useEffect(() => client?.onEvent((e) => e.type === 'session_ended' && redirectToLogin()), [client]);
-
-  return useConnectionState(client);
 }

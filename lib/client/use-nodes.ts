@@ -24,8 +24,7 @@ export function useClusters() {
   return useQuery({
     queryKey: queryKeys.clusters,
     queryFn: async ({ signal }) => (await apiFetch('/api/v1/clusters', clustersResponse, { signal })).items,
-    // cluster status and counts are not pushed per node event; a slow poll keeps the picker honest
-    refetchInterval: 15_000,
+    // status and counts are pushed (`cluster_status`, node-stream-binding): no polling
   });
 }
 

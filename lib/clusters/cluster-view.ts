@@ -44,12 +44,19 @@ export function clusterView(c: ClusterRecord, source: ClusterStatusSource): Clus
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
-  if (!source.hasCluster(c.name)) return { ...base, status: 'syncing', nodes: 0, ready: 0, seq: 0 };
-  const s = source.clusterStatus(c.name);
+  return { ...base, ...clusterLiveStatus(c.name, source) };
+}
+
+/** A cluster's sync status and node counts: the REST cluster list and the pushed `cluster_status` alike. */
+export function clusterLiveStatus(
+  name: string,
+  source: ClusterStatusSource,
+): Pick<ClusterView, 'status' | 'error' | 'nodes' | 'ready' | 'seq'> {
+  if (!source.hasCluster(name)) return { status: 'syncing', nodes: 0, ready: 0, seq: 0 };
+  const s = source.clusterStatus(name);
   const ready =
-    source.getCache(c.name)?.listNodes({ status: 'Ready', page: { offset: 0, limit: 1 } }).total ?? 0;
+    source.getCache(name)?.listNodes({ status: 'Ready', page: { offset: 0, limit: 1 } }).total ?? 0;
   return {
-    ...base,
     status: s.state,
     ...(s.lastError ? { error: s.lastError } : {}),
     nodes: s.nodes,

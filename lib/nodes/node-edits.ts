@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  CORDON_AT_ANNOTATION,
+  CORDON_BY_ANNOTATION,
+  CORDON_REASON_ANNOTATION,
+} from '@/lib/protocol/cordon-annotations';
 import type { Taint } from '@/lib/protocol/node-summary';
 import { isSystemKey, labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
 
@@ -135,9 +140,7 @@ export function applyTaintEdit(current: Taint[], edit: TaintEdit): Taint[] | nul
   return same ? null : next;
 }
 
-export const CORDON_REASON_ANNOTATION = 'kube-node-manager.io/cordon-reason';
-export const CORDON_BY_ANNOTATION = 'kube-node-manager.io/cordoned-by';
-export const CORDON_AT_ANNOTATION = 'kube-node-manager.io/cordoned-at';
+export { CORDON_AT_ANNOTATION, CORDON_BY_ANNOTATION, CORDON_REASON_ANNOTATION };
 
 /** Cordon as the original product did: spec.unschedulable plus who, when and why in annotations. */
 export function cordonPatch(user: string, reason: string | undefined, now: Date): Record<string, unknown> {

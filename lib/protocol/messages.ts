@@ -124,6 +124,24 @@ export const operationProgressMessageSchema = z.object({
   }),
 });
 
+/**
+ * A cluster's sync status and node counts, sent to every connection whose user may read the cluster
+ * (subscribed or not), when the status changes and at most twice a second while its nodes change: the
+ * cluster tabs stay current without polling.
+ */
+export const clusterStatusMessageSchema = z.object({
+  ...base,
+  type: z.literal('cluster_status'),
+  cluster_name: z.string(),
+  data: z.object({
+    status: z.enum(['syncing', 'ready', 'degraded', 'stopped']),
+    error: z.string().optional(),
+    nodes: z.number().int().nonnegative(),
+    ready: z.number().int().nonnegative(),
+  }),
+});
+export type ClusterStatusMessage = z.infer<typeof clusterStatusMessageSchema>;
+
 export const testMessageSchema = z.object({
   ...base,
   type: z.literal('test'),
@@ -143,6 +161,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   pongMessageSchema,
   errorMessageSchema,
   operationProgressMessageSchema,
+  clusterStatusMessageSchema,
   testMessageSchema,
   shutdownMessageSchema,
 ]);

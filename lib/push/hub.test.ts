@@ -257,4 +257,29 @@ describe('PushHub', () => {
     hub.dispose();
     expect(source.listenerCount).toBe(0);
   });
+
+  it('pushes cluster_status to every reader of the cluster, subscribed or not, and to no one else', () => {
+    const source = new FakeChangeSource(['a', 'b'], 50);
+    let nodes = 3;
+    const hub = new PushHub({
+      source,
+      clusterStatus: (c) => (c === 'a' ? { status: 'ready', nodes, ready: nodes - 1 } : undefined),
+    });
+    const reader = new RecordingClient('r', principal({ clusters: ['a'] }));
+    const subscriber = new RecordingClient('s', principal({ userId: 'u2', clusters: ['a'] }));
+    const outsider = new RecordingClient('o', principal({ userId: 'u3', clusters: ['b'] }));
+    hub.connect(reader);
+    hub.connect(subscriber, [{ cluster: 'a' }]);
+    hub.connect(outsider, [{ cluster: 'b' }]);
+    nodes = 4;
+    source.change('a', 'n1');
+    const status = (c: RecordingClient) => c.messages().filter((m) => m.type === 'cluster_status');
+    expect(status(reader)).toEqual([
+      expect.objectContaining({ cluster_name: 'a', data: { status: 'ready', nodes: 4, ready: 3 } }),
+    ]);
+    expect(status(subscriber)).toHaveLength(1);
+    expect(status(outsider)).toEqual([]);
+    for (const m of status(reader)) expect(serverMessageSchema.safeParse(m).success).toBe(true);
+    hub.dispose();
+  });
 });

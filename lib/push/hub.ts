@@ -4,6 +4,7 @@ import type { Principal } from '@/lib/auth/types';
 import { metrics } from '@/lib/metrics/hooks';
 import type { ClientMessage, ServerMessage } from '@/lib/protocol/messages';
 import type { ChangeSource, ManagerEvent, NodeChange } from '@/lib/realtime/types';
+import { ClusterStatusFeed, type ClusterStatusData } from './cluster-status-feed';
 import { Fanout } from './fanout';
 import { SharedFrame, changeFrame } from './frames';
 import { ClientIndex, type ClientState } from './client-index';
@@ -32,6 +33,8 @@ export interface PushHubOptions {
    * when the user may not list nodes there, undefined when they may. Asked before every subscribe.
    */
   readGate?: (principal: Principal, cluster: string) => Promise<string | undefined>;
+  /** a cluster's status and counts: given, every reader of a cluster is pushed `cluster_status` */
+  clusterStatus?: (cluster: string) => ClusterStatusData | undefined;
 }
 
 /**
@@ -51,6 +54,7 @@ export class PushHub {
   private readonly fanout: Fanout;
   private readonly counters = { rejected: 0, revalidation: 0, resumes: 0, resyncs: 0 };
   private readonly unsubscribeSource: () => void;
+  private readonly statusFeed?: ClusterStatusFeed;
   private revalidateTimer?: NodeJS.Timeout;
   private revalidating = false;
   private revalidateAgain = false;
@@ -64,6 +68,9 @@ export class PushHub {
     this.logger = opts.logger;
     this.readGate = opts.readGate;
     this.fanout = new Fanout(this.index, this.limits.maxBufferedBytes, opts.logger);
+    const read = opts.clusterStatus;
+    if (read)
+      this.statusFeed = new ClusterStatusFeed({ read, publish: (c, data) => this.publishStatus(c, data) });
     this.unsubscribeSource = this.source.subscribe((event) => this.onManagerEvent(event));
   }
 
@@ -312,6 +319,7 @@ export class PushHub {
   closeAll(code: number = CloseCode.shutdown, reason = 'server shutting down'): void {
     this.closing = true;
     this.stopTimer();
+    this.statusFeed?.dispose();
     const frame = new SharedFrame({ type: 'shutdown', timestamp: this.isoNow() });
     for (const state of this.index.all()) {
       this.fanout.frame(state, frame, false);
@@ -322,7 +330,20 @@ export class PushHub {
   /** Detaches from the change source (after closeAll, or in tests). */
   dispose(): void {
     this.stopTimer();
+    this.statusFeed?.dispose();
     this.unsubscribeSource();
+  }
+
+  /** To every connection whose user may read the cluster, subscribed or not (the cluster tabs). */
+  private publishStatus(cluster: string, data: ClusterStatusData): void {
+    const frame = new SharedFrame({
+      type: 'cluster_status',
+      cluster_name: cluster,
+      timestamp: this.isoNow(),
+      data,
+    });
+    for (const state of this.index.all())
+      if (canAccessCluster(state.client.principal, cluster)) this.fanout.frame(state, frame, true);
   }
 
   private stopTimer(): void {
@@ -333,6 +354,7 @@ export class PushHub {
   private onManagerEvent(event: ManagerEvent): void {
     switch (event.kind) {
       case 'change': {
+        this.statusFeed?.touch(event.change.cluster);
         const set = this.index.subscribers(event.change.cluster);
         if (!set) return;
         const t0 = performance.now();
@@ -352,6 +374,7 @@ export class PushHub {
         return;
       }
       case 'cluster_removed': {
+        this.statusFeed?.forget(event.cluster);
         const set = this.index.subscribers(event.cluster);
         if (!set) return;
         for (const state of [...set]) {
@@ -361,6 +384,7 @@ export class PushHub {
         return;
       }
       case 'cluster_status':
+        this.statusFeed?.touch(event.cluster);
         return;
     }
   }

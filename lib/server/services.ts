@@ -12,6 +12,7 @@ import { SessionService } from '@/lib/auth/session-service';
 import { TokenService } from '@/lib/auth/token-service';
 import { UserService } from '@/lib/auth/user-service';
 import { ClusterService } from '@/lib/clusters/cluster-service';
+import { clusterLiveStatus } from '@/lib/clusters/cluster-view';
 import type { AppConfig } from '@/lib/config';
 import { openDatabase, type Database } from '@/lib/db';
 import { nextCounter } from '@/lib/db/clock';
@@ -151,6 +152,11 @@ export async function createServices(
   const hub = new PushHub({
     source: manager,
     readGate: (principal, cluster) => readDenied(identity, principal, cluster),
+    clusterStatus: (name) => {
+      if (!manager.hasCluster(name)) return undefined;
+      const { status, error, nodes, ready } = clusterLiveStatus(name, manager);
+      return { status, ...(error ? { error } : {}), nodes, ready };
+    },
     stillValid: (p) => auth.stillValid(p),
     logger: logger.child({ component: 'push' }),
     limits: {

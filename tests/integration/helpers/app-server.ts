@@ -37,25 +37,37 @@ export async function freePort(): Promise<number> {
  * data dir. The port is free when chosen but may be taken before the app listens (parallel tests, or a
  * sibling replica's demo simulator on a random port): then it starts again on another.
  */
-export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
+export interface StartOptions {
+  /** listen here (a restart on the port the browser knows) rather than on a fresh free port */
+  port?: number;
+  /** use (and keep on stop) this data dir, so a restarted app keeps its users, sessions and secrets */
+  dataDir?: string;
+}
+
+export async function startApp(
+  env: Record<string, string> = {},
+  opts: StartOptions = {},
+): Promise<AppServer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startAppOnce(env);
+      return await startAppOnce(env, opts);
     } catch (err) {
       if (attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
     }
   }
 }
 
-async function startAppOnce(env: Record<string, string>): Promise<AppServer> {
+async function startAppOnce(env: Record<string, string>, opts: StartOptions): Promise<AppServer> {
   if (
     !existsSync(path.join(root, '.next', 'BUILD_ID')) ||
     !existsSync(path.join(root, 'dist', 'server.js'))
   ) {
     throw new Error('no production build: run `npm run build` before the integration tests (npm test does)');
   }
-  const port = await freePort();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'knm-app-'));
+  const port = opts.port ?? (await freePort());
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'knm-app-')));
+  const removeDir = () => (ownDir ? rm(dataDir, { recursive: true, force: true }) : Promise.resolve());
   const url = `${env.TLS_CERT_FILE ? 'https' : 'http'}://127.0.0.1:${port}`;
   const logs: string[] = [];
   const proc = spawn(process.execPath, ['dist/server.js'], {
@@ -83,7 +95,7 @@ async function startAppOnce(env: Record<string, string>): Promise<AppServer> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (proc.exitCode !== null) {
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDir();
       throw new Error(`app exited with ${proc.exitCode}:\n${logs.join('\n')}`);
     }
     if (await healthy(`${url}/api/healthz`)) break;
@@ -101,7 +113,7 @@ async function startAppOnce(env: Record<string, string>): Promise<AppServer> {
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null) proc.kill(signal);
       const code = await exited;
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDir();
       return code;
     },
   };
