@@ -6,13 +6,12 @@ import {
   useTestCluster,
   type AddClusterInput,
 } from '@/lib/client/use-cluster-admin';
+import { CLUSTER_NAME_RULE, isClusterName } from '@/lib/protocol/names';
 import { useClusters } from '@/lib/client/use-nodes';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Field, TextInput } from '@/components/ui/field';
 import { SettingsCard } from './settings-card';
-
-const nameRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Admin: registered clusters with status; add one from a kubeconfig (tested first) or remove one. */
 export function ClustersSection() {
@@ -22,10 +21,7 @@ export function ClustersSection() {
   const remove = useRemoveCluster();
   const [form, setForm] = useState<AddClusterInput>({ name: '', kubeconfig: '' });
   const [confirming, setConfirming] = useState<string | null>(null);
-  const nameError =
-    form.name && (!nameRe.test(form.name) || form.name.length > 63)
-      ? 'lowercase letters, digits and "-", at most 63'
-      : null;
+  const nameError = form.name && !isClusterName(form.name) ? CLUSTER_NAME_RULE : null;
   const body = (): AddClusterInput => ({
     name: form.name.trim(),
     kubeconfig: form.kubeconfig,

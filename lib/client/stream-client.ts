@@ -1,3 +1,4 @@
+import { CloseCode } from '@/lib/protocol/close-codes';
 import type { ClientMessage, ServerMessage } from '@/lib/protocol/messages';
 import type { ConnectionState, StreamClientOptions, StreamEvent } from './stream-types';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';
@@ -7,9 +8,6 @@ import { SsePool } from './sse-pool';
 import type { SocketHandle } from './stream-transport';
 
 export type { ConnectionState, StreamClientOptions, StreamEvent } from './stream-types';
-
-/** WebSocket close code for an expired session, a disabled user or a revoked token (docs/realtime-protocol.md). */
-const SESSION_ENDED = 4001;
 
 /**
  * Framework-free realtime client: one WebSocket for all subscribed clusters, resuming each from the last
@@ -216,7 +214,7 @@ export class StreamClient {
     const wasUseful = this.wsGotMessage;
     this.closeWs();
     if (!this.running || !this.online) return;
-    if (code === SESSION_ENDED) {
+    if (code === CloseCode.unauthorized) {
       // reconnecting cannot help: the same credentials were just refused
       this.stop();
       this.emit({ type: 'session_ended', reason: reason || 'session ended' });

@@ -1,24 +1,9 @@
 'use client';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { z } from 'zod';
+import { auditPageSchema, type AuditEntry } from '@/lib/protocol/rest';
 import { apiFetch } from './api-fetch';
 
-export const auditEntrySchema = z.object({
-  id: z.number(),
-  at: z.number(),
-  username: z.string().nullable(),
-  cluster: z.string().nullable(),
-  target: z.string().nullable(),
-  action: z.string(),
-  parameters: z.record(z.string(), z.unknown()).nullable(),
-  /** pending: the intent was recorded and the outcome not (yet) */
-  result: z.enum(['success', 'failure', 'pending']),
-  error: z.string().nullable(),
-  ip: z.string().nullable().optional(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
-
-const auditPageSchema = z.object({ items: z.array(auditEntrySchema), nextCursor: z.number().nullable() });
+export type { AuditEntry };
 
 export interface AuditFilters {
   user: string;

@@ -1,6 +1,7 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
+import { clusterAddedSchema, clusterDryRunSchema } from '@/lib/protocol/rest';
 import { apiFetch } from './api-fetch';
 import { queryKeys } from './query-keys';
 
@@ -11,15 +12,11 @@ export interface AddClusterInput {
   context?: string;
 }
 
-const testResultSchema = z.object({ version: z.string(), nodesListed: z.number(), latencyMs: z.number() });
-const dryRunSchema = z.looseObject({ ok: z.boolean() }).and(testResultSchema.partial());
-const addedSchema = z.looseObject({ name: z.string(), test: testResultSchema.optional() });
-
 /** Connection-tests a kubeconfig without saving it (`?dryRun=true`). */
 export function useTestCluster() {
   return useMutation({
     mutationFn: (body: AddClusterInput) =>
-      apiFetch('/api/v1/clusters?dryRun=true', dryRunSchema, { method: 'POST', body }),
+      apiFetch('/api/v1/clusters?dryRun=true', clusterDryRunSchema, { method: 'POST', body }),
   });
 }
 
@@ -27,7 +24,7 @@ export function useAddCluster() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: AddClusterInput) =>
-      apiFetch('/api/v1/clusters', addedSchema, { method: 'POST', body }),
+      apiFetch('/api/v1/clusters', clusterAddedSchema, { method: 'POST', body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.clusters }),
   });
 }

@@ -1,19 +1,12 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
-import { clusterInfoSchema, nodeListResponseSchema, type NodeListResponse } from '@/lib/protocol/api';
+import { nodeListResponseSchema, type NodeListResponse } from '@/lib/protocol/api';
+import { clustersResponse, nodeDetailSchema, operationResponse } from '@/lib/protocol/rest';
 import { compareNodeNames } from './apply-node-event';
 import { apiFetch } from './api-fetch';
-import { nodeDetailSchema } from './node-detail';
-import { isFinished, operationSchema } from './operation';
+import { isFinished } from './operation';
 import { queryKeys } from './query-keys';
 
-const clustersResponse = z.object({ items: z.array(clusterInfoSchema) });
-// accept the operation bare or wrapped as { operation }
-const operationResponse = z.union([
-  operationSchema,
-  z.object({ operation: operationSchema }).transform((r) => r.operation),
-]);
 const enc = encodeURIComponent;
 
 export function clusterNodesPath(cluster: string): string {

@@ -6,18 +6,12 @@ import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
 import { batchRequestSchema, cordonParamsSchema, retryBodySchema } from '@/lib/operations/batch';
 import { nodeListResponseSchema } from '@/lib/protocol/api';
 import { healthHistorySchema } from '@/lib/protocol/health';
-import { nodeSummarySchema } from '@/lib/protocol/node-summary';
+import { nodeResponse, operationEnvelopeSchema as operationResponse } from '@/lib/protocol/rest';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
 import type { RouteRow } from './route-row';
 
 export type { RouteRow } from './route-row';
 
-const nodeResponse = z.object({ node: nodeSummarySchema });
-const operationResponse = z.object({
-  operation: z
-    .object({ id: z.string(), state: z.string(), total: z.number(), done: z.number(), failed: z.number() })
-    .loose(),
-});
 const nodePath = '/api/v1/clusters/{cluster}/nodes/{node}';
 
 /** Every route the app serves: the one place that states its role and token scope (see RouteRow). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clusterNameSchema } from './names';
 import { changeKindSchema, nodeSummarySchema } from './node-summary';
 
 /**
@@ -10,9 +11,13 @@ const base = {
   timestamp: z.string(),
 };
 
+export const nodeEventTypes = ['node_add', 'node_update', 'node_delete'] as const;
+export const nodeEventTypeSchema = z.enum(nodeEventTypes);
+export type NodeEventType = z.infer<typeof nodeEventTypeSchema>;
+
 export const nodeEventMessageSchema = z.object({
   ...base,
-  type: z.enum(['node_add', 'node_update', 'node_delete']),
+  type: nodeEventTypeSchema,
   cluster_name: z.string(),
   node_name: z.string(),
   seq: z.number().int().positive(),
@@ -118,9 +123,18 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   shutdownMessageSchema,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+export type ServerMessageType = ServerMessage['type'];
+
+/** Every server message type, read off the union above so a new message is named here at once. */
+export const serverMessageTypes: readonly ServerMessageType[] = serverMessageSchema.options.flatMap(
+  (o) => ('options' in o.shape.type ? o.shape.type.options : [o.shape.type.value]) as ServerMessageType[],
+);
+
+/** The SSE endpoint sends each message as `event: <type>`; `message` is an event without a name. */
+export const sseEventNames: readonly string[] = [...serverMessageTypes, 'message'];
 export type NodeEventMessage = z.infer<typeof nodeEventMessageSchema>;
 
-const clusterName = z.string().min(1).max(63);
+const clusterName = clusterNameSchema;
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({

@@ -1,4 +1,5 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CLUSTER_NAME_RULE, isClusterName } from '@/lib/protocol/names';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import type { BackoffOptions } from './backoff';
 import { ClusterSync, type ClusterStatusInfo } from './cluster-sync';
@@ -54,7 +55,6 @@ export interface ManagerStats {
   clusters: ClusterStatusInfo[];
 }
 
-const clusterNameRe = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/i;
 const noopLogger: RealtimeLogger = { info() {}, warn() {}, error() {} };
 
 export class RealtimeManager implements ChangeSource {
@@ -88,11 +88,8 @@ export class RealtimeManager implements ChangeSource {
 
   /** Adds a cluster; its informers start at once if the manager is started. Throws ClusterConfigError. */
   registerCluster(name: string, kubeconfigYaml: string, opts: { context?: string } = {}): void {
-    if (typeof name !== 'string' || !clusterNameRe.test(name)) {
-      throw new ClusterConfigError(
-        String(name),
-        'name must be 1-63 characters of letters, digits, "-", "_" or "."',
-      );
+    if (!isClusterName(name)) {
+      throw new ClusterConfigError(String(name), `name must be ${CLUSTER_NAME_RULE}`);
     }
     if (this.clusters.has(name)) throw new ClusterConfigError(name, 'already registered (use updateCluster)');
     const kc = this.parseKubeConfig(name, kubeconfigYaml, opts.context);

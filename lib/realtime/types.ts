@@ -1,10 +1,11 @@
+import type { NodeEventType } from '@/lib/protocol/messages';
 import type { ChangeKind, NodeSummary } from '@/lib/protocol/node-summary';
 
 /** One classified node change, as the cache applied it; seq is per cluster and strictly increasing. */
 export interface NodeChange {
   cluster: string;
   seq: number;
-  type: 'node_add' | 'node_update' | 'node_delete';
+  type: NodeEventType;
   name: string;
   resourceVersion: string;
   changes: ChangeKind[];

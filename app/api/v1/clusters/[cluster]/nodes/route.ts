@@ -1,7 +1,7 @@
 import { apiRoute, assertClusterAccess } from '@/lib/http/handler';
 import { listQuerySchema } from '@/lib/nodes/list-query';
 import { listNodesResponse } from '@/lib/nodes/node-api';
-import { clusterParams } from '@/lib/nodes/route-schemas';
+import { clusterParams } from '@/lib/protocol/route-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';

@@ -1,6 +1,6 @@
 import { apiRoute, assertClusterAccess } from '@/lib/http/handler';
 import { getNodeDetail } from '@/lib/nodes/node-api';
-import { nodeParams } from '@/lib/nodes/route-schemas';
+import { nodeParams } from '@/lib/protocol/route-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
