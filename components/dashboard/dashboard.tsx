@@ -3,7 +3,7 @@ import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useFlashStore } from '@/lib/client/flash-store';
-import { collectRoles, filterAndSortNodes } from '@/lib/client/node-filter';
+import { collectRoles, filterNodes } from '@/lib/client/node-filter';
 import { useCanWrite } from '@/lib/client/use-can-write';
 import { useUiStore } from '@/lib/client/ui-store';
 import { useNodeStream } from '@/lib/client/use-node-stream';
@@ -34,8 +34,7 @@ export function Dashboard() {
   const ui = useUiStore(
     useShallow((s) => ({
       cluster: s.cluster,
-      filters: s.filters,
-      sort: s.sort,
+      query: s.query,
       selected: s.selected,
       panel: s.panel,
       operationId: s.operationId,
@@ -55,10 +54,7 @@ export function Dashboard() {
   const canWrite = useCanWrite();
 
   const items = useMemo(() => nodes.data?.items ?? [], [nodes.data]);
-  const { items: shown, errors } = useMemo(
-    () => filterAndSortNodes(items, ui.filters, ui.sort),
-    [items, ui.filters, ui.sort],
-  );
+  const { items: shown, errors } = useMemo(() => filterNodes(items, ui.query), [items, ui.query]);
   const roles = useMemo(() => collectRoles(items), [items]);
   const selectedNames = useMemo(
     () => items.filter((n) => ui.selected.has(n.name)).map((n) => n.name),
@@ -146,7 +142,7 @@ export function Dashboard() {
       </div>
       <div className="border-b border-slate-200 bg-slate-50 px-4 py-2">
         <FilterBar
-          filters={ui.filters}
+          filters={ui.query}
           roles={roles}
           errors={errors}
           onChange={actions.setFilter}
@@ -176,7 +172,7 @@ export function Dashboard() {
               nodes={shown}
               selected={ui.selected}
               activeName={panelNode}
-              sort={ui.sort}
+              sort={ui.query}
               onSort={actions.toggleSort}
               onToggle={onToggle}
               onSelectAll={onSelectAll}

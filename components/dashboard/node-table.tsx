@@ -1,11 +1,11 @@
 'use client';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { SortColumn, SortSpec } from '@/lib/client/node-filter';
+import type { NodeQuery, NodeSortColumn } from '@/lib/protocol/node-query';
 import { computeWindow } from '@/lib/client/virtual-window';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { NodeRow, ROW_HEIGHT } from './node-row';
 
-const columns: { id: SortColumn; label: string; width: string; title?: string }[] = [
+const columns: { id: NodeSortColumn; label: string; width: string; title?: string }[] = [
   { id: 'name', label: 'Name', width: 'minmax(180px, 2fr)' },
   { id: 'status', label: 'Status', width: '190px' },
   { id: 'roles', label: 'Roles', width: 'minmax(90px, 1fr)' },
@@ -46,8 +46,8 @@ export function NodeTable({
   nodes: readonly NodeSummary[];
   selected: ReadonlySet<string>;
   activeName: string | null;
-  sort: SortSpec;
-  onSort: (c: SortColumn) => void;
+  sort: Pick<NodeQuery, 'sort' | 'dir'>;
+  onSort: (c: NodeSortColumn) => void;
   onToggle: (name: string, range: boolean) => void;
   onSelectAll: (all: boolean) => void;
   onOpen: (name: string) => void;
@@ -137,15 +137,13 @@ export function NodeTable({
               type="button"
               role="columnheader"
               title={c.title}
-              aria-sort={
-                sort.column === c.id ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
-              }
+              aria-sort={sort.sort === c.id ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
               onClick={() => onSort(c.id)}
               className="flex items-center gap-1 truncate text-left uppercase hover:text-slate-800"
             >
               {c.label}
               <span className="text-sky-600">
-                {sort.column === c.id ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
+                {sort.sort === c.id ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
               </span>
             </button>
           ))}

@@ -8,9 +8,9 @@ describe('ui store', () => {
   it('toggles sort direction on the same column and resets it on a new one', () => {
     const s = useUiStore.getState();
     s.toggleSort('name');
-    expect(useUiStore.getState().sort).toEqual({ column: 'name', direction: 'desc' });
+    expect(useUiStore.getState().query).toMatchObject({ sort: 'name', dir: 'desc' });
     s.toggleSort('pods');
-    expect(useUiStore.getState().sort).toEqual({ column: 'pods', direction: 'asc' });
+    expect(useUiStore.getState().query).toMatchObject({ sort: 'pods', dir: 'asc' });
   });
 
   it('toggles selection and clears it, the panel and the operation when the cluster changes', () => {
@@ -29,10 +29,11 @@ describe('ui store', () => {
   });
 
   it('sets one filter at a time', () => {
-    useUiStore.getState().setFilter('status', 'NotReady');
+    useUiStore.getState().setFilter('status', ['NotReady']);
     useUiStore.getState().setFilter('text', 'gpu');
-    expect(useUiStore.getState().filters).toMatchObject({ status: 'NotReady', text: 'gpu', role: '' });
+    useUiStore.getState().toggleSort('pods');
+    expect(useUiStore.getState().query).toMatchObject({ status: ['NotReady'], text: 'gpu', role: '' });
     useUiStore.getState().resetFilters();
-    expect(useUiStore.getState().filters.text).toBe('');
+    expect(useUiStore.getState().query).toMatchObject({ text: '', status: [], sort: 'pods' });
   });
 });

@@ -1,6 +1,6 @@
 'use client';
 import { create } from 'zustand';
-import { emptyFilters, type NodeFilters, type SortColumn, type SortSpec } from './node-filter';
+import { defaultNodeQuery, type NodeQuery, type NodeSortColumn } from '@/lib/protocol/node-query';
 
 export type Panel = { kind: 'node'; name: string } | { kind: 'batch'; action: BatchAction } | null;
 export type BatchAction = 'cordon' | 'uncordon' | 'labels' | 'taints' | 'drain';
@@ -9,15 +9,16 @@ export type BatchAction = 'cordon' | 'uncordon' | 'labels' | 'taints' | 'drain';
 export interface UiState {
   cluster: string | null;
   selected: ReadonlySet<string>;
-  filters: NodeFilters;
-  sort: SortSpec;
+  /** the node query the table shows (filters, sort, direction): mirrored in the page URL */
+  query: NodeQuery;
   panel: Panel;
   /** the batch operation whose progress dialog is showing */
   operationId: string | null;
   setCluster: (cluster: string | null) => void;
-  setFilter: <K extends keyof NodeFilters>(key: K, value: NodeFilters[K]) => void;
+  setFilter: <K extends keyof NodeQuery>(key: K, value: NodeQuery[K]) => void;
+  setQuery: (query: NodeQuery) => void;
   resetFilters: () => void;
-  toggleSort: (column: SortColumn) => void;
+  toggleSort: (column: NodeSortColumn) => void;
   toggleSelected: (name: string) => void;
   setSelected: (names: Iterable<string>) => void;
   clearSelection: () => void;
@@ -28,22 +29,23 @@ export interface UiState {
 export const useUiStore = create<UiState>()((set) => ({
   cluster: null,
   selected: new Set(),
-  filters: emptyFilters,
-  sort: { column: 'name', direction: 'asc' },
+  query: defaultNodeQuery,
   panel: null,
   operationId: null,
   setCluster: (cluster) =>
     set((s) =>
       s.cluster === cluster ? s : { cluster, selected: new Set(), panel: null, operationId: null },
     ),
-  setFilter: (key, value) => set((s) => ({ filters: { ...s.filters, [key]: value } })),
-  resetFilters: () => set({ filters: emptyFilters }),
+  setFilter: (key, value) => set((s) => ({ query: { ...s.query, [key]: value } })),
+  setQuery: (query) => set({ query }),
+  resetFilters: () => set((s) => ({ query: { ...defaultNodeQuery, sort: s.query.sort, dir: s.query.dir } })),
   toggleSort: (column) =>
     set((s) => ({
-      sort:
-        s.sort.column === column
-          ? { column, direction: s.sort.direction === 'asc' ? 'desc' : 'asc' }
-          : { column, direction: 'asc' },
+      query: {
+        ...s.query,
+        sort: column,
+        dir: s.query.sort === column && s.query.dir === 'asc' ? 'desc' : 'asc',
+      },
     })),
   toggleSelected: (name) =>
     set((s) => {

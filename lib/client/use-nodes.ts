@@ -2,7 +2,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { nodeListResponseSchema, type NodeListResponse } from '@/lib/protocol/api';
 import { clustersResponse, nodeDetailSchema, operationResponse } from '@/lib/protocol/rest';
-import { compareNodeNames } from './apply-node-event';
 import { apiFetch } from './api-fetch';
 import { isFinished } from './operation';
 import { queryKeys } from './query-keys';
@@ -23,9 +22,8 @@ export function useClusters() {
 }
 
 export async function fetchNodeList(cluster: string, signal?: AbortSignal): Promise<NodeListResponse> {
-  const list = await apiFetch(clusterNodesPath(cluster), nodeListResponseSchema, { signal });
-  // apply-node-event keeps items in this order; sort once so its binary search holds
-  return { ...list, items: list.items.slice().sort((a, b) => compareNodeNames(a.name, b.name)) };
+  // the server lists in natural name order (lib/shared/collation.ts), the order apply-node-event keeps
+  return apiFetch(clusterNodesPath(cluster), nodeListResponseSchema, { signal });
 }
 
 /** The full node list; kept current by useNodeStream, so it never goes stale on its own. */

@@ -1,4 +1,7 @@
+import { nodeQuery, type NodeQuery, type NodeWindow } from '@/lib/protocol/node-query';
 import type { ClusterRecord } from './cluster-service';
+
+const readyQuery = nodeQuery({ status: ['Ready'] });
 
 /** The slice of the realtime manager the cluster list needs (kept narrow for tests). */
 export interface ClusterStatusSource {
@@ -9,11 +12,7 @@ export interface ClusterStatusSource {
     nodes: number;
     seq: number;
   };
-  getCache(
-    name: string,
-  ):
-    | { listNodes(q: { status: 'Ready'; page: { offset: number; limit: number } }): { total: number } }
-    | undefined;
+  getCache(name: string): { listNodes(q: NodeQuery, window?: NodeWindow): { total: number } } | undefined;
 }
 
 export interface ClusterView {
@@ -44,8 +43,7 @@ export function clusterView(c: ClusterRecord, source: ClusterStatusSource): Clus
   };
   if (!source.hasCluster(c.name)) return { ...base, status: 'syncing', nodes: 0, ready: 0, seq: 0 };
   const s = source.clusterStatus(c.name);
-  const ready =
-    source.getCache(c.name)?.listNodes({ status: 'Ready', page: { offset: 0, limit: 1 } }).total ?? 0;
+  const ready = source.getCache(c.name)?.listNodes(readyQuery, { offset: 0, limit: 1 }).total ?? 0;
   return {
     ...base,
     status: s.state,

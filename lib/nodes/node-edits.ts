@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Taint } from '@/lib/protocol/node-summary';
+import { taintEffects, type Taint } from '@/lib/protocol/node-summary';
 import { isSystemKey, labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
 
 export { isSystemKey };
 
-export const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+export { taintEffects };
 
 const MAX_ENTRIES = 200;
 

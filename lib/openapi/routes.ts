@@ -1,10 +1,9 @@
-import { z } from 'zod';
 import { accountRoutes } from '@/lib/auth/openapi';
 import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
-import { listQuerySchema } from '@/lib/nodes/list-query';
 import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
 import { batchRequestSchema, cordonParamsSchema, retryBodySchema } from '@/lib/operations/batch';
 import { nodeListResponseSchema } from '@/lib/protocol/api';
+import { legacyNodeListParamsSchema, nodeQueryParamsSchema } from '@/lib/protocol/node-query';
 import { healthHistorySchema } from '@/lib/protocol/health';
 import { nodeResponse, operationEnvelopeSchema as operationResponse } from '@/lib/protocol/rest';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
@@ -55,7 +54,7 @@ export const routeTable: RouteRow[] = [
     role: 'viewer',
     scope: 'read',
     cluster: 'path',
-    query: listQuerySchema,
+    query: nodeQueryParamsSchema,
     response: nodeListResponseSchema,
   },
   {
@@ -65,7 +64,7 @@ export const routeTable: RouteRow[] = [
     role: 'viewer',
     scope: 'read',
     cluster: 'query',
-    query: listQuerySchema.extend({ cluster_name: z.string() }),
+    query: legacyNodeListParamsSchema,
     response: nodeListResponseSchema,
   },
   {

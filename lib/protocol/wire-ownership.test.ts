@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CloseCode } from './close-codes';
 import { nodeEventTypes, serverMessageTypes } from './messages';
 import { roles } from './names';
+import { nodeSortColumns } from './node-query';
 import { nodeStatusSchema } from './node-summary';
 
 /**
@@ -22,13 +23,9 @@ const schemaAllowed: Record<string, string> = {
   'lib/nodes/drain-plan.ts': 'drain options, beside the plan they feed (fleet)',
   'lib/operations/batch.ts': 'batch bodies, beside the runner they feed (fleet)',
   'lib/templates/template-schemas.ts': 'template bodies built from the edit schemas (fleet)',
-  // replaced by lib/protocol/node-query.ts in step 2 of issue 12
-  'lib/nodes/list-query.ts': 'the REST node query, until the one node query replaces it',
-  'lib/realtime/node-query.ts': 'the cache node query, until the one node query replaces it',
 };
 /** Outside the app's wire: the simulator speaks Kubernetes' own API. */
 const skippedDirs = ['lib/protocol', 'lib/sim', 'node_modules'];
-const pending = new Set(['lib/client/node-filter.ts']);
 
 function sourceFiles(rel: string): string[] {
   const abs = path.join(root, rel);
@@ -49,6 +46,7 @@ const enumSets: { name: string; values: ReadonlySet<string>; min: number }[] = [
   { name: 'node statuses', values: new Set(nodeStatusSchema.options), min: 2 },
   { name: 'node event types', values: new Set(nodeEventTypes), min: 2 },
   { name: 'message types', values: new Set(serverMessageTypes), min: 3 },
+  { name: 'sort columns', values: new Set(nodeSortColumns), min: 4 },
 ];
 const closeCodes = new Set<number>(Object.values(CloseCode));
 const zodBuilders = new Set([
@@ -81,7 +79,6 @@ export function findWireDeclarations(file: string, text: string): string[] {
       if (hits.length >= set.min) found.push(`${at(n)} lists ${set.name} (${hits.join(', ')})`);
     }
   };
-  if (pending.has(file)) return found;
   const visit = (n: ts.Node) => {
     if (ts.isRegularExpressionLiteral(n) && n.text.startsWith('/^[a-z0-9]'))
       found.push(`${at(n)} declares a name rule ${n.text}`);

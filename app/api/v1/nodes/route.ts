@@ -1,13 +1,11 @@
-import { clusterNameSchema } from '@/lib/protocol/names';
 import { apiRoute, assertClusterAccess } from '@/lib/http/handler';
-import { listQuerySchema } from '@/lib/nodes/list-query';
 import { listNodesResponse } from '@/lib/nodes/node-api';
+import { legacyNodeListParamsSchema as query } from '@/lib/protocol/node-query';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 // The original design's path (`/api/v1/nodes?cluster_name=test`), kept for existing scripts.
-const query = listQuerySchema.extend({ cluster_name: clusterNameSchema });
 
 export const GET = apiRoute(
   { auth: 'read', query },
