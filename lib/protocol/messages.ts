@@ -136,12 +136,24 @@ export type NodeEventMessage = z.infer<typeof nodeEventMessageSchema>;
 
 const clusterName = clusterNameSchema;
 
+/**
+ * `data` of subscribe/unsubscribe: `{cluster, since?}`, or the cluster name as a plain string, the
+ * form the original design's `NodeWebSocket` sends (`{"type":"subscribe","data":"prod"}`).
+ * Both parse to the object form.
+ */
+const byName = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? { cluster: v } : v), schema);
+const subscribeData = byName(
+  z.object({ cluster: clusterName, since: z.number().int().nonnegative().optional() }),
+);
+const unsubscribeData = byName(z.object({ cluster: clusterName }));
+
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('subscribe'),
-    data: z.object({ cluster: clusterName, since: z.number().int().nonnegative().optional() }),
+    data: subscribeData,
   }),
-  z.object({ type: z.literal('unsubscribe'), data: z.object({ cluster: clusterName }) }),
+  z.object({ type: z.literal('unsubscribe'), data: unsubscribeData }),
   z.object({ type: z.literal('pong'), timestamp: z.string().optional() }),
   z.object({ type: z.literal('ping'), timestamp: z.string().optional() }),
 ]);
