@@ -35,6 +35,7 @@ export const ROUTE_TEMPLATES = [
   '/api/v1/operations/[id]/cancel',
   '/api/v1/operations/[id]/retry',
   '/api/v1/sse/nodes',
+  '/api/v1/sse/windows',
   '/api/v1/templates',
   '/api/v1/templates/[id]',
   '/api/v1/templates/[id]/apply',

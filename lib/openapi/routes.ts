@@ -5,6 +5,7 @@ import { batchRequestSchema, cordonParamsSchema, retryBodySchema } from '@/lib/o
 import { nodeListResponseSchema } from '@/lib/protocol/api';
 import { legacyNodeListParamsSchema, nodeQueryParamsSchema } from '@/lib/protocol/node-query';
 import { healthHistorySchema } from '@/lib/protocol/health';
+import { sseWindowBodySchema } from '@/lib/protocol/window';
 import { nodeResponse, operationEnvelopeSchema as operationResponse } from '@/lib/protocol/rest';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
 import type { RouteRow } from './route-row';
@@ -210,6 +211,17 @@ export const routeTable: RouteRow[] = [
     role: 'viewer',
     scope: 'read',
     cluster: 'query',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sse/windows',
+    summary:
+      "Open, move or close a live windowed query on the caller's SSE connection (answers on the stream)",
+    role: 'viewer',
+    scope: 'write',
+    cluster: 'body',
+    body: sseWindowBodySchema,
+    status: 202,
   },
   {
     method: 'get',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clusterNameSchema } from './names';
 import { changeKindSchema, nodeSummarySchema } from './node-summary';
+import { windowClientMessageSchemas, windowServerMessageSchemas } from './window';
 
 /**
  * One module of zod schemas for every pushed message: the WebSocket hub, the SSE stream
@@ -121,6 +122,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   operationProgressMessageSchema,
   testMessageSchema,
   shutdownMessageSchema,
+  ...windowServerMessageSchemas,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export type ServerMessageType = ServerMessage['type'];
@@ -156,5 +158,6 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('unsubscribe'), data: unsubscribeData }),
   z.object({ type: z.literal('pong'), timestamp: z.string().optional() }),
   z.object({ type: z.literal('ping'), timestamp: z.string().optional() }),
+  ...windowClientMessageSchemas,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

@@ -32,4 +32,6 @@ export interface ChangeSource {
   hasCluster(cluster: string): boolean;
   currentSeq(cluster: string): number;
   changesSince(cluster: string, seq: number): ReplayResult;
+  /** the cluster's nodes and the seq they reflect, for live windows; undefined while not synced */
+  snapshot?(cluster: string): { nodes: Iterable<NodeSummary>; seq: number } | undefined;
 }
