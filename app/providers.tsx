@@ -1,6 +1,7 @@
 'use client';
 import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { SessionProvider } from 'next-auth/react';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '@/lib/client/api-fetch';
 import { redirectToLogin } from '@/lib/client/redirect-to-login';
@@ -34,12 +35,14 @@ function makeQueryClient(): QueryClient {
   return client;
 }
 
-/** Client-side providers for the whole app: React Query for server data, next-auth for the session. */
+/** Client-side providers for the whole app: React Query for server data, next-auth for the session, nuqs for URL state. */
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   return (
     <SessionProvider refetchOnWindowFocus={false}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      <QueryClientProvider client={queryClient}>
+        <NuqsAdapter>{children}</NuqsAdapter>
+      </QueryClientProvider>
     </SessionProvider>
   );
 }
