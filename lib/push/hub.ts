@@ -61,7 +61,7 @@ export class PushHub {
     this.logger = opts.logger;
     this.fanout = new Fanout(this.index, this.limits.maxBufferedBytes, opts.logger);
     this.windows = new WindowHub(
-      (cluster) => this.source.snapshot?.(cluster),
+      (cluster, query) => this.source.snapshot?.(cluster, query),
       (clientId, message) => {
         const state = this.index.get(clientId);
         // checks the buffer: a client that cannot keep up is dropped as for node events

@@ -1,5 +1,5 @@
 import type { ServerMessage } from '@/lib/protocol/messages';
-import { formatNodeQuery, parseNodeQuery } from '@/lib/protocol/node-query';
+import { formatNodeQuery, parseNodeQuery, type NodeQuery } from '@/lib/protocol/node-query';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { MAX_WINDOWS_PER_CONNECTION, type NodeRow, type WindowRequest } from '@/lib/protocol/window';
 import { NodeQueryError } from '@/lib/shared/node-query';
@@ -8,9 +8,13 @@ import { diffWindow } from '@/lib/shared/window-diff';
 import { QueryView } from '@/lib/realtime/query-view';
 import type { NodeChange } from '@/lib/realtime/types';
 
-/** The cluster's nodes now and the seq they reflect; undefined while the cluster is not synced. */
+/**
+ * The cluster's nodes matching the query, in the query's order (the cache keeps its column orders, so
+ * building a view is linear), and the seq they reflect; undefined while the cluster is not synced.
+ */
 export type WindowSnapshotSource = (
   cluster: string,
+  query: NodeQuery,
 ) => { nodes: Iterable<NodeSummary>; seq: number } | undefined;
 
 interface Window {
@@ -74,12 +78,17 @@ export class WindowHub {
       return { ok: true };
     }
     if (!entry) {
-      const snap = this.snapshot(req.cluster);
-      if (!snap)
-        return { ok: false, code: 'cluster_syncing', message: `cluster "${req.cluster}" is not synced yet` };
       try {
+        // a malformed filter throws NodeQueryError from the snapshot or the view
+        const snap = this.snapshot(req.cluster, parsed.query);
+        if (!snap)
+          return {
+            ok: false,
+            code: 'cluster_syncing',
+            message: `cluster "${req.cluster}" is not synced yet`,
+          };
         entry = {
-          view: new QueryView(parsed.query, snap.nodes, snap.seq),
+          view: new QueryView(parsed.query, snap.nodes, snap.seq, true),
           cluster: req.cluster,
           windows: new Set(),
         };
@@ -155,13 +164,13 @@ export class WindowHub {
   onResync(cluster: string): void {
     for (const [key, entry] of this.views) {
       if (entry.cluster !== cluster) continue;
-      const snap = this.snapshot(cluster);
+      const snap = this.snapshot(cluster, entry.view.query);
       if (!snap) {
         for (const win of [...entry.windows])
           this.dropWith(win, 'cluster is resyncing; open the window again');
         continue;
       }
-      entry.view = new QueryView(entry.view.query, snap.nodes, snap.seq);
+      entry.view = new QueryView(entry.view.query, snap.nodes, snap.seq, true);
       this.views.set(key, entry);
       for (const win of entry.windows) this.sendSnapshot(win, entry.view);
     }

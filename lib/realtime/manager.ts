@@ -1,6 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { CLUSTER_NAME_RULE, isClusterName } from '@/lib/protocol/names';
-import { defaultNodeQuery, type NodeQuery, type NodeWindow } from '@/lib/protocol/node-query';
+import type { NodeQuery, NodeWindow } from '@/lib/protocol/node-query';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { compileNodeFilter, type NodePage } from '@/lib/shared/node-query';
 import type { BackoffOptions } from './backoff';
@@ -163,11 +163,11 @@ export class RealtimeManager implements ChangeSource {
   }
 
   /** The live cache (for callers that read many nodes synchronously); undefined until synced. */
-  /** The synced cluster's nodes and their seq, for live windows (lib/push/windows.ts). */
-  snapshot(cluster: string): { nodes: NodeSummary[]; seq: number } | undefined {
+  /** The synced cluster's nodes matching a query, in its order, and their seq (lib/push/windows.ts). */
+  snapshot(cluster: string, query: NodeQuery): { nodes: NodeSummary[]; seq: number } | undefined {
     const c = this.clusters.get(cluster);
     if (!c?.synced) return undefined;
-    return { nodes: c.cache.listNodes(defaultNodeQuery).items, seq: c.cache.seq };
+    return { nodes: c.cache.listNodes(query).items, seq: c.cache.seq };
   }
 
   getCache(cluster: string): SmartCache | undefined {

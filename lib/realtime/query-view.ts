@@ -34,11 +34,15 @@ export class QueryView {
   private readonly rows: ViewRow[] = [];
   private readonly byName = new Map<string, ViewRow>();
 
-  /** `nodes` in any order; throws NodeQueryError for a malformed filter. */
+  /**
+   * `nodes` in any order, or with `ordered` already in the query's order (the cache's maintained
+   * column orders), which skips the sort. Throws NodeQueryError for a malformed filter.
+   */
   constructor(
     readonly query: NodeQuery,
     nodes: Iterable<NodeSummary>,
     public seq: number,
+    ordered = false,
   ) {
     this.filter = compileNodeFilter(query);
     this.sign = query.dir === 'desc' ? -1 : 1;
@@ -48,7 +52,7 @@ export class QueryView {
       this.rows.push(r);
       this.byName.set(n.name, r);
     }
-    this.rows.sort((a, b) => this.compare(a, b.key, b.name));
+    if (!ordered) this.rows.sort((a, b) => this.compare(a, b.key, b.name));
   }
 
   get total(): number {

@@ -1,4 +1,4 @@
-import { defaultNodeQuery } from '@/lib/protocol/node-query';
+import type { NodeQuery } from '@/lib/protocol/node-query';
 import { SmartCache } from '@/lib/realtime/smart-cache';
 import type { ChangeSource, ManagerEvent, NodeChange, ReplayResult } from '@/lib/realtime/types';
 
@@ -41,8 +41,8 @@ export class CacheSource implements ChangeSource {
     return this.cache.changesSince(seq);
   }
 
-  snapshot(cluster: string) {
+  snapshot(cluster: string, query: NodeQuery) {
     if (cluster !== this.cluster) return undefined;
-    return { nodes: this.cache.listNodes(defaultNodeQuery).items, seq: this.cache.seq };
+    return { nodes: this.cache.listNodes(query).items, seq: this.cache.seq };
   }
 }
