@@ -107,6 +107,13 @@ export class StreamClient {
     this.sse?.close(cluster);
   }
 
+  /** Sends a client message (a window request) on the open WebSocket; false when none is open. */
+  sendMessage(msg: ClientMessage): boolean {
+    if (!this.wsOpen) return false;
+    this.send(msg);
+    return true;
+  }
+
   private emit(e: StreamEvent): void {
     for (const l of [...this.listeners]) {
       try {
