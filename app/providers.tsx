@@ -1,6 +1,7 @@
 'use client';
 import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { SessionProvider } from 'next-auth/react';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
 import { ThemeProvider } from 'next-themes';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '@/lib/client/api-fetch';
@@ -35,14 +36,16 @@ function makeQueryClient(): QueryClient {
   return client;
 }
 
-/** Client-side providers for the whole app: theme, React Query for server data, next-auth for the session. */
+/** Client-side providers for the whole app: theme, React Query for server data, next-auth for the session, nuqs for URL state. */
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   return (
     // the system theme unless the user picked one; `dark` on <html> switches the palette (globals.css)
     <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
       <SessionProvider refetchOnWindowFocus={false}>
-        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+        <QueryClientProvider client={queryClient}>
+          <NuqsAdapter>{children}</NuqsAdapter>
+        </QueryClientProvider>
       </SessionProvider>
     </ThemeProvider>
   );

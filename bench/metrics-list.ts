@@ -5,7 +5,7 @@ import { observeRequests } from '@/lib/http/observe-requests';
 import { createLogger } from '@/lib/logger';
 import { createAppMetrics } from '@/lib/metrics';
 import { installMetricHooks, uninstallMetricHooks } from '@/lib/metrics/hooks';
-import { listQuerySchema } from '@/lib/nodes/list-query';
+import { nodeQueryParamsSchema } from '@/lib/protocol/node-query';
 import { listNodesResponse } from '@/lib/nodes/node-api';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import { PushHub } from '@/lib/push/hub';
@@ -78,7 +78,7 @@ export async function listInProcess(
     observeRequests(
       (req, res) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
-        const q = listQuerySchema.parse(Object.fromEntries(url.searchParams));
+        const q = nodeQueryParamsSchema.parse(Object.fromEntries(url.searchParams));
         void listNodesResponse(ctx, 'bench', q, new Request(url)).then(async (response) => {
           res.writeHead(response.status, Object.fromEntries(response.headers));
           for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);

@@ -6,7 +6,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { CoreV1Api, KubeConfig, makeInformer, type V1Node } from '@kubernetes/client-node';
 import { RealtimeManager } from '@/lib/realtime/manager';
-import type { NodeQuery } from '@/lib/realtime/node-query';
+import { parseNodeQuery } from '@/lib/protocol/node-query';
 import { PACE_SLACK_MS, maxSustainedRate } from './capacity';
 import type { BenchResult } from './types';
 
@@ -90,27 +90,19 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
 }
 
-const queries: NodeQuery[] = [
-  {
-    labelSelector: 'topology.kubernetes.io/zone in (sim-zone-a,sim-zone-b)',
-    sort: { by: 'cpu', dir: 'desc' },
-    page: { offset: 0, limit: 50 },
-  },
-  {
-    status: 'Ready',
-    schedulable: true,
-    sort: { by: 'name', dir: 'asc' },
-    page: { offset: 1000, limit: 100 },
-  },
-  { text: '10.', sort: { by: 'memory', dir: 'asc' }, page: { offset: 200, limit: 50 } },
-  {
-    labelSelector: '!node-role.kubernetes.io/control-plane',
-    sort: { by: 'pods', dir: 'desc' },
-    page: { offset: 0, limit: 50 },
-  },
-  { taint: { effect: 'NoSchedule' }, sort: { by: 'age', dir: 'asc' }, page: { offset: 0, limit: 25 } },
-  { sort: { by: 'version', dir: 'desc' }, page: { offset: 2500, limit: 50 } },
-];
+// the canonical query strings, as a page URL, the REST list and a window subscription carry them
+const queries = [
+  'labelSelector=topology.kubernetes.io/zone in (sim-zone-a,sim-zone-b)&sort=-cpu&limit=50',
+  'status=Ready&schedulable=true&offset=1000&limit=100',
+  'text=10.&sort=memory&offset=200&limit=50',
+  'labelSelector=!node-role.kubernetes.io/control-plane&sort=-pods&limit=50',
+  'taint=:NoSchedule&sort=age&limit=25',
+  'sort=-version&offset=2500&limit=50',
+].map((s) => {
+  const r = parseNodeQuery(new URLSearchParams(s));
+  if (!r.ok) throw new Error(r.message);
+  return r;
+});
 
 /** Wall time and this process's CPU time per query (CPU time is immune to the host's run-queue). */
 function measureQueries(
@@ -124,10 +116,10 @@ function measureQueries(
   const cpu: number[] = [];
   for (let i = 0; i < n; i++) {
     between?.();
-    const q = queries[i % queries.length] as NodeQuery;
+    const q = queries[i % queries.length] as (typeof queries)[number];
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    cache.listNodes(q);
+    cache.listNodes(q.query, q.window);
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);

@@ -1,12 +1,12 @@
 'use client';
 import { useId, useState, type ReactNode } from 'react';
-import { emptyFilters, type NodeFilters } from '@/lib/client/node-filter';
+import { defaultNodeQuery, type NodeQuery } from '@/lib/protocol/node-query';
 
-/** How many filters differ from the defaults (shown on the collapsed button). */
-export function activeFilterCount(filters: NodeFilters): number {
-  return (Object.keys(emptyFilters) as (keyof NodeFilters)[]).filter(
-    (k) => JSON.stringify(filters[k]) !== JSON.stringify(emptyFilters[k]),
-  ).length;
+const filterFields = ['text', 'labelSelector', 'taint', 'status', 'role', 'schedulable'] as const;
+
+/** How many filters differ from the defaults (shown on the collapsed button); sorting is not a filter. */
+export function activeFilterCount(query: NodeQuery): number {
+  return filterFields.filter((k) => JSON.stringify(query[k]) !== JSON.stringify(defaultNodeQuery[k])).length;
 }
 
 /**

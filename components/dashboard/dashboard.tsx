@@ -1,11 +1,11 @@
 'use client';
-import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useFlashStore } from '@/lib/client/flash-store';
-import { collectRoles, filterAndSortNodes } from '@/lib/client/node-filter';
+import { collectRoles, filterNodes } from '@/lib/client/node-filter';
 import { useCanWrite } from '@/lib/client/use-can-write';
 import { useUiStore } from '@/lib/client/ui-store';
+import { clearFilters, toggleSort, useNodeQueryUrl } from '@/lib/client/use-node-query-url';
 import { useNodeStream } from '@/lib/client/use-node-stream';
 import { useClusters, useNodes } from '@/lib/client/use-nodes';
 import { Button } from '@/components/ui/button';
@@ -35,15 +35,14 @@ export function Dashboard() {
   const ui = useUiStore(
     useShallow((s) => ({
       cluster: s.cluster,
-      filters: s.filters,
-      sort: s.sort,
       selected: s.selected,
       panel: s.panel,
       operationId: s.operationId,
     })),
   );
   const actions = useUiStore.getState();
-  const urlCluster = useSearchParams().get('cluster');
+  const url = useNodeQueryUrl();
+  const urlCluster = url.cluster;
   const clusters = useClusters();
   const names = clusters.data?.map((c) => c.name) ?? [];
   const wanted = ui.cluster ?? urlCluster;
@@ -56,10 +55,7 @@ export function Dashboard() {
   const canWrite = useCanWrite();
 
   const items = useMemo(() => nodes.data?.items ?? [], [nodes.data]);
-  const { items: shown, errors } = useMemo(
-    () => filterAndSortNodes(items, ui.filters, ui.sort),
-    [items, ui.filters, ui.sort],
-  );
+  const { items: shown, errors } = useMemo(() => filterNodes(items, url.query), [items, url.query]);
   const roles = useMemo(() => collectRoles(items), [items]);
   const selectedNames = useMemo(
     () => items.filter((n) => ui.selected.has(n.name)).map((n) => n.name),
@@ -69,7 +65,7 @@ export function Dashboard() {
   const chooseCluster = (name: string) => {
     actions.setCluster(name);
     resetFlash();
-    window.history.replaceState(null, '', `?cluster=${encodeURIComponent(name)}`);
+    url.setCluster(name);
   };
 
   // shift-click selects the range from the previously toggled row within the current filtered order
@@ -145,13 +141,13 @@ export function Dashboard() {
           <ConnectionIndicator />
         </div>
       </div>
-      <CollapsibleFilters active={activeFilterCount(ui.filters)}>
+      <CollapsibleFilters active={activeFilterCount(url.query)}>
         <FilterBar
-          filters={ui.filters}
+          filters={url.query}
           roles={roles}
           errors={errors}
-          onChange={actions.setFilter}
-          onReset={actions.resetFilters}
+          onChange={(key, value) => url.setQuery({ ...url.query, [key]: value })}
+          onReset={() => url.setQuery(clearFilters(url.query))}
         />
       </CollapsibleFilters>
       <BatchActionBar
@@ -178,8 +174,8 @@ export function Dashboard() {
               nodes={shown}
               selected={ui.selected}
               activeName={panelNode}
-              sort={ui.sort}
-              onSort={actions.toggleSort}
+              sort={url.query}
+              onSort={(column) => url.setQuery(toggleSort(url.query, column))}
               onToggle={onToggle}
               onSelectAll={onSelectAll}
               onOpen={onOpen}

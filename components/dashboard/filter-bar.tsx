@@ -1,6 +1,7 @@
 'use client';
-import type { FilterResult, NodeFilters } from '@/lib/client/node-filter';
-import { emptyFilters } from '@/lib/client/node-filter';
+import type { FilterResult } from '@/lib/client/node-filter';
+import { formatNodeQuery, type NodeQuery } from '@/lib/protocol/node-query';
+import { nodeStatusSchema, type NodeStatus } from '@/lib/protocol/node-summary';
 import { Select, TextInput } from '@/components/ui/field';
 import { Button } from '@/components/ui/button';
 
@@ -11,13 +12,15 @@ export function FilterBar({
   onChange,
   onReset,
 }: {
-  filters: NodeFilters;
+  filters: NodeQuery;
   roles: readonly string[];
   errors: FilterResult['errors'];
-  onChange: <K extends keyof NodeFilters>(key: K, value: NodeFilters[K]) => void;
+  onChange: <K extends keyof NodeQuery>(key: K, value: NodeQuery[K]) => void;
   onReset: () => void;
 }) {
-  const dirty = JSON.stringify(filters) !== JSON.stringify(emptyFilters);
+  // any filter set (the sort is not a filter)
+  const dirty = formatNodeQuery({ ...filters, sort: 'name', dir: 'asc' }) !== '';
+  const schedulable = filters.schedulable === null ? 'all' : filters.schedulable ? 'schedulable' : 'cordoned';
   return (
     <div className="flex flex-wrap items-start gap-2" data-testid="filter-bar">
       <TextInput
@@ -31,13 +34,15 @@ export function FilterBar({
       <Select
         aria-label="Status"
         data-testid="filter-status"
-        value={filters.status}
-        onChange={(e) => onChange('status', e.target.value as NodeFilters['status'])}
+        value={filters.status.length === 1 ? filters.status[0] : 'all'}
+        onChange={(e) => onChange('status', e.target.value === 'all' ? [] : [e.target.value as NodeStatus])}
       >
         <option value="all">Any status</option>
-        <option value="Ready">Ready</option>
-        <option value="NotReady">NotReady</option>
-        <option value="Unknown">Unknown</option>
+        {nodeStatusSchema.options.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
       </Select>
       <Select
         aria-label="Role"
@@ -55,8 +60,10 @@ export function FilterBar({
       <Select
         aria-label="Schedulable"
         data-testid="filter-schedulable"
-        value={filters.schedulable}
-        onChange={(e) => onChange('schedulable', e.target.value as NodeFilters['schedulable'])}
+        value={schedulable}
+        onChange={(e) =>
+          onChange('schedulable', e.target.value === 'all' ? null : e.target.value === 'schedulable')
+        }
       >
         <option value="all">Schedulable or not</option>
         <option value="schedulable">Schedulable</option>

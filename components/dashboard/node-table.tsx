@@ -1,11 +1,11 @@
 'use client';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { SortColumn, SortSpec } from '@/lib/client/node-filter';
-import { computeWindow } from '@/lib/client/virtual-window';
+import { useEffect, useRef, useState } from 'react';
+import type { NodeQuery, NodeSortColumn } from '@/lib/protocol/node-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { NodeRow, ROW_HEIGHT } from './node-row';
 
-const columns: { id: SortColumn; label: string; width: string; title?: string }[] = [
+const columns: { id: NodeSortColumn; label: string; width: string; title?: string }[] = [
   { id: 'name', label: 'Name', width: 'minmax(180px, 2fr)' },
   { id: 'status', label: 'Status', width: '190px' },
   { id: 'roles', label: 'Roles', width: 'minmax(90px, 1fr)' },
@@ -30,8 +30,8 @@ function useNow(intervalMs: number): number {
 }
 
 /**
- * The node table, windowed by hand: rows have a fixed height, so only the ~40 visible rows (plus overscan)
- * are mounted and each is absolutely positioned; scrolling re-renders only when the window moves.
+ * The node table, virtualized with @tanstack/react-virtual: rows have a fixed height, so only the
+ * ~40 visible rows (plus overscan) are mounted, each absolutely positioned.
  */
 export function NodeTable({
   nodes,
@@ -49,53 +49,39 @@ export function NodeTable({
   selectable?: boolean;
   selected: ReadonlySet<string>;
   activeName: string | null;
-  sort: SortSpec;
-  onSort: (c: SortColumn) => void;
+  sort: Pick<NodeQuery, 'sort' | 'dir'>;
+  onSort: (c: NodeSortColumn) => void;
   onToggle: (name: string, range: boolean) => void;
   onSelectAll: (all: boolean) => void;
   onOpen: (name: string) => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const [viewport, setViewport] = useState({ top: 0, height: 800 });
   const now = useNow(30_000);
-
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const measure = () =>
-      setViewport((v) => (v.height === el.clientHeight ? v : { ...v, height: el.clientHeight }));
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
-  const onScroll = useCallback(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const top = el.scrollTop;
-    // re-render only when the first visible row changes
-    setViewport((v) => (Math.floor(v.top / ROW_HEIGHT) === Math.floor(top / ROW_HEIGHT) ? v : { ...v, top }));
-  }, []);
-
-  const win = computeWindow({
-    scrollTop: viewport.top,
-    viewportHeight: viewport.height,
-    rowHeight: ROW_HEIGHT,
+  // the virtualizer is read afresh every render, which is what the compiler warns about; this component is not memoized
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtual = useVirtualizer({
     count: nodes.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
+    // rows are keyed by node name, so a row keeps its DOM node when rows above it come and go
+    getItemKey: (i) => nodes[i]?.name ?? i,
+    // before the first measurement (and on the server) show the first screen of rows
+    initialRect: { width: 1200, height: 800 },
   });
+
   const allSelected = nodes.length > 0 && nodes.every((n) => selected.has(n.name));
   const someSelected = !allSelected && nodes.some((n) => selected.has(n.name));
 
   const rows = [];
-  for (let i = win.start; i < win.end; i++) {
-    const n = nodes[i]!;
+  for (const item of virtual.getVirtualItems()) {
+    const n = nodes[item.index];
+    if (!n) continue;
     rows.push(
       <NodeRow
         key={n.name}
         node={n}
-        top={i * ROW_HEIGHT}
+        top={item.start}
         selected={selected.has(n.name)}
         active={activeName === n.name}
         now={now}
@@ -110,7 +96,6 @@ export function NodeTable({
   return (
     <div
       ref={scroller}
-      onScroll={onScroll}
       role="table"
       aria-rowcount={nodes.length}
       data-testid="node-table"
@@ -143,20 +128,18 @@ export function NodeTable({
               type="button"
               role="columnheader"
               title={c.title}
-              aria-sort={
-                sort.column === c.id ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
-              }
+              aria-sort={sort.sort === c.id ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
               onClick={() => onSort(c.id)}
               className="flex items-center gap-1 truncate text-left uppercase hover:text-slate-800"
             >
               {c.label}
               <span className="text-sky-700">
-                {sort.column === c.id ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
+                {sort.sort === c.id ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
               </span>
             </button>
           ))}
         </div>
-        <div className="relative" style={{ height: win.totalHeight }}>
+        <div className="relative" style={{ height: virtual.getTotalSize() }}>
           {rows}
         </div>
       </div>

@@ -1,6 +1,6 @@
 import { rowModel } from '@/lib/client/node-row';
 import { formatAge, formatBytes, formatCpuMilli, parseCpuMilli, parseQuantity } from '@/lib/client/quantity';
-import type { NodeDetail } from '@/lib/client/node-detail';
+import type { NodeDetail } from '@/lib/protocol/rest';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { UsageBar } from '@/components/ui/usage-bar';
 

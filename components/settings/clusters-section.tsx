@@ -7,6 +7,7 @@ import {
   useTestCluster,
   type AddClusterInput,
 } from '@/lib/client/use-cluster-admin';
+import { CLUSTER_NAME_RULE, isClusterName } from '@/lib/protocol/names';
 import { useClusters } from '@/lib/client/use-nodes';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -44,8 +45,6 @@ function ModeSelect(props: {
   );
 }
 
-const nameRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Admin: registered clusters with status; add one from a kubeconfig (tested first) or remove one. */
 export function ClustersSection() {
   const clusters = useClusters();
@@ -55,10 +54,7 @@ export function ClustersSection() {
   const setMode = useSetIdentityMode();
   const [form, setForm] = useState<AddClusterInput>({ name: '', kubeconfig: '' });
   const [confirming, setConfirming] = useState<string | null>(null);
-  const nameError =
-    form.name && (!nameRe.test(form.name) || form.name.length > 63)
-      ? 'lowercase letters, digits and "-", at most 63'
-      : null;
+  const nameError = form.name && !isClusterName(form.name) ? CLUSTER_NAME_RULE : null;
   const body = (): AddClusterInput => ({
     name: form.name.trim(),
     kubeconfig: form.kubeconfig,

@@ -1,12 +1,14 @@
 'use client';
 import { useState } from 'react';
 import { parseClusterList, useCreateUser, useUpdateUser, useUsers, type Role } from '@/lib/client/use-users';
+import { roles as protocolRoles } from '@/lib/protocol/names';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Field, Select, TextInput } from '@/components/ui/field';
 import { SettingsCard } from './settings-card';
 
-const roles: Role[] = ['viewer', 'operator', 'admin'];
+// least privileged first in the picker
+const roles: Role[] = [...protocolRoles].reverse();
 
 /** Admin: local users, their roles, cluster grants and whether they may sign in. */
 export function UsersSection() {

@@ -1,5 +1,5 @@
-import { auditQuerySchema } from '@/lib/audit/api-schemas';
-import { createClusterBody, createClusterQuery, updateClusterBody } from '@/lib/clusters/api-schemas';
+import { auditQuerySchema } from '@/lib/protocol/audit-api';
+import { createClusterBody, createClusterQuery, updateClusterBody } from '@/lib/protocol/clusters-api';
 import type { RouteRow } from '@/lib/openapi/route-row';
 import {
   changeOwnPasswordBody,
@@ -8,7 +8,7 @@ import {
   listTokensQuery,
   resetPasswordBody,
   updateUserBody,
-} from './api-schemas';
+} from '@/lib/protocol/account-api';
 
 /**
  * Route-table rows of the account, session, token, audit and cluster routes (lib/openapi/routes.ts

@@ -1,12 +1,12 @@
 import { hash, verify } from '@node-rs/argon2';
+import { PASSWORD_MAX, PASSWORD_MIN } from '@/lib/protocol/account-api';
 import { ValidationError } from './errors';
 
 // 2 = Algorithm.Argon2id; the package's const enum cannot be imported under isolatedModules.
 const ARGON2ID = 2;
 const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
+export { PASSWORD_MAX, PASSWORD_MIN };
 
 export function validatePassword(password: string, field = 'password'): void {
   if (password.length < PASSWORD_MIN)

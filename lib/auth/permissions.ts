@@ -1,3 +1,4 @@
+import { roles, type TokenScope } from '@/lib/protocol/names';
 import type { Principal, Role } from './types';
 
 /**
@@ -7,9 +8,9 @@ import type { Principal, Role } from './types';
  * admins changing users and clusters.
  */
 export type Access = 'read' | 'account' | 'write' | 'admin-read' | 'admin';
-export type TokenScope = 'read' | 'write';
+export type { TokenScope };
 
-export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
+export const ROLES: readonly Role[] = roles;
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
 /** The least role and the token scope each access level needs: the route table states both per route. */

@@ -1,13 +1,16 @@
-export type Role = 'admin' | 'operator' | 'viewer';
+import type { z } from 'zod';
+import type { authViaSchema, Role, TokenScope } from '@/lib/protocol/names';
+
+export type { Role };
 
 /** Who is calling, resolved from a next-auth session cookie or an API token. */
 export interface Principal {
   userId: string;
   username: string;
   role: Role;
-  via: 'session' | 'token';
+  via: z.infer<typeof authViaSchema>;
   /** API tokens are scoped; sessions always carry 'write' (the role still limits them). */
-  scope: 'read' | 'write';
+  scope: TokenScope;
   /** 'all' for admins; otherwise the clusters granted to the user. */
   clusters: 'all' | string[];
   /** epoch ms when the session or token expires, if it does */

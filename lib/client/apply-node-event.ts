@@ -1,12 +1,13 @@
 import type { NodeListResponse } from '@/lib/protocol/api';
 import type { NodeEventMessage } from '@/lib/protocol/messages';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { compareNatural } from '@/lib/shared/collation';
 
 /** The fields of a pushed node event the list patcher needs (a NodeEventMessage satisfies it). */
 export type NodeEventLike = Pick<NodeEventMessage, 'type' | 'cluster_name' | 'node_name' | 'seq' | 'data'>;
 
-/** Node names sort with numeric awareness so node-2 comes before node-10, as in kubectl-like tables. */
-export const compareNodeNames = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' }).compare;
+/** Lists are kept in the server's natural name order (node-2 before node-10): one collation on both sides. */
+export const compareNodeNames = compareNatural;
 
 /**
  * resourceVersions are opaque per the Kubernetes API, but every real apiserver (etcd revision) and the

@@ -1,39 +1,7 @@
-import { z } from 'zod';
-import { drainPodProgressSchema, operationStateSchema, type ServerMessage } from '@/lib/protocol/messages';
+import type { ServerMessage } from '@/lib/protocol/messages';
+import { operationSchema, operationStartedSchema, type OperationStatus } from '@/lib/protocol/rest';
 
-/** A batch operation as `GET /api/v1/operations/:id` returns it; progress messages patch it live. */
-export const operationSchema = z.object({
-  id: z.string(),
-  cluster: z.string(),
-  kind: z.string(),
-  state: operationStateSchema,
-  /** 1 for the first run, +1 per retry */
-  attempt: z.number().optional(),
-  total: z.number(),
-  done: z.number(),
-  failed: z.number(),
-  results: z.record(z.string(), z.object({ state: z.string(), message: z.string().optional() })).default({}),
-  user: z.string().optional(),
-  createdAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  maxUnavailable: z.number().optional(),
-  stopAfterFailures: z.number().optional(),
-  /** why it stopped early; what it waits for while running */
-  reason: z.string().optional(),
-  waiting: z.string().optional(),
-  /** pods of the nodes being drained now */
-  pods: z.record(z.string(), z.array(drainPodProgressSchema)).optional(),
-});
-export type OperationStatus = z.infer<typeof operationSchema>;
-
-/** Starting a batch (or a single-node drain) answers 202 `{ operation }`; a bare `{ id }` is accepted too. */
-export const operationStartedSchema = z.union([
-  z.object({ operation: operationSchema }).transform((r): { id: string; operation?: OperationStatus } => ({
-    id: r.operation.id,
-    operation: r.operation,
-  })),
-  z.object({ id: z.string() }).transform((r): { id: string; operation?: OperationStatus } => ({ id: r.id })),
-]);
+export { operationSchema, operationStartedSchema, type OperationStatus };
 
 type ProgressMessage = Extract<ServerMessage, { type: 'operation_progress' }>;
 

@@ -1,3 +1,4 @@
+import { CloseCode } from '@/lib/protocol/close-codes';
 import type { ClientMessage, ServerMessage } from '@/lib/protocol/messages';
 import type {
   ConnectionState,
@@ -14,9 +15,6 @@ import { SsePool } from './sse-pool';
 import type { SocketHandle } from './stream-transport';
 
 export type * from './stream-types';
-
-/** WebSocket close code for an expired session, a disabled user or a revoked token (docs/realtime-protocol.md). */
-const SESSION_ENDED = 4001;
 
 /**
  * Framework-free realtime client: one WebSocket for all subscribed clusters, resuming each from the last
@@ -133,6 +131,13 @@ export class StreamClient {
     if (this.wsOpen) this.send({ type: 'unsubscribe', data: { cluster } });
     this.sse?.close(cluster);
     this.updateSseStatus();
+  }
+
+  /** Sends a client message (a window request) on the open WebSocket; false when none is open. */
+  sendMessage(msg: ClientMessage): boolean {
+    if (!this.wsOpen) return false;
+    this.send(msg);
+    return true;
   }
 
   private emit(e: StreamEvent): void {
@@ -267,7 +272,7 @@ export class StreamClient {
     const wasUseful = this.wsGotMessage;
     this.closeWs();
     if (!this.running || !this.online) return;
-    if (code === SESSION_ENDED) {
+    if (code === CloseCode.unauthorized) {
       // reconnecting cannot help: the same credentials were just refused
       this.stop();
       this.emit({ type: 'session_ended', reason: reason || 'session ended' });

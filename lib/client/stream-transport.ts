@@ -2,6 +2,8 @@
  * Transport seams for the stream client: the client only sees these callbacks, so tests drive it with fake
  * sockets and the browser adapters below stay a few lines of glue.
  */
+import { sseEventNames } from '@/lib/protocol/messages';
+
 export interface SocketHandlers {
   onOpen(): void;
   onMessage(data: string): void;
@@ -65,30 +67,12 @@ export const browserSocketFactory: SocketFactory = (url, h) => {
   };
 };
 
-/** Every server message type name: the SSE endpoint sends each as `event: <type>`. */
-export const sseEventTypes = [
-  'node_add',
-  'node_update',
-  'node_delete',
-  'connected',
-  'subscribed',
-  'unsubscribed',
-  'resync',
-  'ping',
-  'error',
-  'operation_progress',
-  'cluster_status',
-  'test',
-  'shutdown',
-  'message',
-] as const;
-
 export const browserEventSourceFactory: EventSourceFactory = (url, h) => {
   const es = new EventSource(url, { withCredentials: true });
   const onMessage = (ev: MessageEvent) => {
     if (typeof ev.data === 'string') h.onMessage(ev.data);
   };
-  for (const t of sseEventTypes) es.addEventListener(t, onMessage as EventListener);
+  for (const t of sseEventNames) es.addEventListener(t, onMessage as EventListener);
   es.onopen = () => h.onOpen();
   // a server-sent `event: error` message also reaches onerror; only a connection error has no data
   es.onerror = (ev) => {
@@ -96,7 +80,7 @@ export const browserEventSourceFactory: EventSourceFactory = (url, h) => {
   };
   return {
     close: () => {
-      for (const t of sseEventTypes) es.removeEventListener(t, onMessage as EventListener);
+      for (const t of sseEventNames) es.removeEventListener(t, onMessage as EventListener);
       es.onopen = es.onerror = null;
       es.close();
     },

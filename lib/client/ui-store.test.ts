@@ -5,14 +5,6 @@ const initial = useUiStore.getState();
 beforeEach(() => useUiStore.setState(initial, true));
 
 describe('ui store', () => {
-  it('toggles sort direction on the same column and resets it on a new one', () => {
-    const s = useUiStore.getState();
-    s.toggleSort('name');
-    expect(useUiStore.getState().sort).toEqual({ column: 'name', direction: 'desc' });
-    s.toggleSort('pods');
-    expect(useUiStore.getState().sort).toEqual({ column: 'pods', direction: 'asc' });
-  });
-
   it('toggles selection and clears it, the panel and the operation when the cluster changes', () => {
     const s = useUiStore.getState();
     s.setCluster('a');
@@ -26,13 +18,5 @@ describe('ui store', () => {
     s.setCluster('b');
     expect(useUiStore.getState()).toMatchObject({ cluster: 'b', panel: null, operationId: null });
     expect(useUiStore.getState().selected.size).toBe(0);
-  });
-
-  it('sets one filter at a time', () => {
-    useUiStore.getState().setFilter('status', 'NotReady');
-    useUiStore.getState().setFilter('text', 'gpu');
-    expect(useUiStore.getState().filters).toMatchObject({ status: 'NotReady', text: 'gpu', role: '' });
-    useUiStore.getState().resetFilters();
-    expect(useUiStore.getState().filters.text).toBe('');
   });
 });

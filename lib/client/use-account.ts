@@ -1,32 +1,16 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
+import {
+  createdTokenSchema,
+  meSchema,
+  tokensResponseSchema,
+  type ApiToken,
+  type Me,
+} from '@/lib/protocol/rest';
 import { apiFetch } from './api-fetch';
 
-const meSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  role: z.enum(['admin', 'operator', 'viewer']),
-  via: z.enum(['session', 'token']),
-  scope: z.enum(['read', 'write']),
-  clusters: z.union([z.literal('all'), z.array(z.string())]),
-  source: z.string().optional(),
-  expiresAt: z.number().optional(),
-});
-export type Me = z.infer<typeof meSchema>;
-
-export const tokenSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  scope: z.enum(['read', 'write']),
-  createdAt: z.number(),
-  expiresAt: z.number().nullable(),
-  lastUsedAt: z.number().nullable(),
-  revokedAt: z.number().nullable(),
-});
-export type ApiToken = z.infer<typeof tokenSchema>;
-const createdTokenSchema = tokenSchema.extend({ token: z.string() });
+export type { ApiToken, Me };
 
 const tokensKey = ['tokens'] as const;
 
@@ -41,8 +25,7 @@ export function useMe() {
 export function useTokens() {
   return useQuery({
     queryKey: tokensKey,
-    queryFn: async ({ signal }) =>
-      (await apiFetch('/api/v1/tokens', z.object({ items: z.array(tokenSchema) }), { signal })).items,
+    queryFn: async ({ signal }) => (await apiFetch('/api/v1/tokens', tokensResponseSchema, { signal })).items,
   });
 }
 

@@ -1,25 +1,10 @@
 'use client';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { z } from 'zod';
-import { auditResultSchema, type AuditResult } from '@/lib/protocol/audit';
+import type { AuditResult } from '@/lib/protocol/audit';
+import { auditPageSchema, type AuditEntry } from '@/lib/protocol/rest';
 import { apiFetch } from './api-fetch';
 
-export const auditEntrySchema = z.object({
-  id: z.number(),
-  at: z.number(),
-  username: z.string().nullable(),
-  cluster: z.string().nullable(),
-  target: z.string().nullable(),
-  action: z.string(),
-  parameters: z.record(z.string(), z.unknown()).nullable(),
-  /** pending: the intent was recorded and the outcome not (yet); operations: their real outcome */
-  result: auditResultSchema,
-  error: z.string().nullable(),
-  ip: z.string().nullable().optional(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
-
-const auditPageSchema = z.object({ items: z.array(auditEntrySchema), nextCursor: z.number().nullable() });
+export type { AuditEntry };
 
 export interface AuditFilters {
   user: string;

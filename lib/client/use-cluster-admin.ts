@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import type { IdentityMode } from '@/lib/protocol/identity';
+import { clusterAddedSchema, clusterDryRunSchema } from '@/lib/protocol/rest';
 import { apiFetch } from './api-fetch';
 import { queryKeys } from './query-keys';
 
@@ -13,15 +14,11 @@ export interface AddClusterInput {
   identityMode?: IdentityMode;
 }
 
-const testResultSchema = z.object({ version: z.string(), nodesListed: z.number(), latencyMs: z.number() });
-const dryRunSchema = z.looseObject({ ok: z.boolean() }).and(testResultSchema.partial());
-const addedSchema = z.looseObject({ name: z.string(), test: testResultSchema.optional() });
-
 /** Connection-tests a kubeconfig without saving it (`?dryRun=true`). */
 export function useTestCluster() {
   return useMutation({
     mutationFn: (body: AddClusterInput) =>
-      apiFetch('/api/v1/clusters?dryRun=true', dryRunSchema, { method: 'POST', body }),
+      apiFetch('/api/v1/clusters?dryRun=true', clusterDryRunSchema, { method: 'POST', body }),
   });
 }
 
@@ -29,7 +26,7 @@ export function useAddCluster() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: AddClusterInput) =>
-      apiFetch('/api/v1/clusters', addedSchema, { method: 'POST', body }),
+      apiFetch('/api/v1/clusters', clusterAddedSchema, { method: 'POST', body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.clusters }),
   });
 }

@@ -1,12 +1,11 @@
 'use client';
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 import type { NodeListResponse } from '@/lib/protocol/api';
 import { batchPreviewResponseSchema } from '@/lib/protocol/operations';
-import { nodeSummarySchema, type NodeSummary, type Taint } from '@/lib/protocol/node-summary';
+import type { NodeSummary, Taint } from '@/lib/protocol/node-summary';
 import { findNodeIndex, isOlderResourceVersion } from './apply-node-event';
 import { apiFetch } from './api-fetch';
-import type { NodeDetail } from './node-detail';
+import { nodeResponse, type NodeDetail } from '@/lib/protocol/rest';
 import { operationStartedSchema, type OperationStatus } from './operation';
 import { queryKeys } from './query-keys';
 import { clusterNodesPath } from './use-nodes';
@@ -36,8 +35,6 @@ export type NodeEditAction =
   | { kind: 'cordon'; params: { reason?: string } }
   | { kind: 'uncordon'; params: Record<string, never> };
 export type NodeAction = NodeEditAction | { kind: 'drain'; params: DrainOptions };
-
-const nodeResponse = z.object({ node: nodeSummarySchema });
 
 /** Writes a node the server just returned into the cached list and detail (read-your-writes). */
 export function writeNodeToCache(qc: QueryClient, cluster: string, node: NodeSummary): void {

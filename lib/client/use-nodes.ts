@@ -1,19 +1,11 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
-import { clusterInfoSchema, nodeListResponseSchema, type NodeListResponse } from '@/lib/protocol/api';
-import { compareNodeNames } from './apply-node-event';
+import { nodeListResponseSchema, type NodeListResponse } from '@/lib/protocol/api';
+import { clustersResponse, nodeDetailSchema, operationResponse } from '@/lib/protocol/rest';
 import { apiFetch } from './api-fetch';
-import { nodeDetailSchema } from './node-detail';
-import { isFinished, operationSchema } from './operation';
+import { isFinished } from './operation';
 import { queryKeys } from './query-keys';
 
-const clustersResponse = z.object({ items: z.array(clusterInfoSchema) });
-// accept the operation bare or wrapped as { operation }
-const operationResponse = z.union([
-  operationSchema,
-  z.object({ operation: operationSchema }).transform((r) => r.operation),
-]);
 const enc = encodeURIComponent;
 
 export function clusterNodesPath(cluster: string): string {
@@ -29,9 +21,8 @@ export function useClusters() {
 }
 
 export async function fetchNodeList(cluster: string, signal?: AbortSignal): Promise<NodeListResponse> {
-  const list = await apiFetch(clusterNodesPath(cluster), nodeListResponseSchema, { signal });
-  // apply-node-event keeps items in this order; sort once so its binary search holds
-  return { ...list, items: list.items.slice().sort((a, b) => compareNodeNames(a.name, b.name)) };
+  // the server lists in natural name order (lib/shared/collation.ts), the order apply-node-event keeps
+  return apiFetch(clusterNodesPath(cluster), nodeListResponseSchema, { signal });
 }
 
 /** The full node list; kept current by useNodeStream, so it never goes stale on its own. */

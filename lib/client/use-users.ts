@@ -1,29 +1,18 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
+import type { Role } from '@/lib/protocol/names';
+import { userSchema, usersResponseSchema, type User } from '@/lib/protocol/rest';
 import { apiFetch } from './api-fetch';
 
-const roleSchema = z.enum(['admin', 'operator', 'viewer']);
-export type Role = z.infer<typeof roleSchema>;
-
-export const userSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  role: roleSchema,
-  source: z.string(),
-  disabled: z.boolean(),
-  clusters: z.array(z.string()),
-  createdAt: z.number(),
-});
-export type User = z.infer<typeof userSchema>;
+export type { Role, User };
 
 const usersKey = ['users'] as const;
 
 export function useUsers(enabled: boolean) {
   return useQuery({
     queryKey: usersKey,
-    queryFn: async ({ signal }) =>
-      (await apiFetch('/api/v1/users', z.object({ items: z.array(userSchema) }), { signal })).items,
+    queryFn: async ({ signal }) => (await apiFetch('/api/v1/users', usersResponseSchema, { signal })).items,
     enabled,
   });
 }

@@ -36,7 +36,7 @@ describe('clusterView', () => {
     const src: ClusterStatusSource = {
       hasCluster: () => true,
       clusterStatus: () => ({ state: 'degraded', lastError: 'watch failed', nodes: 5, seq: 42 }),
-      getCache: () => ({ listNodes: (q) => ({ total: q.status === 'Ready' ? 3 : 5 }) }),
+      getCache: () => ({ listNodes: (q) => ({ total: q.status.join() === 'Ready' ? 3 : 5 }) }),
     };
     const v = clusterView(rec, src);
     expect(v).toMatchObject({

@@ -1,4 +1,7 @@
+import { nodeQuery, type NodeQuery, type NodeWindow } from '@/lib/protocol/node-query';
 import type { ClusterRecord } from './cluster-service';
+
+const readyQuery = nodeQuery({ status: ['Ready'] });
 
 /** The slice of the realtime manager the cluster list needs (kept narrow for tests). */
 export interface ClusterStatusSource {
@@ -9,11 +12,7 @@ export interface ClusterStatusSource {
     nodes: number;
     seq: number;
   };
-  getCache(
-    name: string,
-  ):
-    | { listNodes(q: { status: 'Ready'; page: { offset: number; limit: number } }): { total: number } }
-    | undefined;
+  getCache(name: string): { listNodes(q: NodeQuery, window?: NodeWindow): { total: number } } | undefined;
 }
 
 export interface ClusterView {
@@ -54,8 +53,7 @@ export function clusterLiveStatus(
 ): Pick<ClusterView, 'status' | 'error' | 'nodes' | 'ready' | 'seq'> {
   if (!source.hasCluster(name)) return { status: 'syncing', nodes: 0, ready: 0, seq: 0 };
   const s = source.clusterStatus(name);
-  const ready =
-    source.getCache(name)?.listNodes({ status: 'Ready', page: { offset: 0, limit: 1 } }).total ?? 0;
+  const ready = source.getCache(name)?.listNodes(readyQuery, { offset: 0, limit: 1 }).total ?? 0;
   return {
     status: s.state,
     ...(s.lastError ? { error: s.lastError } : {}),

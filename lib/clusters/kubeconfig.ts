@@ -1,8 +1,9 @@
 import { dump, load } from 'js-yaml';
+import { MAX_KUBECONFIG_BYTES } from '@/lib/protocol/clusters-api';
 import { KubeconfigError } from './errors';
 import { validateServerUrl } from './server-url';
 
-export const MAX_KUBECONFIG_BYTES = 512 * 1024;
+export { MAX_KUBECONFIG_BYTES };
 
 /** What the app keeps: one context, its cluster and user, with only inline credentials. */
 export interface ReducedKubeconfig {

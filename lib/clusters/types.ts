@@ -3,6 +3,7 @@ import type { IdentityMode } from '@/lib/protocol/identity';
 import type { HostDenylist } from '@/lib/config';
 import type { ReducedKubeconfig } from './kubeconfig';
 import type { ConnectionTestResult } from './connection-test';
+import { CLUSTER_NAME_RULE, isClusterName } from '@/lib/protocol/names';
 import { ClusterError } from './errors';
 
 export type ClusterKind = 'kubeconfig' | 'demo' | 'in-cluster';
@@ -72,14 +73,9 @@ export interface ClusterServiceOptions {
 
 export const DEMO_CLUSTER_NAME = 'demo';
 export const IN_CLUSTER_NAME = 'in-cluster';
-const NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export function validateClusterName(name: string): void {
-  if (!NAME_RE.test(name)) {
-    throw new ClusterError(
-      400,
-      'invalid_request',
-      'name: must be 1-63 lowercase letters, digits or -, starting and ending with a letter or digit',
-    );
+  if (!isClusterName(name)) {
+    throw new ClusterError(400, 'invalid_request', `name: must be ${CLUSTER_NAME_RULE}`);
   }
 }

@@ -1,6 +1,7 @@
 import { BlockList } from 'node:net';
 import { z } from 'zod';
 import { addCidr, parseTrustedProxies, type TrustedProxies } from '@/lib/http/request-meta';
+import type { Role } from '@/lib/protocol/names';
 import { ConfigError } from './errors';
 import { loadOrCreateSecret } from './secrets';
 import { checkTlsFiles } from './tls-files';
@@ -37,8 +38,8 @@ const checked = <T>(parse: (v: string) => T) =>
   });
 
 /** `admin=g1,operator=g2,viewer=g3` (any subset); the error names the bad entry. */
-export function parseRoleGroups(v: string): Partial<Record<'admin' | 'operator' | 'viewer', string>> {
-  const out: Partial<Record<'admin' | 'operator' | 'viewer', string>> = {};
+export function parseRoleGroups(v: string): Partial<Record<Role, string>> {
+  const out: Partial<Record<Role, string>> = {};
   for (const entry of v
     .split(',')
     .map((e) => e.trim())
@@ -212,7 +213,7 @@ export interface AppConfig {
     scopes: string;
   };
   /** IMPERSONATE_ROLE_GROUPS: impersonated group per app role */
-  impersonateRoleGroups: Partial<Record<'admin' | 'operator' | 'viewer', string>>;
+  impersonateRoleGroups: Partial<Record<Role, string>>;
   /** HTTPS and WSS from these PEM files, reloaded when they change */
   tls?: { certFile: string; keyFile: string };
   /** running in a pod: the cluster it runs in is reached through its ServiceAccount */

@@ -1,7 +1,7 @@
 import type { Principal } from '@/lib/auth/types';
 import { ApiError, notFound } from '@/lib/http/errors';
 import { apiRoute, assertClusterAccess } from '@/lib/http/handler';
-import { clusterParams } from '@/lib/nodes/route-schemas';
+import { clusterParams } from '@/lib/protocol/route-params';
 import type { AppContext } from '@/lib/server/app-context';
 import { ClusterDeniedError, readDenied } from './guards';
 import { actingUserOf } from './identity-service';

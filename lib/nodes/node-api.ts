@@ -4,7 +4,7 @@ import type { AppContext } from '@/lib/server/app-context';
 import { NodeOpError } from './errors';
 import type { Actor } from './node-service';
 import { bodyStream, listBody, type ListBody } from './list-body';
-import { toNodeQuery, type ListQuery } from './list-query';
+import { formatNodeQuery, fromQueryParams, nodeQuery, type NodeQueryParams } from '@/lib/protocol/node-query';
 import { loadNodeDetail, type NodeDetail } from './node-detail';
 
 type Ctx = Pick<AppContext, 'manager' | 'nodeSource'>;
@@ -18,7 +18,8 @@ async function guard<T>(cluster: string, fn: () => Promise<T>): Promise<T> {
     const name = err instanceof Error ? err.name : '';
     if (name === 'UnknownClusterError')
       throw new NodeOpError('not_found', `cluster ${cluster} is not registered`);
-    if (name === 'LabelSelectorError') throw new NodeOpError('bad_request', (err as Error).message);
+    if (name === 'NodeQueryError' || name === 'LabelSelectorError')
+      throw new NodeOpError('bad_request', (err as Error).message);
     throw err;
   }
 }
@@ -27,10 +28,11 @@ async function guard<T>(cluster: string, fn: () => Promise<T>): Promise<T> {
  * The node table from the SmartCache. The seq is read before the list, so a client that
  * subscribes with since=seq misses nothing (it may see a change twice; applying is idempotent).
  */
-export function listNodes(ctx: Ctx, cluster: string, q: ListQuery): Promise<NodeListResponse> {
+export function listNodes(ctx: Ctx, cluster: string, q: NodeQueryParams): Promise<NodeListResponse> {
   return guard(cluster, async () => {
     const seq = ctx.manager.currentSeq(cluster);
-    const page = await ctx.manager.listNodes(cluster, toNodeQuery(q));
+    const { query, window } = fromQueryParams(q);
+    const page = await ctx.manager.listNodes(cluster, query, window);
     return { cluster, seq, source: page.source, synced: page.synced, total: page.total, items: page.items };
   });
 }
@@ -45,16 +47,15 @@ interface CachedList {
  */
 const fullLists = new WeakMap<object, CachedList>();
 
-function isFullList(q: ListQuery): boolean {
-  const { sort, ...rest } = q;
-  const byName = !sort || (sort.by === 'name' && sort.dir === 'asc');
-  return byName && Object.values(rest).every((v) => v === undefined);
+function isFullList(q: NodeQueryParams): boolean {
+  const { query, window } = fromQueryParams(q);
+  return !window && formatNodeQuery(query) === '';
 }
 
 async function listBodyFor(
   ctx: Ctx,
   cluster: string,
-  q: ListQuery,
+  q: NodeQueryParams,
 ): Promise<{ entry: CachedList; reused: boolean }> {
   const cache = isFullList(q)
     ? await guard(cluster, () => Promise.resolve(ctx.manager.getCache(cluster)))
@@ -76,7 +77,7 @@ async function listBodyFor(
 export async function listNodesResponse(
   ctx: Ctx,
   cluster: string,
-  q: ListQuery,
+  q: NodeQueryParams,
   req: Request,
 ): Promise<Response> {
   const started = performance.now();
@@ -123,7 +124,7 @@ export function resolveBatchNodes(
 ): Promise<string[]> {
   return guard(cluster, async () => {
     if (spec.nodes) return spec.nodes;
-    const page = await ctx.manager.listNodes(cluster, { labelSelector: spec.selector, page: 'all' });
+    const page = await ctx.manager.listNodes(cluster, nodeQuery({ labelSelector: spec.selector ?? '' }));
     return page.items.map((n) => n.name);
   });
 }

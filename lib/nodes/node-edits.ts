@@ -4,12 +4,12 @@ import {
   CORDON_BY_ANNOTATION,
   CORDON_REASON_ANNOTATION,
 } from '@/lib/protocol/cordon-annotations';
-import type { Taint } from '@/lib/protocol/node-summary';
+import { taintEffects, type Taint } from '@/lib/protocol/node-summary';
 import { isSystemKey, labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
 
 export { isSystemKey };
 
-export const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+export { taintEffects };
 
 const MAX_ENTRIES = 200;
 

@@ -8,7 +8,7 @@ import type { NodeSummary } from '@/lib/protocol/node-summary';
 import type { AppContext } from '@/lib/server/app-context';
 import { nodeWrite } from './node-api';
 import type { Actor } from './node-service';
-import { nodeParams } from './route-schemas';
+import { nodeParams } from '@/lib/protocol/route-params';
 
 type SingleKind = Exclude<ParsedBatch['kind'], 'drain'>;
 type ParamsOf<K extends SingleKind> = Extract<ParsedBatch, { kind: K }>['params'];

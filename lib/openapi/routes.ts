@@ -1,25 +1,19 @@
-import { z } from 'zod';
 import { accountRoutes } from '@/lib/auth/openapi';
 import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
-import { listQuerySchema } from '@/lib/nodes/list-query';
 import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
 import { batchRequestSchema, cordonParamsSchema, retryBodySchema } from '@/lib/operations/batch';
 import { nodeListResponseSchema } from '@/lib/protocol/api';
 import { batchPreviewResponseSchema } from '@/lib/protocol/operations';
-import { healthHistorySchema } from '@/lib/protocol/health';
 import { clusterPermissionsSchema } from '@/lib/protocol/identity';
-import { nodeSummarySchema } from '@/lib/protocol/node-summary';
+import { legacyNodeListParamsSchema, nodeQueryParamsSchema } from '@/lib/protocol/node-query';
+import { healthHistorySchema } from '@/lib/protocol/health';
+import { sseWindowBodySchema } from '@/lib/protocol/window';
+import { nodeResponse, operationEnvelopeSchema as operationResponse } from '@/lib/protocol/rest';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
 import type { RouteRow } from './route-row';
 
 export type { RouteRow } from './route-row';
 
-const nodeResponse = z.object({ node: nodeSummarySchema });
-const operationResponse = z.object({
-  operation: z
-    .object({ id: z.string(), state: z.string(), total: z.number(), done: z.number(), failed: z.number() })
-    .loose(),
-});
 const nodePath = '/api/v1/clusters/{cluster}/nodes/{node}';
 
 /** Every route the app serves: the one place that states its role and token scope (see RouteRow). */
@@ -63,7 +57,7 @@ export const routeTable: RouteRow[] = [
     role: 'viewer',
     scope: 'read',
     cluster: 'path',
-    query: listQuerySchema,
+    query: nodeQueryParamsSchema,
     response: nodeListResponseSchema,
   },
   {
@@ -73,7 +67,7 @@ export const routeTable: RouteRow[] = [
     role: 'viewer',
     scope: 'read',
     cluster: 'query',
-    query: listQuerySchema.extend({ cluster_name: z.string() }),
+    query: legacyNodeListParamsSchema,
     response: nodeListResponseSchema,
   },
   {
@@ -240,6 +234,17 @@ export const routeTable: RouteRow[] = [
     role: 'viewer',
     scope: 'read',
     cluster: 'query',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sse/windows',
+    summary:
+      "Open, move or close a live windowed query on the caller's SSE connection (answers on the stream)",
+    role: 'viewer',
+    scope: 'write',
+    cluster: 'body',
+    body: sseWindowBodySchema,
+    status: 202,
   },
   {
     method: 'get',

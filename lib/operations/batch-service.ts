@@ -1,3 +1,4 @@
+import { nodeQuery } from '@/lib/protocol/node-query';
 import { metrics } from '@/lib/metrics/hooks';
 import { drainNode } from '@/lib/nodes/drain';
 import type { Actor, NodeService } from '@/lib/nodes/node-service';
@@ -108,7 +109,7 @@ export function runRulesFor(
     gate: new UnavailabilityGate({
       max: maxUnavailable,
       unschedulable: async () => {
-        const page = await deps.manager.listNodes(cluster, { schedulable: false, page: 'all' });
+        const page = await deps.manager.listNodes(cluster, nodeQuery({ schedulable: false }));
         return new Set(page.items.map((n) => n.name));
       },
     }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nodeNameSchema } from '@/lib/protocol/names';
 import { drainOptionsSchema } from '@/lib/nodes/drain-plan';
 import {
   labelEditSchema,
@@ -11,7 +12,7 @@ import {
 export const operationKinds = ['labels', 'taints', 'cordon', 'uncordon', 'drain'] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
-const nodeName = z.string().min(1).max(253);
+const nodeName = nodeNameSchema;
 
 /** Which nodes a batch addresses: a list, or a label selector evaluated when it starts. */
 export const nodeTargetShape = {

@@ -5,7 +5,7 @@ import { apiRoute, assertClusterAccess, badRequest, notFound } from '@/lib/http/
 import { conflict, serviceUnavailable } from '@/lib/http/errors';
 import { getNodeSummary, resolveBatchNodes } from '@/lib/nodes/node-api';
 import { actorOf, bodyFor } from '@/lib/nodes/node-routes';
-import { clusterParams, nodeParams, operationParams } from '@/lib/nodes/route-schemas';
+import { clusterParams, nodeParams, operationParams } from '@/lib/protocol/route-params';
 import type { Principal } from '@/lib/auth/types';
 import { NodeOpError } from '@/lib/nodes/errors';
 import type { AppContext } from '@/lib/server/app-context';

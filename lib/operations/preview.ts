@@ -1,3 +1,4 @@
+import { nodeQuery } from '@/lib/protocol/node-query';
 import { resolveBatchNodes } from '@/lib/nodes/node-api';
 import type { BatchPreview } from '@/lib/protocol/operations';
 import type { AppContext } from '@/lib/server/app-context';
@@ -11,13 +12,13 @@ export async function previewBatch(
 ): Promise<BatchPreview> {
   const names = [...new Set(await resolveBatchNodes(ctx, cluster, req))];
   const unschedulable = new Set(
-    (await ctx.manager.listNodes(cluster, { schedulable: false, page: 'all' })).items.map((n) => n.name),
+    (await ctx.manager.listNodes(cluster, nodeQuery({ schedulable: false }))).items.map((n) => n.name),
   );
   // a selector only yields nodes the cluster has; a list may name others
   const wanted = new Set(names);
   const known = req.nodes
     ? new Set(
-        (await ctx.manager.listNodes(cluster, { page: 'all' })).items
+        (await ctx.manager.listNodes(cluster, nodeQuery())).items
           .map((n) => n.name)
           .filter((n) => wanted.has(n)),
       )

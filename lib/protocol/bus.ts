@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clusterNameSchema } from './names';
 import { operationProgressMessageSchema, testMessageSchema } from './messages';
 
 /**
@@ -14,7 +15,7 @@ export const BUS_CHANNEL = 'knm_bus';
 export const BUS_VERSION = 1;
 
 const id = z.string().min(1).max(128);
-const clusterName = z.string().min(1).max(63);
+const clusterName = clusterNameSchema;
 
 /** Why a principal's connections must be re-checked; issue-specific reasons are added here, nowhere else. */
 export const revocationReasons = [

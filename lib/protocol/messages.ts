@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { clusterNameSchema } from './names';
 import { changeKindSchema, nodeSummarySchema } from './node-summary';
+import { windowClientMessageSchemas, windowServerMessageSchemas } from './window';
 
 /**
  * One module of zod schemas for every pushed message: the WebSocket hub, the SSE stream
@@ -10,9 +12,13 @@ const base = {
   timestamp: z.string(),
 };
 
+export const nodeEventTypes = ['node_add', 'node_update', 'node_delete'] as const;
+export const nodeEventTypeSchema = z.enum(nodeEventTypes);
+export type NodeEventType = z.infer<typeof nodeEventTypeSchema>;
+
 export const nodeEventMessageSchema = z.object({
   ...base,
-  type: z.enum(['node_add', 'node_update', 'node_delete']),
+  type: nodeEventTypeSchema,
   cluster_name: z.string(),
   node_name: z.string(),
   seq: z.number().int().positive(),
@@ -164,19 +170,42 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   clusterStatusMessageSchema,
   testMessageSchema,
   shutdownMessageSchema,
+  ...windowServerMessageSchemas,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+export type ServerMessageType = ServerMessage['type'];
+
+/** Every server message type, read off the union above so a new message is named here at once. */
+export const serverMessageTypes: readonly ServerMessageType[] = serverMessageSchema.options.flatMap(
+  (o) => ('options' in o.shape.type ? o.shape.type.options : [o.shape.type.value]) as ServerMessageType[],
+);
+
+/** The SSE endpoint sends each message as `event: <type>`; `message` is an event without a name. */
+export const sseEventNames: readonly string[] = [...serverMessageTypes, 'message'];
 export type NodeEventMessage = z.infer<typeof nodeEventMessageSchema>;
 
-const clusterName = z.string().min(1).max(63);
+const clusterName = clusterNameSchema;
+
+/**
+ * `data` of subscribe/unsubscribe: `{cluster, since?}`, or the cluster name as a plain string, the
+ * form the original design's `NodeWebSocket` sends (`{"type":"subscribe","data":"prod"}`).
+ * Both parse to the object form.
+ */
+const byName = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? { cluster: v } : v), schema);
+const subscribeData = byName(
+  z.object({ cluster: clusterName, since: z.number().int().nonnegative().optional() }),
+);
+const unsubscribeData = byName(z.object({ cluster: clusterName }));
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('subscribe'),
-    data: z.object({ cluster: clusterName, since: z.number().int().nonnegative().optional() }),
+    data: subscribeData,
   }),
-  z.object({ type: z.literal('unsubscribe'), data: z.object({ cluster: clusterName }) }),
+  z.object({ type: z.literal('unsubscribe'), data: unsubscribeData }),
   z.object({ type: z.literal('pong'), timestamp: z.string().optional() }),
   z.object({ type: z.literal('ping'), timestamp: z.string().optional() }),
+  ...windowClientMessageSchemas,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

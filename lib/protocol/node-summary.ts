@@ -19,10 +19,14 @@ export type ChangeKind = z.infer<typeof changeKindSchema>;
 export const nodeStatusSchema = z.enum(['Ready', 'NotReady', 'Unknown']);
 export type NodeStatus = z.infer<typeof nodeStatusSchema>;
 
+export const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+export const taintEffectSchema = z.enum(taintEffects);
+export type TaintEffect = z.infer<typeof taintEffectSchema>;
+
 export const taintSchema = z.object({
   key: z.string(),
   value: z.string().optional(),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+  effect: taintEffectSchema,
   timeAdded: z.string().optional(),
 });
 export type Taint = z.infer<typeof taintSchema>;

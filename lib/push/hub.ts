@@ -9,6 +9,7 @@ import { Fanout } from './fanout';
 import { SharedFrame, changeFrame } from './frames';
 import { ClientIndex, type ClientState } from './client-index';
 import { findRevoked } from './revalidate';
+import { WindowHub, type WindowResult } from './windows';
 import {
   CloseCode,
   defaultHubLimits,
@@ -59,6 +60,8 @@ export class PushHub {
   private revalidating = false;
   private revalidateAgain = false;
   private closing = false;
+  /** live windowed queries over these same connections */
+  readonly windows: WindowHub;
 
   constructor(opts: PushHubOptions) {
     this.source = opts.source;
@@ -71,6 +74,15 @@ export class PushHub {
     const read = opts.clusterStatus;
     if (read)
       this.statusFeed = new ClusterStatusFeed({ read, publish: (c, data) => this.publishStatus(c, data) });
+    this.windows = new WindowHub(
+      (cluster, query) => this.source.snapshot?.(cluster, query),
+      (clientId, message) => {
+        const state = this.index.get(clientId);
+        // checks the buffer: a client that cannot keep up is dropped as for node events
+        if (state) this.fanout.message(state, message);
+      },
+      this.now,
+    );
     this.unsubscribeSource = this.source.subscribe((event) => this.onManagerEvent(event));
   }
 
@@ -140,6 +152,7 @@ export class PushHub {
 
   /** Forgets a client; idempotent, called by adapters when the socket or stream ends. */
   disconnect(clientId: string): void {
+    this.windows.dropClient(clientId);
     this.index.remove(clientId);
   }
 
@@ -234,9 +247,33 @@ export class PushHub {
       case 'ping':
         this.fanout.message(state, { type: 'pong', timestamp: this.isoNow() });
         return;
+      case 'window': {
+        const access = this.checkAccess(state.client.principal, msg.data.cluster);
+        const res: WindowResult =
+          access !== 'ok'
+            ? { ok: false, code: access, message: `no window on cluster "${msg.data.cluster}"` }
+            : this.windows.request(clientId, msg.data);
+        if (!res.ok) this.sendError(state, res.code, res.message);
+        return;
+      }
+      case 'window_close':
+        if (!this.windows.close(clientId, msg.data.id))
+          this.sendError(state, 'unknown_window', `no window "${msg.data.id}"`);
+        return;
       case 'pong':
         return;
     }
+  }
+
+  /**
+   * A window request that came over HTTP for an SSE connection: only the connection's own user may
+   * steer it. False when no such connection of this user is here (on this replica).
+   */
+  windowRequest(connectionId: string, principal: Principal, msg: ClientMessage): boolean {
+    const state = this.index.get(connectionId);
+    if (!state || state.closed || state.client.principal.userId !== principal.userId) return false;
+    this.handleClientMessage(connectionId, msg);
+    return true;
   }
 
   sendError(target: string | ClientState, code: string, message: string): void {
@@ -355,6 +392,7 @@ export class PushHub {
     switch (event.kind) {
       case 'change': {
         this.statusFeed?.touch(event.change.cluster);
+        this.windows.onChange(event.change);
         const set = this.index.subscribers(event.change.cluster);
         if (!set) return;
         const t0 = performance.now();
@@ -363,6 +401,7 @@ export class PushHub {
         return;
       }
       case 'resync': {
+        this.windows.onResync(event.cluster);
         const set = this.index.subscribers(event.cluster);
         if (!set) return;
         this.counters.resyncs += set.size;
@@ -375,6 +414,7 @@ export class PushHub {
       }
       case 'cluster_removed': {
         this.statusFeed?.forget(event.cluster);
+        this.windows.onClusterRemoved(event.cluster);
         const set = this.index.subscribers(event.cluster);
         if (!set) return;
         for (const state of [...set]) {

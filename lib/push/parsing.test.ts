@@ -31,6 +31,21 @@ describe('parseClientFrame', () => {
     expect(parseClientFrame(Buffer.from('{"type":"pong"}'))).toMatchObject({ ok: true });
   });
 
+  it("accepts the original design's plain-string cluster in subscribe and unsubscribe", () => {
+    expect(parseClientFrame('{"type":"subscribe","data":"prod-1"}')).toEqual({
+      ok: true,
+      message: { type: 'subscribe', data: { cluster: 'prod-1' } },
+    });
+    expect(parseClientFrame('{"type":"unsubscribe","data":"prod-1"}')).toEqual({
+      ok: true,
+      message: { type: 'unsubscribe', data: { cluster: 'prod-1' } },
+    });
+    expect(parseClientFrame('{"type":"subscribe","data":"Bad Name"}')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('data.cluster') as unknown,
+    });
+  });
+
   it.each([
     ['not json', 'bad_json', 'JSON'],
     ['{"type":"nope"}', 'bad_message', 'type'],

@@ -1,4 +1,5 @@
 import type { Principal } from '@/lib/auth/types';
+import { CloseCode } from '@/lib/protocol/close-codes';
 import type { PushHub } from './hub';
 import { SSE_HEADERS, createSseStream, type SseStreamOptions } from './sse';
 import { parseSubscriptionQuery } from './subscription-query';
@@ -51,7 +52,7 @@ export async function sseResponse(opts: SseRequestOptions): Promise<Response> {
     heartbeatMs: opts.heartbeatMs,
   });
   if (!result.ok) {
-    if (result.code === 4001) return jsonError(401, 'unauthorized', result.reason);
+    if (result.code === CloseCode.unauthorized) return jsonError(401, 'unauthorized', result.reason);
     return jsonError(503, 'unavailable', result.reason, { 'Retry-After': '5' });
   }
   return new Response(result.stream, { status: 200, headers: SSE_HEADERS });

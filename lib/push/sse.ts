@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@/lib/auth/types';
+import { CloseCode } from '@/lib/protocol/close-codes';
 import type { PushHub } from './hub';
 import { sseBody } from './frames';
 import type { ConnectResult, PushClient, SubscriptionRequest } from './types';
@@ -108,12 +109,13 @@ export function createSseStream(opts: SseStreamOptions): SseStreamResult {
     close: (code) => {
       if (!finish()) return;
       // a slow consumer's backlog is discarded rather than delivered
-      if (code === 4008) controller.error(new Error('push stream dropped: client too slow'));
+      if (code === CloseCode.slowConsumer)
+        controller.error(new Error('push stream dropped: client too slow'));
       else endStream();
     },
   };
 
-  if (opts.signal?.aborted) return { ok: false, code: 1001, reason: 'request aborted' };
+  if (opts.signal?.aborted) return { ok: false, code: CloseCode.shutdown, reason: 'request aborted' };
   opts.signal?.addEventListener('abort', onAbort);
   enqueue(`retry: ${opts.retryMs ?? 3000}\n\n`);
   const result: ConnectResult = hub.connect(client, opts.subscriptions);

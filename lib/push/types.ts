@@ -35,15 +35,7 @@ export const defaultHubLimits: HubLimits = {
   maxClustersPerConnection: 64,
 };
 
-/** WebSocket close codes used by the push channels (SSE streams end instead, after a final event). */
-export const CloseCode = {
-  shutdown: 1001,
-  policyViolation: 1008,
-  tooBig: 1009,
-  tryAgainLater: 1013,
-  unauthorized: 4001,
-  slowConsumer: 4008,
-} as const;
+export { CloseCode } from '@/lib/protocol/close-codes';
 
 export interface SubscriptionRequest {
   cluster: string;

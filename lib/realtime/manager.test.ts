@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { nodeQuery } from '@/lib/protocol/node-query';
 import { ClusterConfigError, UnknownClusterError } from './errors';
 import { RealtimeManager } from './manager';
 import { FakeApi } from './testing/fake-transport';
@@ -63,7 +64,7 @@ describe('RealtimeManager', () => {
     expect(await mgr.waitForResourceVersion('a', 'n1', String(Number(rv) + 100), 20)).toBe(false);
     const got = await mgr.getNode('a', 'n1');
     expect(got).toMatchObject({ source: 'cache', synced: true, node: { unschedulable: true } });
-    const page = await mgr.listNodes('a', { schedulable: false });
+    const page = await mgr.listNodes('a', nodeQuery({ schedulable: false }));
     expect(page).toMatchObject({ total: 1, source: 'cache', synced: true });
     const st = mgr.clusterStatus('a');
     expect(st.stats.droppedNoise).toBeGreaterThanOrEqual(1);

@@ -1,11 +1,13 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CLUSTER_NAME_RULE, isClusterName } from '@/lib/protocol/names';
+import type { NodeQuery, NodeWindow } from '@/lib/protocol/node-query';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { compileNodeFilter, type NodePage } from '@/lib/shared/node-query';
 import type { BackoffOptions } from './backoff';
 import { ClusterSync, type ClusterStatusInfo } from './cluster-sync';
 import { ClusterConfigError, UnknownClusterError, errorMessage, statusCodeOf } from './errors';
 import type { InformerTransport } from './informer';
 import { abortableOptions, loadKubeConfig } from './kube-transport';
-import { compileFilter, nodeQuerySchema, type NodePage, type NodeQuery } from './node-query';
 import { SmartCache } from './smart-cache';
 import { summarizeNode } from './summarize';
 import type { ChangeSource, ManagerEvent, NodeChange, ReplayResult } from './types';
@@ -54,7 +56,6 @@ export interface ManagerStats {
   clusters: ClusterStatusInfo[];
 }
 
-const clusterNameRe = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/i;
 const noopLogger: RealtimeLogger = { info() {}, warn() {}, error() {} };
 
 export class RealtimeManager implements ChangeSource {
@@ -88,11 +89,8 @@ export class RealtimeManager implements ChangeSource {
 
   /** Adds a cluster; its informers start at once if the manager is started. Throws ClusterConfigError. */
   registerCluster(name: string, kubeconfigYaml: string, opts: { context?: string } = {}): void {
-    if (typeof name !== 'string' || !clusterNameRe.test(name)) {
-      throw new ClusterConfigError(
-        String(name),
-        'name must be 1-63 characters of letters, digits, "-", "_" or "."',
-      );
+    if (!isClusterName(name)) {
+      throw new ClusterConfigError(String(name), `name must be ${CLUSTER_NAME_RULE}`);
     }
     if (this.clusters.has(name)) throw new ClusterConfigError(name, 'already registered (use updateCluster)');
     const kc = this.parseKubeConfig(name, kubeconfigYaml, opts.context);
@@ -165,6 +163,13 @@ export class RealtimeManager implements ChangeSource {
   }
 
   /** The live cache (for callers that read many nodes synchronously); undefined until synced. */
+  /** The synced cluster's nodes matching a query, in its order, and their seq (lib/push/windows.ts). */
+  snapshot(cluster: string, query: NodeQuery): { nodes: NodeSummary[]; seq: number } | undefined {
+    const c = this.clusters.get(cluster);
+    if (!c?.synced) return undefined;
+    return { nodes: c.cache.listNodes(query).items, seq: c.cache.seq };
+  }
+
   getCache(cluster: string): SmartCache | undefined {
     const c = this.sync(cluster);
     return c.synced ? c.cache : undefined;
@@ -191,15 +196,18 @@ export class RealtimeManager implements ChangeSource {
     }
   }
 
-  /** Filtered/sorted/paged node table; validates the query first (zod error names the field). */
-  async listNodes(cluster: string, query: NodeQuery = {}): Promise<NodePage & ReadMeta> {
-    const q = nodeQuerySchema.parse(query);
+  /** Filtered/sorted/windowed node table; a bad filter throws NodeQueryError naming the field. */
+  async listNodes(cluster: string, q: NodeQuery, window?: NodeWindow): Promise<NodePage & ReadMeta> {
+    if (window && !(Number.isInteger(window.offset) && window.offset >= 0 && window.limit > 0))
+      throw new RangeError(
+        `window: offset must be >= 0 and limit > 0 (got ${window.offset}, ${window.limit})`,
+      );
     const c = this.sync(cluster);
     if (c.synced) {
       this.counters.cacheHits++;
-      return { ...c.cache.listNodes(q), source: 'cache', synced: true };
+      return { ...c.cache.listNodes(q, window), source: 'cache', synced: true };
     }
-    compileFilter(q); // surfaces a LabelSelectorError before any API call
+    compileNodeFilter(q); // surfaces a NodeQueryError before any API call
     this.counters.cacheMisses++;
     this.counters.apiFallbacks++;
     const api = c.kubeConfig.makeApiClient(CoreV1Api);
@@ -207,7 +215,7 @@ export class RealtimeManager implements ChangeSource {
     // a throwaway cache gives the API answer the same filter/sort/page semantics
     const tmp = new SmartCache({ cluster, logCapacity: 1, podStats: (n) => c.pods.statsFor(n) });
     tmp.replaceAll(list.items);
-    return { ...tmp.listNodes(q), source: 'api', synced: false };
+    return { ...tmp.listNodes(q, window), source: 'api', synced: false };
   }
 
   /** Read-your-writes: resolves true once the cache holds resourceVersion >= rv for the node. */

@@ -1,25 +1,27 @@
 import type { NodeSummary } from '@/lib/protocol/node-summary';
-import { compareKeys, sortKeyOf, sortKeys, type SortKey } from './node-query';
+import { nodeSortColumns, type NodeSortColumn } from '@/lib/protocol/node-query';
+import { compareNatural } from '@/lib/shared/collation';
+import { compareKeys, sortKeyOf } from '@/lib/shared/node-query';
 
 /** One cached node; orders hold these, so a scan never goes back through the Map. */
 export interface NodeEntry {
   readonly name: string;
   node: NodeSummary;
-  /** sort key per column index of `sortKeys`, set while that column's order exists */
+  /** sort key per column index of `nodeSortColumns`, set while that column's order exists */
   keys: (string | number | undefined)[];
 }
 
-const columnIndex = new Map<SortKey, number>(sortKeys.map((k, i) => [k, i]));
+const columnIndex = new Map<NodeSortColumn, number>(nodeSortColumns.map((k, i) => [k, i]));
 
 /**
- * Name-sorted entries plus, for each column someone sorted by, entries sorted by
+ * Entries in natural name order plus, for each column someone sorted by, entries sorted by
  * (key, name). Column orders are built on first use and then maintained per change with a
  * binary search and one splice, so reads never re-sort.
  */
 export class NodeIndex {
   private readonly entries = new Map<string, NodeEntry>();
   private readonly byName: NodeEntry[] = [];
-  private readonly orders = new Map<SortKey, NodeEntry[]>();
+  private readonly orders = new Map<NodeSortColumn, NodeEntry[]>();
 
   get size(): number {
     return this.entries.size;
@@ -64,7 +66,7 @@ export class NodeIndex {
     this.reorder(e, undefined);
   }
 
-  order(by: SortKey): readonly NodeEntry[] {
+  order(by: NodeSortColumn): readonly NodeEntry[] {
     if (by === 'name') return this.byName;
     const cached = this.orders.get(by);
     if (cached) return cached;
@@ -93,7 +95,8 @@ export class NodeIndex {
 
 function compareEntries(a: NodeEntry, b: NodeEntry, col: number): number {
   return (
-    compareKeys(a.keys[col] as string | number, b.keys[col] as string | number) || compareKeys(a.name, b.name)
+    compareKeys(a.keys[col] as string | number, b.keys[col] as string | number) ||
+    compareNatural(a.name, b.name)
   );
 }
 
@@ -103,7 +106,7 @@ function keyBound(order: readonly NodeEntry[], col: number, key: string | number
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const m = order[mid] as NodeEntry;
-    const c = compareKeys(m.keys[col] as string | number, key) || compareKeys(m.name, name);
+    const c = compareKeys(m.keys[col] as string | number, key) || compareNatural(m.name, name);
     if (c < 0) lo = mid + 1;
     else hi = mid;
   }
@@ -115,7 +118,7 @@ function nameBound(arr: readonly NodeEntry[], name: string): number {
   let hi = arr.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((arr[mid] as NodeEntry).name < name) lo = mid + 1;
+    if (compareNatural((arr[mid] as NodeEntry).name, name) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;

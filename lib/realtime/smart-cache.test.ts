@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { LabelSelectorError } from '@/lib/shared/label-selector';
+import { nodeQuery, nodeSortColumns, parseNodeQuery } from '@/lib/protocol/node-query';
+import { evaluateNodeQuery, NodeQueryError } from '@/lib/shared/node-query';
 import { SmartCache } from './smart-cache';
 import { rawNode } from './testing/node-fixture';
+
+/** Reads through the canonical query string, as the REST list and a window subscription do. */
+function list(c: SmartCache, search: string) {
+  const r = parseNodeQuery(search);
+  if (!r.ok) throw new Error(r.message);
+  return c.listNodes(r.query, r.window);
+}
 
 function cache(now = { t: 0 }, staticRecheckMs = 3_600_000) {
   return new SmartCache({ cluster: 'c1', now: () => now.t, staticRecheckMs });
@@ -120,16 +128,14 @@ describe('SmartCache.listNodes', () => {
   }
 
   it('pages in name order by default and reports the total', () => {
-    const r = c.listNodes({ page: { offset: 10, limit: 5 } });
+    const r = list(c, 'offset=10&limit=5');
     expect(r.total).toBe(50);
     expect(r.items.map((n) => n.name)).toEqual(['node-010', 'node-011', 'node-012', 'node-013', 'node-014']);
-    expect(
-      c.listNodes({ sort: { by: 'name', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name,
-    ).toBe('node-049');
+    expect(list(c, 'sort=-name&limit=1').items[0]?.name).toBe('node-049');
   });
 
   it('filters by text, selector, status, role, schedulable and taint', () => {
-    expect(c.listNodes({ text: '10.1.0.4' }).items.map((n) => n.name)).toEqual([
+    expect(list(c, 'text=10.1.0.4').items.map((n) => n.name)).toEqual([
       'node-004',
       'node-040',
       'node-041',
@@ -142,31 +148,29 @@ describe('SmartCache.listNodes', () => {
       'node-048',
       'node-049',
     ]);
-    expect(c.listNodes({ labelSelector: 'zone=a' }).total).toBe(25);
-    expect(c.listNodes({ labelSelector: 'zone in (a,b),!node-role.kubernetes.io/control-plane' }).total).toBe(
-      45,
-    );
-    expect(c.listNodes({ status: 'NotReady' }).total).toBe(8);
-    expect(c.listNodes({ status: ['NotReady', 'Ready'] }).total).toBe(50);
-    expect(c.listNodes({ role: 'control-plane' }).total).toBe(5);
-    expect(c.listNodes({ schedulable: false }).total).toBe(10);
-    expect(c.listNodes({ taint: { key: 'dedicated', effect: 'NoSchedule' } }).total).toBe(17);
-    expect(c.listNodes({ taint: { effect: 'NoExecute' } }).total).toBe(0);
-    expect(c.listNodes({ schedulable: true, labelSelector: 'zone=b', status: 'Ready' }).total).toBe(17);
+    expect(list(c, 'labelSelector=zone%3Da').total).toBe(25);
+    expect(
+      list(c, `labelSelector=${encodeURIComponent('zone in (a,b),!node-role.kubernetes.io/control-plane')}`)
+        .total,
+    ).toBe(45);
+    expect(list(c, 'status=NotReady').total).toBe(8);
+    expect(list(c, 'status=NotReady,Ready').total).toBe(50);
+    expect(list(c, 'role=control-plane').total).toBe(5);
+    expect(list(c, 'schedulable=false').total).toBe(10);
+    expect(list(c, 'taint=dedicated:NoSchedule').total).toBe(17);
+    expect(list(c, 'taint=:NoExecute').total).toBe(0);
+    expect(list(c, 'schedulable=true&labelSelector=zone%3Db&status=Ready').total).toBe(17);
   });
 
   it('sorts by other columns with name as tie-break, and re-sorts after changes', () => {
-    const byCpu = c.listNodes({ sort: { by: 'cpu', dir: 'asc' } }).items;
+    const byCpu = list(c, 'sort=cpu').items;
     expect(byCpu).toHaveLength(50);
-    const byVersion = c.listNodes({ sort: { by: 'version', dir: 'asc' }, page: { offset: 0, limit: 1 } })
-      .items[0];
+    const byVersion = list(c, 'sort=version&limit=1').items[0];
     expect(byVersion?.static.nodeInfo.kubeletVersion).toBe('v1.9.0');
-    const sched = c.listNodes({
-      sort: { by: 'schedulable', dir: 'desc' },
-      page: { offset: 0, limit: 10 },
-    }).items;
+    const sched = list(c, 'sort=-schedulable&limit=10').items;
     expect(sched.every((n) => n.unschedulable)).toBe(true);
-    const st = c.listNodes({ sort: { by: 'status', dir: 'desc' }, page: { offset: 0, limit: 8 } }).items;
+    // problems first: the 8 NotReady nodes lead the ascending status order
+    const st = list(c, 'sort=status&limit=8').items;
     expect(st.every((n) => n.status === 'NotReady')).toBe(true);
     c.setPodStats('node-025', {
       count: 99,
@@ -174,9 +178,7 @@ describe('SmartCache.listNodes', () => {
       memoryRequestsBytes: 0,
       phases: { Running: 99 },
     });
-    expect(
-      c.listNodes({ sort: { by: 'pods', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name,
-    ).toBe('node-025');
+    expect(list(c, 'sort=-pods&limit=1').items[0]?.name).toBe('node-025');
     c.upsertNode(rawNode({ name: 'node-100', rv: 3 }));
     c.setPodStats('node-100', {
       count: 200,
@@ -184,21 +186,18 @@ describe('SmartCache.listNodes', () => {
       memoryRequestsBytes: 0,
       phases: { Running: 200 },
     });
-    expect(
-      c.listNodes({ sort: { by: 'pods', dir: 'desc' }, page: { offset: 0, limit: 1 } }).items[0]?.name,
-    ).toBe('node-100');
+    expect(list(c, 'sort=-pods&limit=1').items[0]?.name).toBe('node-100');
     c.deleteNode('node-100');
-    expect(c.listNodes({ sort: { by: 'pods', dir: 'desc' } }).total).toBe(50);
+    expect(list(c, 'sort=-pods').total).toBe(50);
   });
 
   it('throws a named error for a bad selector', () => {
-    expect(() => c.listNodes({ labelSelector: 'zone in a' })).toThrow(LabelSelectorError);
+    expect(() => list(c, 'labelSelector=zone%20in%20a')).toThrow(NodeQueryError);
   });
 });
 
 describe('SmartCache column orders', () => {
-  it('stay equal to a fresh sort through random adds, updates, pod changes and deletes', async () => {
-    const { sortKeyOf, compareKeys, sortKeys } = await import('./node-query');
+  it('stay equal to a fresh sort through random adds, updates, pod changes and deletes', () => {
     const c = cache();
     let seed = 42;
     const rnd = (n: number) => {
@@ -206,7 +205,7 @@ describe('SmartCache column orders', () => {
       return seed % n;
     };
     for (let i = 0; i < 60; i++) c.upsertNode(rawNode({ name: `n${i}`, cpu: String(1 + rnd(8)) }));
-    for (const by of sortKeys) c.listNodes({ sort: { by, dir: 'asc' } }); // materialize every order
+    for (const by of nodeSortColumns) c.listNodes(nodeQuery({ sort: by })); // materialize every order
     for (let step = 0; step < 600; step++) {
       const name = `n${rnd(80)}`;
       const op = rnd(4);
@@ -231,11 +230,11 @@ describe('SmartCache column orders', () => {
           }),
         );
     }
-    for (const by of sortKeys) {
-      const got = c.listNodes({ sort: { by, dir: 'asc' } }).items.map((n) => n.name);
-      const want = [...c.listNodes().items]
-        .sort((a, b) => compareKeys(sortKeyOf(a, by), sortKeyOf(b, by)) || compareKeys(a.name, b.name))
-        .map((n) => n.name);
+    for (const by of nodeSortColumns) {
+      const got = c.listNodes(nodeQuery({ sort: by })).items.map((n) => n.name);
+      const want = evaluateNodeQuery(c.listNodes(nodeQuery()).items, nodeQuery({ sort: by })).items.map(
+        (n) => n.name,
+      );
       expect(got, by).toEqual(want);
     }
   });

@@ -2,7 +2,8 @@ import type { NodeSummary, PodStats } from '@/lib/protocol/node-summary';
 import { ChangeLog } from './change-log';
 import { classifyChange, classifyStatic, samePodStats } from './classify';
 import { NodeIndex, type NodeEntry } from './node-index';
-import { compileFilter, type NodePage, type NodeQuery } from './node-query';
+import type { NodeQuery, NodeWindow } from '@/lib/protocol/node-query';
+import { compileNodeFilter, type NodePage } from '@/lib/shared/node-query';
 import { summarizeNode } from './summarize';
 import type { NodeChange, ReplayResult } from './types';
 
@@ -146,14 +147,13 @@ export class SmartCache {
     return out;
   }
 
-  listNodes(query: NodeQuery = {}): NodePage {
-    const filter = compileFilter(query);
-    const by = query.sort?.by ?? 'name';
-    const desc = query.sort?.dir === 'desc';
-    const order = this.nodes.order(by);
-    const page = query.page ?? 'all';
-    const offset = page === 'all' ? 0 : (page.offset ?? 0);
-    const limit = page === 'all' ? Number.POSITIVE_INFINITY : page.limit;
+  /** The query's rows in its order, read off the maintained column order (never re-sorted). */
+  listNodes(query: NodeQuery, window?: NodeWindow): NodePage {
+    const filter = compileNodeFilter(query);
+    const desc = query.dir === 'desc';
+    const order = this.nodes.order(query.sort);
+    const offset = window?.offset ?? 0;
+    const limit = window?.limit ?? Number.POSITIVE_INFINITY;
     const items: NodeSummary[] = [];
     let total = 0;
     const len = order.length;

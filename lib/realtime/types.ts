@@ -1,10 +1,12 @@
+import type { NodeEventType } from '@/lib/protocol/messages';
+import type { NodeQuery } from '@/lib/protocol/node-query';
 import type { ChangeKind, NodeSummary } from '@/lib/protocol/node-summary';
 
 /** One classified node change, as the cache applied it; seq is per cluster and strictly increasing. */
 export interface NodeChange {
   cluster: string;
   seq: number;
-  type: 'node_add' | 'node_update' | 'node_delete';
+  type: NodeEventType;
   name: string;
   resourceVersion: string;
   changes: ChangeKind[];
@@ -31,4 +33,6 @@ export interface ChangeSource {
   hasCluster(cluster: string): boolean;
   currentSeq(cluster: string): number;
   changesSince(cluster: string, seq: number): ReplayResult;
+  /** the cluster's nodes matching a query, in its order, and their seq (live windows); undefined while not synced */
+  snapshot?(cluster: string, query: NodeQuery): { nodes: Iterable<NodeSummary>; seq: number } | undefined;
 }

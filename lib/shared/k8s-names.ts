@@ -2,9 +2,10 @@
  * Kubernetes name rules (IsQualifiedName, IsValidLabelValue) with kube-apiserver's own wording,
  * shared by the simulated API server, the node API's pre-flight validation and the browser's editors.
  */
+import { dns1123SubdomainRe } from '@/lib/protocol/names';
+
 const qualifiedNameRe = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const labelValueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-export const dns1123SubdomainRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const qualifiedNameFmt =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";

@@ -26,17 +26,11 @@ interface PdbSpec {
 /** Converts a metav1.LabelSelector into the parsed selector form. */
 export function toSelector(sel: PdbSpec['selector']): LabelSelector {
   const out: LabelSelector = [];
-  for (const [key, v] of Object.entries(sel?.matchLabels ?? {})) out.push({ key, op: 'eq', values: [v] });
+  for (const [key, value] of Object.entries(sel?.matchLabels ?? {})) out.push({ key, op: 'eq', value });
   for (const e of sel?.matchExpressions ?? []) {
-    const op =
-      e.operator === 'In'
-        ? 'in'
-        : e.operator === 'NotIn'
-          ? 'notin'
-          : e.operator === 'Exists'
-            ? 'exists'
-            : 'notexists';
-    out.push({ key: e.key, op, values: e.values ?? [] });
+    if (e.operator === 'In' || e.operator === 'NotIn')
+      out.push({ key: e.key, op: e.operator === 'In' ? 'in' : 'notin', values: e.values ?? [] });
+    else out.push({ key: e.key, op: e.operator === 'Exists' ? 'exists' : 'not_exists' });
   }
   return out;
 }

@@ -1,4 +1,5 @@
-import { dns1123SubdomainRe, labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
+import { dns1123SubdomainRe } from '@/lib/protocol/names';
+import { labelValueErrors, qualifiedNameErrors } from '@/lib/shared/k8s-names';
 import type { StatusCause } from './errors';
 
 function invalid(field: string, value: unknown, detail: string): StatusCause {

@@ -1,12 +1,9 @@
 import { z } from 'zod';
+import { clusterNameSchema, dnsLabelSchema } from '@/lib/protocol/names';
 import { labelEditSchema, taintEditSchema } from '@/lib/nodes/node-edits';
 import { exactlyOneTarget, nodeTargetShape } from '@/lib/operations/batch';
 
-const name = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be lowercase letters, digits and -' });
+const name = dnsLabelSchema('template');
 
 const noConfirm = {
   message: 'confirmSystem is not stored in a template; pass it when applying (admins only)',
@@ -30,7 +27,7 @@ export const templateIdParams = z.object({ id: z.uuid({ message: 'must be a temp
 
 export const applyTemplateBody = z
   .object({
-    cluster: z.string().min(1).max(63),
+    cluster: clusterNameSchema,
     ...nodeTargetShape,
     /** an admin applying a template that touches kubernetes.io / k8s.io keys must say so here */
     confirmSystem: z.boolean().optional(),

@@ -31,6 +31,38 @@ test.describe('node dashboard', () => {
     await expect(rows(page).last()).toBeVisible();
   });
 
+  test('the URL holds the view: rows follow the REST list of the same query, and a reload restores it', async ({
+    page,
+  }) => {
+    const firstNames = async () => {
+      const ids = await rows(page).evaluateAll((els) =>
+        els.slice(0, 10).map((e) => e.getAttribute('data-testid')),
+      );
+      return ids.map((id) => id!.replace('node-row-', ''));
+    };
+    const restNames = async () => {
+      const r = await page.request.get('/api/v1/clusters/demo/nodes?status=Ready&sort=-pods&limit=10');
+      return ((await r.json()) as { items: { name: string }[] }).items.map((n) => n.name);
+    };
+    const pods = page.getByRole('columnheader', { name: 'Pods' });
+    await pods.click();
+    await pods.click();
+    await page.getByTestId('filter-status').selectOption('Ready');
+    await expect(page).toHaveURL(/status=Ready/);
+    await expect(page).toHaveURL(/sort=-pods/);
+    // the browser shows the server's order as is (the demo churns, so compare until a quiet moment)
+    await expect
+      .poll(async () => JSON.stringify(await firstNames()) === JSON.stringify(await restNames()))
+      .toBe(true);
+    await page.reload();
+    await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
+    await expect(pods).toHaveAttribute('aria-sort', 'descending');
+    await expect(page.getByTestId('filter-status')).toHaveValue('Ready');
+    await expect
+      .poll(async () => JSON.stringify(await firstNames()) === JSON.stringify(await restNames()))
+      .toBe(true);
+  });
+
   test('cordons and uncordons one node from the panel (read-your-writes)', async ({ page }) => {
     const name = await nameOf(schedulable(page).first());
     await page.getByTestId(`node-row-${name}`).click();

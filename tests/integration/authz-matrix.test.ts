@@ -210,6 +210,12 @@ const fixtures: Record<string, Fixture> = {
     body: { cluster: 'demo', nodes: [node] },
   }),
   'GET /api/v1/sse/nodes': () => ({ path: '/api/v1/sse/nodes?cluster=demo', stream: true }),
+  // no such stream of this caller: 404 once past authorization (sse-windows.test.ts opens real ones)
+  'POST /api/v1/sse/windows': () => ({
+    path: '/api/v1/sse/windows',
+    body: { connection_id: 'matrix', id: 'w', cluster: 'demo', query: '', offset: 0, limit: 10 },
+    ok: [404],
+  }),
   'GET /api/v1/ws/ping': () => ({ path: '/api/v1/ws/ping' }),
   'GET /api/v1/ws/stats': () => ({ path: '/api/v1/ws/stats' }),
   'GET /api/v1/health/history': () => ({ path: '/api/v1/health/history' }),

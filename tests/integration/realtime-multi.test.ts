@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeQuery } from '@/lib/protocol/node-query';
 import { startSimulator, type Simulator } from '@/lib/sim';
 import { RealtimeManager } from '@/lib/realtime/manager';
 import { EventRecorder, cacheDigestLines, storeDigestLines, until } from '@/lib/realtime/testing/harness';
@@ -79,8 +80,8 @@ describe('three clusters, one unreachable', () => {
     expect(m.clusterStatus('c').synced).toBe(false);
     expect(cacheDigestLines(m, 'a')).toEqual(storeDigestLines(simA.store));
     expect(cacheDigestLines(m, 'b')).toEqual(storeDigestLines(simB.store));
-    expect((await m.listNodes('a', { page: { offset: 0, limit: 5 } })).total).toBe(30);
-    expect((await m.listNodes('b', {})).source).toBe('cache');
+    expect((await m.listNodes('a', nodeQuery(), { offset: 0, limit: 5 })).total).toBe(30);
+    expect((await m.listNodes('b', nodeQuery())).source).toBe('cache');
     // reads against the unreachable cluster fail cleanly (API fallback), never crash
     await expect(m.getNode('c', 'anything')).rejects.toThrow();
 

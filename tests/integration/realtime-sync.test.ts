@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeQuery } from '@/lib/protocol/node-query';
 import type { Simulator } from '@/lib/sim';
 import { RealtimeManager } from '@/lib/realtime/manager';
 import {
@@ -69,7 +70,7 @@ describe('realtime sync against the simulator (HTTPS, client-node)', () => {
     expect(cor.at - t0).toBeLessThan(100);
     expect(cor.change.changes).toContain('schedulable');
     expect(cor.change.node.unschedulable).toBe(true);
-    const page = await mgr.listNodes('sim', { schedulable: false });
+    const page = await mgr.listNodes('sim', nodeQuery({ schedulable: false }));
     expect(page.items.map((n) => n.name)).toContain(c);
     expect(page.source).toBe('cache');
   });
@@ -129,8 +130,8 @@ describe('realtime sync against the simulator (HTTPS, client-node)', () => {
     const cold = new RealtimeManager();
     try {
       cold.registerCluster('sim', sim.kubeconfig()); // registered, never started: not synced
-      const cordoned = await cold.listNodes('sim', { schedulable: false, sort: { by: 'name', dir: 'desc' } });
-      const want = await mgr.listNodes('sim', { schedulable: false, sort: { by: 'name', dir: 'desc' } });
+      const cordoned = await cold.listNodes('sim', nodeQuery({ schedulable: false, dir: 'desc' }));
+      const want = await mgr.listNodes('sim', nodeQuery({ schedulable: false, dir: 'desc' }));
       expect(cordoned.source).toBe('api');
       expect(cordoned.synced).toBe(false);
       expect(cordoned.items.map((n) => n.name)).toEqual(want.items.map((n) => n.name));
@@ -138,8 +139,10 @@ describe('realtime sync against the simulator (HTTPS, client-node)', () => {
       const one = await cold.getNode('sim', name);
       expect(one).toMatchObject({ source: 'api', synced: false, node: { name } });
       expect(cold.stats()).toMatchObject({ apiFallbacks: 2, cacheMisses: 2, cacheHits: 0 });
-      await expect(cold.listNodes('sim', { labelSelector: 'a in b' })).rejects.toThrow(/labelSelector/);
-      await expect(cold.listNodes('sim', { page: { offset: -1, limit: 5 } })).rejects.toThrow(/offset/);
+      await expect(cold.listNodes('sim', nodeQuery({ labelSelector: 'a in b' }))).rejects.toThrow(
+        /labelSelector/,
+      );
+      await expect(cold.listNodes('sim', nodeQuery(), { offset: -1, limit: 5 })).rejects.toThrow(/offset/);
     } finally {
       await cold.shutdown();
     }

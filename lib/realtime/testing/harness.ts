@@ -1,3 +1,4 @@
+import { nodeQuery } from '@/lib/protocol/node-query';
 import type { RealtimeManager } from '../manager';
 import type { ManagerEvent, NodeChange } from '../types';
 
@@ -44,7 +45,7 @@ export function storePodCounts(store: NodeStoreLike): Map<string, number> {
 
 export function cachePodCounts(mgr: RealtimeManager, cluster: string): Map<string, number> {
   const m = new Map<string, number>();
-  for (const n of mgr.getCache(cluster)?.listNodes().items ?? [])
+  for (const n of mgr.getCache(cluster)?.listNodes(nodeQuery()).items ?? [])
     if (n.pods.count > 0) m.set(n.name, n.pods.count);
   return m;
 }

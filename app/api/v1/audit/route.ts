@@ -1,4 +1,4 @@
-import { auditQuerySchema } from '@/lib/audit/api-schemas';
+import { auditQuerySchema } from '@/lib/protocol/audit-api';
 import { apiRoute } from '@/lib/http/handler';
 
 export const dynamic = 'force-dynamic';

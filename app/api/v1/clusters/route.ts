@@ -1,5 +1,5 @@
 import { canAccessCluster } from '@/lib/auth/permissions';
-import { CLUSTER_BODY_LIMIT, createClusterBody, createClusterQuery } from '@/lib/clusters/api-schemas';
+import { CLUSTER_BODY_LIMIT, createClusterBody, createClusterQuery } from '@/lib/protocol/clusters-api';
 import { clusterView } from '@/lib/clusters/cluster-view';
 import { audited } from '@/lib/http/audited';
 import { apiRoute } from '@/lib/http/handler';

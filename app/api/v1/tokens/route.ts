@@ -1,4 +1,4 @@
-import { createTokenBody, listTokensQuery } from '@/lib/auth/api-schemas';
+import { createTokenBody, listTokensQuery } from '@/lib/protocol/account-api';
 import { audited } from '@/lib/http/audited';
 import { apiRoute } from '@/lib/http/handler';
 

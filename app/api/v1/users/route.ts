@@ -1,4 +1,4 @@
-import { createUserBody } from '@/lib/auth/api-schemas';
+import { createUserBody } from '@/lib/protocol/account-api';
 import { audited } from '@/lib/http/audited';
 import { apiRoute } from '@/lib/http/handler';
 

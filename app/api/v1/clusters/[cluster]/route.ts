@@ -1,4 +1,4 @@
-import { CLUSTER_BODY_LIMIT, clusterParams, updateClusterBody } from '@/lib/clusters/api-schemas';
+import { CLUSTER_BODY_LIMIT, clusterParams, updateClusterBody } from '@/lib/protocol/clusters-api';
 import { clusterView } from '@/lib/clusters/cluster-view';
 import { audited } from '@/lib/http/audited';
 import { apiRoute, assertClusterAccess } from '@/lib/http/handler';

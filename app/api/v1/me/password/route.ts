@@ -1,4 +1,4 @@
-import { changeOwnPasswordBody } from '@/lib/auth/api-schemas';
+import { changeOwnPasswordBody } from '@/lib/protocol/account-api';
 import { audited } from '@/lib/http/audited';
 import { apiRoute, tooManyRequests } from '@/lib/http/handler';
 

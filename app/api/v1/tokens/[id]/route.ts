@@ -1,4 +1,4 @@
-import { tokenIdParams } from '@/lib/auth/api-schemas';
+import { tokenIdParams } from '@/lib/protocol/account-api';
 import { audited } from '@/lib/http/audited';
 import { apiRoute } from '@/lib/http/handler';
 

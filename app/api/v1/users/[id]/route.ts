@@ -1,4 +1,4 @@
-import { updateUserBody, userIdParams } from '@/lib/auth/api-schemas';
+import { updateUserBody, userIdParams } from '@/lib/protocol/account-api';
 import { audited } from '@/lib/http/audited';
 import { apiRoute, notFound } from '@/lib/http/handler';
 

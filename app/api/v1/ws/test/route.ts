@@ -1,14 +1,9 @@
-import { z } from 'zod';
+import { pushTestBody as body } from '@/lib/protocol/push-api';
 import { audited } from '@/lib/http/audited';
 import { apiRoute, notFound } from '@/lib/http/handler';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
-
-const body = z.object({
-  cluster: z.string().min(1).max(63),
-  message: z.string().max(1000).default('test message'),
-});
 
 /**
  * POST /api/v1/ws/test (admin): pushes a `test` message to the cluster's subscribers on both

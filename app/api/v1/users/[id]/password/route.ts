@@ -1,4 +1,4 @@
-import { resetPasswordBody, userIdParams } from '@/lib/auth/api-schemas';
+import { resetPasswordBody, userIdParams } from '@/lib/protocol/account-api';
 import { audited } from '@/lib/http/audited';
 import { apiRoute } from '@/lib/http/handler';
 

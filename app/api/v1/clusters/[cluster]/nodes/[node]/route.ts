@@ -2,7 +2,7 @@ import { apiRoute } from '@/lib/http/handler';
 import { assertCacheReadable } from '@/lib/identity/routes';
 import { actorOf } from '@/lib/nodes/node-routes';
 import { getNodeDetail } from '@/lib/nodes/node-api';
-import { nodeParams } from '@/lib/nodes/route-schemas';
+import { nodeParams } from '@/lib/protocol/route-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';

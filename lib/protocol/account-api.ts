@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { PASSWORD_MAX, PASSWORD_MIN } from './passwords';
+import { clusterNameSchema, roleSchema, tokenScopeSchema } from '@/lib/protocol/names';
+
+/** Password length rules (NIST 800-63B: long passphrases allowed, hashing bounded). */
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 256;
 
 /** Request bodies of the users/tokens/me routes. */
-const role = z.enum(['admin', 'operator', 'viewer']);
-const clusterName = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a cluster name' });
+const role = roleSchema;
+const clusterName = clusterNameSchema;
 const password = z
   .string()
   .min(PASSWORD_MIN, { message: `must be at least ${PASSWORD_MIN} characters` })
@@ -39,7 +41,7 @@ export const changeOwnPasswordBody = z.object({
 
 export const createTokenBody = z.object({
   name: z.string().trim().min(1).max(100),
-  scope: z.enum(['read', 'write']),
+  scope: tokenScopeSchema,
   /** lifetime in days; omit for a token that does not expire */
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });

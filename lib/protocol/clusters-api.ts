@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { identityModeSchema } from '@/lib/protocol/identity';
-import { MAX_KUBECONFIG_BYTES } from './kubeconfig';
+import { identityModeSchema } from './identity';
+import { clusterNameSchema } from './names';
+export { clusterParams } from './route-params';
+
+/** A kubeconfig upload is refused above this size. */
+export const MAX_KUBECONFIG_BYTES = 512 * 1024;
 
 /** Request bodies of the cluster CRUD routes. */
-export const clusterParams = z.object({ cluster: z.string().min(1).max(63) });
-
 const kubeconfig = z.string().min(1, { message: 'paste or upload a kubeconfig' }).max(MAX_KUBECONFIG_BYTES);
 
 export const createClusterBody = z.object({
-  name: z.string().min(1).max(63),
+  name: clusterNameSchema,
   displayName: z.string().trim().min(1).max(100).optional(),
   kubeconfig,
   context: z.string().min(1).max(253).optional(),

@@ -1,0 +1,66 @@
+'use client';
+import { parseAsString, useQueryStates } from 'nuqs';
+import { useMemo } from 'react';
+import {
+  defaultNodeQuery,
+  formatNodeQuery,
+  parseNodeQuery,
+  type NodeQuery,
+  type NodeSortColumn,
+} from '@/lib/protocol/node-query';
+
+/** The page URL's fields: the cluster, then the node query in its canonical form (never offset/limit). */
+const urlKeys = {
+  cluster: parseAsString,
+  text: parseAsString,
+  labelSelector: parseAsString,
+  taint: parseAsString,
+  status: parseAsString,
+  role: parseAsString,
+  schedulable: parseAsString,
+  sort: parseAsString,
+};
+type QueryKey = Exclude<keyof typeof urlKeys, 'cluster'>;
+const queryKeys = Object.keys(urlKeys).filter((k): k is QueryKey => k !== 'cluster');
+
+export interface NodeQueryUrl {
+  cluster: string | null;
+  query: NodeQuery;
+  setCluster(cluster: string): void;
+  setQuery(query: NodeQuery): void;
+}
+
+/**
+ * The dashboard's view lives in the URL (nuqs), written with the node query's one serialization, so a
+ * reload or a shared link brings back the same view and the URL reads like the REST list's query.
+ * A malformed URL field falls back to the default query.
+ */
+export function useNodeQueryUrl(): NodeQueryUrl {
+  const [params, setParams] = useQueryStates(urlKeys, { history: 'replace' });
+  const search = queryKeys
+    .flatMap((k) => (params[k] ? [`${k}=${encodeURIComponent(params[k])}`] : []))
+    .join('&');
+  const query = useMemo(() => {
+    const r = parseNodeQuery(search);
+    return r.ok ? r.query : defaultNodeQuery;
+  }, [search]);
+  return {
+    cluster: params.cluster,
+    query,
+    setCluster: (cluster) => void setParams({ cluster }),
+    setQuery: (q) => {
+      const p = new URLSearchParams(formatNodeQuery(q));
+      void setParams(Object.fromEntries(queryKeys.map((k) => [k, p.get(k)])));
+    },
+  };
+}
+
+/** Ascending on a new column; the other direction on the same one. */
+export function toggleSort(q: NodeQuery, column: NodeSortColumn): NodeQuery {
+  return { ...q, sort: column, dir: q.sort === column && q.dir === 'asc' ? 'desc' : 'asc' };
+}
+
+/** Every filter cleared, the order kept. */
+export function clearFilters(q: NodeQuery): NodeQuery {
+  return { ...defaultNodeQuery, sort: q.sort, dir: q.dir };
+}

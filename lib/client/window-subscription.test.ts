@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NodeRow } from '@/lib/protocol/window';
+import { StreamClient } from './stream-client';
+import { FakeClock, fakeTransports } from './stream-fakes';
+import { WindowSubscription } from './window-subscription';
+import type { WindowState } from './window-state';
+
+const ts = '2026-01-01T00:00:00Z';
+const row = (name: string): NodeRow => ({
+  name,
+  status: 'Ready',
+  unschedulable: false,
+  roles: [],
+  version: 'v1.31.0',
+  internalIP: '10.0.0.1',
+  cpuRequestsMilli: 0,
+  cpuAllocatableMilli: 1000,
+  memoryRequestsBytes: 0,
+  memoryAllocatableBytes: 1,
+  pods: 0,
+  podCapacity: 110,
+  taints: [],
+  creationTimestamp: ts,
+});
+const snapshot = (seq: number, offset: number, names: string[], total = 100) => ({
+  type: 'window_snapshot',
+  cluster_name: 'c1',
+  seq,
+  timestamp: ts,
+  data: { id: 'table', query: 'sort=-cpu', offset, limit: 3, total, rows: names.map(row) },
+});
+const diff = (seq: number, prev: number, ops: unknown[], total = 100) => ({
+  type: 'window_diff',
+  cluster_name: 'c1',
+  seq,
+  timestamp: ts,
+  data: { id: 'table', prev_seq: prev, total, ops },
+});
+
+const connected = {
+  type: 'connected',
+  timestamp: ts,
+  data: { connection_id: 'x', user: 'u', clusters: {} },
+};
+
+let client: StreamClient | null = null;
+afterEach(() => client?.stop());
+
+function setup() {
+  const clock = new FakeClock();
+  const t = fakeTransports();
+  client = new StreamClient({
+    wsUrl: 'ws://h/api/v1/ws/nodes',
+    sseUrl: (c) => `/api/v1/sse/nodes?cluster=${c}`,
+    createSocket: t.createSocket,
+    clock,
+    backoff: { initialMs: 1000, maxMs: 8000, factor: 2, jitter: 0 },
+  });
+  const seen: WindowState[] = [];
+  const sub = new WindowSubscription(client, (s) => seen.push(s));
+  sub.start();
+  client.start();
+  const sent = (i = 0) => t.sockets[i]!.sent as { type: string; data: { offset?: number } }[];
+  return { clock, sockets: t.sockets, sub, seen, sent };
+}
+
+describe('WindowSubscription', () => {
+  it('asks once live, applies snapshot and diffs, moves on scroll and asks again on a gap', () => {
+    const { sockets, sub, seen, sent } = setup();
+    sub.set({ id: 'table', cluster: 'c1', query: 'sort=-cpu', offset: 0, limit: 3 });
+    expect(sockets[0]!.sent).toEqual([]); // not open yet
+    sockets[0]!.open();
+    sockets[0]!.receive(connected); // live only once the server's first frame arrived
+    expect(sent().filter((m) => m.type === 'window')).toHaveLength(1);
+    sockets[0]!.receive(snapshot(5, 0, ['a', 'b', 'c']));
+    sockets[0]!.receive(diff(7, 5, [{ op: 'move', from: 2, to: 0 }], 101));
+    expect(seen.at(-1)).toMatchObject({ seq: 7, total: 101 });
+    expect(seen.at(-1)!.rows.map((r) => r.name)).toEqual(['c', 'a', 'b']);
+
+    sub.set({ id: 'table', cluster: 'c1', query: 'sort=-cpu', offset: 3, limit: 3 });
+    expect(sent().at(-1)).toMatchObject({ type: 'window', data: { offset: 3 } });
+    sockets[0]!.receive(snapshot(7, 0, ['x', 'y', 'z'])); // the earlier range, late: ignored
+    sockets[0]!.receive(snapshot(8, 3, ['d', 'e', 'f']));
+    expect(seen.at(-1)!.rows.map((r) => r.name)).toEqual(['d', 'e', 'f']);
+
+    const asked = sent().filter((m) => m.type === 'window').length;
+    sockets[0]!.receive(diff(12, 10, [{ op: 'remove', index: 0 }])); // prev_seq 10 ≠ 8: a message was lost
+    expect(sent().filter((m) => m.type === 'window').length).toBe(asked + 1);
+    expect(seen.at(-1)!.seq).toBe(8);
+  });
+
+  it('asks again on a new connection after a cut, and closes the window when stopped', () => {
+    const { clock, sockets, sub, sent } = setup();
+    sub.set({ id: 'table', cluster: 'c1', query: '', offset: 0, limit: 3 });
+    sockets[0]!.open();
+    sockets[0]!.receive(connected);
+    sockets[0]!.receive(snapshot(5, 0, ['a']));
+    sockets[0]!.serverClose();
+    clock.advance(1000);
+    sockets[1]!.open();
+    sockets[1]!.receive(connected);
+    expect(sent(1).filter((m) => m.type === 'window')).toHaveLength(1);
+    sub.stop();
+    expect(sent(1).at(-1)).toMatchObject({ type: 'window_close' });
+  });
+});

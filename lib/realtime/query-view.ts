@@ -1,0 +1,119 @@
+import type { NodeQuery } from '@/lib/protocol/node-query';
+import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { compareNatural } from '@/lib/shared/collation';
+import {
+  compareKeys,
+  compileNodeFilter,
+  sortKeyOf,
+  type NodePredicate,
+  type SortKey,
+} from '@/lib/shared/node-query';
+import type { NodeChange } from './types';
+
+interface ViewRow {
+  readonly name: string;
+  readonly key: SortKey;
+  readonly node: NodeSummary;
+}
+
+/** Where one change touched the view: the row's index before it left and after it arrived. */
+export interface ViewChange {
+  name: string;
+  removedAt?: number;
+  insertedAt?: number;
+}
+
+/**
+ * The rows matching one node query, kept in the query's order as changes arrive: a change costs a
+ * filter test, a binary search and a splice, never a rescan, and the count is the array's length.
+ * Windows of every subscriber of the same query read slices of one view.
+ */
+export class QueryView {
+  private readonly filter: NodePredicate | null;
+  private readonly sign: 1 | -1;
+  private readonly rows: ViewRow[] = [];
+  private readonly byName = new Map<string, ViewRow>();
+
+  /**
+   * `nodes` in any order, or with `ordered` already in the query's order (the cache's maintained
+   * column orders), which skips the sort. Throws NodeQueryError for a malformed filter.
+   */
+  constructor(
+    readonly query: NodeQuery,
+    nodes: Iterable<NodeSummary>,
+    public seq: number,
+    ordered = false,
+  ) {
+    this.filter = compileNodeFilter(query);
+    this.sign = query.dir === 'desc' ? -1 : 1;
+    for (const n of nodes) {
+      if (this.filter && !this.filter(n)) continue;
+      const r = { name: n.name, key: sortKeyOf(n, query.sort), node: n };
+      this.rows.push(r);
+      this.byName.set(n.name, r);
+    }
+    if (!ordered) this.rows.sort((a, b) => this.compare(a, b.key, b.name));
+  }
+
+  get total(): number {
+    return this.rows.length;
+  }
+
+  slice(offset: number, limit: number): NodeSummary[] {
+    const end = Math.min(this.rows.length, offset + limit);
+    const out: NodeSummary[] = [];
+    for (let i = offset; i < end; i++) out.push((this.rows[i] as ViewRow).node);
+    return out;
+  }
+
+  /** Applies one change (in seq order); null when the node neither was nor is in the view. */
+  apply(change: NodeChange): ViewChange | null {
+    if (change.seq <= this.seq) return null;
+    this.seq = change.seq;
+    const old = this.byName.get(change.name);
+    const node = change.type === 'node_delete' ? undefined : change.node;
+    const matches = node !== undefined && (!this.filter || this.filter(node));
+    if (!old && !matches) return null;
+    const out: ViewChange = { name: change.name };
+    const key = matches ? sortKeyOf(node, this.query.sort) : undefined;
+    if (old && matches && compareKeys(old.key, key as SortKey) === 0) {
+      // same place: swap the row in
+      const i = this.bound(old.key, old.name);
+      const r = { name: old.name, key: old.key, node };
+      this.rows[i] = r;
+      this.byName.set(old.name, r);
+      out.removedAt = out.insertedAt = i;
+      return out;
+    }
+    if (old) {
+      const i = this.bound(old.key, old.name);
+      this.rows.splice(i, 1);
+      this.byName.delete(old.name);
+      out.removedAt = i;
+    }
+    if (matches) {
+      const r = { name: change.name, key: key as SortKey, node };
+      const j = this.bound(r.key, r.name);
+      this.rows.splice(j, 0, r);
+      this.byName.set(r.name, r);
+      out.insertedAt = j;
+    }
+    return out;
+  }
+
+  private compare(a: ViewRow, key: SortKey, name: string): number {
+    return this.sign * (compareKeys(a.key, key) || compareNatural(a.name, name));
+  }
+
+  /** First index whose row does not sort before (key, name). */
+  private bound(key: SortKey, name: string): number {
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(this.rows[mid] as ViewRow, key, name) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
