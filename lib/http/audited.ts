@@ -10,6 +10,11 @@ interface AuditSource {
   meta: { ip: string; userAgent: string | null };
 }
 
+/** A refusal by the cluster's own RBAC is told apart from a failure (see lib/identity/cluster-denial.ts). */
+export function refusalOutcome(err: unknown): 'denied' | 'failure' {
+  return (err as { code?: unknown } | null)?.code === 'cluster_denied' ? 'denied' : 'failure';
+}
+
 /**
  * Runs a mutation audited intent-then-outcome: the intent is recorded first (if the audit log
  * cannot be written, nothing is done and the caller gets 503 audit_unavailable), then the
@@ -27,13 +32,7 @@ export async function audited<T>(src: AuditSource, entry: AuditTarget, fn: () =>
   try {
     result = await fn();
   } catch (err) {
-    // a refusal by the cluster's own RBAC is told apart from a failure (see lib/identity/cluster-denial.ts)
-    const denied = (err as { code?: unknown } | null)?.code === 'cluster_denied';
-    await src.ctx.audit.complete(
-      id,
-      denied ? 'denied' : 'failure',
-      err instanceof Error ? err.message : String(err),
-    );
+    await src.ctx.audit.complete(id, refusalOutcome(err), err instanceof Error ? err.message : String(err));
     throw err;
   }
   await src.ctx.audit.complete(id, 'success');

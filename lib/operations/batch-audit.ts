@@ -1,3 +1,4 @@
+import { refusalOutcome } from '@/lib/http/audited';
 import type { Principal } from '@/lib/auth/types';
 import type { AuditOutcome } from '@/lib/audit/audit-log';
 import type { AppContext } from '@/lib/server/app-context';
@@ -68,7 +69,7 @@ export async function auditedOperation(
   try {
     op = await start();
   } catch (err) {
-    await audit.complete(id, 'failure', err instanceof Error ? err.message : String(err));
+    await audit.complete(id, refusalOutcome(err), err instanceof Error ? err.message : String(err));
     throw err;
   }
   // saved with the operation: if its replica dies, the one that reaps it completes this row

@@ -224,20 +224,10 @@ export class PushHub {
     switch (msg.type) {
       case 'subscribe': {
         const { cluster, since } = msg.data;
-        const go = (denied: string | undefined) => {
-          if (denied) return this.sendError(clientId, 'forbidden', denied);
+        return this.afterReadGate(state, cluster, () => {
           const res = this.subscribe(clientId, cluster, since);
           if (!res.ok) this.sendError(clientId, res.code, res.message);
-        };
-        if (!this.readGate) return go(undefined);
-        this.readDenied(state.client.principal, cluster)
-          .then(go, (err: unknown) =>
-            go(`the cluster's permissions could not be checked: ${(err as Error).message}`),
-          )
-          .catch((err: unknown) =>
-            this.logger?.warn({ err, cluster }, 'subscribe after the read gate failed'),
-          );
-        return;
+        });
       }
       case 'unsubscribe':
         if (!this.unsubscribe(clientId, msg.data.cluster)) {
@@ -248,13 +238,15 @@ export class PushHub {
         this.fanout.message(state, { type: 'pong', timestamp: this.isoNow() });
         return;
       case 'window': {
-        const access = this.checkAccess(state.client.principal, msg.data.cluster);
-        const res: WindowResult =
-          access !== 'ok'
-            ? { ok: false, code: access, message: `no window on cluster "${msg.data.cluster}"` }
-            : this.windows.request(clientId, msg.data);
-        if (!res.ok) this.sendError(state, res.code, res.message);
-        return;
+        // a window reads the cached nodes as much as a subscription does: the same gate
+        return this.afterReadGate(state, msg.data.cluster, () => {
+          const access = this.checkAccess(state.client.principal, msg.data.cluster);
+          const res: WindowResult =
+            access !== 'ok'
+              ? { ok: false, code: access, message: `no window on cluster "${msg.data.cluster}"` }
+              : this.windows.request(clientId, msg.data);
+          if (!res.ok) this.sendError(state, res.code, res.message);
+        });
       }
       case 'window_close':
         if (!this.windows.close(clientId, msg.data.id))
@@ -263,6 +255,25 @@ export class PushHub {
       case 'pong':
         return;
     }
+  }
+
+  /**
+   * Runs `go` once the cluster lets this client's user read its nodes (impersonate / oidc-token
+   * modes ask it by access review, cached); otherwise answers `forbidden` with the cluster's reason.
+   * Without a gate (shared mode everywhere) `go` runs at once, keeping scroll requests in order.
+   */
+  private afterReadGate(state: ClientState, cluster: string, go: () => void): void {
+    const clientId = state.client.id;
+    const decide = (denied: string | undefined) => {
+      if (denied) return this.sendError(clientId, 'forbidden', denied);
+      go();
+    };
+    if (!this.readGate) return decide(undefined);
+    this.readDenied(state.client.principal, cluster)
+      .then(decide, (err: unknown) =>
+        decide(`the cluster's permissions could not be checked: ${(err as Error).message}`),
+      )
+      .catch((err: unknown) => this.logger?.warn({ err, cluster }, 'a request after the read gate failed'));
   }
 
   /**

@@ -112,6 +112,12 @@ describe('impersonate mode', () => {
     plain.send({ type: 'subscribe', data: { cluster: 'prod' } });
     const err = await plain.waitFor((m) => m.type === 'error');
     expect(err.data).toEqual({ code: 'forbidden', message: reason });
+    // and so is a live window over the same connection: it reads the cached nodes too
+    plain.send({ type: 'window', data: { id: 'w', cluster: 'prod', query: '', offset: 0, limit: 10 } });
+    const windowErr = await plain.waitFor((m) => m.type === 'error' && m !== err);
+    expect(windowErr.data).toEqual({ code: 'forbidden', message: reason });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(plain.messages.some((m) => m.type === 'window_snapshot')).toBe(false);
     plain.close();
     // while reader (list nodes allowed) streams the cluster
     const readerWs = await WsTestClient.open(wsUrl, {
