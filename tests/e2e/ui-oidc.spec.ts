@@ -174,11 +174,16 @@ test.describe('a provider that puts groups in every ID token', () => {
     s.provider.accounts.delete('alice');
     await page.waitForTimeout(6000);
     const refused = await label(page, s.app, node, 'c');
-    expect(refused.status()).toBe(403);
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
-      'the identity provider refused to refresh the session',
-    );
+    // whichever request first needs the expired token asks for the refresh: this write (403 naming the
+    // refusal), or a background read of the open node page a moment earlier, which already ended the
+    // session (then this write is simply not signed in: 401). Either way nothing is written as alice.
+    expect([401, 403]).toContain(refused.status());
+    if (refused.status() === 403)
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+        'the identity provider refused to refresh the session',
+      );
     expect(s.provider.refreshes.refused).toBeGreaterThan(0);
+    expect((s.sim.store.getNode(node).metadata.labels ?? {})['sso']).toBe('b');
     await expect.poll(async () => (await page.request.get('/api/v1/me')).status()).toBe(401);
   });
 });
