@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,11 +14,14 @@ import { startSimApp, type SimApp } from './helpers/sim-app';
  * `WebSocket` (ws, sending the page's Origin as a browser would) are provided before it is imported.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const designDir = [
+/** A byte-for-byte copy kept in the repository, so a clone without ../shared (CI) runs the same file. */
+const vendoredDir = path.resolve(root, 'tests/fixtures/original-design');
+const sharedDir = [
   process.env.ORIGINAL_DESIGN_DIR,
   path.resolve(root, '../shared/original-design'),
   path.resolve(root, '../../shared/original-design'),
 ].find((d): d is string => !!d && existsSync(path.join(d, 'node-websocket.js')));
+const designDir = sharedDir ?? vendoredDir;
 
 interface NodeEvent {
   clusterName: string;
@@ -40,7 +43,11 @@ let token: string;
 let NodeWebSocket: new (cluster: string, token: string) => OriginalClient;
 
 beforeAll(async () => {
-  if (!designDir) throw new Error('original design not found: set ORIGINAL_DESIGN_DIR');
+  // where the original is at hand, the copy must still be it, unmodified
+  if (sharedDir)
+    expect(readFileSync(path.join(vendoredDir, 'node-websocket.js'), 'utf8')).toBe(
+      readFileSync(path.join(sharedDir, 'node-websocket.js'), 'utf8'),
+    );
   t = await startSimApp({ nodes: 5 });
   const created = await t.api('POST', '/api/v1/tokens', { name: 'original-client', scope: 'read' });
   expect(created.status).toBe(201);
