@@ -8,27 +8,15 @@ import { actingKubeConfig } from '@/lib/identity/acting-kubeconfig';
 import { IdentityService } from '@/lib/identity/identity-service';
 import { loadKubeConfig } from '@/lib/realtime/kube-transport';
 import { type Simulator, startSimulator } from '@/lib/sim';
+import { rbacSeeder } from './helpers/identity-policy';
 import { kubectl, kubectlBinary } from './helpers/kubectl';
 import { request } from './sim-http-helpers';
 
-const RBAC = 'rbac.authorization.k8s.io/v1';
 const ISSUER = 'https://issuer.example';
 
 /** The app's ServiceAccount may impersonate; group "labelers" may patch nodes; "readers" may list them. */
 function seedPolicy(sim: Simulator): void {
-  const s = sim.store;
-  s.create('namespaces', { metadata: { name: 'knm' } });
-  s.create('serviceaccounts', { metadata: { name: 'app', namespace: 'knm' } }, 'knm');
-  const role = (name: string, rules: unknown[]) =>
-    s.create('clusterroles', { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name }, rules });
-  const bind = (name: string, subjects: unknown[]) =>
-    s.create('clusterrolebindings', {
-      apiVersion: RBAC,
-      kind: 'ClusterRoleBinding',
-      metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects,
-    });
+  const { role, bind } = rbacSeeder(sim);
   role('impersonator', [{ apiGroups: [''], resources: ['users', 'groups'], verbs: ['impersonate'] }]);
   bind('impersonator', [{ kind: 'ServiceAccount', name: 'app', namespace: 'knm' }]);
   role('labelers', [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch', 'patch'] }]);

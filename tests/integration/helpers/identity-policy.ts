@@ -2,21 +2,31 @@ import type { Simulator } from '@/lib/sim';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 
-/** The simulator's policy for the identity tests: the app's own identity, and who may do what. */
-export function seedIdentityPolicy(sim: Simulator): string {
+/**
+ * The app's identity in the simulator (namespace knm, ServiceAccount app) and two writers of cluster-wide
+ * RBAC: `role(name, rules)` and `bind(name, subjects)` (a binding to the role of the same name).
+ */
+export function rbacSeeder(sim: Simulator) {
   const s = sim.store;
   s.create('namespaces', { metadata: { name: 'knm' } });
   s.create('serviceaccounts', { metadata: { name: 'app', namespace: 'knm' } }, 'knm');
-  const role = (name: string, rules: unknown[]) =>
-    s.create('clusterroles', { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name }, rules });
-  const bind = (name: string, subjects: unknown[]) =>
-    s.create('clusterrolebindings', {
-      apiVersion: RBAC,
-      kind: 'ClusterRoleBinding',
-      metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects,
-    });
+  return {
+    role: (name: string, rules: unknown[]) =>
+      s.create('clusterroles', { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name }, rules }),
+    bind: (name: string, subjects: unknown[]) =>
+      s.create('clusterrolebindings', {
+        apiVersion: RBAC,
+        kind: 'ClusterRoleBinding',
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+        subjects,
+      }),
+  };
+}
+
+/** The simulator's policy for the identity tests: the app's own identity, and who may do what. */
+export function seedIdentityPolicy(sim: Simulator): string {
+  const { role, bind } = rbacSeeder(sim);
   // what deploy/components/impersonation grants: informers read, and may impersonate; no writes of its own
   role('knm-app', [
     { apiGroups: [''], resources: ['nodes', 'pods'], verbs: ['get', 'list', 'watch'] },
