@@ -9,13 +9,18 @@ afterEach(() => {
   server?.close();
 });
 
-function get(port: number, agent: http.Agent): Promise<{ status: number; connection?: string; body: string }> {
+function get(
+  port: number,
+  agent: http.Agent,
+): Promise<{ status: number; connection?: string; body: string }> {
   return new Promise((resolve, reject) => {
     http
       .get({ port, host: '127.0.0.1', path: '/x', agent }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }),
+        );
       })
       .on('error', reject);
   });
