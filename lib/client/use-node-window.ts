@@ -6,9 +6,7 @@ import { queryKeys } from './query-keys';
 import { useStreamClient } from './use-node-stream';
 import { WindowSubscription } from './window-subscription';
 import type { WindowState } from './window-state';
-import { nextWindow } from './window-range';
-
-export const TABLE_WINDOW_ID = 'table';
+import { nextWindow, TABLE_WINDOW_ID } from './window-range';
 
 export interface NodeWindow {
   /** the held window (the previous query's while a new query's first snapshot is on its way) */

@@ -1,5 +1,8 @@
 import { MAX_LIVE_WINDOW } from '@/lib/protocol/window';
 
+/** The id of the dashboard table's window on the connection (one table per page). */
+export const TABLE_WINDOW_ID = 'table';
+
 /** Rows held beyond each edge of the screen, so scrolling a few screens needs no new request. */
 export const WINDOW_MARGIN = 150;
 /** Rows of margin left when the window is moved again (about one screen). */

@@ -6,7 +6,7 @@ export const WINDOW_THRESHOLD = 2_000;
 
 /**
  * A cookie that overrides the threshold for one browser (benchmarks force the whole-list path with
- * it); a cookie, not local storage, because the server render picks the same path.
+ * it, setting it on the browser context before the page loads).
  */
 export const WINDOW_THRESHOLD_COOKIE = 'knm-window-threshold';
 

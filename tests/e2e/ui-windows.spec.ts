@@ -38,7 +38,7 @@ async function open(page: Page, search = '') {
       data: { name: cluster, kubeconfig: sim.kubeconfig() },
       headers: { origin: new URL(page.url()).origin },
     });
-    expect(added.status()).toBe(201);
+    expect(added.status(), await added.text()).toBe(201);
   }
   await expect
     .poll(
@@ -175,6 +175,10 @@ test('sort and filter changes during churn keep the rows equal to the REST list;
   };
   // after churn stops the pushed diffs settle: the screen equals a fresh REST evaluation
   await expect.poll(check, { timeout: 15_000 }).toBe(true);
+  // the first HTML already has the rows (rendered on the server from the cache), for this URL's query
+  const html = await (await page.request.get(page.url())).text();
+  const firstRest = (await restNames(page, query, 0, 1))[0]!;
+  expect(html).toContain(`data-testid="node-row-${firstRest}"`);
   await page.reload();
   await expect(page.getByTestId('node-count')).toHaveAttribute('data-mode', 'window', { timeout: 30_000 });
   await expect(page.getByRole('columnheader', { name: 'CPU req.' })).toHaveAttribute(
