@@ -43,6 +43,8 @@ export interface SimulatorOptions {
   rbac?: boolean;
   /** accept ID tokens of this issuer as bearer tokens (kube-apiserver's --oidc-* flags) */
   oidc?: SimOidcOptions;
+  /** serve metrics.k8s.io (default true); false is a cluster without metrics-server (404) */
+  metrics?: boolean;
 }
 
 export interface SimFaults {
@@ -109,6 +111,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ...(opts.oidc ? { oidc: oidcVerifier(opts.oidc) } : {}),
   };
   const pods = installPodHooks(ctx, podOpts);
+  if (opts.metrics === false) delete ctx.hooks.metrics;
   seedCluster(store, { nodes: opts.nodes ?? 5, ...podOpts }, pods);
   const background = startBackground(store, {
     nodeStatusIntervalMs: opts.nodeStatusIntervalMs ?? 300_000,
