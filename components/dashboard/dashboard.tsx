@@ -8,6 +8,7 @@ import { useUiStore } from '@/lib/client/ui-store';
 import { clearFilters, toggleSort, useNodeQueryUrl } from '@/lib/client/use-node-query-url';
 import { useNodeStream } from '@/lib/client/use-node-stream';
 import { useClusters, useNodes } from '@/lib/client/use-nodes';
+import { toNodeRow } from '@/lib/shared/node-row';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
 import { NodeDetailView } from '@/components/node/node-detail-panel';
@@ -17,7 +18,7 @@ import { ClusterPicker } from './cluster-picker';
 import { CollapsibleFilters, activeFilterCount } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
 import { FilterBar } from './filter-bar';
-import { NodeTable } from './node-table';
+import { NodeTable, type SelectAllState } from './node-table';
 
 const fmt = new Intl.NumberFormat('en');
 
@@ -57,6 +58,11 @@ export function Dashboard() {
   const items = useMemo(() => nodes.data?.items ?? [], [nodes.data]);
   const { items: shown, errors } = useMemo(() => filterNodes(items, url.query), [items, url.query]);
   const roles = useMemo(() => collectRoles(items), [items]);
+  const rowAt = useCallback((i: number) => (shown[i] ? toNodeRow(shown[i]) : undefined), [shown]);
+  const selectAll = useMemo((): SelectAllState => {
+    const n = shown.reduce((k, r) => k + (ui.selected.has(r.name) ? 1 : 0), 0);
+    return n === 0 ? 'none' : n === shown.length ? 'all' : 'some';
+  }, [shown, ui.selected]);
   const selectedNames = useMemo(
     () => items.filter((n) => ui.selected.has(n.name)).map((n) => n.name),
     [items, ui.selected],
@@ -171,7 +177,9 @@ export function Dashboard() {
             </p>
           ) : (
             <NodeTable
-              nodes={shown}
+              count={shown.length}
+              rowAt={rowAt}
+              selectAll={selectAll}
               selected={ui.selected}
               activeName={panelNode}
               sort={url.query}
