@@ -1,6 +1,8 @@
 'use client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useColumnStore } from '@/lib/client/column-store';
+import { errorMessage } from '@/lib/client/api-fetch';
 import { useFlashStore } from '@/lib/client/flash-store';
 import { collectRoles, filterNodes } from '@/lib/client/node-filter';
 import { useCanWrite } from '@/lib/client/use-can-write';
@@ -8,6 +10,7 @@ import { useUiStore } from '@/lib/client/ui-store';
 import { clearFilters, toggleSort, useNodeQueryUrl } from '@/lib/client/use-node-query-url';
 import { useNodeStream } from '@/lib/client/use-node-stream';
 import { useClusters, useNodes } from '@/lib/client/use-nodes';
+import { useNodeUsage } from '@/lib/client/use-node-usage';
 import { toNodeRow } from '@/lib/shared/node-row';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -15,10 +18,13 @@ import { NodeDetailView } from '@/components/node/node-detail-panel';
 import { BatchActionBar } from './batch-action-bar';
 import { BatchDialog } from './batch-dialog';
 import { ClusterPicker } from './cluster-picker';
+import { ColumnChooser } from './column-chooser';
 import { CollapsibleFilters, activeFilterCount } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
 import { FilterBar } from './filter-bar';
+import { shownColumns } from './node-columns';
 import { NodeTable, type SelectAllState } from './node-table';
+import { useSearchShortcut } from './search-shortcut';
 
 const fmt = new Intl.NumberFormat('en');
 
@@ -63,6 +69,31 @@ export function Dashboard() {
     const n = shown.reduce((k, r) => k + (ui.selected.has(r.name) ? 1 : 0), 0);
     return n === 0 ? 'none' : n === shown.length ? 'all' : 'some';
   }, [shown, ui.selected]);
+  const chosen = useColumnStore((s) => s.chosen);
+  useEffect(() => void useColumnStore.persist.rehydrate(), []);
+  const columns = useMemo(() => shownColumns(chosen), [chosen]);
+  const wantsUsage = columns.some((c) => c.id === 'cpuUsage' || c.id === 'memoryUsage');
+  const [range, setRange] = useState<[number, number]>([0, 0]);
+  const onVisibleRange = useCallback((start: number, end: number) => setRange([start, end]), []);
+  // asked after scrolling settles, for the rows on screen only
+  const [visibleNames, setVisibleNames] = useState<string[]>([]);
+  useEffect(() => {
+    const t = setTimeout(
+      () => setVisibleNames(wantsUsage ? shown.slice(range[0], range[1]).map((n) => n.name) : []),
+      150,
+    );
+    return () => clearTimeout(t);
+  }, [shown, range, wantsUsage]);
+  const usage = useNodeUsage(cluster, visibleNames);
+  const usageOf = useCallback((name: string) => usage.data?.usage[name], [usage.data]);
+  const usageNote =
+    usage.data?.unavailable?.message ??
+    (usage.error
+      ? `Usage could not be read: ${errorMessage(usage.error)}`
+      : usage.data
+        ? 'The metrics server reported no usage for this node yet'
+        : 'Loading usage…');
+  useSearchShortcut();
   const selectedNames = useMemo(
     () => items.filter((n) => ui.selected.has(n.name)).map((n) => n.name),
     [items, ui.selected],
@@ -144,6 +175,7 @@ export function Dashboard() {
               ? `${fmt.format(items.length)} nodes`
               : `${fmt.format(shown.length)} of ${fmt.format(items.length)} nodes`}
           </span>
+          <ColumnChooser />
           <ConnectionIndicator />
         </div>
       </div>
@@ -179,6 +211,10 @@ export function Dashboard() {
             <NodeTable
               count={shown.length}
               rowAt={rowAt}
+              onVisibleRange={onVisibleRange}
+              columns={columns}
+              usageOf={usageOf}
+              usageNote={usageNote}
               selectAll={selectAll}
               selected={ui.selected}
               activeName={panelNode}
