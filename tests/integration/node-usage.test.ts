@@ -64,7 +64,9 @@ describe('GET /api/v1/clusters/:cluster/node-usage', () => {
       expect(Math.abs(u.memoryBytes - memoryBytes(m.usage.memory))).toBeLessThan(u.memoryBytes * 0.05);
     }
     // a second request within the interval is served from the same sample
-    const again = nodeUsageResponseSchema.parse((await t.api('GET', usagePath('sim', `names=${asked[0]}`))).json);
+    const again = nodeUsageResponseSchema.parse(
+      (await t.api('GET', usagePath('sim', `names=${asked[0]}`))).json,
+    );
     expect(again.sampledAt).toBe(body.sampledAt);
   });
 
@@ -99,7 +101,10 @@ describe('GET /api/v1/clusters/:cluster/node-usage', () => {
     const denied = await viewer('GET', usagePath('bare', 'names=a'));
     expect(denied.status).toBe(403);
     expect(denied.json.error.code).toBe('cluster_forbidden');
-    const history = await viewer('GET', `/api/v1/clusters/bare/nodes/${bare.store.nodeNames()[0]}/usage-history`);
+    const history = await viewer(
+      'GET',
+      `/api/v1/clusters/bare/nodes/${bare.store.nodeNames()[0]}/usage-history`,
+    );
     expect(history.status).toBe(403);
     const anonymous = await fetch(`${t.app.url}${usagePath('sim', `names=${names[0]}`)}`);
     expect(anonymous.status).toBe(401);
@@ -116,7 +121,9 @@ describe('GET /api/v1/clusters/:cluster/nodes/:node/usage-history', () => {
     expect(h.t.length).toBeGreaterThanOrEqual(1);
     expect(h.cpuMilli.at(-1)).toBeGreaterThan(0);
     expect(h.memoryBytes.at(-1)).toBeGreaterThan(0);
-    expect(h.pods.at(-1)).toBe(t.sim.store.listPods().filter((p) => (p.spec as { nodeName?: string }).nodeName === node).length);
+    expect(h.pods.at(-1)).toBe(
+      t.sim.store.listPods().filter((p) => (p.spec as { nodeName?: string }).nodeName === node).length,
+    );
     const alloc = (t.sim.store.getNode(node).status as { allocatable: Record<string, string> }).allocatable;
     expect(h.allocatable).toEqual({
       cpuMilli: cpuMillis(alloc.cpu),
