@@ -7,6 +7,8 @@ import type { NodeUsageHistory } from '@/lib/protocol/node-usage';
 import { TimeChart } from '@/components/health/time-chart';
 
 const GiB = 2 ** 30;
+/** a fresh watch shows its first minutes across the chart, widening to the hour as samples arrive */
+const MIN_WINDOW_SECONDS = 5 * 60;
 
 /** Usage as uPlot columns in display units, with the node's allocatable as a flat line beside it. */
 function chartData(
@@ -60,6 +62,7 @@ export function UsageCharts({ cluster, node }: { cluster: string; node: string }
               unit="cores"
               testId="chart-cpu"
               windowSeconds={h.windowSeconds}
+              minWindowSeconds={MIN_WINDOW_SECONDS}
               series={[
                 { label: 'used', color: '#0284c7' },
                 { label: 'allocatable', color: '#94a3b8' },
@@ -71,6 +74,7 @@ export function UsageCharts({ cluster, node }: { cluster: string; node: string }
               unit="GiB"
               testId="chart-memory"
               windowSeconds={h.windowSeconds}
+              minWindowSeconds={MIN_WINDOW_SECONDS}
               series={[
                 { label: 'used', color: '#7c3aed' },
                 { label: 'allocatable', color: '#94a3b8' },
@@ -81,6 +85,7 @@ export function UsageCharts({ cluster, node }: { cluster: string; node: string }
               title="Pods"
               testId="chart-pods"
               windowSeconds={h.windowSeconds}
+              minWindowSeconds={MIN_WINDOW_SECONDS}
               series={[
                 { label: 'pods', color: '#059669' },
                 { label: 'capacity', color: '#94a3b8' },
