@@ -8,7 +8,7 @@ import { TimeChart } from '@/components/health/time-chart';
 
 const GiB = 2 ** 30;
 /** a fresh watch shows its first minutes across the chart, widening to the hour as samples arrive */
-const MIN_WINDOW_SECONDS = 5 * 60;
+const MIN_WINDOW_SECONDS = 2 * 60;
 
 /** Usage as uPlot columns in display units, with the node's allocatable as a flat line beside it. */
 function chartData(
