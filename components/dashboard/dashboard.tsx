@@ -16,6 +16,7 @@ import { BatchDialog } from './batch-dialog';
 import { ClusterPicker } from './cluster-picker';
 import { CollapsibleFilters, activeFilterCount } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
+import { ExportMenu } from './export-menu';
 import { FilterBar } from './filter-bar';
 import { NodeTable } from './node-table';
 
@@ -138,6 +139,7 @@ export function Dashboard() {
               ? `${fmt.format(items.length)} nodes`
               : `${fmt.format(shown.length)} of ${fmt.format(items.length)} nodes`}
           </span>
+          {cluster && <ExportMenu cluster={cluster} query={url.query} />}
           <ConnectionIndicator />
         </div>
       </div>

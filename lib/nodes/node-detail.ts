@@ -1,4 +1,5 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { CordonInfo } from '@/lib/protocol/cordon-annotations';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { podRequests } from '@/lib/realtime/pod-index';
 import { fromK8sError } from './errors';
@@ -18,6 +19,8 @@ export interface NodeDetail {
   pods: PodInfo[];
   events: Array<{ type?: string; reason?: string; message?: string; count?: number; lastTimestamp?: string }>;
   metrics?: { cpu: string; memory: string; timestamp?: string };
+  /** set by getNodeDetail (lib/nodes/node-api.ts), which can read the audit log */
+  cordon?: CordonInfo | null;
 }
 
 function podInfo(p: V1Pod): PodInfo {
