@@ -79,10 +79,13 @@ afterAll(async () => {
 });
 
 describe('export', () => {
-  // a label value a spreadsheet would run as a formula, and a taint with a comma, on two nodes
+  // a label to select one node by, and two taints (one cell)
   beforeAll(async () => {
-    t.sim.store.setNodeLabels(names[1]!, { team: '=cmd' });
-    t.sim.store.setNodeTaints(names[2]!, [{ key: 'note', value: 'a,b', effect: 'NoSchedule' }]);
+    t.sim.store.setNodeLabels(names[1]!, { team: 'export' });
+    t.sim.store.setNodeTaints(names[2]!, [
+      { key: 'note', value: 'x', effect: 'NoSchedule' },
+      { key: 'other', effect: 'NoExecute' },
+    ]);
     await eventually(
       async () => (await t.api('GET', '/api/v1/clusters/sim/nodes?labelSelector=team')).json.total === 1,
       'label seen',
@@ -106,7 +109,7 @@ describe('export', () => {
     expect(rows.map((r) => r[0])).toEqual(items.map((n) => n.name));
     expect(rows).toEqual(items.map(csvCells));
     const tainted = rows.find((r) => r[0] === names[2])!;
-    expect(tainted[exportCsvColumns.indexOf('taints')]).toBe('note=a,b:NoSchedule');
+    expect(tainted[exportCsvColumns.indexOf('taints')]).toBe('note=x:NoSchedule; other:NoExecute');
 
     // a filtered, windowed query: still the REST list's rows
     const q2 = 'labelSelector=team&limit=5';
@@ -145,18 +148,20 @@ describe('export', () => {
   });
 
   it('neutralizes formulas: a kubelet-reported version cannot run in a spreadsheet', async () => {
-    // node status is written by whoever runs the kubelet, with no syntax rules: a formula gets through
+    // node status is written by whoever runs the kubelet, with no syntax rules: a formula gets through.
+    // A new node (static attributes such as the version are read when a node is added)
     const node = structuredClone(t.sim.store.getNode(names[3]!));
-    const status = node.status as { nodeInfo: { kubeletVersion: string } };
-    status.nodeInfo.kubeletVersion = '=HYPERLINK("http://evil.example","x")';
-    t.sim.store.updateNode(node);
+    node.metadata = { name: 'formula-node', labels: { 'kubernetes.io/hostname': 'formula-node' } };
+    (node.status as { nodeInfo: { kubeletVersion: string } }).nodeInfo.kubeletVersion =
+      '=HYPERLINK("http://evil.example","x")';
+    t.sim.store.create('nodes', node);
     const version = exportCsvColumns.indexOf('version');
     const row = async () =>
       parseCsv((await raw(t.cookie, '/api/v1/clusters/sim/export/nodes?format=csv')).text).find(
-        (r) => r[0] === names[3],
-      )!;
-    await eventually(async () => (await row())[version]!.includes('HYPERLINK'), 'version seen');
-    expect((await row())[version]).toBe(`'=HYPERLINK("http://evil.example","x")`);
+        (r) => r[0] === 'formula-node',
+      );
+    await eventually(async () => (await row())?.[version]?.includes('HYPERLINK'), 'version seen');
+    expect((await row())![version]).toBe(`'=HYPERLINK("http://evil.example","x")`);
   });
 
   it('refuses what other routes refuse: no credentials, an ungranted cluster; bad input names the field', async () => {
