@@ -3,36 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeNode } from '@/lib/client/test-fixtures';
 import { exportCsvColumns } from '@/lib/protocol/node-export';
 import { csvCell, csvCells, csvChunks, csvLine, yamlChunks } from './node-export';
-
-/** A small RFC 4180 reader, so the tests check what a spreadsheet would read back, not our own strings. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  expect(cell === '' && row.length === 0, 'text ends with CRLF').toBe(true);
-  return rows;
-}
+import { parseCsv } from './testing/parse-csv';
 
 describe('CSV cells', () => {
   it('quotes commas, quotes and line breaks, doubling quotes (RFC 4180)', () => {

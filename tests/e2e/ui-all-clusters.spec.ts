@@ -3,6 +3,7 @@ import { load } from 'js-yaml';
 import { test, type Page } from '@playwright/test';
 import { startSimulator, type Simulator } from '@/lib/sim';
 import { expect, signIn } from './fixtures';
+import { parseCsv } from '@/lib/nodes/testing/parse-csv';
 
 // The all-clusters view against the shared server's demo cluster plus a simulator of the test's own:
 // both merged in one table, live on one WebSocket, and the export files equal to what the view shows.
@@ -31,35 +32,6 @@ test.afterAll(async ({ browser }) => {
   await page.close();
   await sim?.close();
 });
-
-/** CSV with quoted cells (RFC 4180). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 /** The rows the view shows, in order: `cluster/node`. */
 const shownRows = (page: Page) =>

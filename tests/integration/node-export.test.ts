@@ -12,6 +12,7 @@ import { eventually } from './helpers/app-server';
 import { kubectl } from './helpers/kubectl';
 import { client, login } from './helpers/session';
 import { startSimApp, type SimApp } from './helpers/sim-app';
+import { parseCsv } from '@/lib/nodes/testing/parse-csv';
 
 /**
  * Export (CSV / YAML of the table's view) against the real server and simulators, and who cordoned a
@@ -22,35 +23,6 @@ let other: Simulator;
 let dir: string;
 let kubeconfig: string;
 let names: string[];
-
-/** RFC 4180 reader (quoted cells may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 async function raw(cookie: string, p: string) {
   const res = await fetch(`${t.app.url}${p}`, { headers: { cookie } });
