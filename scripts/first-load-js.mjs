@@ -42,6 +42,11 @@ for (const file of manifests(path.join(dir, 'server', 'app'))) {
   const sandbox = {};
   new Function('globalThis', fs.readFileSync(file, 'utf8'))(sandbox);
   for (const [entry, m] of Object.entries(sandbox.__RSC_MANIFEST)) {
+    // webpack manifests (`next build --webpack`, as `npm run analyze` makes) list no entry files
+    if (!m.entryJSFiles) {
+      console.error(`${file}: no entryJSFiles; this reads Turbopack builds (npm run build) only`);
+      process.exit(2);
+    }
     const route = entry.replace(/\/page$/, '').replace(/\/\([^)]+\)/g, '') || '/';
     if (route.startsWith('/_')) continue;
     const files = new Set(shared);
