@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { exportUrl } from '@/lib/client/export-url';
 import { exportFormats } from '@/lib/protocol/node-export';
 import type { NodeQuery } from '@/lib/protocol/node-query';
+import { compileNodeFilter } from '@/lib/shared/node-query';
 
 const labels = { csv: 'CSV', yaml: 'YAML' } as const;
 
@@ -11,8 +12,19 @@ const labels = { csv: 'CSV', yaml: 'YAML' } as const;
  * view's query, so the browser streams the server's file (the cookie authenticates a same-origin GET).
  * `cluster` null: every cluster (the all-clusters view).
  */
+/** The view ignores a malformed filter field (and says so); the server would refuse the file (400). */
+function invalidField(query: NodeQuery): string | null {
+  try {
+    compileNodeFilter(query);
+    return null;
+  } catch (e) {
+    return (e as { field?: string }).field ?? 'filter';
+  }
+}
+
 export function ExportMenu({ cluster, query }: { cluster: string | null; query: NodeQuery }) {
   const [open, setOpen] = useState(false);
+  const invalid = invalidField(query);
   const id = useId();
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -35,12 +47,14 @@ export function ExportMenu({ cluster, query }: { cluster: string | null; query: 
         data-testid="export-menu"
         aria-expanded={open}
         aria-controls={id}
+        disabled={invalid !== null}
+        title={invalid ? `Fix the ${invalid} filter to export` : undefined}
         onClick={() => setOpen((o) => !o)}
-        className="inline-flex items-center gap-1 rounded border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-sky-500"
+        className="inline-flex items-center gap-1 rounded border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:cursor-not-allowed disabled:text-slate-500 focus-visible:outline-2 focus-visible:outline-sky-500"
       >
         Export <span aria-hidden>▾</span>
       </button>
-      {open && (
+      {open && !invalid && (
         <ul
           id={id}
           aria-label="Export the current view"
