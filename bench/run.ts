@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchResult } from './types';
 import { meetsTarget } from './verdict';
 
 // Runs every suite in bench/*-bench.ts (each exports run(): Promise<BenchResult[]>) and writes docs/benchmarks.md.
-const suites = ['sim', 'realtime', 'push', 'windows', 'node-api', 'metrics', 'bus'];
+const suites = ['sim', 'realtime', 'scale', 'push', 'windows', 'node-api', 'metrics', 'bus'];
 const only = process.argv.slice(2);
 
 const sections: string[] = [];
@@ -45,8 +45,11 @@ for (const suite of suites) {
     const name = r.definition ? `${r.name}<br><sub>${r.definition.replaceAll('|', '\\|')}</sub>` : r.name;
     return `| ${name} | ${fmt(r.value)} ${r.unit} | ${r.target ?? ''} | ${verdict} | ${base} |`;
   });
+  const alone = only.length
+    ? `, run alone (\`npm run bench -- ${suite}\`) on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}, load average ${loadAtStart.toFixed(2)} at the start; the other sections come from their own runs`
+    : '';
   sections.push(
-    `## ${suite}\n\n_${((Date.now() - t0) / 1000).toFixed(1)} s_\n\n${notes}| measurement | value | target | | baseline (same run) |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`,
+    `## ${suite}\n\n_${((Date.now() - t0) / 1000).toFixed(1)} s${alone}_\n\n${notes}| measurement | value | target | | baseline (same run) |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`,
   );
 }
 
@@ -62,5 +65,29 @@ if (!only.length) {
     header + sections.join('\n'),
   );
   console.log('wrote docs/benchmarks.md');
+} else if (sections.length) {
+  // a partial run replaces its own sections (or adds them in suite order) and keeps the rest
+  const file = path.join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
+  let doc = existsSync(file) ? await readFile(file, 'utf8') : '# Benchmarks\n\n';
+  for (const section of sections) {
+    const suite = /^## (\S+)/.exec(section)?.[1] as string;
+    const at = (name: string) => doc.search(new RegExp(`^## ${name}\\s*$`, 'm'));
+    const start = at(suite);
+    if (start >= 0) {
+      const next = doc.slice(start + 1).search(/^## /m);
+      doc = doc.slice(0, start) + section + (next < 0 ? '' : `\n${doc.slice(start + 1 + next)}`);
+      continue;
+    }
+    const later = suites
+      .slice(suites.indexOf(suite) + 1)
+      .map(at)
+      .find((i) => i >= 0);
+    doc =
+      later === undefined
+        ? `${doc.trimEnd()}\n\n${section}`
+        : `${doc.slice(0, later)}${section}\n${doc.slice(later)}`;
+  }
+  await writeFile(file, doc);
+  console.log(`updated ${sections.length} section(s) of docs/benchmarks.md`);
 }
 process.exit(failed ? 1 : 0);

@@ -1,4 +1,4 @@
-import { formatNodeQuery, parseNodeQuery, type NodeQuery } from '@/lib/protocol/node-query';
+import { formatNodeQuery, type NodeQuery } from '@/lib/protocol/node-query';
 import { PushHub } from '@/lib/push/hub';
 import { CacheSource } from '@/lib/push/testing/cache-source';
 import { principal } from '@/lib/push/testing/fake-client';
@@ -7,6 +7,7 @@ import { WindowHub } from '@/lib/push/windows';
 import { rawNode } from '@/lib/realtime/testing/node-fixture';
 import type { NodeChange } from '@/lib/realtime/types';
 import { evaluateNodeQuery } from '@/lib/shared/node-query';
+import { BENCH_QUERIES, prng } from './bench-queries';
 import { percentile } from './stats';
 import type { BenchResult } from './types';
 
@@ -19,29 +20,7 @@ export const notes = `Changes are random label, readiness, cordon and pod-reques
 The ten queries mix sort columns, directions and filters; every window is 60 rows.`;
 
 const NODES = 65_000;
-const QUERIES = [
-  'sort=-cpu',
-  'status=NotReady,Unknown&sort=name',
-  'labelSelector=zone%3Da&sort=-pods',
-  'schedulable=false&sort=age',
-  'sort=-memory',
-  'text=10.0.1&sort=ip',
-  'labelSelector=zone%20in%20(a%2Cb)&status=Ready&sort=-version',
-  'taint=tainted&sort=taints',
-  'role=worker&sort=-status',
-  '',
-].map((s) => {
-  const r = parseNodeQuery(s);
-  if (!r.ok) throw new Error(r.message);
-  return r.query;
-});
-
-function prng(seed: number) {
-  return (n: number) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
-  };
-}
+const QUERIES = BENCH_QUERIES;
 
 function fill(src: CacheSource): void {
   for (let i = 0; i < NODES; i++)

@@ -1,9 +1,8 @@
 'use client';
 import { memo, useEffect, useRef, useState } from 'react';
 import { useFlashStore } from '@/lib/client/flash-store';
-import { rowModel } from '@/lib/client/node-row';
-import { formatAge, formatBytes, formatCpuMilli } from '@/lib/client/quantity';
-import type { NodeSummary } from '@/lib/protocol/node-summary';
+import { formatAge, formatBytes, formatCpuMilli, usageRatio } from '@/lib/client/quantity';
+import type { NodeRow as Row } from '@/lib/protocol/window';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { UsageBar } from '@/components/ui/usage-bar';
 
@@ -27,7 +26,7 @@ function useFlash(name: string): boolean {
   return on;
 }
 
-function taintTitle(node: NodeSummary): string {
+function taintTitle(node: Row): string {
   return node.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join('\n');
 }
 
@@ -42,7 +41,7 @@ export const NodeRow = memo(function NodeRow({
   onOpen,
   selectable = true,
 }: {
-  node: NodeSummary;
+  node: Row;
   top: number;
   selected: boolean;
   /** false for users who cannot write: selecting is only for batch actions */
@@ -53,7 +52,6 @@ export const NodeRow = memo(function NodeRow({
   onToggle: (name: string, range: boolean) => void;
   onOpen: (name: string) => void;
 }) {
-  const m = rowModel(node);
   const flash = useFlash(node.name);
   const bg = active
     ? 'bg-sky-50'
@@ -103,26 +101,26 @@ export const NodeRow = memo(function NodeRow({
         {node.roles.length ? node.roles.join(', ') : <span className="text-slate-600">&lt;none&gt;</span>}
       </div>
       <div role="cell" className="truncate text-slate-600">
-        {m.version}
+        {node.version}
       </div>
       <div role="cell" className="truncate font-mono text-[11px] text-slate-600">
-        {m.internalIP || '—'}
+        {node.internalIP || '—'}
       </div>
       <div role="cell" className="pr-2">
         <UsageBar
-          ratio={m.cpuRatio}
-          label={`CPU requests ${formatCpuMilli(m.cpuRequestsMilli)} of ${formatCpuMilli(m.cpuAllocatableMilli)} allocatable`}
+          ratio={usageRatio(node.cpuRequestsMilli, node.cpuAllocatableMilli)}
+          label={`CPU requests ${formatCpuMilli(node.cpuRequestsMilli)} of ${formatCpuMilli(node.cpuAllocatableMilli)} allocatable`}
         />
       </div>
       <div role="cell" className="pr-2">
         <UsageBar
-          ratio={m.memoryRatio}
-          label={`Memory requests ${formatBytes(m.memoryRequestsBytes)} of ${formatBytes(m.memoryAllocatableBytes)} allocatable`}
+          ratio={usageRatio(node.memoryRequestsBytes, node.memoryAllocatableBytes)}
+          label={`Memory requests ${formatBytes(node.memoryRequestsBytes)} of ${formatBytes(node.memoryAllocatableBytes)} allocatable`}
         />
       </div>
       <div role="cell" className="tabular-nums text-slate-600">
-        {m.pods}
-        <span className="text-slate-600">/{Number.isFinite(m.podCapacity) ? m.podCapacity : '—'}</span>
+        {node.pods}
+        <span className="text-slate-600">/{node.podCapacity ?? '—'}</span>
       </div>
       <div role="cell" className="tabular-nums text-slate-600" title={taintTitle(node)}>
         {node.taints.length ? (
@@ -139,3 +137,21 @@ export const NodeRow = memo(function NodeRow({
     </div>
   );
 });
+
+/** A row whose data has not arrived yet (a live window not loaded this far): same height, no content. */
+export function PendingRow({ top, gridTemplate }: { top: number; gridTemplate: string }) {
+  return (
+    <div
+      role="row"
+      aria-busy="true"
+      data-testid="pending-row"
+      className="absolute inset-x-0 grid items-center border-b border-slate-100 bg-white text-xs"
+      style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)`, gridTemplateColumns: gridTemplate }}
+    >
+      <div role="cell" />
+      <div role="cell" className="pr-2">
+        <span className="block h-2.5 w-40 animate-pulse rounded bg-slate-200" />
+      </div>
+    </div>
+  );
+}

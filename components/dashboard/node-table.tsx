@@ -2,8 +2,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { NodeQuery, NodeSortColumn } from '@/lib/protocol/node-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { NodeSummary } from '@/lib/protocol/node-summary';
-import { NodeRow, ROW_HEIGHT } from './node-row';
+import type { NodeRow as Row } from '@/lib/protocol/window';
+import { NodeRow, PendingRow, ROW_HEIGHT } from './node-row';
 
 const columns: { id: NodeSortColumn; label: string; width: string; title?: string }[] = [
   { id: 'name', label: 'Name', width: 'minmax(180px, 2fr)' },
@@ -29,12 +29,20 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
+/** The header checkbox's state, which the caller knows (it may hold more rows than are loaded here). */
+export type SelectAllState = 'all' | 'some' | 'none';
+
 /**
  * The node table, virtualized with @tanstack/react-virtual: rows have a fixed height, so only the
- * ~40 visible rows (plus overscan) are mounted, each absolutely positioned.
+ * ~40 visible rows (plus overscan) are mounted, each absolutely positioned. The table knows only the
+ * row count and how to read row i: rows not loaded yet (a live window elsewhere) show as placeholders,
+ * and `onVisibleRange` tells the caller which rows are on screen so it can load them.
  */
 export function NodeTable({
-  nodes,
+  count,
+  rowAt,
+  onVisibleRange,
+  selectAll,
   selected,
   activeName,
   sort,
@@ -44,7 +52,11 @@ export function NodeTable({
   onOpen,
   selectable = true,
 }: {
-  nodes: readonly NodeSummary[];
+  count: number;
+  rowAt: (i: number) => Row | undefined;
+  /** rows [start, end) are on screen (without overscan); called when that range changes */
+  onVisibleRange?: (start: number, end: number) => void;
+  selectAll: SelectAllState;
   /** false for users who cannot write: no checkboxes (selecting is only for batch actions) */
   selectable?: boolean;
   selected: ReadonlySet<string>;
@@ -60,23 +72,29 @@ export function NodeTable({
   // the virtualizer is read afresh every render, which is what the compiler warns about; this component is not memoized
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtual = useVirtualizer({
-    count: nodes.length,
+    count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
     // rows are keyed by node name, so a row keeps its DOM node when rows above it come and go
-    getItemKey: (i) => nodes[i]?.name ?? i,
+    getItemKey: (i) => rowAt(i)?.name ?? `#${i}`,
     // before the first measurement (and on the server) show the first screen of rows
     initialRect: { width: 1200, height: 800 },
   });
 
-  const allSelected = nodes.length > 0 && nodes.every((n) => selected.has(n.name));
-  const someSelected = !allSelected && nodes.some((n) => selected.has(n.name));
+  const start = virtual.range?.startIndex ?? 0;
+  const end = virtual.range ? virtual.range.endIndex + 1 : 0;
+  useEffect(() => {
+    if (end > start) onVisibleRange?.(start, Math.min(end, count));
+  }, [start, end, count, onVisibleRange]);
 
   const rows = [];
   for (const item of virtual.getVirtualItems()) {
-    const n = nodes[item.index];
-    if (!n) continue;
+    const n = rowAt(item.index);
+    if (!n) {
+      rows.push(<PendingRow key={item.key} top={item.start} gridTemplate={gridTemplate} />);
+      continue;
+    }
     rows.push(
       <NodeRow
         key={n.name}
@@ -97,7 +115,7 @@ export function NodeTable({
     <div
       ref={scroller}
       role="table"
-      aria-rowcount={nodes.length}
+      aria-rowcount={count}
       data-testid="node-table"
       className="relative min-h-0 flex-1 overflow-auto bg-white"
     >
@@ -113,9 +131,9 @@ export function NodeTable({
                 type="checkbox"
                 aria-label="Select all shown nodes"
                 data-testid="select-all"
-                checked={allSelected}
+                checked={selectAll === 'all'}
                 ref={(el) => {
-                  if (el) el.indeterminate = someSelected;
+                  if (el) el.indeterminate = selectAll === 'some';
                 }}
                 onChange={(e) => onSelectAll(e.target.checked)}
                 className="size-3.5 accent-sky-600"

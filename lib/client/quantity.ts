@@ -7,6 +7,11 @@ export function parseCpuMilli(q: string | undefined): number {
   return parseQuantity(q) * 1000;
 }
 
+/** requests / allocatable as 0..n; NaN when allocatable is unknown (the bar then shows no fill). */
+export function usageRatio(requests: number, allocatable: number): number {
+  return allocatable > 0 ? requests / allocatable : NaN;
+}
+
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return '—';
   const units = ['B', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi'];

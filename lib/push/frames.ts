@@ -97,3 +97,18 @@ export function parseResumeId(id: string | null | undefined): Map<string, number
   }
   return out;
 }
+
+/** `resync` for a cluster: moves the client's resume point to `seq` (the live stream continues from it). */
+export function resyncFrame(cluster: string, seq: number, reason: string, timestamp: string): SharedFrame {
+  return new SharedFrame(
+    { type: 'resync', cluster_name: cluster, seq, timestamp, data: { reason } },
+    { cluster, seq },
+  );
+}
+
+/** What replaying these changes would queue for a client (their SSE frames, the larger form). */
+export function replayBytes(changes: readonly NodeChange[]): number {
+  let bytes = 0;
+  for (const change of changes) bytes += changeFrame(change).sse.length;
+  return bytes;
+}

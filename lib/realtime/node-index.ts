@@ -2,6 +2,7 @@ import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { nodeSortColumns, type NodeSortColumn } from '@/lib/protocol/node-query';
 import { compareNatural } from '@/lib/shared/collation';
 import { compareKeys, sortKeyOf } from '@/lib/shared/node-query';
+import { BlockList } from './block-list';
 
 /** One cached node; orders hold these, so a scan never goes back through the Map. */
 export interface NodeEntry {
@@ -11,17 +12,21 @@ export interface NodeEntry {
   keys: (string | number | undefined)[];
 }
 
+/** A column order, read-only for callers. */
+export type NodeOrder = Pick<BlockList<NodeEntry>, 'length' | 'at' | 'forEach' | 'slice'>;
+
 const columnIndex = new Map<NodeSortColumn, number>(nodeSortColumns.map((k, i) => [k, i]));
 
 /**
  * Entries in natural name order plus, for each column someone sorted by, entries sorted by
  * (key, name). Column orders are built on first use and then maintained per change with a
- * binary search and one splice, so reads never re-sort.
+ * binary search and a splice within one block (BlockList), so reads never re-sort and a change
+ * does not move the whole cluster in memory.
  */
 export class NodeIndex {
   private readonly entries = new Map<string, NodeEntry>();
-  private readonly byName: NodeEntry[] = [];
-  private readonly orders = new Map<NodeSortColumn, NodeEntry[]>();
+  private readonly byName = new BlockList<NodeEntry>();
+  private readonly orders = new Map<NodeSortColumn, BlockList<NodeEntry>>();
 
   get size(): number {
     return this.entries.size;
@@ -36,7 +41,7 @@ export class NodeIndex {
   }
 
   names(): string[] {
-    return this.byName.map((e) => e.name);
+    return this.byName.toArray().map((e) => e.name);
   }
 
   /** Inserts or replaces a node and moves it in every column order whose key changed. */
@@ -45,7 +50,7 @@ export class NodeIndex {
     if (!e) {
       e = { name: node.name, node, keys: [] };
       this.entries.set(node.name, e);
-      this.byName.splice(nameBound(this.byName, node.name), 0, e);
+      this.byName.insert(nameBound(this.byName, node.name), e);
     }
     e.node = node;
     this.reorder(e, node);
@@ -62,17 +67,18 @@ export class NodeIndex {
     if (!e) return;
     this.entries.delete(name);
     const i = nameBound(this.byName, name);
-    if (this.byName[i] === e) this.byName.splice(i, 1);
+    if (this.byName.at(i) === e) this.byName.removeAt(i);
     this.reorder(e, undefined);
   }
 
-  order(by: NodeSortColumn): readonly NodeEntry[] {
+  order(by: NodeSortColumn): NodeOrder {
     if (by === 'name') return this.byName;
     const cached = this.orders.get(by);
     if (cached) return cached;
     const col = columnIndex.get(by) as number;
-    for (const e of this.byName) e.keys[col] = sortKeyOf(e.node, by);
-    const order = [...this.byName].sort((a, b) => compareEntries(a, b, col));
+    const all = this.byName.toArray();
+    for (const e of all) e.keys[col] = sortKeyOf(e.node, by);
+    const order = new BlockList(all.sort((a, b) => compareEntries(a, b, col)));
     this.orders.set(by, order);
     return order;
   }
@@ -85,10 +91,10 @@ export class NodeIndex {
       if (oldKey !== undefined && newKey !== undefined && compareKeys(oldKey, newKey) === 0) continue;
       if (oldKey !== undefined) {
         const i = keyBound(order, col, oldKey, e.name);
-        if (order[i] === e) order.splice(i, 1);
+        if (order.at(i) === e) order.removeAt(i);
       }
       e.keys[col] = newKey;
-      if (newKey !== undefined) order.splice(keyBound(order, col, newKey, e.name), 0, e);
+      if (newKey !== undefined) order.insert(keyBound(order, col, newKey, e.name), e);
     }
   }
 }
@@ -100,26 +106,12 @@ function compareEntries(a: NodeEntry, b: NodeEntry, col: number): number {
   );
 }
 
-function keyBound(order: readonly NodeEntry[], col: number, key: string | number, name: string): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const m = order[mid] as NodeEntry;
-    const c = compareKeys(m.keys[col] as string | number, key) || compareNatural(m.name, name);
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+function keyBound(order: BlockList<NodeEntry>, col: number, key: string | number, name: string): number {
+  return order.bound(
+    (m) => (compareKeys(m.keys[col] as string | number, key) || compareNatural(m.name, name)) < 0,
+  );
 }
 
-function nameBound(arr: readonly NodeEntry[], name: string): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareNatural((arr[mid] as NodeEntry).name, name) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+function nameBound(arr: BlockList<NodeEntry>, name: string): number {
+  return arr.bound((m) => compareNatural(m.name, name) < 0);
 }

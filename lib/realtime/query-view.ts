@@ -8,6 +8,7 @@ import {
   type NodePredicate,
   type SortKey,
 } from '@/lib/shared/node-query';
+import { BlockList } from './block-list';
 import type { NodeChange } from './types';
 
 interface ViewRow {
@@ -25,13 +26,14 @@ export interface ViewChange {
 
 /**
  * The rows matching one node query, kept in the query's order as changes arrive: a change costs a
- * filter test, a binary search and a splice, never a rescan, and the count is the array's length.
+ * filter test, a binary search and a splice within one block (BlockList), never a rescan, and the
+ * count is the list's length.
  * Windows of every subscriber of the same query read slices of one view.
  */
 export class QueryView {
   private readonly filter: NodePredicate | null;
   private readonly sign: 1 | -1;
-  private readonly rows: ViewRow[] = [];
+  private readonly rows: BlockList<ViewRow>;
   private readonly byName = new Map<string, ViewRow>();
 
   /**
@@ -46,13 +48,15 @@ export class QueryView {
   ) {
     this.filter = compileNodeFilter(query);
     this.sign = query.dir === 'desc' ? -1 : 1;
+    const rows: ViewRow[] = [];
     for (const n of nodes) {
       if (this.filter && !this.filter(n)) continue;
       const r = { name: n.name, key: sortKeyOf(n, query.sort), node: n };
-      this.rows.push(r);
+      rows.push(r);
       this.byName.set(n.name, r);
     }
-    if (!ordered) this.rows.sort((a, b) => this.compare(a, b.key, b.name));
+    if (!ordered) rows.sort((a, b) => this.compare(a, b.key, b.name));
+    this.rows = new BlockList(rows);
   }
 
   get total(): number {
@@ -60,10 +64,7 @@ export class QueryView {
   }
 
   slice(offset: number, limit: number): NodeSummary[] {
-    const end = Math.min(this.rows.length, offset + limit);
-    const out: NodeSummary[] = [];
-    for (let i = offset; i < end; i++) out.push((this.rows[i] as ViewRow).node);
-    return out;
+    return this.rows.slice(offset, offset + limit).map((r) => r.node);
   }
 
   /** Applies one change (in seq order); null when the node neither was nor is in the view. */
@@ -80,21 +81,21 @@ export class QueryView {
       // same place: swap the row in
       const i = this.bound(old.key, old.name);
       const r = { name: old.name, key: old.key, node };
-      this.rows[i] = r;
+      this.rows.set(i, r);
       this.byName.set(old.name, r);
       out.removedAt = out.insertedAt = i;
       return out;
     }
     if (old) {
       const i = this.bound(old.key, old.name);
-      this.rows.splice(i, 1);
+      this.rows.removeAt(i);
       this.byName.delete(old.name);
       out.removedAt = i;
     }
     if (matches) {
       const r = { name: change.name, key: key as SortKey, node };
       const j = this.bound(r.key, r.name);
-      this.rows.splice(j, 0, r);
+      this.rows.insert(j, r);
       this.byName.set(r.name, r);
       out.insertedAt = j;
     }
@@ -107,13 +108,6 @@ export class QueryView {
 
   /** First index whose row does not sort before (key, name). */
   private bound(key: SortKey, name: string): number {
-    let lo = 0;
-    let hi = this.rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compare(this.rows[mid] as ViewRow, key, name) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.rows.bound((r) => this.compare(r, key, name) < 0);
   }
 }

@@ -154,15 +154,21 @@ export class SmartCache {
     const order = this.nodes.order(query.sort);
     const offset = window?.offset ?? 0;
     const limit = window?.limit ?? Number.POSITIVE_INFINITY;
+    if (!filter) {
+      // no filter: the window is a slice of the maintained order (counted from the end when descending)
+      const total = order.length;
+      const start = Math.min(offset, total);
+      const end = Math.min(total, offset + limit);
+      const entries = desc ? order.slice(total - end, total - start).reverse() : order.slice(start, end);
+      return { items: entries.map((e) => e.node), total };
+    }
     const items: NodeSummary[] = [];
     let total = 0;
-    const len = order.length;
-    for (let i = 0; i < len; i++) {
-      const n = (order[desc ? len - 1 - i : i] as NodeEntry).node;
-      if (filter && !filter(n)) continue;
+    order.forEach(({ node: n }) => {
+      if (!filter(n)) return;
       if (total >= offset && items.length < limit) items.push(n);
       total++;
-    }
+    }, desc);
     return { items, total };
   }
 
@@ -189,7 +195,7 @@ export class SmartCache {
     let sampled = 0;
     let bytes = 0;
     for (let i = 0; i < all.length; i += step) {
-      const n = (all[i] as NodeEntry).node;
+      const n = (all.at(i) as NodeEntry).node;
       bytes += JSON.stringify(n).length * 2 + 400; // UTF-16 strings + object headers
       sampled++;
     }

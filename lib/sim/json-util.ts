@@ -5,8 +5,26 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A deep copy of JSON-shaped data. Plain objects and arrays are copied by hand: structuredClone
+ * measured ~160 µs per simulated Node against ~14 µs, and every create, update and patch clones,
+ * so it was most of the time to seed 65,000 nodes. Anything else (Date, Map, typed arrays) still
+ * goes through structuredClone.
+ */
 export function deepClone<T>(v: T): T {
-  return structuredClone(v);
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(deepClone) as T;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const value = deepClone((v as Record<string, unknown>)[k]);
+    // a parsed body may carry an own "__proto__" key: copy it as data, never as the prototype
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out as T;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

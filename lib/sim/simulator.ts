@@ -43,6 +43,11 @@ export interface SimulatorOptions {
   rbac?: boolean;
   /** accept ID tokens of this issuer as bearer tokens (kube-apiserver's --oidc-* flags) */
   oidc?: SimOidcOptions;
+  /**
+   * Serving certificate to reuse instead of generating one (it must name the advertised host):
+   * key generation costs about half a second, which dominates starting many small simulators.
+   */
+  tls?: TlsMaterial;
 }
 
 export interface SimFaults {
@@ -132,7 +137,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
   let tls: TlsMaterial | undefined;
   const publicHost = opts.advertiseHost ?? host;
-  if (useHttps) tls = generateTls(publicHost);
+  if (useHttps) tls = opts.tls ?? generateTls(publicHost);
   const server = new SimHttpServer(ctx, host, tls);
   const port = await server.listen(opts.port ?? 0);
   const urlHost = publicHost.includes(':')
