@@ -16,6 +16,7 @@ import { ClusterPicker } from './cluster-picker';
 import { CollapsibleFilters, activeFilterCount } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
 import { ColumnChooser } from './column-chooser';
+import { ExportMenu } from './export-menu';
 import { FilterBar } from './filter-bar';
 import { NodeTable, type SelectAllState } from './node-table';
 import { useSearchShortcut } from './search-shortcut';
@@ -147,6 +148,7 @@ export function Dashboard() {
               : `${fmt.format(rows.count)} of ${fmt.format(rows.clusterTotal)} nodes`}
           </span>
           <ColumnChooser />
+          {cluster && <ExportMenu cluster={cluster} query={url.query} />}
           <ConnectionIndicator />
         </div>
       </div>

@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { readNodeMetrics } from '@/lib/node-metrics/metrics-api';
+import type { CordonInfo } from '@/lib/protocol/cordon-annotations';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { podRequests } from '@/lib/realtime/pod-index';
 import { fromK8sError } from './errors';
@@ -19,6 +20,8 @@ export interface NodeDetail {
   pods: PodInfo[];
   events: Array<{ type?: string; reason?: string; message?: string; count?: number; lastTimestamp?: string }>;
   metrics?: { cpu: string; memory: string; timestamp?: string };
+  /** set by getNodeDetail (lib/nodes/node-api.ts), which can read the audit log */
+  cordon?: CordonInfo | null;
 }
 
 function podInfo(p: V1Pod): PodInfo {

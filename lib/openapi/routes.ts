@@ -6,6 +6,7 @@ import { nodeListResponseSchema } from '@/lib/protocol/api';
 import { batchPreviewResponseSchema } from '@/lib/protocol/operations';
 import { clusterPermissionsSchema } from '@/lib/protocol/identity';
 import { legacyNodeListParamsSchema, nodeQueryParamsSchema } from '@/lib/protocol/node-query';
+import { nodeExportParamsSchema } from '@/lib/protocol/node-export';
 import { healthHistorySchema } from '@/lib/protocol/health';
 import {
   nodeUsageHistorySchema,
@@ -74,6 +75,25 @@ export const routeTable: RouteRow[] = [
     cluster: 'query',
     query: legacyNodeListParamsSchema,
     response: nodeListResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/clusters/{cluster}/export/nodes',
+    summary:
+      "The node list for the same query as a CSV or YAML file (the table's columns; Content-Disposition)",
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+    query: nodeExportParamsSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/export/nodes',
+    summary:
+      'Every cluster the caller may read, merged, as a CSV or YAML file with a cluster column (X-Skipped-Clusters names refusing ones)',
+    role: 'viewer',
+    scope: 'read',
+    query: nodeExportParamsSchema,
   },
   {
     method: 'get',

@@ -82,6 +82,7 @@ test.describe('signed in', () => {
 
   for (const [path, name] of [
     ['/audit', 'audit'],
+    ['/all', 'all-clusters'],
     ['/health', 'health'],
     ['/settings', 'settings'],
   ] as const)
