@@ -20,6 +20,7 @@ import { ExportMenu } from './export-menu';
 import { FilterBar } from './filter-bar';
 import { NodeTable, type SelectAllState } from './node-table';
 import { useSearchShortcut } from './search-shortcut';
+import { usePanelInUrl } from './use-panel-in-url';
 import { useTableColumns } from './use-table-columns';
 
 const fmt = new Intl.NumberFormat('en');
@@ -106,6 +107,7 @@ export function Dashboard() {
   }, []);
 
   const panelNode = ui.panel?.kind === 'node' ? ui.panel.name : null;
+  usePanelInUrl(url, panelNode);
   useEffect(() => {
     if (!panelNode) return;
     const onKey = (e: KeyboardEvent) => {

@@ -12,6 +12,8 @@ import { nodeQueryFromUrl, urlQueryKeys } from './node-query-search';
 /** The page URL's fields: the cluster, then the node query in its canonical form (never offset/limit). */
 const urlKeys = {
   cluster: parseAsString,
+  /** the node open in the side panel, so a reload or a shared link opens it again */
+  node: parseAsString,
   text: parseAsString,
   labelSelector: parseAsString,
   taint: parseAsString,
@@ -24,8 +26,10 @@ const queryKeys = urlQueryKeys;
 
 export interface NodeQueryUrl {
   cluster: string | null;
+  node: string | null;
   query: NodeQuery;
   setCluster(cluster: string): void;
+  setNode(node: string | null): void;
   setQuery(query: NodeQuery): void;
 }
 
@@ -44,7 +48,10 @@ export function useNodeQueryUrl(): NodeQueryUrl {
   return {
     cluster: params.cluster,
     query,
-    setCluster: (cluster) => void setParams({ cluster }),
+    node: params.node,
+    // a node belongs to its cluster: switching clusters closes it
+    setCluster: (cluster) => void setParams({ cluster, node: null }),
+    setNode: (node) => void setParams({ node }),
     setQuery: (q) => {
       const p = new URLSearchParams(formatNodeQuery(q));
       void setParams(Object.fromEntries(queryKeys.map((k) => [k, p.get(k)])));
