@@ -2,10 +2,10 @@
 import Link from 'next/link';
 import { useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { rowModel } from '@/lib/client/node-row';
-import { formatAge, formatBytes, formatCpuMilli } from '@/lib/client/quantity';
+import { formatAge, formatBytes, formatCpuMilli, usageRatio } from '@/lib/client/quantity';
 import type { NodeQuery, NodeSortColumn } from '@/lib/protocol/node-query';
 import type { FleetNode } from '@/lib/shared/fleet-query';
+import { toNodeRow } from '@/lib/shared/node-row';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { UsageBar } from '@/components/ui/usage-bar';
 
@@ -27,7 +27,7 @@ const grid = columns.map((c) => c.width).join(' ');
 
 function FleetRow({ row, top, now }: { row: FleetNode; top: number; now: number }) {
   const { cluster, node } = row;
-  const m = rowModel(node);
+  const m = toNodeRow(node);
   const href = `/clusters/${encodeURIComponent(cluster)}/nodes/${encodeURIComponent(node.name)}`;
   return (
     <div
@@ -61,18 +61,18 @@ function FleetRow({ row, top, now }: { row: FleetNode; top: number; now: number 
       </div>
       <div role="cell" className="pr-2">
         <UsageBar
-          ratio={m.cpuRatio}
+          ratio={usageRatio(m.cpuRequestsMilli, m.cpuAllocatableMilli)}
           label={`CPU requests ${formatCpuMilli(m.cpuRequestsMilli)} of ${formatCpuMilli(m.cpuAllocatableMilli)} allocatable`}
         />
       </div>
       <div role="cell" className="pr-2">
         <UsageBar
-          ratio={m.memoryRatio}
+          ratio={usageRatio(m.memoryRequestsBytes, m.memoryAllocatableBytes)}
           label={`Memory requests ${formatBytes(m.memoryRequestsBytes)} of ${formatBytes(m.memoryAllocatableBytes)} allocatable`}
         />
       </div>
       <div role="cell" className="tabular-nums text-slate-600">
-        {m.pods}/{Number.isFinite(m.podCapacity) ? m.podCapacity : '—'}
+        {m.pods}/{m.podCapacity ?? '—'}
       </div>
       <div role="cell" className="tabular-nums text-slate-600">
         {node.taints.length}
@@ -85,7 +85,7 @@ function FleetRow({ row, top, now }: { row: FleetNode; top: number; now: number 
 }
 
 /**
- * The all-clusters table: the dashboard's cells (status badge, usage bars, the same row model) with a
+ * The all-clusters table: the dashboard's cells (status badge, usage bars, the same row projection (lib/shared/node-row.ts)) with a
  * cluster column and each name linking to its cluster's node page; virtualized like the node table.
  * Its rows are merged and ordered by the caller (lib/shared/fleet-query.ts), so sorting only reports.
  */
