@@ -15,9 +15,12 @@ import { BatchDialog } from './batch-dialog';
 import { ClusterPicker } from './cluster-picker';
 import { CollapsibleFilters, activeFilterCount } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
+import { ColumnChooser } from './column-chooser';
 import { ExportMenu } from './export-menu';
 import { FilterBar } from './filter-bar';
 import { NodeTable, type SelectAllState } from './node-table';
+import { useSearchShortcut } from './search-shortcut';
+import { useTableColumns } from './use-table-columns';
 
 const fmt = new Intl.NumberFormat('en');
 
@@ -62,6 +65,8 @@ export function Dashboard() {
     const n = held.reduce((k, r) => k + (ui.selected.has(r.name) ? 1 : 0), 0);
     return n === 0 ? 'none' : n === held.length ? 'all' : 'some';
   }, [rows, ui.selected]);
+  const table = useTableColumns(cluster, rows.rowAt, rows.onVisibleRange);
+  useSearchShortcut();
 
   const chooseCluster = (name: string) => {
     actions.setCluster(name);
@@ -142,6 +147,7 @@ export function Dashboard() {
               ? `${fmt.format(rows.clusterTotal)} nodes`
               : `${fmt.format(rows.count)} of ${fmt.format(rows.clusterTotal)} nodes`}
           </span>
+          <ColumnChooser />
           {cluster && <ExportMenu cluster={cluster} query={url.query} />}
           <ConnectionIndicator />
         </div>
@@ -178,7 +184,10 @@ export function Dashboard() {
             <NodeTable
               count={rows.count}
               rowAt={rows.rowAt}
-              onVisibleRange={rows.onVisibleRange}
+              onVisibleRange={table.onVisibleRange}
+              columns={table.columns}
+              usageOf={table.usageOf}
+              usageNote={table.usageNote}
               selectAll={selectAll}
               selected={ui.selected}
               activeName={panelNode}

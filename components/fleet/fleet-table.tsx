@@ -1,33 +1,40 @@
 'use client';
 import Link from 'next/link';
-import { useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { formatAge, formatBytes, formatCpuMilli, usageRatio } from '@/lib/client/quantity';
+import { useColumnStore } from '@/lib/client/column-store';
 import type { NodeQuery, NodeSortColumn } from '@/lib/protocol/node-query';
 import type { FleetNode } from '@/lib/shared/fleet-query';
 import { toNodeRow } from '@/lib/shared/node-row';
-import { StatusBadge } from '@/components/ui/status-badge';
-import { UsageBar } from '@/components/ui/usage-bar';
+import {
+  minTableWidth,
+  shownColumns,
+  type CellContext,
+  type NodeColumn,
+} from '@/components/dashboard/node-columns';
 
 const ROW_HEIGHT = 34;
-const columns: { id: NodeSortColumn | 'cluster'; label: string; width: string }[] = [
-  { id: 'cluster', label: 'Cluster', width: 'minmax(100px, 1fr)' },
-  { id: 'name', label: 'Name', width: 'minmax(180px, 2fr)' },
-  { id: 'status', label: 'Status', width: '190px' },
-  { id: 'roles', label: 'Roles', width: 'minmax(90px, 1fr)' },
-  { id: 'version', label: 'Version', width: '90px' },
-  { id: 'ip', label: 'Internal IP', width: '110px' },
-  { id: 'cpu', label: 'CPU req.', width: '110px' },
-  { id: 'memory', label: 'Memory req.', width: '110px' },
-  { id: 'pods', label: 'Pods', width: '70px' },
-  { id: 'taints', label: 'Taints', width: '60px' },
-  { id: 'age', label: 'Age', width: '56px' },
-];
-const grid = columns.map((c) => c.width).join(' ');
+// the dashboard's column registry, as the user chose it; usage is sampled per cluster for the rows on one
+// cluster's screen, so the merged view leaves it out
+const usageColumns = new Set(['cpuUsage', 'memoryUsage']);
+const cellContext = (now: number): CellContext => ({ now, usage: undefined, usageNote: '' });
 
-function FleetRow({ row, top, now }: { row: FleetNode; top: number; now: number }) {
-  const { cluster, node } = row;
-  const m = toNodeRow(node);
+function FleetRow({
+  row,
+  top,
+  now,
+  columns,
+  grid,
+}: {
+  row: FleetNode;
+  top: number;
+  now: number;
+  columns: readonly NodeColumn[];
+  grid: string;
+}) {
+  const { cluster } = row;
+  const node = toNodeRow(row.node);
+  const ctx = cellContext(now);
   const href = `/clusters/${encodeURIComponent(cluster)}/nodes/${encodeURIComponent(node.name)}`;
   return (
     <div
@@ -42,50 +49,31 @@ function FleetRow({ row, top, now }: { row: FleetNode; top: number; now: number 
       <div role="cell" className="truncate px-2 text-slate-600">
         {cluster}
       </div>
-      <div role="cell" className="truncate pr-2 font-medium">
-        <Link href={href} className="text-sky-800 hover:underline" title={node.name}>
-          {node.name}
-        </Link>
-      </div>
-      <div role="cell" className="truncate">
-        <StatusBadge status={node.status} unschedulable={node.unschedulable} />
-      </div>
-      <div role="cell" className="truncate text-slate-600">
-        {node.roles.length ? node.roles.join(', ') : '<none>'}
-      </div>
-      <div role="cell" className="truncate text-slate-600">
-        {m.version}
-      </div>
-      <div role="cell" className="truncate font-mono text-[11px] text-slate-600">
-        {m.internalIP || '—'}
-      </div>
-      <div role="cell" className="pr-2">
-        <UsageBar
-          ratio={usageRatio(m.cpuRequestsMilli, m.cpuAllocatableMilli)}
-          label={`CPU requests ${formatCpuMilli(m.cpuRequestsMilli)} of ${formatCpuMilli(m.cpuAllocatableMilli)} allocatable`}
-        />
-      </div>
-      <div role="cell" className="pr-2">
-        <UsageBar
-          ratio={usageRatio(m.memoryRequestsBytes, m.memoryAllocatableBytes)}
-          label={`Memory requests ${formatBytes(m.memoryRequestsBytes)} of ${formatBytes(m.memoryAllocatableBytes)} allocatable`}
-        />
-      </div>
-      <div role="cell" className="tabular-nums text-slate-600">
-        {m.pods}/{m.podCapacity ?? '—'}
-      </div>
-      <div role="cell" className="tabular-nums text-slate-600">
-        {node.taints.length}
-      </div>
-      <div role="cell" className="tabular-nums text-slate-600" title={node.creationTimestamp}>
-        {formatAge(node.creationTimestamp, now)}
-      </div>
+      {columns.map((c) =>
+        c.id === 'name' ? (
+          <div key={c.id} role="cell" className="truncate pr-2 font-medium">
+            <Link href={href} className="text-sky-800 hover:underline" title={node.name}>
+              {node.name}
+            </Link>
+          </div>
+        ) : (
+          <div
+            key={c.id}
+            role="cell"
+            data-column={c.id}
+            className={c.className}
+            title={c.cellTitle?.(node, ctx)}
+          >
+            {c.render(node, ctx)}
+          </div>
+        ),
+      )}
     </div>
   );
 }
 
 /**
- * The all-clusters table: the dashboard's cells (status badge, usage bars, the same row projection (lib/shared/node-row.ts)) with a
+ * The all-clusters table: the dashboard's cells (status badge, usage bars, the same row model) with a
  * cluster column and each name linking to its cluster's node page; virtualized like the node table.
  * Its rows are merged and ordered by the caller (lib/shared/fleet-query.ts), so sorting only reports.
  */
@@ -101,6 +89,10 @@ export function FleetTable({
   now: number;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
+  const chosen = useColumnStore((st) => st.chosen);
+  useEffect(() => void useColumnStore.persist.rehydrate(), []);
+  const columns = useMemo(() => shownColumns(chosen).filter((c) => !usageColumns.has(c.id)), [chosen]);
+  const grid = `minmax(100px, 1fr) ${columns.map((c) => c.width).join(' ')}`;
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtual = useVirtualizer({
     count: rows.length,
@@ -119,30 +111,34 @@ export function FleetTable({
       data-testid="fleet-table"
       className="relative min-h-0 flex-1 overflow-auto bg-white"
     >
-      <div className="min-w-[1260px]">
+      <div style={{ minWidth: minTableWidth(columns) + 100 }}>
         <div
           role="row"
           className="sticky top-0 z-10 grid h-8 items-center border-b border-slate-200 bg-slate-100 text-[11px] font-semibold tracking-wide text-slate-600 uppercase"
           style={{ gridTemplateColumns: grid }}
         >
+          <div role="columnheader" className="px-2">
+            Cluster
+          </div>
           {columns.map((c) => {
-            const id = c.id;
-            if (id === 'cluster')
+            const sortBy = c.sort;
+            if (!sortBy)
               return (
-                <div key={id} role="columnheader" className="px-2">
+                <div key={c.id} role="columnheader" title={c.title}>
                   {c.label}
                 </div>
               );
-            const active = sort.sort === id;
+            const active = sort.sort === sortBy;
             return (
               <div
-                key={id}
+                key={c.id}
                 role="columnheader"
                 aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
               >
                 <button
                   type="button"
-                  onClick={() => onSort(id)}
+                  title={c.title}
+                  onClick={() => onSort(sortBy)}
                   className="flex items-center gap-1 truncate uppercase hover:text-slate-800"
                 >
                   {c.label}
@@ -157,7 +153,9 @@ export function FleetTable({
         <div role="rowgroup" className="relative" style={{ height: virtual.getTotalSize() }}>
           {virtual.getVirtualItems().map((item) => {
             const r = rows[item.index];
-            return r ? <FleetRow key={item.key} row={r} top={item.start} now={now} /> : null;
+            return r ? (
+              <FleetRow key={item.key} row={r} top={item.start} now={now} columns={columns} grid={grid} />
+            ) : null;
           })}
         </div>
       </div>

@@ -8,4 +8,6 @@ export const queryKeys = {
   operation: (id: string) => ['operation', id] as const,
   healthHistory: ['health-history'] as const,
   permissions: (cluster: string) => ['permissions', cluster] as const,
+  nodeUsage: (cluster: string, names: readonly string[]) => ['node-usage', cluster, names.join(',')] as const,
+  nodeUsageHistory: (cluster: string, node: string) => ['node-usage-history', cluster, node] as const,
 };

@@ -2,27 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SseWindowBody } from '@/lib/protocol/window';
 import type { NodeRow } from '@/lib/protocol/window';
 import { StreamClient } from './stream-client';
+import { makeRow } from './test-fixtures';
 import { FakeClock, fakeTransports } from './stream-fakes';
 import { WindowSubscription } from './window-subscription';
 import type { WindowState } from './window-state';
 
 const ts = '2026-01-01T00:00:00Z';
-const row = (name: string): NodeRow => ({
-  name,
-  status: 'Ready',
-  unschedulable: false,
-  roles: [],
-  version: 'v1.31.0',
-  internalIP: '10.0.0.1',
-  cpuRequestsMilli: 0,
-  cpuAllocatableMilli: 1000,
-  memoryRequestsBytes: 0,
-  memoryAllocatableBytes: 1,
-  pods: 0,
-  podCapacity: 110,
-  taints: [],
-  creationTimestamp: ts,
-});
+const row = (name: string): NodeRow => makeRow(name, { creationTimestamp: ts });
 const snapshot = (seq: number, offset: number, names: string[], total = 100) => ({
   type: 'window_snapshot',
   cluster_name: 'c1',

@@ -1,4 +1,5 @@
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { readNodeMetrics } from '@/lib/node-metrics/metrics-api';
 import type { CordonInfo } from '@/lib/protocol/cordon-annotations';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { podRequests } from '@/lib/realtime/pod-index';
@@ -52,12 +53,7 @@ export async function loadNodeDetail(kc: KubeConfig, summary: NodeSummary): Prom
     if (object.metadata) delete object.metadata.managedFields;
     let metrics: NodeDetail['metrics'];
     try {
-      const m = (await kc.makeApiClient(CustomObjectsApi).getClusterCustomObject({
-        group: 'metrics.k8s.io',
-        version: 'v1beta1',
-        plural: 'nodes',
-        name,
-      })) as { usage?: { cpu?: string; memory?: string }; timestamp?: string };
+      const m = await readNodeMetrics(kc, name);
       if (m.usage?.cpu && m.usage.memory)
         metrics = { cpu: m.usage.cpu, memory: m.usage.memory, timestamp: m.timestamp };
     } catch {

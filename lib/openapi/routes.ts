@@ -8,6 +8,11 @@ import { clusterPermissionsSchema } from '@/lib/protocol/identity';
 import { legacyNodeListParamsSchema, nodeQueryParamsSchema } from '@/lib/protocol/node-query';
 import { nodeExportParamsSchema } from '@/lib/protocol/node-export';
 import { healthHistorySchema } from '@/lib/protocol/health';
+import {
+  nodeUsageHistorySchema,
+  nodeUsageQuerySchema,
+  nodeUsageResponseSchema,
+} from '@/lib/protocol/node-usage';
 import { sseWindowBodySchema } from '@/lib/protocol/window';
 import { nodeResponse, operationEnvelopeSchema as operationResponse } from '@/lib/protocol/rest';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
@@ -107,6 +112,27 @@ export const routeTable: RouteRow[] = [
     role: 'viewer',
     scope: 'read',
     cluster: 'path',
+  },
+  {
+    method: 'get',
+    path: `${nodePath}/usage-history`,
+    summary:
+      "The node's CPU, memory and pod count over the last hour, sampled every 15 s while someone asks (watched for 2 minutes after each request)",
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+    response: nodeUsageHistorySchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/clusters/{cluster}/node-usage',
+    summary:
+      'CPU and memory usage of the named nodes (?names=a,b, at most 500) from metrics.k8s.io, sampled at most every 15 s while asked',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+    query: nodeUsageQuerySchema,
+    response: nodeUsageResponseSchema,
   },
   {
     method: 'post',
