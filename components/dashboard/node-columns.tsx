@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { formatAge, formatBytes, formatCpuMilli, usageRatio } from '@/lib/client/quantity';
+import { formatAge, formatBytes, formatCpuMilli, usageRatio } from '@/lib/shared/quantity-format';
 import type { NodeSortColumn } from '@/lib/protocol/node-query';
 import type { NodeUsage } from '@/lib/protocol/node-usage';
 import type { NodeRow } from '@/lib/protocol/window';

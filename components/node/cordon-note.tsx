@@ -1,5 +1,5 @@
 import { cordonInfo } from '@/lib/client/cordon-info';
-import { formatAge } from '@/lib/client/quantity';
+import { formatAge } from '@/lib/shared/quantity-format';
 import type { CordonInfo } from '@/lib/protocol/cordon-annotations';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 

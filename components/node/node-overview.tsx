@@ -5,7 +5,7 @@ import {
   parseCpuMilli,
   parseQuantity,
   usageRatio,
-} from '@/lib/client/quantity';
+} from '@/lib/shared/quantity-format';
 import { toNodeRow } from '@/lib/shared/node-row';
 import type { NodeDetail } from '@/lib/protocol/rest';
 import type { NodeSummary } from '@/lib/protocol/node-summary';

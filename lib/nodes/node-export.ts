@@ -1,5 +1,5 @@
 import { dump } from 'js-yaml';
-import { formatBytes, formatCpuMilli } from '@/lib/client/quantity';
+import { formatBytes, formatCpuMilli } from '@/lib/shared/quantity-format';
 import { exportCsvColumns, type ExportFormat } from '@/lib/protocol/node-export';
 import type { NodeSummary, Taint } from '@/lib/protocol/node-summary';
 import { toNodeRow } from '@/lib/shared/node-row';

@@ -1,6 +1,6 @@
-import { parseQuantity } from '@/lib/shared/quantity';
+import { parseQuantity } from './quantity';
 
-/** Display math on Kubernetes quantities (requests vs allocatable); parsing is shared with the server. */
+/** Display math and formatting of Kubernetes quantities, shared by the table, the node page and the server's export. */
 export { parseQuantity };
 
 export function parseCpuMilli(q: string | undefined): number {

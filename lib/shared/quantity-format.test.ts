@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatBytes, formatCpuMilli, parseCpuMilli, parseQuantity } from './quantity';
+import { formatAge, formatBytes, formatCpuMilli, parseCpuMilli, parseQuantity } from './quantity-format';
 
 describe('parseQuantity', () => {
   it('parses binary, decimal, milli and exponent forms', () => {
