@@ -155,6 +155,11 @@ export function Dashboard() {
       </CollapsibleFilters>
       <BatchActionBar
         count={canWrite ? selectedNames.length : 0}
+        note={
+          rows.mode === 'window'
+            ? 'Select all takes the loaded rows; to act on every match, clear the selection and use a label selector.'
+            : undefined
+        }
         canWrite={canWrite}
         onAction={(action) => actions.openPanel({ kind: 'batch', action })}
         onClear={actions.clearSelection}
