@@ -135,6 +135,7 @@ export function Dashboard() {
             data-count={rows.count}
             data-total={rows.clusterTotal}
             data-mode={rows.mode}
+            data-source={rows.source}
             className="tabular-nums"
           >
             {rows.count === rows.clusterTotal
