@@ -4,10 +4,10 @@ import { useMemo } from 'react';
 import {
   defaultNodeQuery,
   formatNodeQuery,
-  parseNodeQuery,
   type NodeQuery,
   type NodeSortColumn,
 } from '@/lib/protocol/node-query';
+import { nodeQueryFromUrl, urlQueryKeys } from './node-query-search';
 
 /** The page URL's fields: the cluster, then the node query in its canonical form (never offset/limit). */
 const urlKeys = {
@@ -20,8 +20,7 @@ const urlKeys = {
   schedulable: parseAsString,
   sort: parseAsString,
 };
-type QueryKey = Exclude<keyof typeof urlKeys, 'cluster'>;
-const queryKeys = Object.keys(urlKeys).filter((k): k is QueryKey => k !== 'cluster');
+const queryKeys = urlQueryKeys;
 
 export interface NodeQueryUrl {
   cluster: string | null;
@@ -37,13 +36,11 @@ export interface NodeQueryUrl {
  */
 export function useNodeQueryUrl(): NodeQueryUrl {
   const [params, setParams] = useQueryStates(urlKeys, { history: 'replace' });
-  const search = queryKeys
-    .flatMap((k) => (params[k] ? [`${k}=${encodeURIComponent(params[k])}`] : []))
-    .join('&');
-  const query = useMemo(() => {
-    const r = parseNodeQuery(search);
-    return r.ok ? r.query : defaultNodeQuery;
-  }, [search]);
+  const { text, labelSelector, taint, status, role, schedulable, sort } = params;
+  const query = useMemo(
+    () => nodeQueryFromUrl({ text, labelSelector, taint, status, role, schedulable, sort }),
+    [text, labelSelector, taint, status, role, schedulable, sort],
+  );
   return {
     cluster: params.cluster,
     query,

@@ -132,3 +132,4 @@ export const sseWindowBodySchema = windowRequestSchema.extend({
   connection_id: z.string().min(1).max(128),
   close: z.literal(true).optional(),
 });
+export type SseWindowBody = z.infer<typeof sseWindowBodySchema>;
