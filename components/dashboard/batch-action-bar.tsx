@@ -19,11 +19,14 @@ export function BatchActionBar({
   canWrite,
   onAction,
   onClear,
+  note,
 }: {
   count: number;
   canWrite: boolean;
   onAction: (a: BatchAction) => void;
   onClear: () => void;
+  /** shown beside a selection (a large cluster selects only loaded rows) */
+  note?: string;
 }) {
   if (!canWrite) return null;
   return (
@@ -46,6 +49,11 @@ export function BatchActionBar({
           </Button>
         ))}
       </div>
+      {count > 0 && note && (
+        <span className="text-sky-800" data-testid="batch-note">
+          {note}
+        </span>
+      )}
       {count > 0 && (
         <Button variant="ghost" onClick={onClear} className="ml-auto">
           Clear selection

@@ -143,6 +143,7 @@ export function Dashboard() {
             data-count={rows.count}
             data-total={rows.clusterTotal}
             data-mode={rows.mode}
+            data-source={rows.source}
             className="tabular-nums"
           >
             {rows.count === rows.clusterTotal
@@ -165,6 +166,11 @@ export function Dashboard() {
       </CollapsibleFilters>
       <BatchActionBar
         count={canWrite ? selectedNames.length : 0}
+        note={
+          rows.mode === 'window'
+            ? 'Select all takes the loaded rows; to act on every match, clear the selection and use a label selector.'
+            : undefined
+        }
         canWrite={canWrite}
         onAction={(action) => actions.openPanel({ kind: 'batch', action })}
         onClear={actions.clearSelection}

@@ -156,7 +156,7 @@ export function NodeTable({
     <div
       ref={scroller}
       role="table"
-      aria-rowcount={count}
+      aria-rowcount={count + 1}
       data-testid="node-table"
       data-columns={columns.map((c) => c.id).join(' ')}
       onKeyDown={onKeyDown}

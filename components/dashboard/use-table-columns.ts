@@ -37,7 +37,8 @@ export function useTableColumns(
           const r = rowAt(i);
           if (r) names.push(r.name);
         }
-      setVisibleNames(names);
+      // the same names keep the same state, so a live patch of the rows re-renders nothing here
+      setVisibleNames((prev) => (prev.join(',') === names.join(',') ? prev : names));
     }, 150);
     return () => clearTimeout(t);
   }, [rowAt, range, wantsUsage]);

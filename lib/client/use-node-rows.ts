@@ -13,6 +13,8 @@ export type NodeRowsMode = 'full' | 'window';
 
 export interface NodeRows {
   mode: NodeRowsMode;
+  /** what the rows come from now: the whole list, or a window (a small cluster's first paint too) */
+  source: 'list' | 'window';
   /** rows matching the query */
   count: number;
   /** nodes in the cluster (the list's length, or the cluster list's count in window mode) */
@@ -93,6 +95,7 @@ export function useNodeRows(
 
   return {
     mode,
+    source: useList ? 'list' : 'window',
     count: useList ? shown.length : (win.data?.total ?? 0),
     clusterTotal: useList ? items.length : (nodeCount ?? win.data?.total ?? 0),
     rowAt: useList ? listRowAt : win.rowAt,

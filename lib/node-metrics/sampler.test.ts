@@ -102,6 +102,22 @@ describe('NodeMetricsSampler', () => {
     sampler.close();
   });
 
+  it('answers without values when the first list is slow, and with them once it lands', async () => {
+    let land: (m: Map<string, NodeUsage>) => void = () => undefined;
+    const sampler = new NodeMetricsSampler({
+      list: () => new Promise((resolve) => (land = resolve)),
+      node: () => undefined,
+      firstWaitMs: 5_000,
+    });
+    const asked = sampler.usage('c', ['a']);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await asked).toMatchObject({ sampledAt: null, usage: {} });
+    land(new Map([['a', { cpuMilli: 5, memoryBytes: 6 }]]));
+    await vi.advanceTimersByTimeAsync(0);
+    expect((await sampler.usage('c', ['a'])).usage).toEqual({ a: { cpuMilli: 5, memoryBytes: 6 } });
+    sampler.close();
+  });
+
   it('forgets a removed cluster', async () => {
     const { sampler, list } = setup();
     await sampler.usage('c', ['a']);

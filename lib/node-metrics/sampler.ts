@@ -23,6 +23,8 @@ export interface SamplerOptions {
   askTtlMs?: number;
   /** a node's history is kept this long after it was last requested */
   watchTtlMs?: number;
+  /** how long a request waits for an idle cluster's first list before answering without values */
+  firstWaitMs?: number;
   historyMs?: number;
   logger?: Pick<Logger, 'debug'>;
 }
@@ -52,6 +54,7 @@ export class NodeMetricsSampler {
   private readonly askTtlMs: number;
   private readonly watchTtlMs: number;
   private readonly historyMs: number;
+  private readonly firstWaitMs: number;
   private closed = false;
 
   constructor(private readonly opts: SamplerOptions) {
@@ -60,6 +63,7 @@ export class NodeMetricsSampler {
     this.askTtlMs = opts.askTtlMs ?? 60_000;
     this.watchTtlMs = opts.watchTtlMs ?? 120_000;
     this.historyMs = opts.historyMs ?? USAGE_HISTORY_SECONDS * 1000;
+    this.firstWaitMs = opts.firstWaitMs ?? 10_000;
   }
 
   /** The last sampled usage of the given nodes (waits for the first sample of an idle cluster). */
@@ -150,7 +154,12 @@ export class NodeMetricsSampler {
   /** Samples when the last list is an interval old; waits only when there is nothing to show yet. */
   private async fresh(cluster: string, s: ClusterState): Promise<void> {
     if (!s.inflight && this.now() - s.startedAt >= this.intervalMs) this.sample(cluster, s);
-    if (s.sampledAt === null && !s.unavailable && s.inflight) await s.inflight;
+    if (s.sampledAt !== null || s.unavailable || !s.inflight) return;
+    // a slow metrics API must not hold the table's request: it then answers empty, and the next one has values
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.firstWaitMs)));
+    await Promise.race([s.inflight, waited]);
+    clearTimeout(timer);
   }
 
   private sample(cluster: string, s: ClusterState): void {

@@ -41,7 +41,8 @@ export async function prefetchDashboard(
   qc.setQueryData(queryKeys.clusters, clusters);
   const wanted = one(searchParams.cluster);
   const info = clusters.find((c) => c.name === wanted) ?? clusters[0];
-  if (info && info.status !== 'syncing' && !(await readDenied(ctx.identity, principal, info.name))) {
+  // only from a synced cache: an unsynced cluster's list would go to its API server, in the render
+  if (info && info.status === 'ready' && !(await readDenied(ctx.identity, principal, info.name))) {
     const fields = Object.fromEntries(urlQueryKeys.map((k) => [k, one(searchParams[k])])) as Record<
       UrlQueryKey,
       string | undefined
