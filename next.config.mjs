@@ -16,4 +16,12 @@ const nextConfig = {
   ],
 };
 
-export default nextConfig;
+// `ANALYZE=true npm run analyze`: treemaps of the client and server bundles under .next/analyze/.
+// @next/bundle-analyzer is a webpack plugin (Turbopack builds ignore it), hence `next build --webpack`
+// in that script; imported only then, because the image installs without dev dependencies.
+const withBundleAnalyzer =
+  process.env.ANALYZE === 'true'
+    ? (await import('@next/bundle-analyzer')).default({ enabled: true, openAnalyzer: false })
+    : (config) => config;
+
+export default withBundleAnalyzer(nextConfig);

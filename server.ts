@@ -7,6 +7,7 @@ import { fromTrustedProxy, stampPeer } from '@/lib/http/request-meta';
 import { securityHeaders } from '@/lib/http/security-headers';
 import { startMetricsServer } from '@/lib/metrics/endpoint';
 import { appRoot } from '@/lib/server/app-root';
+import { createDrainGate } from '@/lib/server/drain-gate';
 import { createAppServer } from '@/lib/server/http-server';
 import { createServices } from '@/lib/server/services';
 import { createShutdown } from '@/lib/server/shutdown';
@@ -37,16 +38,14 @@ const headers = Object.entries(
 );
 // X-Request-Id is kept only from a trusted proxy (TRUSTED_PROXIES), like X-Forwarded-For.
 const trusted = (req: IncomingMessage) => fromTrustedProxy(req.socket.remoteAddress, config.trustedProxies);
+const gate = createDrainGate((req, res) => {
+  stampPeer(req);
+  for (const [name, value] of headers) res.setHeader(name, value);
+  void handle(req, res);
+});
 const listener = await createAppServer(
   config,
-  observeRequests(
-    (req, res) => {
-      stampPeer(req);
-      for (const [name, value] of headers) res.setHeader(name, value);
-      void handle(req, res);
-    },
-    { logger: logger.child({ component: 'http' }), trusted },
-  ),
+  observeRequests(gate.handler, { logger: logger.child({ component: 'http' }), trusted }),
   logger,
 );
 const { server, scheme } = listener;
@@ -62,6 +61,8 @@ server.on(
     createUpgradeRouter({
       routes: {
         '/api/v1/ws/nodes': (req, socket, head) => {
+          if (gate.draining())
+            return void socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
           stampPeer(req);
           ws.handleUpgrade(req, socket, head);
         },
@@ -93,6 +94,7 @@ const shutdown = createShutdown({
     {
       name: 'stop accepting',
       run: () => {
+        gate.begin();
         listener.stopWatching();
         server.close();
       },

@@ -22,6 +22,7 @@ import { SkipLink } from '@/components/skip-link';
 
 const nav = [
   { href: '/', label: 'Nodes' },
+  { href: '/all', label: 'All clusters' },
   { href: '/audit', label: 'Audit' },
   { href: '/health', label: 'Health', adminOnly: true },
   { href: '/settings', label: 'Settings' },

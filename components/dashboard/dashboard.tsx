@@ -2,12 +2,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useFlashStore } from '@/lib/client/flash-store';
-import { collectRoles, filterNodes } from '@/lib/client/node-filter';
 import { useCanWrite } from '@/lib/client/use-can-write';
 import { useUiStore } from '@/lib/client/ui-store';
 import { clearFilters, toggleSort, useNodeQueryUrl } from '@/lib/client/use-node-query-url';
-import { useNodeStream } from '@/lib/client/use-node-stream';
-import { useClusters, useNodes } from '@/lib/client/use-nodes';
+import { useNodeRows } from '@/lib/client/use-node-rows';
+import { useClusters } from '@/lib/client/use-nodes';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
 import { NodeDetailView } from '@/components/node/node-detail-panel';
@@ -16,8 +15,13 @@ import { BatchDialog } from './batch-dialog';
 import { ClusterPicker } from './cluster-picker';
 import { CollapsibleFilters, activeFilterCount } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
+import { ColumnChooser } from './column-chooser';
+import { ExportMenu } from './export-menu';
 import { FilterBar } from './filter-bar';
-import { NodeTable } from './node-table';
+import { NodeTable, type SelectAllState } from './node-table';
+import { useSearchShortcut } from './search-shortcut';
+import { usePanelInUrl } from './use-panel-in-url';
+import { useTableColumns } from './use-table-columns';
 
 const fmt = new Intl.NumberFormat('en');
 
@@ -48,19 +52,22 @@ export function Dashboard() {
   const wanted = ui.cluster ?? urlCluster;
   const cluster = wanted && names.includes(wanted) ? wanted : (names[0] ?? null);
 
-  const nodes = useNodes(cluster);
-  useNodeStream(cluster);
+  const info = clusters.data?.find((c) => c.name === cluster);
+  // a syncing cluster's count is not known yet (null): the rows hook then windows it
+  const nodeCount = info && (info.status === 'syncing' ? null : info.nodes);
+  const rows = useNodeRows(cluster, url.query, nodeCount);
   const resetFlash = useFlashStore((s) => s.reset);
   const now = useNow(30_000);
   const canWrite = useCanWrite();
-
-  const items = useMemo(() => nodes.data?.items ?? [], [nodes.data]);
-  const { items: shown, errors } = useMemo(() => filterNodes(items, url.query), [items, url.query]);
-  const roles = useMemo(() => collectRoles(items), [items]);
-  const selectedNames = useMemo(
-    () => items.filter((n) => ui.selected.has(n.name)).map((n) => n.name),
-    [items, ui.selected],
-  );
+  const { errors, roles } = rows;
+  const selectedNames = useMemo(() => rows.present(ui.selected), [rows, ui.selected]);
+  const selectAll = useMemo((): SelectAllState => {
+    const { rows: held } = rows.loaded();
+    const n = held.reduce((k, r) => k + (ui.selected.has(r.name) ? 1 : 0), 0);
+    return n === 0 ? 'none' : n === held.length ? 'all' : 'some';
+  }, [rows, ui.selected]);
+  const table = useTableColumns(cluster, rows.rowAt, rows.onVisibleRange);
+  useSearchShortcut();
 
   const chooseCluster = (name: string) => {
     actions.setCluster(name);
@@ -68,18 +75,19 @@ export function Dashboard() {
     url.setCluster(name);
   };
 
-  // shift-click selects the range from the previously toggled row within the current filtered order
+  // shift-click selects the range from the previously toggled row within the current order; in a
+  // window only when both ends are loaded (acting on every match is the batch dialog's label selector)
   const lastToggled = useRef<string | null>(null);
-  const shownRef = useRef(shown);
+  const loadedRef = useRef(rows.loaded);
   useEffect(() => {
-    shownRef.current = shown;
-  }, [shown]);
+    loadedRef.current = rows.loaded;
+  }, [rows.loaded]);
   const onToggle = useCallback((name: string, range: boolean) => {
     const st = useUiStore.getState();
     const last = lastToggled.current;
     lastToggled.current = name;
     if (range && last && last !== name) {
-      const list = shownRef.current;
+      const list = loadedRef.current().rows;
       const a = list.findIndex((n) => n.name === last);
       const b = list.findIndex((n) => n.name === name);
       if (a >= 0 && b >= 0) {
@@ -94,10 +102,12 @@ export function Dashboard() {
   const onOpen = useCallback((name: string) => useUiStore.getState().openPanel({ kind: 'node', name }), []);
   const onSelectAll = useCallback((all: boolean) => {
     const st = useUiStore.getState();
-    st.setSelected(all ? shownRef.current.map((n) => n.name) : []);
+    // the rows held: every match of a small cluster, the loaded window of a large one
+    st.setSelected(all ? loadedRef.current().rows.map((n) => n.name) : []);
   }, []);
 
   const panelNode = ui.panel?.kind === 'node' ? ui.panel.name : null;
+  usePanelInUrl(url, panelNode);
   useEffect(() => {
     if (!panelNode) return;
     const onKey = (e: KeyboardEvent) => {
@@ -127,17 +137,20 @@ export function Dashboard() {
           </span>
         )}
         <div className="ml-auto flex shrink-0 items-center gap-3 text-xs text-slate-500">
-          {nodes.data && !nodes.data.synced && <span className="text-amber-700">cache syncing…</span>}
+          {rows.syncing && <span className="text-amber-700">cache syncing…</span>}
           <span
             data-testid="node-count"
-            data-count={shown.length}
-            data-total={items.length}
+            data-count={rows.count}
+            data-total={rows.clusterTotal}
+            data-mode={rows.mode}
             className="tabular-nums"
           >
-            {shown.length === items.length
-              ? `${fmt.format(items.length)} nodes`
-              : `${fmt.format(shown.length)} of ${fmt.format(items.length)} nodes`}
+            {rows.count === rows.clusterTotal
+              ? `${fmt.format(rows.clusterTotal)} nodes`
+              : `${fmt.format(rows.count)} of ${fmt.format(rows.clusterTotal)} nodes`}
           </span>
+          <ColumnChooser />
+          {cluster && <ExportMenu cluster={cluster} query={url.query} />}
           <ConnectionIndicator />
         </div>
       </div>
@@ -158,20 +171,26 @@ export function Dashboard() {
       />
       <div className="relative flex min-h-0 flex-1">
         <div className="flex min-w-0 flex-1 flex-col">
-          {nodes.error ? (
+          {rows.error ? (
             <div className="p-4">
-              <ErrorBox error={nodes.error} />
-              <Button className="mt-2" onClick={() => void nodes.refetch()}>
+              <ErrorBox error={rows.error} />
+              <Button className="mt-2" onClick={rows.refetch}>
                 Retry
               </Button>
             </div>
-          ) : cluster && nodes.isPending ? (
+          ) : cluster && rows.isPending ? (
             <p className="p-4 text-xs text-slate-500" data-testid="nodes-loading">
               Loading nodes…
             </p>
           ) : (
             <NodeTable
-              nodes={shown}
+              count={rows.count}
+              rowAt={rows.rowAt}
+              onVisibleRange={table.onVisibleRange}
+              columns={table.columns}
+              usageOf={table.usageOf}
+              usageNote={table.usageNote}
+              selectAll={selectAll}
               selected={ui.selected}
               activeName={panelNode}
               sort={url.query}
@@ -182,7 +201,7 @@ export function Dashboard() {
               selectable={canWrite}
             />
           )}
-          {nodes.data && shown.length === 0 && items.length > 0 && (
+          {!rows.isPending && rows.count === 0 && rows.clusterTotal > 0 && (
             <p className="border-t border-slate-200 bg-white p-4 text-center text-xs text-slate-500">
               No nodes match the filters.
             </p>

@@ -1,11 +1,9 @@
 'use client';
 import { memo, useEffect, useRef, useState } from 'react';
 import { useFlashStore } from '@/lib/client/flash-store';
-import { rowModel } from '@/lib/client/node-row';
-import { formatAge, formatBytes, formatCpuMilli } from '@/lib/client/quantity';
-import type { NodeSummary } from '@/lib/protocol/node-summary';
-import { StatusBadge } from '@/components/ui/status-badge';
-import { UsageBar } from '@/components/ui/usage-bar';
+import type { NodeUsage } from '@/lib/protocol/node-usage';
+import type { NodeRow as Row } from '@/lib/protocol/window';
+import type { CellContext, NodeColumn } from './node-columns';
 
 export const ROW_HEIGHT = 34;
 
@@ -27,34 +25,45 @@ function useFlash(name: string): boolean {
   return on;
 }
 
-function taintTitle(node: NodeSummary): string {
-  return node.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join('\n');
-}
-
 export const NodeRow = memo(function NodeRow({
   node,
+  index,
   top,
+  tabbable,
   selected,
   active,
+  columns,
   now,
+  usage,
+  usageNote,
   gridTemplate,
   onToggle,
   onOpen,
+  onFocusRow,
   selectable = true,
 }: {
-  node: NodeSummary;
+  node: Row;
+  /** position in the table, for arrow-key navigation */
+  index: number;
   top: number;
+  /** the one row Tab reaches (roving focus); the others are reached with the arrow keys */
+  tabbable: boolean;
   selected: boolean;
   /** false for users who cannot write: selecting is only for batch actions */
   selectable?: boolean;
   active: boolean;
+  /** shown columns; a stable array, so rows re-render only when their own props change */
+  columns: readonly NodeColumn[];
   now: number;
+  usage: NodeUsage | undefined;
+  usageNote: string;
   gridTemplate: string;
   onToggle: (name: string, range: boolean) => void;
   onOpen: (name: string) => void;
+  onFocusRow: (index: number) => void;
 }) {
-  const m = rowModel(node);
   const flash = useFlash(node.name);
+  const cell: CellContext = { now, usage, usageNote };
   const bg = active
     ? 'bg-sky-50'
     : selected
@@ -66,10 +75,15 @@ export const NodeRow = memo(function NodeRow({
     <div
       role="row"
       aria-selected={selected}
+      aria-rowindex={index + 2}
+      data-index={index}
       data-testid={`node-row-${node.name}`}
       data-status={node.status}
       data-unschedulable={node.unschedulable}
-      tabIndex={0}
+      tabIndex={tabbable ? 0 : -1}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) onFocusRow(index);
+      }}
       onClick={() => onOpen(node.name)}
       onKeyDown={(e) => {
         if (e.target !== e.currentTarget) return;
@@ -88,54 +102,41 @@ export const NodeRow = memo(function NodeRow({
             type="checkbox"
             aria-label={`Select ${node.name}`}
             checked={selected}
+            tabIndex={tabbable ? 0 : -1}
             onChange={(e) => onToggle(node.name, (e.nativeEvent as MouseEvent).shiftKey)}
             className="size-3.5 accent-sky-600"
           />
         )}
       </div>
-      <div role="cell" className="truncate pr-2 font-medium text-slate-900" title={node.name}>
-        {node.name}
-      </div>
-      <div role="cell" className="truncate">
-        <StatusBadge status={node.status} unschedulable={node.unschedulable} />
-      </div>
-      <div role="cell" className="truncate text-slate-600" title={node.roles.join(', ')}>
-        {node.roles.length ? node.roles.join(', ') : <span className="text-slate-600">&lt;none&gt;</span>}
-      </div>
-      <div role="cell" className="truncate text-slate-600">
-        {m.version}
-      </div>
-      <div role="cell" className="truncate font-mono text-[11px] text-slate-600">
-        {m.internalIP || '—'}
-      </div>
-      <div role="cell" className="pr-2">
-        <UsageBar
-          ratio={m.cpuRatio}
-          label={`CPU requests ${formatCpuMilli(m.cpuRequestsMilli)} of ${formatCpuMilli(m.cpuAllocatableMilli)} allocatable`}
-        />
-      </div>
-      <div role="cell" className="pr-2">
-        <UsageBar
-          ratio={m.memoryRatio}
-          label={`Memory requests ${formatBytes(m.memoryRequestsBytes)} of ${formatBytes(m.memoryAllocatableBytes)} allocatable`}
-        />
-      </div>
-      <div role="cell" className="tabular-nums text-slate-600">
-        {m.pods}
-        <span className="text-slate-600">/{Number.isFinite(m.podCapacity) ? m.podCapacity : '—'}</span>
-      </div>
-      <div role="cell" className="tabular-nums text-slate-600" title={taintTitle(node)}>
-        {node.taints.length ? (
-          <span className="rounded bg-violet-50 px-1.5 py-px text-[11px] text-violet-700 ring-1 ring-violet-600/20 ring-inset">
-            {node.taints.length}
-          </span>
-        ) : (
-          <span className="text-slate-600">0</span>
-        )}
-      </div>
-      <div role="cell" className="tabular-nums text-slate-600" title={node.creationTimestamp}>
-        {formatAge(node.creationTimestamp, now)}
-      </div>
+      {columns.map((c) => (
+        <div
+          key={c.id}
+          role="cell"
+          data-column={c.id}
+          className={c.className}
+          title={c.cellTitle?.(node, cell)}
+        >
+          {c.render(node, cell)}
+        </div>
+      ))}
     </div>
   );
 });
+
+/** A row whose data has not arrived yet (a live window not loaded this far): same height, no content. */
+export function PendingRow({ top, gridTemplate }: { top: number; gridTemplate: string }) {
+  return (
+    <div
+      role="row"
+      aria-busy="true"
+      data-testid="pending-row"
+      className="absolute inset-x-0 grid items-center border-b border-slate-100 bg-white text-xs"
+      style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)`, gridTemplateColumns: gridTemplate }}
+    >
+      <div role="cell" />
+      <div role="cell" className="pr-2">
+        <span className="block h-2.5 w-40 animate-pulse rounded bg-slate-200" />
+      </div>
+    </div>
+  );
+}

@@ -9,20 +9,29 @@ export interface ChartSeries {
   color: string;
 }
 
-const WINDOW_SECONDS = 15 * 60;
+const DEFAULT_WINDOW_SECONDS = 15 * 60;
 const HEIGHT = 110;
 
 function formatValue(v: number | null, unit: string): string {
   return v === null ? '–' : `${Number(v.toPrecision(3))}${unit ? ` ${unit}` : ''}`;
 }
 
-function options(width: number, series: ChartSeries[]): uPlot.Options {
+function options(
+  width: number,
+  series: ChartSeries[],
+  windowSeconds: number,
+  minWindowSeconds: number,
+): uPlot.Options {
   return {
     width,
     height: HEIGHT,
-    // always the last 15 minutes, so a fresh start fills in from the right
+    // the whole window (a fresh start fills in from the right), or, from minWindowSeconds on, only
+    // the part that has data, so the first minutes of a long window are a line, not a dot
     scales: {
-      x: { time: true, range: (_u, _min, max) => [max - WINDOW_SECONDS, max] },
+      x: {
+        time: true,
+        range: (_u, min, max) => [max - Math.min(windowSeconds, Math.max(minWindowSeconds, max - min)), max],
+      },
       y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
     },
     axes: [
@@ -61,7 +70,7 @@ function options(width: number, series: ChartSeries[]): uPlot.Options {
 }
 
 /**
- * A small live line chart (uPlot) of the health window. The chart is built once per mount and
+ * A small live line chart (uPlot) of a time window (the health page's 15 minutes, a node's hour). The chart is built once per mount and
  * fed new columns with setData; its width follows the container.
  */
 export function TimeChart({
@@ -70,17 +79,22 @@ export function TimeChart({
   data,
   unit = '',
   testId,
+  windowSeconds = DEFAULT_WINDOW_SECONDS,
+  minWindowSeconds = windowSeconds,
 }: {
   title: string;
   series: ChartSeries[];
   data: ChartData;
   unit?: string;
   testId: string;
+  windowSeconds?: number;
+  /** narrowest x range while the data covers less of the window */
+  minWindowSeconds?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
-  const key = series.map((s) => s.label).join('|') + unit;
+  const key = series.map((s) => s.label).join('|') + unit + windowSeconds + minWindowSeconds;
 
   useEffect(() => {
     const el = box.current;
@@ -90,7 +104,11 @@ export function TimeChart({
     // uPlot draws on a canvas: load it in the browser, after mount, and keep it out of the server bundle
     void import('uplot').then(({ default: UPlot }) => {
       if (disposed) return;
-      const u = new UPlot(options(Math.max(160, el.clientWidth), series), latest.current, el);
+      const u = new UPlot(
+        options(Math.max(160, el.clientWidth), series, windowSeconds, minWindowSeconds),
+        latest.current,
+        el,
+      );
       plot.current = u;
       observer = new ResizeObserver(() =>
         u.setSize({ width: Math.max(160, el.clientWidth), height: HEIGHT }),

@@ -1,16 +1,35 @@
 import { cordonInfo } from '@/lib/client/cordon-info';
-import { formatAge } from '@/lib/client/quantity';
+import { formatAge } from '@/lib/shared/quantity-format';
+import type { CordonInfo } from '@/lib/protocol/cordon-annotations';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 
-/** Who cordoned the node, why and when, beside the cordon badge; nothing while schedulable. */
-export function CordonNote({ node, now }: { node: NodeSummary; now: number }) {
-  const info = cordonInfo(node);
-  if (!info) return null;
+/**
+ * Who cordoned the node, why and when, beside the cordon badge; nothing while schedulable. The node
+ * detail's answer (`cordon`: annotations, audit log, or outside the app) wins; until it has loaded, the
+ * live summary's annotations stand in.
+ */
+export function CordonNote({
+  node,
+  now,
+  cordon,
+}: {
+  node: NodeSummary;
+  now: number;
+  cordon?: CordonInfo | null;
+}) {
+  if (!node.unschedulable) return null;
+  const info: CordonInfo = cordon ?? { source: 'app', ...cordonInfo(node) };
+  const by = info.source === 'outside' ? undefined : info.by;
   return (
-    <p data-testid="cordon-info" className="mt-1 text-xs text-slate-600">
-      {info.by ? (
+    <p
+      data-testid="cordon-info"
+      data-source={by ? info.source : 'outside'}
+      className="mt-1 text-xs text-slate-600"
+    >
+      {by ? (
         <>
-          Cordoned by <span className="font-medium text-slate-800">{info.by}</span>
+          Cordoned by <span className="font-medium text-slate-800">{by}</span>
+          {info.source === 'audit' && ' (from the audit log)'}
         </>
       ) : (
         'Cordoned outside Kube Node Manager'
@@ -26,7 +45,7 @@ export function CordonNote({ node, now }: { node: NodeSummary; now: number }) {
           : <q data-testid="cordon-reason">{info.reason}</q>
         </>
       ) : (
-        info.by && ', no reason given'
+        by && ', no reason given'
       )}
     </p>
   );

@@ -100,7 +100,7 @@ export function NodeDetailView({
               </Link>
             )}
           </div>
-          {node && <CordonNote node={node} now={now} />}
+          {node && <CordonNote node={node} now={now} cordon={detail.data?.cordon} />}
         </div>
         {onClose && (
           <button

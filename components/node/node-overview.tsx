@@ -1,5 +1,12 @@
-import { rowModel } from '@/lib/client/node-row';
-import { formatAge, formatBytes, formatCpuMilli, parseCpuMilli, parseQuantity } from '@/lib/client/quantity';
+import {
+  formatAge,
+  formatBytes,
+  formatCpuMilli,
+  parseCpuMilli,
+  parseQuantity,
+  usageRatio,
+} from '@/lib/shared/quantity-format';
+import { toNodeRow } from '@/lib/shared/node-row';
 import type { NodeDetail } from '@/lib/protocol/rest';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { UsageBar } from '@/components/ui/usage-bar';
@@ -14,7 +21,7 @@ function Row({ k, children }: { k: string; children: React.ReactNode }) {
 }
 
 export function NodeOverview({ node, detail, now }: { node: NodeSummary; detail?: NodeDetail; now: number }) {
-  const m = rowModel(node);
+  const m = toNodeRow(node);
   const info = node.static.nodeInfo;
   const usage = detail?.metrics;
   return (
@@ -22,7 +29,7 @@ export function NodeOverview({ node, detail, now }: { node: NodeSummary; detail?
       <section className="grid grid-cols-2 gap-3">
         <div className="rounded border border-slate-200 p-2">
           <div className="mb-1 font-semibold text-slate-600">CPU requests</div>
-          <UsageBar ratio={m.cpuRatio} label="" />
+          <UsageBar ratio={usageRatio(m.cpuRequestsMilli, m.cpuAllocatableMilli)} label="" />
           <div className="mt-1 text-slate-500">
             {formatCpuMilli(m.cpuRequestsMilli)} of {formatCpuMilli(m.cpuAllocatableMilli)} allocatable
             {usage && <> · usage {formatCpuMilli(parseCpuMilli(usage.cpu))}</>}
@@ -30,7 +37,7 @@ export function NodeOverview({ node, detail, now }: { node: NodeSummary; detail?
         </div>
         <div className="rounded border border-slate-200 p-2">
           <div className="mb-1 font-semibold text-slate-600">Memory requests</div>
-          <UsageBar ratio={m.memoryRatio} label="" />
+          <UsageBar ratio={usageRatio(m.memoryRequestsBytes, m.memoryAllocatableBytes)} label="" />
           <div className="mt-1 text-slate-500">
             {formatBytes(m.memoryRequestsBytes)} of {formatBytes(m.memoryAllocatableBytes)} allocatable
             {usage && <> · usage {formatBytes(parseQuantity(usage.memory))}</>}

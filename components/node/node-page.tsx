@@ -5,6 +5,7 @@ import { useNodeStream } from '@/lib/client/use-node-stream';
 import { useNodes } from '@/lib/client/use-nodes';
 import { ConnectionIndicator } from '@/components/dashboard/connection-indicator';
 import { NodeDetailView } from './node-detail-panel';
+import { UsageCharts } from './usage-charts';
 
 /** Full-page node view; loads the cluster's list and stream so the node stays live. */
 export function NodePage({ cluster, node }: { cluster: string; node: string }) {
@@ -27,8 +28,11 @@ export function NodePage({ cluster, node }: { cluster: string; node: string }) {
           <ConnectionIndicator />
         </span>
       </div>
-      <div className="mx-auto min-h-0 w-full max-w-4xl flex-1 border-x border-slate-200">
-        <NodeDetailView cluster={cluster} name={node} now={now} />
+      <div className="mx-auto flex min-h-0 w-full max-w-4xl flex-1 flex-col border-x border-slate-200">
+        <UsageCharts cluster={cluster} node={node} />
+        <div className="min-h-0 flex-1">
+          <NodeDetailView cluster={cluster} name={node} now={now} />
+        </div>
       </div>
     </div>
   );

@@ -291,6 +291,28 @@ export class AuditLog {
     return Number(row.id);
   }
 
+  /**
+   * The newest finished row of one of `actions` on a node (any user): what the node detail reads to say
+   * who cordoned a node whose annotations are gone. Rows still pending never changed anything known.
+   */
+  async latestNodeAction(
+    cluster: string,
+    node: string,
+    actions: readonly string[],
+  ): Promise<AuditEntry | null> {
+    const row = await this.db.kysely
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('cluster', '=', cluster)
+      .where('target', '=', node)
+      .where('action', 'in', [...actions])
+      .where('result', 'in', ['success', 'partial'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toEntry(row) : null;
+  }
+
   /** Admins see everything; everyone else only their own entries, whatever filter they pass. */
   async query(
     filter: AuditFilter,

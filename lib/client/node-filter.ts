@@ -8,6 +8,8 @@ export interface FilterResult {
   items: NodeSummary[];
   /** set when a filter field is malformed; that field is then ignored */
   errors: Partial<Record<NodeQueryError['field'], string>>;
+  /** the query evaluated: malformed fields cleared */
+  query: NodeQuery;
 }
 
 /**
@@ -22,9 +24,9 @@ export function filterNodes(items: readonly NodeSummary[], query: NodeQuery): Fi
     try {
       if (q.sort === 'name' && q.dir === 'asc') {
         const filter = compileNodeFilter(q);
-        return { items: filter ? items.filter(filter) : [...items], errors };
+        return { items: filter ? items.filter(filter) : [...items], errors, query: q };
       }
-      return { items: evaluateNodeQuery(items, q).items, errors };
+      return { items: evaluateNodeQuery(items, q).items, errors, query: q };
     } catch (e) {
       // each field fails at most once: report it, then evaluate without it
       if (!(e instanceof NodeQueryError) || errors[e.field]) throw e;

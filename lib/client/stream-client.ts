@@ -1,18 +1,11 @@
 import { CloseCode } from '@/lib/protocol/close-codes';
-import type { ClientMessage, ServerMessage } from '@/lib/protocol/messages';
-import type {
-  ConnectionState,
-  ConnectionStatus,
-  StreamClientOptions,
-  StreamEvent,
-  Transport,
-} from './stream-types';
+import type { ClientMessage } from '@/lib/protocol/messages';
+import type { ConnectionState, StreamClientOptions, Transport } from './stream-types';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';
-import { SeqTracker } from './seq-tracker';
-import { StatusKeeper } from './connection-status';
-import { parseOrReport, routeMessage } from './stream-router';
 import { SsePool } from './sse-pool';
-import type { SocketHandle } from './stream-transport';
+import { StreamBase } from './stream-base';
+import { SseWindows, WINDOWS_STREAM } from './sse-windows';
+import { WsConnection } from './ws-connection';
 
 export type * from './stream-types';
 
@@ -22,40 +15,39 @@ export type * from './stream-types';
  * answers. Its status is honest: `live` only once a transport delivered its first frame, and any
  * transport failure (SSE included) shows at once.
  */
-export class StreamClient {
-  private readonly tracker = new SeqTracker();
-  private readonly listeners = new Set<(e: StreamEvent) => void>();
+export class StreamClient extends StreamBase {
   private readonly backoff: BackoffOptions;
-  private readonly status: StatusKeeper;
   private running = false;
   private online = true;
   private mode: 'ws' | 'sse' = 'ws';
-  private ws: SocketHandle | null = null;
-  private wsGen = 0;
-  private wsOpen = false;
+  private ws: WsConnection | null = null;
   private wsGotMessage = false;
   private wsFailures = 0;
   private retryTimer: unknown = null;
-  private connectTimer: unknown = null;
-  private idleTimer: unknown = null;
   private probeTimer: unknown = null;
   /** bumps whenever the connection is torn down, so a late server probe answer is ignored */
   private probeGen = 0;
   private readonly sse: SsePool | null;
+  private readonly sseWindows: SseWindows;
 
   constructor(private readonly opts: StreamClientOptions) {
+    super(opts.clock);
     this.backoff = opts.backoff ?? defaultBackoff;
-    this.status = new StatusKeeper(opts.clock, (status) => this.emit({ type: 'state', status }));
     const factory = opts.createEventSource;
     this.sse = factory
       ? new SsePool({
           factory,
-          url: (cluster) => opts.sseUrl(cluster, this.tracker.last(cluster)),
+          url: (cluster) =>
+            cluster === WINDOWS_STREAM
+              ? opts.sseWindows!.url
+              : opts.sseUrl(cluster, this.tracker.last(cluster)),
           clock: opts.clock,
           backoff: this.backoff,
           onMessage: (cluster, data) => {
             const msg = this.parse(data);
             if (!msg) return;
+            if (msg.type === 'connected' && cluster === WINDOWS_STREAM)
+              this.sseWindows.connected(msg.data.connection_id);
             if (msg.type === 'connected' || msg.type === 'subscribed') this.sse?.markLive(cluster);
             this.status.touch();
             if (msg.type !== 'ping') this.dispatch(msg);
@@ -67,28 +59,16 @@ export class StreamClient {
           },
         })
       : null;
-  }
-
-  getState(): ConnectionState {
-    return this.status.get().state;
-  }
-
-  /** An immutable snapshot, replaced on every change (safe for useSyncExternalStore). */
-  getStatus(): ConnectionStatus {
-    return this.status.get();
-  }
-
-  lastSeq(cluster: string): number | undefined {
-    return this.tracker.last(cluster);
-  }
-
-  isResyncing(cluster: string): boolean {
-    return this.tracker.isResyncing(cluster);
-  }
-
-  onEvent(listener: (e: StreamEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const windows = opts.sseWindows;
+    this.sseWindows = new SseWindows({
+      post: windows?.post ?? (() => Promise.resolve()),
+      setStream: (open) => {
+        if (!this.sse || !windows || this.mode !== 'sse' || !this.running || !this.online) return;
+        if (open && !this.sse.has(WINDOWS_STREAM)) this.sse.open(WINDOWS_STREAM);
+        else if (!open) this.sse.close(WINDOWS_STREAM);
+        this.updateSseStatus();
+      },
+    });
   }
 
   start(): void {
@@ -128,27 +108,30 @@ export class StreamClient {
   unsubscribe(cluster: string): void {
     if (!this.tracker.has(cluster)) return;
     this.tracker.untrack(cluster);
-    if (this.wsOpen) this.send({ type: 'unsubscribe', data: { cluster } });
+    if (this.ws?.isOpen()) this.send({ type: 'unsubscribe', data: { cluster } });
     this.sse?.close(cluster);
     this.updateSseStatus();
   }
 
-  /** Sends a client message (a window request) on the open WebSocket; false when none is open. */
+  /**
+   * Sends a client message: on the open WebSocket, or for a window request on SSE over HTTP (when
+   * `sseWindows` is configured). False when it could not be sent; windows are asked for again when
+   * the connection is live.
+   */
   sendMessage(msg: ClientMessage): boolean {
-    if (!this.wsOpen) return false;
-    this.send(msg);
-    return true;
-  }
-
-  private emit(e: StreamEvent): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(e);
-      } catch (err) {
-        // a listener bug must not break the stream for the other listeners
-        console.error('stream listener failed', err);
-      }
+    const windowMsg = msg.type === 'window' || msg.type === 'window_close';
+    if (this.ws?.isOpen()) {
+      if (windowMsg) this.sseWindows.track(msg);
+      this.send(msg);
+      return true;
     }
+    if (!windowMsg) return false;
+    if (this.mode === 'sse' && this.opts.sseWindows && this.running && this.online) {
+      this.sseWindows.send(msg);
+      return true;
+    }
+    this.sseWindows.track(msg);
+    return false;
   }
 
   private setState(state: ConnectionState, transport: Transport | null = this.transport()): void {
@@ -174,7 +157,7 @@ export class StreamClient {
   }
 
   private sendSubscribe(cluster: string, since: number | undefined): void {
-    if (!this.wsOpen) return; // sent on open
+    if (!this.ws?.isOpen()) return; // sent on open
     this.tracker.expectAck(cluster);
     this.send({ type: 'subscribe', data: since === undefined ? { cluster } : { cluster, since } });
   }
@@ -189,17 +172,17 @@ export class StreamClient {
     this.closeWs();
     this.retryTimer = this.clear(this.retryTimer);
     this.probeTimer = this.clear(this.probeTimer);
+    this.closeSse();
+  }
+
+  private closeSse(): void {
     this.sse?.closeAll();
+    this.sseWindows.reset();
   }
 
   private closeWs(): void {
-    this.wsGen++;
-    this.connectTimer = this.clear(this.connectTimer);
-    this.idleTimer = this.clear(this.idleTimer);
-    const ws = this.ws;
+    this.ws?.close();
     this.ws = null;
-    this.wsOpen = false;
-    ws?.close(1000, 'client closing');
   }
 
   private connectWs(): void {
@@ -210,40 +193,29 @@ export class StreamClient {
       this.setState(
         this.getState() === 'offline' || this.getState() === 'connecting' ? 'connecting' : 'reconnecting',
       );
-    const gen = this.wsGen;
     this.wsGotMessage = false;
-    this.ws = this.opts.createSocket(this.opts.wsUrl, {
-      onOpen: () => gen === this.wsGen && this.onWsOpen(),
-      onMessage: (data) => gen === this.wsGen && this.onWsMessage(data),
-      onClose: (code, reason) => gen === this.wsGen && this.onWsClosed(code, reason),
-    });
-    this.connectTimer = this.opts.clock.setTimeout(() => {
-      if (gen === this.wsGen && !this.wsOpen) this.onWsClosed();
-    }, this.opts.connectTimeoutMs ?? 10_000);
-  }
-
-  private onWsOpen(): void {
-    this.connectTimer = this.clear(this.connectTimer);
-    this.wsOpen = true;
-    this.armIdle();
-    // not live yet: that takes the server's `connected` frame (onWsMessage)
-    if (this.mode === 'ws') this.subscribeAll();
+    this.ws = new WsConnection(
+      {
+        url: this.opts.wsUrl,
+        createSocket: this.opts.createSocket,
+        clock: this.opts.clock,
+        connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
+        idleTimeoutMs: this.opts.idleTimeoutMs ?? 60_000,
+      },
+      {
+        // not live yet: that takes the server's `connected` frame (onWsMessage)
+        onOpen: () => this.mode === 'ws' && this.subscribeAll(),
+        onMessage: (data) => this.onWsMessage(data),
+        onClosed: (code, reason) => this.onWsClosed(code, reason),
+      },
+    );
   }
 
   private subscribeAll(): void {
     for (const { cluster, since } of this.tracker.resumable()) this.sendSubscribe(cluster, since);
   }
 
-  private armIdle(): void {
-    this.idleTimer = this.clear(this.idleTimer);
-    const gen = this.wsGen;
-    this.idleTimer = this.opts.clock.setTimeout(() => {
-      if (gen === this.wsGen) this.onWsClosed();
-    }, this.opts.idleTimeoutMs ?? 60_000);
-  }
-
   private onWsMessage(data: string): void {
-    this.armIdle();
     const msg = this.parse(data);
     if (!msg) return;
     if (!this.wsGotMessage) {
@@ -253,7 +225,7 @@ export class StreamClient {
     if (msg.type === 'connected') {
       if (this.mode === 'sse') {
         // a probe succeeded: leave SSE, the WebSocket resumes every cluster from the last seq seen
-        this.sse?.closeAll();
+        this.closeSse();
         this.probeTimer = this.clear(this.probeTimer);
         this.mode = 'ws';
         this.subscribeAll();
@@ -316,6 +288,11 @@ export class StreamClient {
     this.setState('connecting', 'sse');
     for (const cluster of this.tracker.clusters())
       if (!this.tracker.isResyncing(cluster)) this.openSse(cluster);
+    // open windows need the stream that carries them; their subscriptions ask again once it is live
+    if (this.opts.sseWindows && this.sseWindows.active()) {
+      this.sse?.open(WINDOWS_STREAM);
+      this.updateSseStatus();
+    }
     this.scheduleProbe();
   }
 
@@ -335,19 +312,9 @@ export class StreamClient {
     this.updateSseStatus();
   }
 
-  private parse(data: string): ServerMessage | null {
-    return parseOrReport(data, (e) => this.emit(e));
-  }
-
-  private dispatch(msg: ServerMessage): void {
-    routeMessage(msg, {
-      tracker: this.tracker,
-      emit: (e) => this.emit(e),
-      // SSE streams are per cluster and the server cannot be told to pause one: close until resubscribed
-      onBroken: (cluster) => {
-        this.sse?.close(cluster);
-        this.updateSseStatus();
-      },
-    });
+  /** SSE streams are per cluster and the server cannot be told to pause one: close until resubscribed */
+  protected onBroken(cluster: string): void {
+    this.sse?.close(cluster);
+    this.updateSseStatus();
   }
 }

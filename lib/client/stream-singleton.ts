@@ -5,6 +5,7 @@ import {
   browserEventSourceFactory,
   browserServerProbe,
   browserSocketFactory,
+  browserWindowPost,
 } from './stream-transport';
 
 let client: StreamClient | null = null;
@@ -29,6 +30,8 @@ function create(): StreamClient {
     // unauthenticated and cheap: tells a blocked WebSocket (answers) from a stopped server (does not)
     probeServer: browserServerProbe('/api/v1/ws/ping'),
     wsProbeIntervalMs: 30_000,
+    // on SSE, windows ride a stream without clusters and are asked for over HTTP
+    sseWindows: { url: '/api/v1/sse/nodes', post: browserWindowPost('/api/v1/sse/windows') },
   });
 }
 

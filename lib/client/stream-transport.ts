@@ -3,6 +3,7 @@
  * sockets and the browser adapters below stay a few lines of glue.
  */
 import { sseEventNames } from '@/lib/protocol/messages';
+import type { SseWindowBody } from '@/lib/protocol/window';
 
 export interface SocketHandlers {
   onOpen(): void;
@@ -86,3 +87,15 @@ export const browserEventSourceFactory: EventSourceFactory = (url, h) => {
     },
   };
 };
+
+/** POSTs a window request for the page's SSE connection (same origin: the session cookie goes along). */
+export const browserWindowPost =
+  (url: string) =>
+  async (body: SseWindowBody): Promise<void> => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  };

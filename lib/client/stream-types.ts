@@ -1,3 +1,4 @@
+import type { SseWindowBody } from '@/lib/protocol/window';
 import type { ServerMessage } from '@/lib/protocol/messages';
 import type { BackoffOptions } from './backoff';
 import type { Clock, EventSourceFactory, SocketFactory } from './stream-transport';
@@ -50,4 +51,9 @@ export interface StreamClientOptions {
    * repeated failures alone mean blocked.
    */
   probeServer?: () => Promise<boolean>;
+  /**
+   * Live windows over the SSE fallback: the URL of a stream without clusters (it carries the windows)
+   * and how to POST /api/v1/sse/windows. Absent: windows wait for the WebSocket.
+   */
+  sseWindows?: { url: string; post: (body: SseWindowBody) => Promise<void> };
 }

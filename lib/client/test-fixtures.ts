@@ -1,6 +1,8 @@
 import type { NodeListResponse } from '@/lib/protocol/api';
 import type { NodeEventMessage } from '@/lib/protocol/messages';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
+import type { NodeRow } from '@/lib/protocol/window';
+import { toNodeRow } from '@/lib/shared/node-row';
 
 /** Test-only builders for node summaries, lists and pushed events. */
 export function makeNode(name: string, over: Partial<NodeSummary> = {}): NodeSummary {
@@ -63,4 +65,9 @@ export function makeEvent(
     timestamp: '2026-01-01T00:00:00Z',
     data,
   };
+}
+
+/** A table row as a window pushes it, projected from makeNode's summary. */
+export function makeRow(name: string, over: Partial<NodeRow> = {}): NodeRow {
+  return { ...toNodeRow(makeNode(name)), ...over };
 }

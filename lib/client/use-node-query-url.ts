@@ -4,14 +4,16 @@ import { useMemo } from 'react';
 import {
   defaultNodeQuery,
   formatNodeQuery,
-  parseNodeQuery,
   type NodeQuery,
   type NodeSortColumn,
 } from '@/lib/protocol/node-query';
+import { nodeQueryFromUrl, urlQueryKeys } from './node-query-search';
 
 /** The page URL's fields: the cluster, then the node query in its canonical form (never offset/limit). */
 const urlKeys = {
   cluster: parseAsString,
+  /** the node open in the side panel, so a reload or a shared link opens it again */
+  node: parseAsString,
   text: parseAsString,
   labelSelector: parseAsString,
   taint: parseAsString,
@@ -20,13 +22,14 @@ const urlKeys = {
   schedulable: parseAsString,
   sort: parseAsString,
 };
-type QueryKey = Exclude<keyof typeof urlKeys, 'cluster'>;
-const queryKeys = Object.keys(urlKeys).filter((k): k is QueryKey => k !== 'cluster');
+const queryKeys = urlQueryKeys;
 
 export interface NodeQueryUrl {
   cluster: string | null;
+  node: string | null;
   query: NodeQuery;
   setCluster(cluster: string): void;
+  setNode(node: string | null): void;
   setQuery(query: NodeQuery): void;
 }
 
@@ -37,17 +40,18 @@ export interface NodeQueryUrl {
  */
 export function useNodeQueryUrl(): NodeQueryUrl {
   const [params, setParams] = useQueryStates(urlKeys, { history: 'replace' });
-  const search = queryKeys
-    .flatMap((k) => (params[k] ? [`${k}=${encodeURIComponent(params[k])}`] : []))
-    .join('&');
-  const query = useMemo(() => {
-    const r = parseNodeQuery(search);
-    return r.ok ? r.query : defaultNodeQuery;
-  }, [search]);
+  const { text, labelSelector, taint, status, role, schedulable, sort } = params;
+  const query = useMemo(
+    () => nodeQueryFromUrl({ text, labelSelector, taint, status, role, schedulable, sort }),
+    [text, labelSelector, taint, status, role, schedulable, sort],
+  );
   return {
     cluster: params.cluster,
     query,
-    setCluster: (cluster) => void setParams({ cluster }),
+    node: params.node,
+    // a node belongs to its cluster: switching clusters closes it
+    setCluster: (cluster) => void setParams({ cluster, node: null }),
+    setNode: (node) => void setParams({ node }),
     setQuery: (q) => {
       const p = new URLSearchParams(formatNodeQuery(q));
       void setParams(Object.fromEntries(queryKeys.map((k) => [k, p.get(k)])));

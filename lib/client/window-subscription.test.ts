@@ -1,27 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SseWindowBody } from '@/lib/protocol/window';
 import type { NodeRow } from '@/lib/protocol/window';
 import { StreamClient } from './stream-client';
+import { makeRow } from './test-fixtures';
 import { FakeClock, fakeTransports } from './stream-fakes';
 import { WindowSubscription } from './window-subscription';
 import type { WindowState } from './window-state';
 
 const ts = '2026-01-01T00:00:00Z';
-const row = (name: string): NodeRow => ({
-  name,
-  status: 'Ready',
-  unschedulable: false,
-  roles: [],
-  version: 'v1.31.0',
-  internalIP: '10.0.0.1',
-  cpuRequestsMilli: 0,
-  cpuAllocatableMilli: 1000,
-  memoryRequestsBytes: 0,
-  memoryAllocatableBytes: 1,
-  pods: 0,
-  podCapacity: 110,
-  taints: [],
-  creationTimestamp: ts,
-});
+const row = (name: string): NodeRow => makeRow(name, { creationTimestamp: ts });
 const snapshot = (seq: number, offset: number, names: string[], total = 100) => ({
   type: 'window_snapshot',
   cluster_name: 'c1',
@@ -57,7 +44,10 @@ function setup() {
     backoff: { initialMs: 1000, maxMs: 8000, factor: 2, jitter: 0 },
   });
   const seen: WindowState[] = [];
-  const sub = new WindowSubscription(client, (s) => seen.push(s));
+  const sub = new WindowSubscription(client, (s) => seen.push(s), {
+    schedule: (fn, ms) => clock.setTimeout(fn, ms),
+    cancel: (h) => clock.clearTimeout(h),
+  });
   sub.start();
   client.start();
   const sent = (i = 0) => t.sockets[i]!.sent as { type: string; data: { offset?: number } }[];
@@ -102,5 +92,85 @@ describe('WindowSubscription', () => {
     expect(sent(1).filter((m) => m.type === 'window')).toHaveLength(1);
     sub.stop();
     expect(sent(1).at(-1)).toMatchObject({ type: 'window_close' });
+  });
+
+  it('asks once per connection, not on every status tick while frames arrive', () => {
+    const { clock, sockets, sub, sent } = setup();
+    sub.set({ id: 'table', cluster: 'c1', query: '', offset: 0, limit: 3 });
+    sockets[0]!.open();
+    sockets[0]!.receive(connected);
+    sockets[0]!.receive(snapshot(5, 0, ['a', 'b', 'c']));
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1500);
+      sockets[0]!.receive({ type: 'ping', timestamp: ts });
+    }
+    expect(sent().filter((m) => m.type === 'window')).toHaveLength(1);
+  });
+
+  it('retries a window of a cluster still syncing', () => {
+    const { clock, sockets, sub, sent, seen } = setup();
+    sub.set({ id: 'table', cluster: 'c1', query: '', offset: 0, limit: 3 });
+    sockets[0]!.open();
+    sockets[0]!.receive(connected);
+    sockets[0]!.receive({ type: 'error', timestamp: ts, data: { code: 'cluster_syncing', message: 'x' } });
+    clock.advance(1000);
+    expect(sent().filter((m) => m.type === 'window')).toHaveLength(2);
+    sockets[0]!.receive(snapshot(5, 0, ['a']));
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('WindowSubscription over the SSE fallback', () => {
+  it('opens a stream without clusters and posts requests with its connection_id; back on the WebSocket it sends there', () => {
+    const clock = new FakeClock();
+    const t = fakeTransports();
+    const posted: SseWindowBody[] = [];
+    const post = vi.fn((b: SseWindowBody) => {
+      posted.push(b);
+      return Promise.resolve();
+    });
+    client = new StreamClient({
+      wsUrl: 'ws://h/api/v1/ws/nodes',
+      sseUrl: (c) => `/api/v1/sse/nodes?cluster=${c}`,
+      createSocket: t.createSocket,
+      createEventSource: t.createEventSource,
+      clock,
+      backoff: { initialMs: 1000, maxMs: 8000, factor: 2, jitter: 0 },
+      maxWsFailures: 3,
+      wsProbeIntervalMs: 30_000,
+      sseWindows: { url: '/api/v1/sse/nodes', post },
+    });
+    const seen: WindowState[] = [];
+    const sub = new WindowSubscription(client, (s) => seen.push(s));
+    sub.start();
+    client.start();
+    sub.set({ id: 'table', cluster: 'c1', query: 'sort=-cpu', offset: 0, limit: 3 });
+    for (let i = 0; i < 3; i++) {
+      t.sockets.at(-1)!.serverClose();
+      clock.advance(8000);
+    }
+    // on SSE: the windows stream opens; the request waits for its connection id
+    expect(t.sources.map((s) => s.url)).toEqual(['/api/v1/sse/nodes']);
+    expect(post).not.toHaveBeenCalled();
+    t.sources[0]!.receive({ ...connected, data: { ...connected.data, connection_id: 'sse-1' } });
+    expect(client.getStatus()).toMatchObject({ state: 'live', transport: 'sse' });
+    expect(posted).toEqual([
+      { connection_id: 'sse-1', id: 'table', cluster: 'c1', query: 'sort=-cpu', offset: 0, limit: 3 },
+    ]);
+    t.sources[0]!.receive(snapshot(5, 0, ['a', 'b', 'c']));
+    t.sources[0]!.receive(diff(6, 5, [{ op: 'remove', index: 0 }], 99));
+    expect(seen.at(-1)!.rows.map((r) => r.name)).toEqual(['b', 'c']);
+    // scrolling posts again on the same connection
+    sub.set({ id: 'table', cluster: 'c1', query: 'sort=-cpu', offset: 3, limit: 3 });
+    expect(posted.at(-1)).toMatchObject({ connection_id: 'sse-1', offset: 3 });
+    // the WebSocket probe succeeds: the window is asked for there, the SSE stream closes
+    clock.advance(30_000);
+    const ws = t.sockets.at(-1)!;
+    ws.open();
+    ws.receive(connected);
+    expect(t.sources[0]!.closed).toBe(true);
+    expect((ws.sent as { type: string }[]).filter((m) => m.type === 'window')).toHaveLength(1);
+    sub.stop();
+    expect(posted).toHaveLength(2);
   });
 });

@@ -1,35 +1,69 @@
 import type { WindowRequest } from '@/lib/protocol/window';
-import type { StreamClient } from './stream-client';
+import type { StreamClient, Transport } from './stream-client';
 import { applyWindowMessage, type WindowState } from './window-state';
 
 type Stream = Pick<StreamClient, 'onEvent' | 'sendMessage'>;
 
+export interface WindowSubscriptionOptions {
+  /** a cluster that is not synced yet answers `cluster_syncing`: ask again after this long */
+  retryMs?: number;
+  schedule?: (fn: () => void, ms: number) => unknown;
+  cancel?: (handle: unknown) => void;
+}
+
 /**
- * One live window over the shared stream client's WebSocket: asks for it whenever the socket is
- * (again) live or the range/query changes, applies snapshots and diffs, and asks again on a gap.
- * Framework-free; a React hook feeds `onChange` into React Query. Over the SSE fallback windows go
- * through POST /api/v1/sse/windows, which this class does not do yet: it then stays at the last rows.
+ * One live window over the shared stream client's connection (WebSocket, or the SSE fallback, where
+ * the client posts requests to /api/v1/sse/windows): asks for it whenever the connection is (again)
+ * live or the range/query changes, applies snapshots and diffs, and asks again on a gap.
+ * Framework-free; a React hook feeds `onChange` into React Query.
  */
 export class WindowSubscription {
   private wanted: WindowRequest | null = null;
   private held: WindowState | undefined;
   private off: (() => void) | null = null;
+  private live: { transport: Transport | null } | null = null;
+  private retry: unknown = null;
+  private readonly schedule: (fn: () => void, ms: number) => unknown;
+  private readonly cancel: (handle: unknown) => void;
 
   constructor(
     private readonly stream: Stream,
     private readonly onChange: (state: WindowState) => void,
-  ) {}
+    private readonly opts: WindowSubscriptionOptions = {},
+  ) {
+    this.schedule = opts.schedule ?? ((fn, ms) => setTimeout(fn, ms));
+    this.cancel = opts.cancel ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
 
   start(): void {
     if (this.off) return;
     this.off = this.stream.onEvent((e) => {
-      if (e.type === 'state' && e.status.state === 'live') this.ask();
+      if (e.type === 'state') {
+        // state events also tick while frames arrive: ask again only when a connection (re)opened
+        const { state, transport } = e.status;
+        const wasLive = this.live;
+        this.live = state === 'live' ? { transport } : null;
+        if (this.live && (!wasLive || wasLive.transport !== transport)) this.ask();
+        return;
+      }
       if (e.type !== 'message') return;
       const m = e.message;
+      if (m.type === 'error' && m.data.code === 'cluster_syncing' && this.held === undefined) {
+        if (this.retry === null)
+          this.retry = this.schedule(() => {
+            this.retry = null;
+            if (this.held === undefined) this.ask();
+          }, this.opts.retryMs ?? 1_000);
+        return;
+      }
       if ((m.type !== 'window_snapshot' && m.type !== 'window_diff') || m.data.id !== this.wanted?.id) return;
       const w = this.wanted;
-      // an answer to an earlier range still in flight: the one asked for last is on its way
-      if (m.type === 'window_snapshot' && (m.data.offset !== w.offset || m.data.limit !== w.limit)) return;
+      // an answer to an earlier range or query still in flight: the one asked for last is on its way
+      if (
+        m.type === 'window_snapshot' &&
+        (m.data.offset !== w.offset || m.data.limit !== w.limit || m.cluster_name !== w.cluster)
+      )
+        return;
       if (m.type === 'window_diff' && this.held === undefined) return;
       const r = applyWindowMessage(this.held, m);
       if (!r.ok) return this.ask(); // missed a message: the server answers with a fresh snapshot
@@ -47,14 +81,18 @@ export class WindowSubscription {
       this.wanted.offset === req.offset &&
       this.wanted.limit === req.limit;
     this.wanted = req;
-    if (!same) {
-      this.held = undefined;
-      this.ask();
-    }
+    if (!same) this.ask();
+  }
+
+  /** The request last sent (or to be sent): the range the caller should expect rows for. */
+  current(): WindowRequest | null {
+    return this.wanted;
   }
 
   stop(): void {
     if (this.wanted) this.stream.sendMessage({ type: 'window_close', data: { id: this.wanted.id } });
+    if (this.retry !== null) this.cancel(this.retry);
+    this.retry = null;
     this.off?.();
     this.off = null;
     this.wanted = null;

@@ -2,6 +2,7 @@ import { routeTable } from '@/lib/openapi/routes';
 /** The pages under app/, as Next names them (route groups dropped). */
 const PAGE_TEMPLATES = [
   '/',
+  '/all',
   '/audit',
   '/settings',
   '/health',

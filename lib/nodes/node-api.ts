@@ -6,6 +6,7 @@ import type { Actor } from './node-service';
 import { bodyStream, listBody, type ListBody } from './list-body';
 import { formatNodeQuery, fromQueryParams, nodeQuery, type NodeQueryParams } from '@/lib/protocol/node-query';
 import { loadNodeDetail, type NodeDetail } from './node-detail';
+import { CORDON_AUDIT_ACTIONS, resolveCordon } from './cordon-origin';
 
 type Ctx = Pick<AppContext, 'manager' | 'nodeSource'>;
 
@@ -104,11 +105,27 @@ export function getNodeSummary(ctx: Ctx, cluster: string, node: string): Promise
   });
 }
 
-/** The detail is read from the API server as the user (their identity, by the cluster's mode). */
-export function getNodeDetail(ctx: Ctx, cluster: string, node: string, actor: Actor): Promise<NodeDetail> {
-  return guard(cluster, async () =>
-    loadNodeDetail(ctx.nodeSource.kubeConfig(cluster, actor), await getNodeSummary(ctx, cluster, node)),
-  );
+/**
+ * The detail is read from the API server as the user (their identity, by the cluster's mode), with who
+ * cordoned the node decided here (annotations, else the audit log, else outside the app), so every
+ * browser shows the same answer.
+ */
+export function getNodeDetail(
+  ctx: Ctx & Pick<AppContext, 'audit'>,
+  cluster: string,
+  node: string,
+  actor: Actor,
+): Promise<NodeDetail> {
+  return guard(cluster, async () => {
+    const detail = await loadNodeDetail(
+      ctx.nodeSource.kubeConfig(cluster, actor),
+      await getNodeSummary(ctx, cluster, node),
+    );
+    const cordon = await resolveCordon(detail.summary, () =>
+      ctx.audit.latestNodeAction(cluster, node, CORDON_AUDIT_ACTIONS),
+    );
+    return { ...detail, cordon };
+  });
 }
 
 /** Runs a node write, mapping an unknown cluster to 404 like the reads do. */

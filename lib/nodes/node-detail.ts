@@ -1,4 +1,6 @@
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { readNodeMetrics } from '@/lib/node-metrics/metrics-api';
+import type { CordonInfo } from '@/lib/protocol/cordon-annotations';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 import { podRequests } from '@/lib/realtime/pod-index';
 import { fromK8sError } from './errors';
@@ -18,6 +20,8 @@ export interface NodeDetail {
   pods: PodInfo[];
   events: Array<{ type?: string; reason?: string; message?: string; count?: number; lastTimestamp?: string }>;
   metrics?: { cpu: string; memory: string; timestamp?: string };
+  /** set by getNodeDetail (lib/nodes/node-api.ts), which can read the audit log */
+  cordon?: CordonInfo | null;
 }
 
 function podInfo(p: V1Pod): PodInfo {
@@ -49,12 +53,7 @@ export async function loadNodeDetail(kc: KubeConfig, summary: NodeSummary): Prom
     if (object.metadata) delete object.metadata.managedFields;
     let metrics: NodeDetail['metrics'];
     try {
-      const m = (await kc.makeApiClient(CustomObjectsApi).getClusterCustomObject({
-        group: 'metrics.k8s.io',
-        version: 'v1beta1',
-        plural: 'nodes',
-        name,
-      })) as { usage?: { cpu?: string; memory?: string }; timestamp?: string };
+      const m = await readNodeMetrics(kc, name);
       if (m.usage?.cpu && m.usage.memory)
         metrics = { cpu: m.usage.cpu, memory: m.usage.memory, timestamp: m.timestamp };
     } catch {

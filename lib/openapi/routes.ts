@@ -6,7 +6,13 @@ import { nodeListResponseSchema } from '@/lib/protocol/api';
 import { batchPreviewResponseSchema } from '@/lib/protocol/operations';
 import { clusterPermissionsSchema } from '@/lib/protocol/identity';
 import { legacyNodeListParamsSchema, nodeQueryParamsSchema } from '@/lib/protocol/node-query';
+import { nodeExportParamsSchema } from '@/lib/protocol/node-export';
 import { healthHistorySchema } from '@/lib/protocol/health';
+import {
+  nodeUsageHistorySchema,
+  nodeUsageQuerySchema,
+  nodeUsageResponseSchema,
+} from '@/lib/protocol/node-usage';
 import { sseWindowBodySchema } from '@/lib/protocol/window';
 import { nodeResponse, operationEnvelopeSchema as operationResponse } from '@/lib/protocol/rest';
 import { applyTemplateBody, templateBody } from '@/lib/templates/template-schemas';
@@ -72,6 +78,25 @@ export const routeTable: RouteRow[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/clusters/{cluster}/export/nodes',
+    summary:
+      "The node list for the same query as a CSV or YAML file (the table's columns; Content-Disposition)",
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+    query: nodeExportParamsSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/export/nodes',
+    summary:
+      'Every cluster the caller may read, merged, as a CSV or YAML file with a cluster column (X-Skipped-Clusters names refusing ones)',
+    role: 'viewer',
+    scope: 'read',
+    query: nodeExportParamsSchema,
+  },
+  {
+    method: 'get',
     path: '/api/v1/clusters/{cluster}/permissions',
     summary:
       'What the cluster lets the caller do (SelfSubjectAccessReview as them: patch nodes, create pods/eviction, list pods, list nodes; cached a minute)',
@@ -87,6 +112,27 @@ export const routeTable: RouteRow[] = [
     role: 'viewer',
     scope: 'read',
     cluster: 'path',
+  },
+  {
+    method: 'get',
+    path: `${nodePath}/usage-history`,
+    summary:
+      "The node's CPU, memory and pod count over the last hour, sampled every 15 s while someone asks (watched for 2 minutes after each request)",
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+    response: nodeUsageHistorySchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/clusters/{cluster}/node-usage',
+    summary:
+      'CPU and memory usage of the named nodes (?names=a,b, at most 500) from metrics.k8s.io, sampled at most every 15 s while asked',
+    role: 'viewer',
+    scope: 'read',
+    cluster: 'path',
+    query: nodeUsageQuerySchema,
+    response: nodeUsageResponseSchema,
   },
   {
     method: 'post',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cordonInfoSchema } from './cordon-annotations';
 import { clusterInfoSchema } from './api';
 import { auditResultSchema } from './audit';
 import { drainPodProgressSchema, operationStateSchema } from './messages';
@@ -100,6 +101,8 @@ export const nodeDetailSchema = z.object({
     )
     .default([]),
   metrics: z.object({ cpu: z.string(), memory: z.string(), timestamp: z.string().optional() }).optional(),
+  /** who cordoned it, why and when; null while schedulable */
+  cordon: cordonInfoSchema.nullable().optional(),
 });
 export type NodeDetail = z.infer<typeof nodeDetailSchema>;
 

@@ -16,6 +16,15 @@ export const nodeRowSchema = z.object({
   roles: z.array(z.string()),
   version: z.string(),
   internalIP: z.string(),
+  /** '' when the node reports none (so are zone, region and instance type without their labels) */
+  externalIP: z.string(),
+  zone: z.string(),
+  region: z.string(),
+  instanceType: z.string(),
+  os: z.string(),
+  arch: z.string(),
+  /** every label: the table shows the count and lists them on hover */
+  labels: z.record(z.string(), z.string()),
   cpuRequestsMilli: z.number(),
   cpuAllocatableMilli: z.number(),
   memoryRequestsBytes: z.number(),
@@ -123,3 +132,4 @@ export const sseWindowBodySchema = windowRequestSchema.extend({
   connection_id: z.string().min(1).max(128),
   close: z.literal(true).optional(),
 });
+export type SseWindowBody = z.infer<typeof sseWindowBodySchema>;

@@ -10,6 +10,7 @@ import type { Database } from '@/lib/db';
 import type { AppMetrics } from '@/lib/metrics';
 import type { IdentityService } from '@/lib/identity/identity-service';
 import type { OidcTokens } from '@/lib/identity/oidc-tokens';
+import type { NodeMetricsSampler } from '@/lib/node-metrics/sampler';
 import type { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import type { OperationRunner } from '@/lib/operations/operation-runner';
@@ -36,6 +37,8 @@ export interface AppContext {
   hub: PushHub;
   nodes: NodeService;
   nodeSource: NodeSource;
+  /** node CPU/memory usage from metrics.k8s.io, sampled per cluster while someone asks */
+  nodeMetrics: NodeMetricsSampler;
   /** whose identity each cluster sees for a user's request, and the cluster's can-i answers */
   identity: IdentityService;
   /** single sign-on sessions' ID and refresh tokens (oidc-token mode) */

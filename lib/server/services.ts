@@ -21,6 +21,8 @@ import { withKeepAlive } from '@/lib/k8s/keep-alive';
 import { readDenied } from '@/lib/identity/guards';
 import { IdentityService } from '@/lib/identity/identity-service';
 import { OidcTokens } from '@/lib/identity/oidc-tokens';
+import { listNodeUsage } from '@/lib/node-metrics/metrics-api';
+import { NodeMetricsSampler } from '@/lib/node-metrics/sampler';
 import { NodeService } from '@/lib/nodes/node-service';
 import type { NodeSource } from '@/lib/nodes/node-source';
 import { LeaseKeeper } from '@/lib/operations/lease-keeper';
@@ -171,6 +173,15 @@ export async function createServices(
   auth.onRevocation(() => void hub.revalidate());
   const source = nodeSourceOf(manager, identity);
   const nodes = new NodeService({ source });
+  // sampled as the cluster's own identity, like the cache: readers are authorized per cluster by the route
+  const nodeMetrics = new NodeMetricsSampler({
+    list: (cluster) => listNodeUsage(source.kubeConfig(cluster)),
+    node: (cluster, name) => manager.getCache(cluster)?.getNode(name),
+    logger: logger.child({ component: 'node-metrics' }),
+  });
+  clusters.onChange((c) => {
+    if (c.type !== 'added') nodeMetrics.forget(c.name);
+  });
   const pushProgress = (op: Operation, node?: string) =>
     bus.publish({ type: 'push.message', message: operationProgressMessage(op, node) });
   const operationStore = new OperationStore(db, instanceId, {
@@ -230,6 +241,7 @@ export async function createServices(
     hub,
     nodes,
     nodeSource: source,
+    nodeMetrics,
     identity,
     oidcTokens,
     operations,
@@ -284,6 +296,7 @@ export async function createServices(
       for (const close of context.sseClosers) close();
       hub.closeAll();
       hub.dispose();
+      nodeMetrics.close();
       await demoHost?.close();
       await manager.shutdown();
       await runtime.close();

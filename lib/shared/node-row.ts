@@ -3,6 +3,21 @@ import type { NodeRow } from '@/lib/protocol/window';
 import { internalIP } from './node-query';
 import { cpuMillis, memoryBytes, parseQuantity } from './quantity';
 
+/** Well-known labels first, then their deprecated beta names (older clusters still set only those). */
+const wellKnown = {
+  zone: ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'],
+  region: ['topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/region'],
+  instanceType: ['node.kubernetes.io/instance-type', 'beta.kubernetes.io/instance-type'],
+} as const;
+
+function label(n: NodeSummary, keys: readonly string[]): string {
+  for (const k of keys) {
+    const v = n.labels[k];
+    if (v) return v;
+  }
+  return '';
+}
+
 // Summaries are immutable snapshots, so a row is derived once per summary object.
 const rows = new WeakMap<NodeSummary, NodeRow>();
 
@@ -19,6 +34,13 @@ export function toNodeRow(n: NodeSummary): NodeRow {
     roles: n.roles,
     version: s.nodeInfo.kubeletVersion,
     internalIP: internalIP(n),
+    externalIP: s.addresses.find((a) => a.type === 'ExternalIP')?.address ?? '',
+    zone: label(n, wellKnown.zone),
+    region: label(n, wellKnown.region),
+    instanceType: label(n, wellKnown.instanceType),
+    os: s.nodeInfo.operatingSystem,
+    arch: s.nodeInfo.architecture,
+    labels: n.labels,
     cpuRequestsMilli: n.pods.cpuRequestsMilli,
     cpuAllocatableMilli: cpuMillis(s.allocatable.cpu),
     memoryRequestsBytes: n.pods.memoryRequestsBytes,

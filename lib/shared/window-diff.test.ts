@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeRow } from '@/lib/protocol/window';
+import { makeRow } from '@/lib/client/test-fixtures';
 import { applyWindowOps, diffWindow } from './window-diff';
 
-const row = (name: string, rv = '1'): NodeRow => ({
-  name,
-  version: rv,
-  status: 'Ready',
-  unschedulable: false,
-  roles: [],
-  internalIP: '',
-  cpuRequestsMilli: 0,
-  cpuAllocatableMilli: 0,
-  memoryRequestsBytes: 0,
-  memoryAllocatableBytes: 0,
-  pods: 0,
-  podCapacity: null,
-  taints: [],
-  creationTimestamp: '',
-});
+const row = (name: string, rv = '1'): NodeRow => makeRow(name, { version: rv });
 const rows = (s: string) => [...s].map((c) => row(c));
 
 describe('diffWindow', () => {

@@ -48,6 +48,8 @@ export interface SimulatorOptions {
    * key generation costs about half a second, which dominates starting many small simulators.
    */
   tls?: TlsMaterial;
+  /** serve metrics.k8s.io (default true); false is a cluster without metrics-server (404) */
+  metrics?: boolean;
 }
 
 export interface SimFaults {
@@ -114,6 +116,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ...(opts.oidc ? { oidc: oidcVerifier(opts.oidc) } : {}),
   };
   const pods = installPodHooks(ctx, podOpts);
+  if (opts.metrics === false) delete ctx.hooks.metrics;
   seedCluster(store, { nodes: opts.nodes ?? 5, ...podOpts }, pods);
   const background = startBackground(store, {
     nodeStatusIntervalMs: opts.nodeStatusIntervalMs ?? 300_000,

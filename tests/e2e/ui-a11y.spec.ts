@@ -61,10 +61,13 @@ test.describe('signed in', () => {
   });
 
   test('nodes dashboard', async ({ page }) => {
+    // the table is the page with the most text: four contrast walks of it take longest on a busy machine
+    test.slow();
     await audit(page, 'dashboard');
   });
 
   test('nodes dashboard with a node panel open', async ({ page }) => {
+    test.slow();
     await page.locator('[data-testid^="node-row-"]').first().click();
     await expect(page.getByTestId('node-detail')).toBeVisible();
     await audit(page, 'dashboard-panel');
@@ -79,6 +82,7 @@ test.describe('signed in', () => {
 
   for (const [path, name] of [
     ['/audit', 'audit'],
+    ['/all', 'all-clusters'],
     ['/health', 'health'],
     ['/settings', 'settings'],
   ] as const)

@@ -63,6 +63,28 @@ test.describe('node dashboard', () => {
       .toBe(true);
   });
 
+  test('the open node is in the URL: a reload or a shared link opens it, closing removes it', async ({
+    page,
+    browser,
+  }) => {
+    const name = await nameOf(rows(page).nth(2));
+    await page.getByTestId(`node-row-${name}`).click();
+    await expect(page.getByTestId('node-detail')).toHaveAttribute('data-node', name);
+    await expect(page).toHaveURL(new RegExp(`[?&]node=${name}(&|$)`));
+    await page.reload();
+    await expect(page.getByTestId('node-detail')).toHaveAttribute('data-node', name, { timeout: 30_000 });
+    const link = page.url();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('node-detail')).toHaveCount(0);
+    await expect(page).not.toHaveURL(/[?&]node=/);
+    // a colleague's browser, same account, opening the shared link
+    const other = await browser.newContext({ storageState: await page.context().storageState() });
+    const tab = await other.newPage();
+    await tab.goto(link);
+    await expect(tab.getByTestId('node-detail')).toHaveAttribute('data-node', name, { timeout: 30_000 });
+    await other.close();
+  });
+
   test('cordons and uncordons one node from the panel (read-your-writes)', async ({ page }) => {
     const name = await nameOf(schedulable(page).first());
     await page.getByTestId(`node-row-${name}`).click();

@@ -156,8 +156,18 @@ const fixtures: Record<string, Fixture> = {
   },
   'GET /api/v1/clusters/{cluster}/nodes': () => ({ path: '/api/v1/clusters/demo/nodes?limit=2' }),
   'GET /api/v1/clusters/{cluster}/permissions': () => ({ path: '/api/v1/clusters/demo/permissions' }),
+  'GET /api/v1/clusters/{cluster}/export/nodes': () => ({
+    path: '/api/v1/clusters/demo/export/nodes?format=csv&limit=2',
+  }),
+  'GET /api/v1/export/nodes': () => ({ path: '/api/v1/export/nodes?format=yaml&limit=2' }),
   'GET /api/v1/nodes': () => ({ path: '/api/v1/nodes?cluster_name=demo&limit=2' }),
   'GET /api/v1/clusters/{cluster}/nodes/{node}': () => ({ path: nodePath() }),
+  'GET /api/v1/clusters/{cluster}/nodes/{node}/usage-history': () => ({
+    path: `${nodePath()}/usage-history`,
+  }),
+  'GET /api/v1/clusters/{cluster}/node-usage': () => ({
+    path: `/api/v1/clusters/demo/node-usage?names=${node}`,
+  }),
   'POST /api/v1/clusters/{cluster}/nodes/{node}/labels': () => ({
     path: `${nodePath()}/labels`,
     body: { set: { matrix: String(n++) } },

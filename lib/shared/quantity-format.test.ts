@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatBytes, formatCpuMilli, parseCpuMilli, parseQuantity } from './quantity';
+import { formatAge, formatBytes, formatCpuMilli, parseCpuMilli, parseQuantity } from './quantity-format';
 
 describe('parseQuantity', () => {
   it('parses binary, decimal, milli and exponent forms', () => {
@@ -21,12 +21,17 @@ describe('parseQuantity', () => {
 });
 
 describe('formatting', () => {
-  it('formats bytes, cpu and age compactly', () => {
-    expect(formatBytes(15 * 2 ** 30)).toBe('15.0Gi');
-    expect(formatBytes(512)).toBe('512B');
-    expect(formatCpuMilli(250)).toBe('250m');
-    expect(formatCpuMilli(4000)).toBe('4');
-    expect(formatCpuMilli(3900)).toBe('3.90');
+  it('formats bytes in binary units, cpu in cores and age compactly', () => {
+    expect(formatBytes(15 * 2 ** 30)).toBe('15.0 GiB');
+    expect(formatBytes(101430960 * 1024)).toBe('96.7 GiB');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatCpuMilli(250)).toBe('0.25 cores');
+    expect(formatCpuMilli(1000)).toBe('1 core');
+    expect(formatCpuMilli(4000)).toBe('4 cores');
+    expect(formatCpuMilli(3900)).toBe('3.9 cores');
+    expect(formatCpuMilli(64_250)).toBe('64.3 cores');
+    expect(formatCpuMilli(5)).toBe('5m');
+    expect(formatCpuMilli(0)).toBe('0 cores');
     const now = Date.parse('2026-01-10T00:00:00Z');
     expect(formatAge('2026-01-09T23:59:30Z', now)).toBe('30s');
     expect(formatAge('2026-01-09T23:00:00Z', now)).toBe('60m');

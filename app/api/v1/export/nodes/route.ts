@@ -1,0 +1,6 @@
+import { exportAllNodes } from '@/lib/nodes/node-export-routes';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+export const GET = exportAllNodes;

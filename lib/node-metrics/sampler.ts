@@ -1,0 +1,202 @@
+import type { Logger } from 'pino';
+import type { NodeSummary } from '@/lib/protocol/node-summary';
+import {
+  USAGE_HISTORY_SECONDS,
+  USAGE_SAMPLE_SECONDS,
+  type MetricsUnavailable,
+  type NodeUsage,
+  type NodeUsageHistory,
+  type NodeUsageResponse,
+} from '@/lib/protocol/node-usage';
+import { cpuMillis, memoryBytes, parseQuantity } from '@/lib/shared/quantity';
+import { metricsUnavailable } from './metrics-api';
+import { UsageRing } from './usage-ring';
+
+export interface SamplerOptions {
+  /** lists every node's usage of a cluster (throws when the cluster gives none) */
+  list(cluster: string): Promise<Map<string, NodeUsage>>;
+  /** the cached node, for pod counts and allocatable */
+  node(cluster: string, name: string): NodeSummary | undefined;
+  now?: () => number;
+  intervalMs?: number;
+  /** sampling goes on this long after the last usage request */
+  askTtlMs?: number;
+  /** a node's history is kept this long after it was last requested */
+  watchTtlMs?: number;
+  historyMs?: number;
+  logger?: Pick<Logger, 'debug'>;
+}
+
+interface ClusterState {
+  latest: Map<string, NodeUsage>;
+  sampledAt: number | null;
+  unavailable?: MetricsUnavailable;
+  /** when the last list started and ended, successful or not (-Infinity: never) */
+  startedAt: number;
+  doneAt: number;
+  inflight: Promise<void> | null;
+  lastAsked: number;
+  watched: Map<string, { until: number; ring: UsageRing }>;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * metrics.k8s.io cannot be watched, so usage is sampled: one NodeMetrics list per cluster at most
+ * every interval, and only while someone asks (usage requests within askTtl, or a node whose history
+ * was requested within watchTtl). Watched nodes get a ring buffer of the last hour.
+ */
+export class NodeMetricsSampler {
+  private readonly clusters = new Map<string, ClusterState>();
+  private readonly now: () => number;
+  private readonly intervalMs: number;
+  private readonly askTtlMs: number;
+  private readonly watchTtlMs: number;
+  private readonly historyMs: number;
+  private closed = false;
+
+  constructor(private readonly opts: SamplerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.intervalMs = opts.intervalMs ?? USAGE_SAMPLE_SECONDS * 1000;
+    this.askTtlMs = opts.askTtlMs ?? 60_000;
+    this.watchTtlMs = opts.watchTtlMs ?? 120_000;
+    this.historyMs = opts.historyMs ?? USAGE_HISTORY_SECONDS * 1000;
+  }
+
+  /** The last sampled usage of the given nodes (waits for the first sample of an idle cluster). */
+  async usage(cluster: string, names: readonly string[]): Promise<NodeUsageResponse> {
+    const s = this.state(cluster);
+    s.lastAsked = this.now();
+    await this.fresh(cluster, s);
+    const usage: Record<string, NodeUsage> = {};
+    for (const name of names) {
+      const u = s.latest.get(name);
+      if (u) usage[name] = u;
+    }
+    return {
+      cluster,
+      sampledAt: s.sampledAt === null ? null : new Date(s.sampledAt).toISOString(),
+      intervalSeconds: this.intervalMs / 1000,
+      ...(s.unavailable ? { unavailable: s.unavailable } : {}),
+      usage,
+    };
+  }
+
+  /** The node's sampled hour; asking (re)starts watching it for watchTtl. */
+  async history(cluster: string, node: string): Promise<NodeUsageHistory> {
+    const s = this.state(cluster);
+    const now = this.now();
+    let w = s.watched.get(node);
+    if (!w) {
+      w = { until: 0, ring: new UsageRing(Math.ceil(this.historyMs / this.intervalMs) + 1) };
+      s.watched.set(node, w);
+      // a fresh sample from the table's requests gives the chart its first point at once
+      if (now - s.doneAt < this.intervalMs) this.record(cluster, s, node, w.ring);
+    }
+    w.until = now + this.watchTtlMs;
+    await this.fresh(cluster, s);
+    const summary = this.opts.node(cluster, node);
+    const alloc = summary?.static.allocatable;
+    const pods = parseQuantity(alloc?.pods ?? summary?.static.capacity.pods);
+    return {
+      cluster,
+      node,
+      intervalSeconds: this.intervalMs / 1000,
+      windowSeconds: this.historyMs / 1000,
+      ...(s.unavailable ? { unavailable: s.unavailable } : {}),
+      allocatable: {
+        cpuMilli: alloc?.cpu ? cpuMillis(alloc.cpu) : null,
+        memoryBytes: alloc?.memory ? memoryBytes(alloc.memory) : null,
+        pods: Number.isFinite(pods) ? pods : null,
+      },
+      ...w.ring.columns(this.now() - this.historyMs),
+    };
+  }
+
+  /** Whether the cluster is being sampled now (for tests and the health page). */
+  sampling(cluster: string): boolean {
+    return this.clusters.get(cluster)?.timer != null;
+  }
+
+  /** A removed cluster: stop sampling it and drop its history. */
+  forget(cluster: string): void {
+    const s = this.clusters.get(cluster);
+    if (s?.timer) clearTimeout(s.timer);
+    this.clusters.delete(cluster);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const name of [...this.clusters.keys()]) this.forget(name);
+  }
+
+  private state(cluster: string): ClusterState {
+    let s = this.clusters.get(cluster);
+    if (!s) {
+      s = {
+        latest: new Map(),
+        sampledAt: null,
+        startedAt: -Infinity,
+        doneAt: -Infinity,
+        inflight: null,
+        lastAsked: -Infinity,
+        watched: new Map(),
+        timer: null,
+      };
+      this.clusters.set(cluster, s);
+    }
+    return s;
+  }
+
+  /** Samples when the last list is an interval old; waits only when there is nothing to show yet. */
+  private async fresh(cluster: string, s: ClusterState): Promise<void> {
+    if (!s.inflight && this.now() - s.startedAt >= this.intervalMs) this.sample(cluster, s);
+    if (s.sampledAt === null && !s.unavailable && s.inflight) await s.inflight;
+  }
+
+  private sample(cluster: string, s: ClusterState): void {
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = null;
+    s.startedAt = this.now();
+    s.inflight = this.opts
+      .list(cluster)
+      .then(
+        (latest) => {
+          s.latest = latest;
+          s.sampledAt = this.now();
+          delete s.unavailable;
+        },
+        (err: unknown) => {
+          s.latest = new Map();
+          s.unavailable = metricsUnavailable(err);
+          this.opts.logger?.debug({ err, cluster }, 'node metrics unavailable');
+        },
+      )
+      .then(() => {
+        s.inflight = null;
+        s.doneAt = this.now();
+        for (const [node, w] of s.watched) this.record(cluster, s, node, w.ring);
+        this.schedule(cluster, s);
+      });
+  }
+
+  private record(cluster: string, s: ClusterState, node: string, ring: UsageRing): void {
+    const u = s.latest.get(node);
+    ring.push({
+      t: this.now(),
+      cpuMilli: u?.cpuMilli ?? null,
+      memoryBytes: u?.memoryBytes ?? null,
+      pods: this.opts.node(cluster, node)?.pods.count ?? null,
+    });
+  }
+
+  /** The next list, one interval after this one started, while anyone still asks. */
+  private schedule(cluster: string, s: ClusterState): void {
+    if (this.closed || this.clusters.get(cluster) !== s) return;
+    const now = this.now();
+    for (const [node, w] of s.watched) if (w.until <= now) s.watched.delete(node);
+    if (now - s.lastAsked >= this.askTtlMs && s.watched.size === 0) return;
+    const delay = Math.max(0, s.startedAt + this.intervalMs - now);
+    s.timer = setTimeout(() => this.sample(cluster, s), delay);
+    s.timer.unref?.();
+  }
+}
