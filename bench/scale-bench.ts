@@ -161,24 +161,30 @@ export async function run(): Promise<BenchResult[]> {
   }
   const cpu5 = median(small.map((r) => r.cpuUsPerChange));
   const cpu65 = median(large.map((r) => r.cpuUsPerChange));
+  const scan5 = median(small.map((r) => r.rescanMs));
+  const scan65 = median(large.map((r) => r.rescanMs));
   results.push(
     {
       name: 'one change with every sort order and 10 live query views, 65,000 nodes: CPU',
       value: cpu65,
       unit: 'µs',
-      baseline: {
-        name: 'recount of the 10 queries by a scan (µs)',
-        value: median(large.map((r) => r.rescanMs)) * 1000,
-      },
-      definition: `SmartCache update (classification, all 11 column orders) + 10 QueryViews (filter, order, count), ${n(large[0]?.changes ?? 0)} changes (half node updates, half pod aggregates), process CPU time / changes, median of 3 processes; GC included`,
+      baseline: { name: 'the same at 5,000 nodes', value: cpu5 },
+      definition: `SmartCache update (classification, all 11 column orders) + 10 QueryViews (filter, order, count) per change; ${n(large[0]?.changes ?? 0)} changes on random nodes (half node updates, half pod aggregates); process CPU time / changes, GC included; median of 3 processes per size (at 5,000: ${small.map((r) => r.cpuUsPerChange.toFixed(0)).join(', ')} µs; at 65,000: ${large.map((r) => r.cpuUsPerChange.toFixed(0)).join(', ')} µs)`,
     },
     {
       name: 'the same, 65,000 nodes / 5,000 nodes',
       value: cpu65 / cpu5,
       unit: '×',
-      target: '≤ 2 × (13 × would be a rescan)',
-      baseline: { name: 'per change at 5,000 nodes (µs)', value: cpu5 },
-      definition: `the issue asks that a change cost no rescan; the target (ours) is that 13 × the nodes costs under twice as much per change. Runs at 5,000: ${small.map((r) => r.cpuUsPerChange.toFixed(0)).join(', ')} µs; at 65,000: ${large.map((r) => r.cpuUsPerChange.toFixed(0)).join(', ')} µs`,
+      target: '≤ 2 × (ours; 13 × is a rescan)',
+      definition:
+        'the issue asks that a change cost no rescan, without a number; the target is ours: 13 × the nodes may cost at most twice as much per change',
+    },
+    {
+      name: 'without incremental orders and views: recount the 10 queries by a scan, 65,000 nodes',
+      value: scan65,
+      unit: 'ms',
+      baseline: { name: 'the same at 5,000 nodes', value: scan5 },
+      definition: `what each change would cost if the counts were rescanned (10 filtered passes over the maintained orders, wall time, median of 3 processes): ${(scan65 / scan5).toFixed(1)} × the 5,000-node figure, and ${n(Math.round((scan65 * 1000) / cpu65))} × the incremental change above`,
     },
   );
   return results;

@@ -58,3 +58,39 @@ describe('BlockList', () => {
     expect(list.toArray()).toEqual([7]);
   });
 });
+
+describe('BlockList sorted operations', () => {
+  it('insertSorted, removeSorted and replaceSorted agree with a sorted array, and removeSorted refuses an absent item', () => {
+    const rnd = prng(11);
+    const list = new BlockList<{ v: number }>();
+    const ref: { v: number }[] = [];
+    const before = (v: number) => (x: { v: number }) => x.v < v;
+    for (let step = 0; step < 5000; step++) {
+      if (rnd(3) > 0 || ref.length === 0) {
+        const item = { v: rnd(100_000) * 2 + 1 };
+        if (ref.some((x) => x.v === item.v)) continue;
+        list.insertSorted(before(item.v), item);
+        ref.splice(
+          ref.findIndex((x) => x.v >= item.v) === -1 ? ref.length : ref.findIndex((x) => x.v >= item.v),
+          0,
+          item,
+        );
+      } else {
+        const i = rnd(ref.length);
+        const item = ref[i]!;
+        expect(list.removeSorted(before(item.v), { v: item.v })).toBe(false); // equal key, other object
+        if (rnd(2)) {
+          const next = { v: item.v };
+          expect(list.replaceSorted(before(item.v), next)).toBe(true);
+          ref[i] = next;
+        } else {
+          expect(list.removeSorted(before(item.v), item)).toBe(true);
+          ref.splice(i, 1);
+        }
+      }
+    }
+    expect(list.length).toBe(ref.length);
+    expect(list.toArray()).toEqual(ref);
+    expect(list.toArray().every((x, i) => x === ref[i])).toBe(true);
+  });
+});

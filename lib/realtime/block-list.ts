@@ -2,8 +2,9 @@
  * A sorted sequence kept as blocks of at most MAX_BLOCK items. One flat array would make every
  * insert or delete a splice that moves half the cluster (at 65,000 nodes that memmove, not the
  * binary search, was most of a change's cost, growing with the cluster); here a change moves at
- * most one block and walks the block lengths (n / 512 numbers), so its cost barely grows with n.
- * The caller owns the order: positions come from `bound`, which binary-searches blocks, then items.
+ * most one block, so its cost barely grows with n. The caller owns the order: `before` tells
+ * whether an item sorts before the target, and the search is binary over blocks, then items. Only
+ * positions (bound, at, insert, removeAt) walk the block lengths (n / 512 numbers).
  */
 const MAX_BLOCK = 512;
 
@@ -27,25 +28,37 @@ export class BlockList<T> {
    * sorts before the target (a lower bound; items must be partitioned that way).
    */
   bound(before: (item: T) => boolean): number {
-    const blocks = this.blocks;
-    let lo = 0;
-    let hi = blocks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const b = blocks[mid] as T[];
-      if (before(b[b.length - 1] as T)) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === blocks.length) return this.count;
-    const block = blocks[lo] as T[];
-    let i = 0;
-    let j = block.length;
-    while (i < j) {
-      const mid = (i + j) >>> 1;
-      if (before(block[mid] as T)) i = mid + 1;
-      else j = mid;
-    }
-    return this.startOf(lo) + i;
+    const p = this.seek(before);
+    return p ? this.startOf(p.b) + p.i : this.count;
+  }
+
+  /** Inserts at the item's sorted place (as insert(bound(before), item), without counting positions). */
+  insertSorted(before: (item: T) => boolean, item: T): void {
+    const p = this.seek(before);
+    if (!p) return this.insert(this.count, item);
+    this.count++;
+    const block = this.blocks[p.b] as T[];
+    block.splice(p.i, 0, item);
+    if (block.length > MAX_BLOCK) this.blocks.splice(p.b + 1, 0, block.splice(MAX_BLOCK / 2));
+  }
+
+  /** Removes `item` from its sorted place; false when it is not there. */
+  removeSorted(before: (item: T) => boolean, item: T): boolean {
+    const p = this.seek(before);
+    const block = p && (this.blocks[p.b] as T[]);
+    if (!p || !block || block[p.i] !== item) return false;
+    block.splice(p.i, 1);
+    this.count--;
+    if (block.length === 0) this.blocks.splice(p.b, 1);
+    return true;
+  }
+
+  /** Puts `item` in place of the one at its sorted position (same sort key); false when none is there. */
+  replaceSorted(before: (item: T) => boolean, item: T): boolean {
+    const p = this.seek(before);
+    if (!p) return false;
+    (this.blocks[p.b] as T[])[p.i] = item;
+    return true;
   }
 
   at(index: number): T | undefined {
@@ -114,6 +127,29 @@ export class BlockList<T> {
     const out: T[] = [];
     for (const block of this.blocks) for (const item of block) out.push(item);
     return out;
+  }
+
+  /** Block and offset of the first item not before the target; undefined past the end. */
+  private seek(before: (item: T) => boolean): { b: number; i: number } | undefined {
+    const blocks = this.blocks;
+    let lo = 0;
+    let hi = blocks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const b = blocks[mid] as T[];
+      if (before(b[b.length - 1] as T)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === blocks.length) return undefined;
+    const block = blocks[lo] as T[];
+    let i = 0;
+    let j = block.length;
+    while (i < j) {
+      const mid = (i + j) >>> 1;
+      if (before(block[mid] as T)) i = mid + 1;
+      else j = mid;
+    }
+    return { b: lo, i };
   }
 
   private startOf(b: number): number {

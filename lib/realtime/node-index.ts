@@ -50,7 +50,7 @@ export class NodeIndex {
     if (!e) {
       e = { name: node.name, node, keys: [] };
       this.entries.set(node.name, e);
-      this.byName.insert(nameBound(this.byName, node.name), e);
+      this.byName.insertSorted(nameBefore(node.name), e);
     }
     e.node = node;
     this.reorder(e, node);
@@ -66,8 +66,7 @@ export class NodeIndex {
     const e = this.entries.get(name);
     if (!e) return;
     this.entries.delete(name);
-    const i = nameBound(this.byName, name);
-    if (this.byName.at(i) === e) this.byName.removeAt(i);
+    this.byName.removeSorted(nameBefore(name), e);
     this.reorder(e, undefined);
   }
 
@@ -90,11 +89,10 @@ export class NodeIndex {
       const newKey = node ? sortKeyOf(node, by) : undefined;
       if (oldKey !== undefined && newKey !== undefined && compareKeys(oldKey, newKey) === 0) continue;
       if (oldKey !== undefined) {
-        const i = keyBound(order, col, oldKey, e.name);
-        if (order.at(i) === e) order.removeAt(i);
+        order.removeSorted(keyBefore(col, oldKey, e.name), e);
       }
       e.keys[col] = newKey;
-      if (newKey !== undefined) order.insert(keyBound(order, col, newKey, e.name), e);
+      if (newKey !== undefined) order.insertSorted(keyBefore(col, newKey, e.name), e);
     }
   }
 }
@@ -106,12 +104,11 @@ function compareEntries(a: NodeEntry, b: NodeEntry, col: number): number {
   );
 }
 
-function keyBound(order: BlockList<NodeEntry>, col: number, key: string | number, name: string): number {
-  return order.bound(
-    (m) => (compareKeys(m.keys[col] as string | number, key) || compareNatural(m.name, name)) < 0,
-  );
+/** Whether an entry sorts before (key, name) in a column order. */
+function keyBefore(col: number, key: string | number, name: string): (m: NodeEntry) => boolean {
+  return (m) => (compareKeys(m.keys[col] as string | number, key) || compareNatural(m.name, name)) < 0;
 }
 
-function nameBound(arr: BlockList<NodeEntry>, name: string): number {
-  return arr.bound((m) => compareNatural(m.name, name) < 0);
+function nameBefore(name: string): (m: NodeEntry) => boolean {
+  return (m) => compareNatural(m.name, name) < 0;
 }

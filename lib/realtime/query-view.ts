@@ -79,23 +79,26 @@ export class QueryView {
     const key = matches ? sortKeyOf(node, this.query.sort) : undefined;
     if (old && matches && compareKeys(old.key, key as SortKey) === 0) {
       // same place: swap the row in
-      const i = this.bound(old.key, old.name);
+      const before = this.before(old.key, old.name);
+      const i = this.rows.bound(before);
       const r = { name: old.name, key: old.key, node };
-      this.rows.set(i, r);
+      this.rows.replaceSorted(before, r);
       this.byName.set(old.name, r);
       out.removedAt = out.insertedAt = i;
       return out;
     }
     if (old) {
-      const i = this.bound(old.key, old.name);
-      this.rows.removeAt(i);
+      const before = this.before(old.key, old.name);
+      const i = this.rows.bound(before);
+      this.rows.removeSorted(before, old);
       this.byName.delete(old.name);
       out.removedAt = i;
     }
     if (matches) {
       const r = { name: change.name, key: key as SortKey, node };
-      const j = this.bound(r.key, r.name);
-      this.rows.insert(j, r);
+      const before = this.before(r.key, r.name);
+      this.rows.insertSorted(before, r);
+      const j = this.rows.bound(before);
       this.byName.set(r.name, r);
       out.insertedAt = j;
     }
@@ -106,8 +109,8 @@ export class QueryView {
     return this.sign * (compareKeys(a.key, key) || compareNatural(a.name, name));
   }
 
-  /** First index whose row does not sort before (key, name). */
-  private bound(key: SortKey, name: string): number {
-    return this.rows.bound((r) => this.compare(r, key, name) < 0);
+  /** Whether a row sorts before (key, name); positions are counted once per change (bound). */
+  private before(key: SortKey, name: string): (r: ViewRow) => boolean {
+    return (r) => this.compare(r, key, name) < 0;
   }
 }
