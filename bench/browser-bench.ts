@@ -1,7 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { startSimulator, type Simulator } from '@/lib/sim';
 import { WINDOW_THRESHOLD_COOKIE } from '@/lib/client/window-threshold';
 import { eventually, startApp, type AppServer } from '../tests/integration/helpers/app-server';
+import { startChild, type Child } from './realtime-bench';
 import type { BenchResult } from './types';
 
 /**
@@ -14,7 +14,7 @@ export const notes = `Each page load is a fresh browser context (signed in, empt
 "First rows": from navigation start to the first node row in the DOM (a MutationObserver installed before the page's scripts).
 "Load" ends when the count shows every node and 2 s passed without a long task. Long tasks come from a
 PerformanceObserver (type longtask, buffered). JS heap: CDP Runtime.getHeapUsage after HeapProfiler.collectGarbage.
-Changes/s: simulator churn (labels, readiness flaps, cordons) at the stated rate for 10 s.`;
+Changes/s: node writes in the simulator (half label changes, half cordon toggles, which rows show) at the stated rate for 10 s.`;
 
 const SMALL = 5_000;
 const LARGE = 65_000;
@@ -118,26 +118,21 @@ async function sortChange(page: Page): Promise<number> {
   });
 }
 
-/** The longest task while the simulator changes `rate` nodes a second for 10 s. */
-async function underChurn(page: Page, sim: Simulator, rate: number): Promise<number> {
+/** The longest task while the simulator (its own process) changes `rate` nodes a second for 10 s. */
+async function underChurn(page: Page, sim: Child, rate: number): Promise<number> {
   const from = await page.evaluate(() => performance.now());
-  sim.churn.start({
-    tickMs: 100,
-    labelsPerSec: rate * 0.6,
-    readyFlapsPerSec: rate * 0.2,
-    cordonsPerSec: rate * 0.2,
-    taintsPerSec: 0,
-    nodeAddRemovePerSec: 0,
-    podChurnPerSec: 0,
-  });
-  await page.waitForTimeout(10_000);
-  sim.churn.stop();
+  sim.send({ cmd: 'drive', rate, seconds: 10, visible: true });
+  const done = await sim.next();
+  if (done.done !== 'drive') throw new Error(`simulator child: ${JSON.stringify(done)}`);
+  // what was pushed in the last moments is applied too
+  await page.waitForTimeout(1_000);
   return longest(await probe(page), from);
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const small = await startSimulator({ nodes: SMALL, seed: 21 });
-  const large = await startSimulator({ nodes: LARGE, seed: 22 });
+  // simulators in their own processes: their CPU is not the page's, and they answer while this one waits
+  const small = await startChild(SMALL, 0);
+  const large = await startChild(LARGE, 0);
   const app = await startApp({ DEMO_CLUSTER: 'false', LOG_LEVEL: 'warn' });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -152,7 +147,7 @@ export async function run(): Promise<BenchResult[]> {
       ['b65k', large],
     ] as const) {
       const r = await admin.request.post(`${app.url}/api/v1/clusters`, {
-        data: { name, kubeconfig: sim.kubeconfig() },
+        data: { name, kubeconfig: sim.kubeconfig },
         headers,
         timeout: 120_000,
       });
@@ -268,8 +263,10 @@ export async function run(): Promise<BenchResult[]> {
   } finally {
     await browser.close();
     await app.stop('SIGTERM');
-    await small.close();
-    await large.close();
+    for (const c of [small, large]) {
+      c.send({ cmd: 'exit' });
+      c.proc.stdin?.end();
+    }
   }
   return out;
 }

@@ -36,14 +36,17 @@ function heapAfterGc(gc: () => void): number {
   return process.memoryUsage().heapUsed;
 }
 
-interface Child {
+export interface Child {
   proc: ChildProcess;
   lines: Interface;
   next(): Promise<Record<string, unknown>>;
   send(cmd: object): void;
 }
 
-async function startChild(nodes: number, podsPerNode: number): Promise<Child & { kubeconfig: string }> {
+export async function startChild(
+  nodes: number,
+  podsPerNode: number,
+): Promise<Child & { kubeconfig: string }> {
   const file = path.join(import.meta.dirname, 'realtime-sim-child.ts');
   const proc = spawn(process.execPath, ['--import', 'tsx', file, String(nodes), String(podsPerNode)], {
     stdio: ['pipe', 'pipe', 'inherit'],
