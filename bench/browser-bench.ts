@@ -131,8 +131,8 @@ async function underChurn(page: Page, sim: Child, rate: number): Promise<number>
 
 export async function run(): Promise<BenchResult[]> {
   // simulators in their own processes: their CPU is not the page's, and they answer while this one waits
-  const small = await startChild(SMALL, 0);
-  const large = await startChild(LARGE, 0);
+  const small = await startChild(SMALL, 0, 300_000);
+  const large = await startChild(LARGE, 0, 300_000);
   const app = await startApp({ DEMO_CLUSTER: 'false', LOG_LEVEL: 'warn' });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

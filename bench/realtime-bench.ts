@@ -39,7 +39,7 @@ function heapAfterGc(gc: () => void): number {
 export interface Child {
   proc: ChildProcess;
   lines: Interface;
-  next(): Promise<Record<string, unknown>>;
+  next(timeoutMs?: number): Promise<Record<string, unknown>>;
   send(cmd: object): void;
 }
 
@@ -63,12 +63,15 @@ export async function startChild(
   const child: Child = {
     proc,
     lines,
-    next: () =>
+    next: (timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
         const take = (l: string) => resolve(JSON.parse(l) as Record<string, unknown>);
         const q = queue.shift();
         if (q !== undefined) return take(q);
-        const t = setTimeout(() => reject(new Error('simulator child did not answer in 60 s')), 60_000);
+        const t = setTimeout(
+          () => reject(new Error(`simulator child did not answer in ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        );
         waiters.push((l) => {
           clearTimeout(t);
           take(l);
@@ -76,7 +79,7 @@ export async function startChild(
       }),
     send: (cmd) => proc.stdin?.write(`${JSON.stringify(cmd)}\n`),
   };
-  const hello = await child.next();
+  const hello = await child.next(startTimeoutMs);
   return { ...child, kubeconfig: hello.kubeconfig as string };
 }
 

@@ -14,8 +14,8 @@ test.describe.configure({ mode: 'serial' });
 test.setTimeout(90_000);
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  server = await OwnServer.create({ DEMO_NODES: String(NODES) });
+  test.setTimeout(300_000);
+  server = await OwnServer.create({ DEMO_NODES: String(NODES) }, 240_000);
 });
 test.afterAll(async () => {
   await server?.dispose();
