@@ -122,17 +122,22 @@ async function sortChange(page: Page): Promise<number> {
 async function underChurn(page: Page, sim: Child, rate: number): Promise<number> {
   const from = await page.evaluate(() => performance.now());
   sim.send({ cmd: 'drive', rate, seconds: 10, visible: true });
-  const done = await sim.next();
+  const done = await sim.next(180_000);
   if (done.done !== 'drive') throw new Error(`simulator child: ${JSON.stringify(done)}`);
   // what was pushed in the last moments is applied too
   await page.waitForTimeout(1_000);
   return longest(await probe(page), from);
 }
 
+const step = (what: string) => console.error(`browser bench ${new Date().toISOString()}: ${what}`);
+
 export async function run(): Promise<BenchResult[]> {
   // simulators in their own processes: their CPU is not the page's, and they answer while this one waits
+  step('starting simulators');
   const small = await startChild(SMALL, 0, 300_000);
+  step('5,000-node simulator up');
   const large = await startChild(LARGE, 0, 300_000);
+  step('65,000-node simulator up');
   const app = await startApp({ DEMO_CLUSTER: 'false', LOG_LEVEL: 'warn' });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -166,6 +171,7 @@ export async function run(): Promise<BenchResult[]> {
       300_000,
     );
     await admin.close();
+    step('clusters synced');
 
     // warm the server's code paths and caches once per path
     for (const t of [undefined, 1_000_000]) {
@@ -174,6 +180,7 @@ export async function run(): Promise<BenchResult[]> {
       await ctx.close();
     }
 
+    step('warmed up');
     const fullCtx = await signedInContext(browser, app, 1_000_000);
     const full = await load(fullCtx, app, 'b5k', SMALL, 'list');
     const fullSort = await sortChange(full.page);
@@ -184,6 +191,7 @@ export async function run(): Promise<BenchResult[]> {
     const win = await load(winCtx, app, 'b5k', SMALL, 'window');
     await winCtx.close();
 
+    step('5,000-node figures taken');
     const bigCtx = await signedInContext(browser, app);
     const big = await load(bigCtx, app, 'b65k', LARGE, 'window');
     const bigSort = await sortChange(big.page);

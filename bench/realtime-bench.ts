@@ -46,6 +46,7 @@ export interface Child {
 export async function startChild(
   nodes: number,
   podsPerNode: number,
+  startTimeoutMs = 60_000,
 ): Promise<Child & { kubeconfig: string }> {
   const file = path.join(import.meta.dirname, 'realtime-sim-child.ts');
   const proc = spawn(process.execPath, ['--import', 'tsx', file, String(nodes), String(podsPerNode)], {
