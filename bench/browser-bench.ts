@@ -17,7 +17,8 @@ PerformanceObserver (type longtask, buffered). JS heap: CDP Runtime.getHeapUsage
 Changes/s: node writes in the simulator (half label changes, half cordon toggles, which rows show) at the stated rate for 10 s.`;
 
 const SMALL = 5_000;
-const LARGE = 65_000;
+/** `BROWSER_BENCH_LARGE=0` skips the large cluster (its simulator takes minutes to start on 2 cores) */
+const LARGE = Number(process.env.BROWSER_BENCH_LARGE ?? 65_000);
 const PASSWORD = 'admin-password-1';
 
 interface Probe {
@@ -78,13 +79,18 @@ const probe = (page: Page) => page.evaluate(() => (window as unknown as { __prob
  */
 async function load(ctx: BrowserContext, app: AppServer, cluster: string, nodes: number, source: string) {
   const page = await ctx.newPage();
+  // the whole-list path holds its rows once the list request answered (server-rendered rows come first)
+  const list =
+    source === 'list'
+      ? page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/clusters/${cluster}/nodes`, {
+          timeout: 120_000,
+        })
+      : null;
   await page.goto(`${app.url}/?cluster=${cluster}`);
+  if (list) await (await list).finished();
   await page.waitForFunction(
-    ([n, src]) => {
-      const el = document.querySelector('[data-testid=node-count]');
-      return el?.getAttribute('data-total') === String(n) && el.getAttribute('data-source') === src;
-    },
-    [nodes, source] as const,
+    (n) => document.querySelector('[data-testid=node-count]')?.getAttribute('data-total') === String(n),
+    nodes,
     { timeout: 120_000, polling: 50 },
   );
   const held = await page.evaluate(() => performance.now());
@@ -136,7 +142,7 @@ export async function run(): Promise<BenchResult[]> {
   step('starting simulators');
   const small = await startChild(SMALL, 0, 300_000);
   step('5,000-node simulator up');
-  const large = await startChild(LARGE, 0, 300_000);
+  const large = LARGE ? await startChild(LARGE, 0, 300_000) : null;
   step('65,000-node simulator up');
   const app = await startApp({ DEMO_CLUSTER: 'false', LOG_LEVEL: 'warn' });
   const browser = await chromium.launch({
@@ -147,10 +153,7 @@ export async function run(): Promise<BenchResult[]> {
   try {
     const admin = await signedInContext(browser, app);
     const headers = { origin: app.url };
-    for (const [name, sim] of [
-      ['b5k', small],
-      ['b65k', large],
-    ] as const) {
+    for (const [name, sim] of [['b5k', small], ...(large ? ([['b65k', large]] as const) : [])] as const) {
       const r = await admin.request.post(`${app.url}/api/v1/clusters`, {
         data: { name, kubeconfig: sim.kubeconfig },
         headers,
@@ -192,11 +195,17 @@ export async function run(): Promise<BenchResult[]> {
     await winCtx.close();
 
     step('5,000-node figures taken');
-    const bigCtx = await signedInContext(browser, app);
-    const big = await load(bigCtx, app, 'b65k', LARGE, 'window');
-    const bigSort = await sortChange(big.page);
-    const bigChurn = await underChurn(big.page, large, 200);
-    await bigCtx.close();
+    let big = { firstRow: NaN, longest: NaN, heap: NaN };
+    let bigSort = NaN;
+    let bigChurn = NaN;
+    if (large) {
+      const bigCtx = await signedInContext(browser, app);
+      const b = await load(bigCtx, app, 'b65k', LARGE, 'window');
+      big = b;
+      bigSort = await sortChange(b.page);
+      bigChurn = await underChurn(b.page, large, 200);
+      await bigCtx.close();
+    }
 
     const fullBase = (value: number) => ({ name: 'whole-list path, 5,000 nodes', value });
     out.push(
@@ -272,9 +281,10 @@ export async function run(): Promise<BenchResult[]> {
     await browser.close();
     await app.stop('SIGTERM');
     for (const c of [small, large]) {
-      c.send({ cmd: 'exit' });
-      c.proc.stdin?.end();
+      c?.send({ cmd: 'exit' });
+      c?.proc.stdin?.end();
     }
   }
-  return out;
+  // without the large cluster its rows are not measured, not missed
+  return out.filter((r) => !Number.isNaN(r.value));
 }
