@@ -26,21 +26,21 @@ interface Probe {
   longTasks: { start: number; duration: number }[];
 }
 
-const initScript = () => {
-  const w = window as unknown as { __probe: Probe };
+// strings, not functions: tsx's keepNames would wrap inner functions in a helper the page lacks
+const initScript = `(() => {
+  const w = window;
   w.__probe = { firstRow: null, longTasks: [] };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.__probe.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
-  const seen = () => {
+  const obs = new MutationObserver(() => {
     if (w.__probe.firstRow === null && document.querySelector('[data-testid^="node-row-"]')) {
       w.__probe.firstRow = performance.now();
       obs.disconnect();
     }
-  };
-  const obs = new MutationObserver(seen);
+  });
   obs.observe(document, { childList: true, subtree: true });
-};
+})()`;
 
 async function signedInContext(
   browser: Browser,
@@ -107,11 +107,11 @@ async function load(ctx: BrowserContext, app: AppServer, cluster: string, nodes:
 
 /** Clicks a column header and times until the rows on screen are the new order's, none pending. */
 async function sortChange(page: Page): Promise<number> {
-  return page.evaluate(async () => {
+  return page.evaluate(`(async () => {
     const first = () => document.querySelector('[data-testid^="node-row-"]')?.getAttribute('data-testid');
     const header = [...document.querySelectorAll('[role=columnheader]')].find((e) =>
       e.textContent?.startsWith('CPU req.'),
-    ) as HTMLElement;
+    );
     const before = first();
     const t0 = performance.now();
     header.click();
@@ -119,9 +119,9 @@ async function sortChange(page: Page): Promise<number> {
       await new Promise((r) => requestAnimationFrame(r));
       if (first() !== before && !document.querySelector('[data-testid=pending-row]'))
         return performance.now() - t0;
-      if (performance.now() - t0 > 30_000) return NaN;
+      if (performance.now() - t0 > 30000) return NaN;
     }
-  });
+  })()`);
 }
 
 /** The longest task while the simulator (its own process) changes `rate` nodes a second for 10 s. */
