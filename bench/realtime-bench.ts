@@ -36,14 +36,18 @@ function heapAfterGc(gc: () => void): number {
   return process.memoryUsage().heapUsed;
 }
 
-interface Child {
+export interface Child {
   proc: ChildProcess;
   lines: Interface;
-  next(): Promise<Record<string, unknown>>;
+  next(timeoutMs?: number): Promise<Record<string, unknown>>;
   send(cmd: object): void;
 }
 
-async function startChild(nodes: number, podsPerNode: number): Promise<Child & { kubeconfig: string }> {
+export async function startChild(
+  nodes: number,
+  podsPerNode: number,
+  startTimeoutMs = 60_000,
+): Promise<Child & { kubeconfig: string }> {
   const file = path.join(import.meta.dirname, 'realtime-sim-child.ts');
   const proc = spawn(process.execPath, ['--import', 'tsx', file, String(nodes), String(podsPerNode)], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -60,12 +64,15 @@ async function startChild(nodes: number, podsPerNode: number): Promise<Child & {
   const child: Child = {
     proc,
     lines,
-    next: () =>
+    next: (timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
         const take = (l: string) => resolve(JSON.parse(l) as Record<string, unknown>);
         const q = queue.shift();
         if (q !== undefined) return take(q);
-        const t = setTimeout(() => reject(new Error('simulator child did not answer in 60 s')), 60_000);
+        const t = setTimeout(
+          () => reject(new Error(`simulator child did not answer in ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        );
         waiters.push((l) => {
           clearTimeout(t);
           take(l);
@@ -73,7 +80,7 @@ async function startChild(nodes: number, podsPerNode: number): Promise<Child & {
       }),
     send: (cmd) => proc.stdin?.write(`${JSON.stringify(cmd)}\n`),
   };
-  const hello = await child.next();
+  const hello = await child.next(startTimeoutMs);
   return { ...child, kubeconfig: hello.kubeconfig as string };
 }
 

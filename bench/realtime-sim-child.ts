@@ -24,7 +24,11 @@ let counter = 0;
  * `rate` meaningful node changes (label writes) per second for `seconds`, paced by elapsed time;
  * also reports the most any write was issued after its scheduled time.
  */
-async function drive(rate: number, seconds: number): Promise<{ written: number; behindMs: number }> {
+async function drive(
+  rate: number,
+  seconds: number,
+  visible = false,
+): Promise<{ written: number; behindMs: number }> {
   let written = 0;
   let behindMs = 0;
   const start = Date.now();
@@ -36,7 +40,10 @@ async function drive(rate: number, seconds: number): Promise<{ written: number; 
     while (written < target) {
       const name = names[counter % names.length] as string;
       counter++;
-      sim.store.setNodeLabels(name, { 'bench.example.com/tick': String(counter) });
+      // `visible`: every other write toggles the cordon, which a table row shows (a label it does not)
+      const cordoned = (sim.store.getNode(name).spec as { unschedulable?: boolean }).unschedulable === true;
+      if (visible && counter % 2 === 0) sim.store.cordonNode(name, !cordoned);
+      else sim.store.setNodeLabels(name, { 'bench.example.com/tick': String(counter) });
       written++;
     }
     await new Promise((r) => setTimeout(r, 10));
@@ -46,9 +53,9 @@ async function drive(rate: number, seconds: number): Promise<{ written: number; 
 
 const rl = createInterface({ input: process.stdin });
 rl.on('line', (line) => {
-  const cmd = JSON.parse(line) as { cmd: string; rate?: number; seconds?: number };
+  const cmd = JSON.parse(line) as { cmd: string; rate?: number; seconds?: number; visible?: boolean };
   if (cmd.cmd === 'drive') {
-    void drive(cmd.rate ?? 1000, cmd.seconds ?? 5).then((r) =>
+    void drive(cmd.rate ?? 1000, cmd.seconds ?? 5, cmd.visible).then((r) =>
       process.stdout.write(`${JSON.stringify({ done: 'drive', ...r })}\n`),
     );
   } else if (cmd.cmd === 'exit') {

@@ -16,11 +16,17 @@ export class OwnServer {
     private readonly port: number,
     private readonly dataDir: string,
     private readonly env: Record<string, string>,
+    private readonly startTimeoutMs?: number,
   ) {}
 
-  static async create(env: Record<string, string> = {}): Promise<OwnServer> {
+  static async create(env: Record<string, string> = {}, startTimeoutMs?: number): Promise<OwnServer> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'knm-e2e-own-'));
-    const s = new OwnServer(await freePort(), dir, { DEMO_NODES: '20', LOG_LEVEL: 'warn', ...env });
+    const s = new OwnServer(
+      await freePort(),
+      dir,
+      { DEMO_NODES: '20', LOG_LEVEL: 'warn', ...env },
+      startTimeoutMs,
+    );
     await s.start();
     return s;
   }
@@ -30,7 +36,11 @@ export class OwnServer {
   }
 
   async start(): Promise<AppServer> {
-    this.app = await startApp(this.env, { port: this.port, dataDir: this.dataDir });
+    this.app = await startApp(this.env, {
+      port: this.port,
+      dataDir: this.dataDir,
+      startTimeoutMs: this.startTimeoutMs,
+    });
     return this.app;
   }
 

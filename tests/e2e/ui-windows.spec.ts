@@ -14,8 +14,8 @@ test.describe.configure({ mode: 'serial' });
 test.setTimeout(90_000);
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  server = await OwnServer.create({ DEMO_NODES: String(NODES) });
+  test.setTimeout(300_000);
+  server = await OwnServer.create({ DEMO_NODES: String(NODES) }, 240_000);
 });
 test.afterAll(async () => {
   await server?.dispose();
@@ -82,6 +82,7 @@ async function screenRows(page: Page): Promise<Record<number, string>> {
 test('scrolling a 20,000-node table top to bottom shows every row of the REST list, in order', async ({
   page,
 }) => {
+  test.setTimeout(240_000); // includes the first sync of 20,000 nodes
   await open(page);
   await expect(page.getByTestId('node-count')).toHaveAttribute('data-count', String(NODES));
   const rest = await restNames(page, '', 0, 10_000);

@@ -42,6 +42,8 @@ export interface StartOptions {
   port?: number;
   /** use (and keep on stop) this data dir, so a restarted app keeps its users, sessions and secrets */
   dataDir?: string;
+  /** how long the app may take to answer /api/healthz (a large demo cluster takes longer) */
+  startTimeoutMs?: number;
 }
 
 export async function startApp(
@@ -92,7 +94,7 @@ async function startAppOnce(env: Record<string, string>, opts: StartOptions): Pr
   proc.stdout?.on('data', collect);
   proc.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 90_000);
   for (;;) {
     if (proc.exitCode !== null) {
       await removeDir();
