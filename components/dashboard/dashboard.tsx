@@ -1,5 +1,6 @@
 'use client';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useNow } from '@/lib/client/use-now';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useFlashStore } from '@/lib/client/flash-store';
 import { useCanWrite } from '@/lib/client/use-can-write';
@@ -24,15 +25,6 @@ import { usePanelInUrl } from './use-panel-in-url';
 import { useTableColumns } from './use-table-columns';
 
 const fmt = new Intl.NumberFormat('en');
-
-function useNow(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
-}
 
 /** The live node dashboard: cluster picker, filters, windowed table, batch actions and the node panel. */
 export function Dashboard() {

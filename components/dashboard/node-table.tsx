@@ -1,4 +1,5 @@
 'use client';
+import { useNow } from '@/lib/client/use-now';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { NodeQuery, NodeSortColumn } from '@/lib/protocol/node-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -8,15 +9,6 @@ import { gridTemplateOf, minTableWidth, type NodeColumn } from './node-columns';
 import { NodeRow, PendingRow, ROW_HEIGHT } from './node-row';
 
 const OVERSCAN = 8;
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs]);
-  return now;
-}
 
 /** The header checkbox's state, which the caller knows (it may hold more rows than are loaded here). */
 export type SelectAllState = 'all' | 'some' | 'none';

@@ -1,5 +1,6 @@
 'use client';
-import { useEffect, useMemo, useState } from 'react';
+import { useNow } from '@/lib/client/use-now';
+import { useMemo } from 'react';
 import { collectRoles } from '@/lib/client/node-filter';
 import { useFleetNodes } from '@/lib/client/use-fleet-nodes';
 import { clearFilters, toggleSort, useNodeQueryUrl } from '@/lib/client/use-node-query-url';
@@ -15,15 +16,6 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { FleetTable } from './fleet-table';
 
 const fmt = new Intl.NumberFormat('en');
-
-function useNow(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
-}
 
 /** The shared evaluator over every list; a malformed field is reported and left out, as on the dashboard. */
 function evaluate(lists: ClusterNodes[], query: NodeQuery) {
