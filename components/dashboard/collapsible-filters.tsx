@@ -1,6 +1,8 @@
 'use client';
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useState, type ComponentProps, type ReactNode } from 'react';
+import { clearFilters, type NodeQueryUrl } from '@/lib/client/use-node-query-url';
 import { defaultNodeQuery, type NodeQuery } from '@/lib/protocol/node-query';
+import { FilterBar } from './filter-bar';
 
 const filterFields = ['text', 'labelSelector', 'taint', 'status', 'role', 'schedulable'] as const;
 
@@ -32,5 +34,28 @@ export function CollapsibleFilters({ active, children }: { active: number; child
         {children}
       </div>
     </div>
+  );
+}
+
+/** The filter bar bound to the page URL's node query, collapsible: the dashboard and the all-clusters view. */
+export function UrlQueryFilters({
+  url,
+  roles,
+  errors,
+}: {
+  url: Pick<NodeQueryUrl, 'query' | 'setQuery'>;
+  roles: string[];
+  errors: ComponentProps<typeof FilterBar>['errors'];
+}) {
+  return (
+    <CollapsibleFilters active={activeFilterCount(url.query)}>
+      <FilterBar
+        filters={url.query}
+        roles={roles}
+        errors={errors}
+        onChange={(key, value) => url.setQuery({ ...url.query, [key]: value })}
+        onReset={() => url.setQuery(clearFilters(url.query))}
+      />
+    </CollapsibleFilters>
   );
 }

@@ -5,7 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useFlashStore } from '@/lib/client/flash-store';
 import { useCanWrite } from '@/lib/client/use-can-write';
 import { useUiStore } from '@/lib/client/ui-store';
-import { clearFilters, toggleSort, useNodeQueryUrl } from '@/lib/client/use-node-query-url';
+import { toggleSort, useNodeQueryUrl } from '@/lib/client/use-node-query-url';
 import { useNodeRows } from '@/lib/client/use-node-rows';
 import { useClusters } from '@/lib/client/use-nodes';
 import { Button } from '@/components/ui/button';
@@ -14,11 +14,10 @@ import { NodeDetailView } from '@/components/node/node-detail-panel';
 import { BatchActionBar } from './batch-action-bar';
 import { BatchDialog } from './batch-dialog';
 import { ClusterPicker } from './cluster-picker';
-import { CollapsibleFilters, activeFilterCount } from './collapsible-filters';
+import { UrlQueryFilters } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
 import { ColumnChooser } from './column-chooser';
 import { ExportMenu } from './export-menu';
-import { FilterBar } from './filter-bar';
 import { NodeTable, type SelectAllState } from './node-table';
 import { useSearchShortcut } from './search-shortcut';
 import { usePanelInUrl } from './use-panel-in-url';
@@ -147,15 +146,7 @@ export function Dashboard() {
           <ConnectionIndicator />
         </div>
       </div>
-      <CollapsibleFilters active={activeFilterCount(url.query)}>
-        <FilterBar
-          filters={url.query}
-          roles={roles}
-          errors={errors}
-          onChange={(key, value) => url.setQuery({ ...url.query, [key]: value })}
-          onReset={() => url.setQuery(clearFilters(url.query))}
-        />
-      </CollapsibleFilters>
+      <UrlQueryFilters url={url} roles={roles} errors={errors} />
       <BatchActionBar
         count={canWrite ? selectedNames.length : 0}
         note={

@@ -296,3 +296,17 @@ export function gridTemplateOf(columns: readonly NodeColumn[]): string {
 export function minTableWidth(columns: readonly NodeColumn[]): number {
   return columns.reduce((sum, c) => sum + Number(/(\d+)px/.exec(c.width)?.[1] ?? 80), 36);
 }
+
+/** One registry column's cell for a row: the node table and the all-clusters table render the same. */
+export function ColumnCell({ column, row, ctx }: { column: NodeColumn; row: NodeRow; ctx: CellContext }) {
+  return (
+    <div
+      role="cell"
+      data-column={column.id}
+      className={column.className}
+      title={column.cellTitle?.(row, ctx)}
+    >
+      {column.render(row, ctx)}
+    </div>
+  );
+}

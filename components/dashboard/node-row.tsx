@@ -3,7 +3,7 @@ import { memo, useEffect, useRef, useState } from 'react';
 import { useFlashStore } from '@/lib/client/flash-store';
 import type { NodeUsage } from '@/lib/protocol/node-usage';
 import type { NodeRow as Row } from '@/lib/protocol/window';
-import type { CellContext, NodeColumn } from './node-columns';
+import { ColumnCell, type CellContext, type NodeColumn } from './node-columns';
 
 export const ROW_HEIGHT = 34;
 
@@ -109,15 +109,7 @@ export const NodeRow = memo(function NodeRow({
         )}
       </div>
       {columns.map((c) => (
-        <div
-          key={c.id}
-          role="cell"
-          data-column={c.id}
-          className={c.className}
-          title={c.cellTitle?.(node, cell)}
-        >
-          {c.render(node, cell)}
-        </div>
+        <ColumnCell key={c.id} column={c} row={node} ctx={cell} />
       ))}
     </div>
   );

@@ -3,15 +3,14 @@ import { useNow } from '@/lib/client/use-now';
 import { useMemo } from 'react';
 import { collectRoles } from '@/lib/client/node-filter';
 import { useFleetNodes } from '@/lib/client/use-fleet-nodes';
-import { clearFilters, toggleSort, useNodeQueryUrl } from '@/lib/client/use-node-query-url';
+import { toggleSort, useNodeQueryUrl } from '@/lib/client/use-node-query-url';
 import { useClusters } from '@/lib/client/use-nodes';
 import type { NodeQuery } from '@/lib/protocol/node-query';
 import { evaluateFleetQuery, type ClusterNodes } from '@/lib/shared/fleet-query';
 import { NodeQueryError } from '@/lib/shared/node-query';
 import { ConnectionIndicator } from '@/components/dashboard/connection-indicator';
-import { CollapsibleFilters, activeFilterCount } from '@/components/dashboard/collapsible-filters';
+import { UrlQueryFilters } from '@/components/dashboard/collapsible-filters';
 import { ExportMenu } from '@/components/dashboard/export-menu';
-import { FilterBar } from '@/components/dashboard/filter-bar';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FleetTable } from './fleet-table';
 
@@ -75,15 +74,7 @@ export function AllClustersView() {
           <ConnectionIndicator />
         </div>
       </div>
-      <CollapsibleFilters active={activeFilterCount(url.query)}>
-        <FilterBar
-          filters={url.query}
-          roles={roles}
-          errors={errors}
-          onChange={(key, value) => url.setQuery({ ...url.query, [key]: value })}
-          onReset={() => url.setQuery(clearFilters(url.query))}
-        />
-      </CollapsibleFilters>
+      <UrlQueryFilters url={url} roles={roles} errors={errors} />
       {clusters.error ? <ErrorBox className="m-4" error={clusters.error} /> : null}
       {failed.map((l) => (
         <div key={l.cluster} className="border-b border-slate-200 bg-white px-4 py-2 text-xs">

@@ -6,14 +6,15 @@ import { useColumnStore } from '@/lib/client/column-store';
 import type { NodeQuery, NodeSortColumn } from '@/lib/protocol/node-query';
 import type { FleetNode } from '@/lib/shared/fleet-query';
 import { toNodeRow } from '@/lib/shared/node-row';
+import { ROW_HEIGHT } from '@/components/dashboard/node-row';
 import {
+  ColumnCell,
   minTableWidth,
   shownColumns,
   type CellContext,
   type NodeColumn,
 } from '@/components/dashboard/node-columns';
 
-const ROW_HEIGHT = 34;
 // the dashboard's column registry, as the user chose it; usage is sampled per cluster for the rows on one
 // cluster's screen, so the merged view leaves it out
 const usageColumns = new Set(['cpuUsage', 'memoryUsage']);
@@ -57,15 +58,7 @@ function FleetRow({
             </Link>
           </div>
         ) : (
-          <div
-            key={c.id}
-            role="cell"
-            data-column={c.id}
-            className={c.className}
-            title={c.cellTitle?.(node, ctx)}
-          >
-            {c.render(node, ctx)}
-          </div>
+          <ColumnCell key={c.id} column={c} row={node} ctx={ctx} />
         ),
       )}
     </div>
