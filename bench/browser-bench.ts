@@ -105,23 +105,48 @@ async function load(ctx: BrowserContext, app: AppServer, cluster: string, nodes:
   return { page, firstRow: p.firstRow ?? NaN, held, longest: longest(p), heap: await heapMB(page) };
 }
 
-/** Clicks the Name header (ascending → descending) and times until the rows on screen are the new order's, none pending. */
-async function sortChange(page: Page): Promise<number> {
-  return page.evaluate(`(async () => {
-    const first = () => document.querySelector('[data-testid^="node-row-"]')?.getAttribute('data-testid');
-    const header = [...document.querySelectorAll('[role=columnheader]')].find((e) =>
-      e.textContent?.startsWith('Name'),
+/** The view changes timed by viewChanges, in order: sorts (a direction flip, a new column) and filters. */
+const CHANGES: [string, string, string][] = [
+  ['Name, ascending → descending', 'header', 'Name'],
+  ['Internal IP (a new column)', 'header', 'Internal IP'],
+  ['Internal IP, descending', 'header', 'Internal IP'],
+  ['schedulable only (a filter)', 'filter-schedulable', 'schedulable'],
+  ['filter cleared', 'filter-schedulable', 'all'],
+  ['back to Name', 'header', 'Name'],
+];
+
+/**
+ * Makes each change of CHANGES in the page and times it until the rows shown are the new query's
+ * (the count's data-query changed) and no row on screen is a placeholder.
+ */
+async function viewChanges(page: Page): Promise<number[]> {
+  const out: number[] = [];
+  for (const [, kind, arg] of CHANGES) {
+    out.push(
+      await page.evaluate(
+        `(async ([kind, arg]) => {
+      const count = document.querySelector('[data-testid=node-count]');
+      const before = count.getAttribute('data-query');
+      const t0 = performance.now();
+      if (kind === 'header') {
+        [...document.querySelectorAll('[role=columnheader]')].find((e) => e.textContent?.startsWith(arg)).click();
+      } else {
+        const sel = document.querySelector('[data-testid=' + kind + ']');
+        Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(sel, arg);
+        sel.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+      for (;;) {
+        await new Promise((r) => requestAnimationFrame(r));
+        if (count.getAttribute('data-query') !== before && !document.querySelector('[data-testid=pending-row]'))
+          return performance.now() - t0;
+        if (performance.now() - t0 > 30000) return NaN;
+      }
+    })(${JSON.stringify([kind, arg])})`,
+      ),
     );
-    const before = first();
-    const t0 = performance.now();
-    header.click();
-    for (;;) {
-      await new Promise((r) => requestAnimationFrame(r));
-      if (first() !== before && !document.querySelector('[data-testid=pending-row]'))
-        return performance.now() - t0;
-      if (performance.now() - t0 > 30000) return NaN;
-    }
-  })()`);
+    await page.waitForTimeout(1_000);
+  }
+  return out;
 }
 
 /** The longest task while the simulator (its own process) changes `rate` nodes a second for 10 s. */
@@ -135,6 +160,7 @@ async function underChurn(page: Page, sim: Child, rate: number): Promise<number>
   return longest(await probe(page), from);
 }
 
+const ms = (v: number | undefined) => `${(v ?? NaN).toFixed(0)} ms`;
 const step = (what: string) => console.error(`browser bench ${new Date().toISOString()}: ${what}`);
 
 export async function run(): Promise<BenchResult[]> {
@@ -186,7 +212,7 @@ export async function run(): Promise<BenchResult[]> {
     step('warmed up');
     const fullCtx = await signedInContext(browser, app, 1_000_000);
     const full = await load(fullCtx, app, 'b5k', SMALL, 'list');
-    const fullSort = await sortChange(full.page);
+    const fullSort = await viewChanges(full.page);
     const fullChurn = await underChurn(full.page, small, 200);
     await fullCtx.close();
 
@@ -196,13 +222,13 @@ export async function run(): Promise<BenchResult[]> {
 
     step('5,000-node figures taken');
     let big = { firstRow: NaN, longest: NaN, heap: NaN };
-    let bigSort = NaN;
+    let bigSort = [NaN];
     let bigChurn = NaN;
     if (large) {
       const bigCtx = await signedInContext(browser, app);
       const b = await load(bigCtx, app, 'b65k', LARGE, 'window');
       big = b;
-      bigSort = await sortChange(b.page);
+      bigSort = await viewChanges(b.page);
       bigChurn = await underChurn(b.page, large, 200);
       await bigCtx.close();
     }
@@ -260,13 +286,12 @@ export async function run(): Promise<BenchResult[]> {
         definition: 'as for 5,000 nodes',
       },
       {
-        name: '65,000 nodes: a sort change → new rows',
-        value: bigSort,
+        name: '65,000 nodes: a sort or filter change → new rows, slowest of 6',
+        value: Math.max(...bigSort),
         unit: 'ms',
         target: '≤ 150 ms',
-        baseline: fullBase(fullSort),
-        definition:
-          "click on the Name header (natural name order, ascending → descending: the simulator's nodes have no pods, so a CPU sort would equal name order) → the first row changed and no row on screen is a placeholder (in-page)",
+        baseline: { name: 'whole-list path, 5,000 nodes, slowest', value: Math.max(...fullSort) },
+        definition: `six changes made in the page one after another, each timed from the click (or select) until the rows shown are the new query's (the count's data-query changed) and no row on screen is a placeholder: ${CHANGES.map(([what], i) => `${what} ${ms(bigSort[i])}`).join(', ')} (whole-list path, 5,000 nodes: ${fullSort.map(ms).join(', ')})`,
       },
       {
         name: '65,000 nodes at 200 changes/s: longest task',

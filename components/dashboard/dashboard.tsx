@@ -132,6 +132,7 @@ export function Dashboard() {
           <span
             data-testid="node-count"
             data-count={rows.count}
+            data-query={rows.shownQuery}
             data-total={rows.clusterTotal}
             data-mode={rows.mode}
             data-source={rows.source}

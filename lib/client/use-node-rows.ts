@@ -17,6 +17,8 @@ export interface NodeRows {
   source: 'list' | 'window';
   /** rows matching the query */
   count: number;
+  /** the canonical query the rows shown reflect (a new query's rows replace the old ones when they come) */
+  shownQuery: string;
   /** nodes in the cluster (the list's length, or the cluster list's count in window mode) */
   clusterTotal: number;
   rowAt: (i: number) => NodeRow | undefined;
@@ -97,6 +99,7 @@ export function useNodeRows(
     mode,
     source: useList ? 'list' : 'window',
     count: useList ? shown.length : (win.data?.total ?? 0),
+    shownQuery: useList ? queryString : (win.data?.query ?? queryString),
     clusterTotal: useList ? items.length : (nodeCount ?? win.data?.total ?? 0),
     rowAt: useList ? listRowAt : win.rowAt,
     onVisibleRange: useList ? undefined : win.onVisibleRange,

@@ -46,22 +46,29 @@ export function useNodeWindow(
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const lastSent = useRef(0);
 
+  // one subscription per cluster: a new query re-asks the same window (one request, one snapshot)
   useEffect(() => {
     if (!client || !cluster || !enabled || !live) return;
-    const k = queryKeys.window(cluster, query);
-    const s = new WindowSubscription(client, (state) => qc.setQueryData(k, state));
+    const s = new WindowSubscription(client, (state) =>
+      qc.setQueryData(queryKeys.window(state.cluster, state.query), state),
+    );
     sub.current = s;
     s.start();
-    const [start, end] = visible.current;
-    s.set({ id: TABLE_WINDOW_ID, cluster, query, ...nextWindow(null, start, end, true) });
-    lastSent.current = Date.now();
     return () => {
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
       s.stop();
       sub.current = null;
     };
-  }, [client, cluster, query, enabled, live, qc]);
+  }, [client, cluster, enabled, live, qc]);
+
+  useEffect(() => {
+    const s = sub.current;
+    if (!s || !cluster || !enabled || !live) return;
+    const [start, end] = visible.current;
+    s.set({ id: TABLE_WINDOW_ID, cluster, query, ...nextWindow(null, start, end, true) });
+    lastSent.current = Date.now();
+  }, [client, cluster, query, enabled, live]);
 
   // scrolling: at most one request per 100 ms (the server allows 200 frames per 10 s), the last wins
   const onVisibleRange = useCallback((start: number, end: number) => {

@@ -72,6 +72,16 @@ describe('WindowSubscription', () => {
     sockets[0]!.receive(snapshot(7, 0, ['x', 'y', 'z'])); // the earlier range, late: ignored
     sockets[0]!.receive(snapshot(8, 3, ['d', 'e', 'f']));
     expect(seen.at(-1)!.rows.map((r) => r.name)).toEqual(['d', 'e', 'f']);
+    // a new query is the same window asked again; the old query's late snapshot is not its rows
+    sub.set({ id: 'table', cluster: 'c1', query: 'sort=name', offset: 3, limit: 3 });
+    expect(sent().filter((m) => m.type === 'window_close')).toHaveLength(0);
+    sockets[0]!.receive(snapshot(8, 3, ['p', 'q', 'r']));
+    expect(seen.at(-1)!.rows.map((r) => r.name)).toEqual(['d', 'e', 'f']);
+    sockets[0]!.receive({
+      ...snapshot(8, 3, ['g', 'h', 'i']),
+      data: { ...snapshot(8, 3, ['g', 'h', 'i']).data, query: 'sort=name' },
+    });
+    expect(seen.at(-1)).toMatchObject({ query: 'sort=name' });
 
     const asked = sent().filter((m) => m.type === 'window').length;
     sockets[0]!.receive(diff(12, 10, [{ op: 'remove', index: 0 }])); // prev_seq 10 ≠ 8: a message was lost
@@ -94,6 +104,22 @@ describe('WindowSubscription', () => {
     expect(sent(1).at(-1)).toMatchObject({ type: 'window_close' });
   });
 
+  it('a subscription started on a live connection asks once, not again on its first status tick', () => {
+    const { clock, sockets, sub, sent } = setup();
+    sub.set({ id: 'table', cluster: 'c1', query: 'sort=-cpu', offset: 0, limit: 3 });
+    sockets[0]!.open();
+    sockets[0]!.receive(connected);
+    sub.stop();
+    const late = new WindowSubscription(client!, () => {});
+    late.start();
+    late.set({ id: 'table', cluster: 'c1', query: 'sort=name', offset: 0, limit: 3 });
+    clock.advance(1500);
+    sockets[0]!.receive({ type: 'ping', timestamp: ts });
+    expect(
+      sent().filter((m) => m.type === 'window' && (m.data as { query?: string }).query === 'sort=name'),
+    ).toHaveLength(1);
+  });
+
   it('asks once per connection, not on every status tick while frames arrive', () => {
     const { clock, sockets, sub, sent } = setup();
     sub.set({ id: 'table', cluster: 'c1', query: '', offset: 0, limit: 3 });
@@ -109,7 +135,7 @@ describe('WindowSubscription', () => {
 
   it('retries a window of a cluster still syncing', () => {
     const { clock, sockets, sub, sent, seen } = setup();
-    sub.set({ id: 'table', cluster: 'c1', query: '', offset: 0, limit: 3 });
+    sub.set({ id: 'table', cluster: 'c1', query: 'sort=-cpu', offset: 0, limit: 3 });
     sockets[0]!.open();
     sockets[0]!.receive(connected);
     sockets[0]!.receive({ type: 'error', timestamp: ts, data: { code: 'cluster_syncing', message: 'x' } });

@@ -2,7 +2,7 @@ import type { WindowRequest } from '@/lib/protocol/window';
 import type { StreamClient, Transport } from './stream-client';
 import { applyWindowMessage, type WindowState } from './window-state';
 
-type Stream = Pick<StreamClient, 'onEvent' | 'sendMessage'>;
+type Stream = Pick<StreamClient, 'onEvent' | 'sendMessage' | 'getStatus'>;
 
 export interface WindowSubscriptionOptions {
   /** a cluster that is not synced yet answers `cluster_syncing`: ask again after this long */
@@ -37,6 +37,9 @@ export class WindowSubscription {
 
   start(): void {
     if (this.off) return;
+    // a connection already live counts as opened: its next state tick must not ask a second time
+    const now = this.stream.getStatus();
+    this.live = now.state === 'live' ? { transport: now.transport } : null;
     this.off = this.stream.onEvent((e) => {
       if (e.type === 'state') {
         // state events also tick while frames arrive: ask again only when a connection (re)opened
@@ -61,7 +64,10 @@ export class WindowSubscription {
       // an answer to an earlier range or query still in flight: the one asked for last is on its way
       if (
         m.type === 'window_snapshot' &&
-        (m.data.offset !== w.offset || m.data.limit !== w.limit || m.cluster_name !== w.cluster)
+        (m.data.offset !== w.offset ||
+          m.data.limit !== w.limit ||
+          m.cluster_name !== w.cluster ||
+          m.data.query !== w.query)
       )
         return;
       if (m.type === 'window_diff' && this.held === undefined) return;
@@ -72,7 +78,10 @@ export class WindowSubscription {
     });
   }
 
-  /** Opens the window, or moves it (scrolling) / changes its query on the same connection. */
+  /**
+   * Opens the window, or moves it (scrolling) / changes its query on the same connection: one
+   * `window` request for the same id, answered with one snapshot (the server re-queries in place).
+   */
   set(req: WindowRequest): void {
     const same =
       this.wanted &&

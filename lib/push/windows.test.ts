@@ -160,13 +160,28 @@ describe('live windowed queries', () => {
       const browsers = [0, 1, 2].map((i) => new Browser(hub, new RecordingClient(`b${i}`, principal())));
       for (const b of browsers)
         for (let w = 0; w < 3; w++) b.open(`w${w}`, randomQuery(rnd), rnd(40), 1 + rnd(30));
+      const earlier = new Map<Browser, NodeQuery>();
       for (let step = 1; step <= 400; step++) {
         churn(src, rnd, step);
         const b = browsers[rnd(3)] as Browser;
         if (rnd(25) === 0) {
           const w = b.wanted.get('w0')!;
           b.open('w0', w.query, rnd(60), w.limit); // scroll
-        } else if (rnd(40) === 0) b.open('w1', randomQuery(rnd), rnd(20), 1 + rnd(30)); // new filter/sort
+        } else if (rnd(40) === 0) {
+          // new filter/sort; the old query's view stays idle (still maintained) and may come back
+          const old = b.wanted.get('w1')!;
+          b.open(
+            'w1',
+            rnd(3) === 0 && earlier.has(b) ? earlier.get(b)! : randomQuery(rnd),
+            rnd(20),
+            1 + rnd(30),
+          );
+          earlier.set(b, old.query);
+        } else if (rnd(30) === 0) {
+          // the other direction: the same view, read from the other end
+          const w = b.wanted.get('w2')!;
+          b.open('w2', { ...w.query, dir: w.query.dir === 'asc' ? 'desc' : 'asc' }, w.offset, w.limit);
+        }
         for (const x of browsers) x.pump();
         for (const x of browsers) expectInSync(src, x, `seed ${seed} step ${step}`);
       }

@@ -10,19 +10,30 @@ import type { NodeChange } from '@/lib/realtime/types';
 
 /**
  * The cluster's nodes matching the query, in the query's order (the cache keeps its column orders, so
- * building a view is linear), and the seq they reflect; undefined while the cluster is not synced.
+ * a read is one filtered walk), and the seq they reflect; undefined while the cluster is not synced.
+ * The hub asks for ascending queries only.
  */
 export type WindowSnapshotSource = (
   cluster: string,
   query: NodeQuery,
-) => { nodes: Iterable<NodeSummary>; seq: number } | undefined;
+) => { nodes: readonly NodeSummary[]; seq: number } | undefined;
+
+/**
+ * A view no window reads any more is kept, still maintained, for a while: a user flipping between
+ * sorts or filters gets the next snapshot from a slice, not a rebuild. Bounded per cluster, so the
+ * per-change cost stays bounded too.
+ */
+const IDLE_VIEWS_PER_CLUSTER = 4;
+const IDLE_VIEW_MS = 120_000;
 
 interface Window {
   readonly clientId: string;
   readonly id: string;
   readonly cluster: string;
-  readonly viewKey: string;
-  readonly query: string;
+  viewKey: string;
+  /** the client's query (its direction included) */
+  query: string;
+  desc: boolean;
   offset: number;
   limit: number;
   rows: NodeRow[];
@@ -35,14 +46,16 @@ interface ViewEntry {
   view: QueryView;
   cluster: string;
   windows: Set<Window>;
+  /** when the last window left (kept idle), else null */
+  idleSince: number | null;
 }
 
 export type WindowResult = { ok: true } | { ok: false; code: string; message: string };
 
 /**
- * Live windowed queries over the push hub's connections. Windows of the same cluster and query
- * share one QueryView, updated once per change; each window then compares its slice with what its
- * client holds and sends only the difference (or nothing).
+ * Live windowed queries over the push hub's connections. Windows of the same cluster and filters and
+ * sort column share one QueryView (either direction), updated once per change; each window then
+ * compares its slice with what its client holds and sends only the difference (or nothing).
  */
 export class WindowHub {
   private readonly views = new Map<string, ViewEntry>();
@@ -60,7 +73,9 @@ export class WindowHub {
     const parsed = parseNodeQuery(req.query);
     if (!parsed.ok) return { ok: false, code: 'bad_query', message: parsed.message };
     const query = formatNodeQuery(parsed.query);
-    const viewKey = `${req.cluster}\n${query}`;
+    const ascending = { ...parsed.query, dir: 'asc' as const };
+    const viewKey = `${req.cluster}\n${formatNodeQuery(ascending)}`;
+    const desc = parsed.query.dir === 'desc';
     const mine = this.byClient.get(clientId) ?? new Map<string, Window>();
     const existing = mine.get(req.id);
     if (!existing && mine.size >= MAX_WINDOWS_PER_CONNECTION)
@@ -71,33 +86,30 @@ export class WindowHub {
       };
     let entry = this.views.get(viewKey);
     if (existing && existing.viewKey === viewKey && entry) {
-      // scrolling: the same query, another range
-      existing.offset = req.offset;
-      existing.limit = req.limit;
+      // scrolling, or the other direction of the same view: another range of the same rows
+      Object.assign(existing, { query, desc, offset: req.offset, limit: req.limit });
       this.sendSnapshot(existing, entry.view);
       return { ok: true };
     }
     if (!entry) {
       try {
         // a malformed filter throws NodeQueryError from the snapshot or the view
-        const snap = this.snapshot(req.cluster, parsed.query);
-        if (!snap)
+        const view = this.build(req.cluster, ascending);
+        if (!view)
           return {
             ok: false,
             code: 'cluster_syncing',
             message: `cluster "${req.cluster}" is not synced yet`,
           };
-        entry = {
-          view: new QueryView(parsed.query, snap.nodes, snap.seq, true),
-          cluster: req.cluster,
-          windows: new Set(),
-        };
+        entry = { view, cluster: req.cluster, windows: new Set(), idleSince: null };
       } catch (err) {
         if (err instanceof NodeQueryError) return { ok: false, code: 'bad_query', message: err.message };
         throw err;
       }
       this.views.set(viewKey, entry);
+      this.evictIdle(req.cluster);
     }
+    entry.idleSince = null;
     if (existing) this.detach(existing);
     const win: Window = {
       clientId,
@@ -105,6 +117,7 @@ export class WindowHub {
       cluster: req.cluster,
       viewKey,
       query,
+      desc,
       offset: req.offset,
       limit: req.limit,
       rows: [],
@@ -132,17 +145,29 @@ export class WindowHub {
 
   /** One change, in seq order: each view of its cluster once, then each affected window. */
   onChange(change: NodeChange): void {
-    for (const entry of this.views.values()) {
+    for (const [key, entry] of this.views) {
       if (entry.cluster !== change.cluster) continue;
+      const before = entry.view.total;
       const touched = entry.view.apply(change);
       if (!touched) continue;
-      // rows before the first touched index kept their place; windows wholly above it see only the count
-      const first = Math.min(touched.removedAt ?? Infinity, touched.insertedAt ?? Infinity);
+      if (touched.lost) {
+        // the view had drifted from the cache (a bug, not a state): rebuilt, its windows start over
+        this.rebuild(key, entry);
+        continue;
+      }
       const total = entry.view.total;
+      // rows before the first touched index kept their place; windows wholly above it see only the
+      // count. Descending windows count from the end (before the change for a removal, after for an
+      // insertion).
+      const asc = Math.min(touched.removedAt ?? Infinity, touched.insertedAt ?? Infinity);
+      const desc = Math.min(
+        touched.removedAt === undefined ? Infinity : before - 1 - touched.removedAt,
+        touched.insertedAt === undefined ? Infinity : total - 1 - touched.insertedAt,
+      );
       for (const win of entry.windows) {
-        const rowsMoved = win.offset + win.limit > first;
+        const rowsMoved = win.offset + win.limit > (win.desc ? desc : asc);
         if (!rowsMoved && total === win.total) continue;
-        const next = rowsMoved ? entry.view.slice(win.offset, win.limit).map(toNodeRow) : win.rows;
+        const next = rowsMoved ? entry.view.slice(win.offset, win.limit, win.desc).map(toNodeRow) : win.rows;
         const ops = rowsMoved ? diffWindow(win.rows, next) : [];
         if (ops.length === 0 && total === win.total) continue;
         this.diffsSent++;
@@ -164,22 +189,35 @@ export class WindowHub {
   onResync(cluster: string): void {
     for (const [key, entry] of this.views) {
       if (entry.cluster !== cluster) continue;
-      const snap = this.snapshot(cluster, entry.view.query);
-      if (!snap) {
-        for (const win of [...entry.windows])
-          this.dropWith(win, 'cluster is resyncing; open the window again');
-        continue;
-      }
-      entry.view = new QueryView(entry.view.query, snap.nodes, snap.seq, true);
-      this.views.set(key, entry);
-      for (const win of entry.windows) this.sendSnapshot(win, entry.view);
+      // an idle view is not worth a rebuild
+      if (entry.windows.size === 0) this.views.delete(key);
+      else this.rebuild(key, entry);
     }
   }
 
+  /** A fresh view from the cache for the entry's query; its windows get snapshots (or are dropped). */
+  private rebuild(key: string, entry: ViewEntry): void {
+    const view = this.build(entry.cluster, entry.view.query);
+    if (!view) {
+      this.views.delete(key);
+      for (const win of [...entry.windows]) this.dropWith(win, 'cluster is resyncing; open the window again');
+      return;
+    }
+    entry.view = view;
+    for (const win of entry.windows) this.sendSnapshot(win, entry.view);
+  }
+
+  private build(cluster: string, ascending: NodeQuery): QueryView | undefined {
+    const snap = this.snapshot(cluster, ascending);
+    return snap && new QueryView(ascending, snap.nodes, snap.seq);
+  }
+
   onClusterRemoved(cluster: string): void {
-    for (const entry of [...this.views.values()])
-      if (entry.cluster === cluster)
-        for (const win of [...entry.windows]) this.dropWith(win, 'cluster removed');
+    for (const [key, entry] of [...this.views]) {
+      if (entry.cluster !== cluster) continue;
+      for (const win of [...entry.windows]) this.dropWith(win, 'cluster removed');
+      this.views.delete(key);
+    }
   }
 
   stats(): { views: number; windows: number; diffsSent: number } {
@@ -189,7 +227,7 @@ export class WindowHub {
   }
 
   private sendSnapshot(win: Window, view: QueryView): void {
-    win.rows = view.slice(win.offset, win.limit).map(toNodeRow);
+    win.rows = view.slice(win.offset, win.limit, win.desc).map(toNodeRow);
     win.total = view.total;
     win.seq = view.seq;
     this.send(win.clientId, {
@@ -229,7 +267,20 @@ export class WindowHub {
     const entry = this.views.get(win.viewKey);
     if (!entry) return;
     entry.windows.delete(win);
-    if (entry.windows.size === 0) this.views.delete(win.viewKey);
+    if (entry.windows.size === 0) {
+      entry.idleSince = this.now();
+      this.evictIdle(entry.cluster);
+    }
+  }
+
+  /** Drops idle views of the cluster past their time, and the oldest beyond the per-cluster bound. */
+  private evictIdle(cluster: string): void {
+    const now = this.now();
+    const idle = [...this.views].filter(([, e]) => e.cluster === cluster && e.idleSince !== null);
+    idle.sort(([, a], [, b]) => (b.idleSince as number) - (a.idleSince as number));
+    idle.forEach(([key, e], i) => {
+      if (i >= IDLE_VIEWS_PER_CLUSTER || now - (e.idleSince as number) > IDLE_VIEW_MS) this.views.delete(key);
+    });
   }
 
   private iso(): string {

@@ -215,6 +215,13 @@ export class ClusterSync {
     this.listed.nodes = true;
     this.markSynced();
     for (const name of this.waiters.nodes()) this.checkWaiters(name);
+    this.warmOrders();
+  }
+
+  /** Every column order built after the first list, one per turn of the event loop, so no sort waits. */
+  private warmOrders() {
+    if (this.stopped || !this.cache.warmOrder()) return;
+    setImmediate(() => this.warmOrders());
   }
 
   private applyNodeEvent(type: WatchEventType, obj: unknown) {

@@ -70,6 +70,13 @@ export class NodeIndex {
     this.reorder(e, undefined);
   }
 
+  /** Builds one column order not built yet; false when every column has one. */
+  warmOne(): boolean {
+    const missing = nodeSortColumns.find((c) => c !== 'name' && !this.orders.has(c));
+    if (missing) this.order(missing);
+    return missing !== undefined;
+  }
+
   order(by: NodeSortColumn): NodeOrder {
     if (by === 'name') return this.byName;
     const cached = this.orders.get(by);

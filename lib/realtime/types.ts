@@ -11,6 +11,11 @@ export interface NodeChange {
   resourceVersion: string;
   changes: ChangeKind[];
   node: NodeSummary;
+  /**
+   * The node as the cache held it just before this change (for a delete, the node removed); absent
+   * for an add and in replayed changes. Live query views find the row they hold by it.
+   */
+  prev?: NodeSummary;
   /** epoch ms when the cache applied it */
   at: number;
 }
@@ -34,5 +39,5 @@ export interface ChangeSource {
   currentSeq(cluster: string): number;
   changesSince(cluster: string, seq: number): ReplayResult;
   /** the cluster's nodes matching a query, in its order, and their seq (live windows); undefined while not synced */
-  snapshot?(cluster: string, query: NodeQuery): { nodes: Iterable<NodeSummary>; seq: number } | undefined;
+  snapshot?(cluster: string, query: NodeQuery): { nodes: readonly NodeSummary[]; seq: number } | undefined;
 }
