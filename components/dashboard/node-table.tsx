@@ -70,8 +70,10 @@ export function NodeTable({
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
-    // rows are keyed by node name, so a row keeps its DOM node when rows above it come and go
-    getItemKey: (i) => rowAt(i)?.name ?? `#${i}`,
+    // no getItemKey: the virtualizer recomputes every item's measurement (O(count): 65,000 at a time)
+    // whenever that function changes, which an inline one does on every render. Rows all have one
+    // height, so index keys lose nothing; React keys below stay node names, so a row keeps its DOM
+    // node when rows above it come and go.
     // before the first measurement (and on the server) show the first screen of rows
     initialRect: { width: 1200, height: 800 },
   });

@@ -92,7 +92,8 @@ export function FleetTable({
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    getItemKey: (i) => (rows[i] ? `${rows[i].cluster}/${rows[i].node.name}` : i),
+    // no getItemKey: an inline one makes the virtualizer re-measure every row on every render (see
+    // NodeTable); React keys below are cluster/node, so rows keep their DOM nodes
     initialRect: { width: 1200, height: 800 },
   });
   return (
@@ -147,7 +148,14 @@ export function FleetTable({
           {virtual.getVirtualItems().map((item) => {
             const r = rows[item.index];
             return r ? (
-              <FleetRow key={item.key} row={r} top={item.start} now={now} columns={columns} grid={grid} />
+              <FleetRow
+                key={`${r.cluster}/${r.node.name}`}
+                row={r}
+                top={item.start}
+                now={now}
+                columns={columns}
+                grid={grid}
+              />
             ) : null;
           })}
         </div>

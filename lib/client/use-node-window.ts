@@ -49,12 +49,23 @@ export function useNodeWindow(
   // one subscription per cluster: a new query re-asks the same window (one request, one snapshot)
   useEffect(() => {
     if (!client || !cluster || !enabled || !live) return;
-    const s = new WindowSubscription(client, (state) =>
-      qc.setQueryData(queryKeys.window(state.cluster, state.query), state),
-    );
+    // at most one React Query write (and table render) per frame: under heavy churn diffs arrive far
+    // faster than the screen shows them, and a render per diff made long tasks
+    let latest: WindowState | null = null;
+    let frame: number | null = null;
+    const flush = () => {
+      frame = null;
+      if (latest) qc.setQueryData(queryKeys.window(latest.cluster, latest.query), latest);
+      latest = null;
+    };
+    const s = new WindowSubscription(client, (state) => {
+      latest = state;
+      frame ??= requestAnimationFrame(flush);
+    });
     sub.current = s;
     s.start();
     return () => {
+      if (frame !== null) cancelAnimationFrame(frame);
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
       s.stop();
