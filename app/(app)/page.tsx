@@ -2,8 +2,9 @@ import { HydrationBoundary } from '@tanstack/react-query';
 import { headers } from 'next/headers';
 import { Suspense } from 'react';
 import { Dashboard } from '@/components/dashboard/dashboard';
+import { RenderTime } from '@/lib/client/use-now';
 import { getAppContext } from '@/lib/server/app-context';
-import { prefetchDashboard } from '@/lib/server/dashboard-prefetch';
+import { prefetchDashboard, serverClock } from '@/lib/server/dashboard-prefetch';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,6 +19,7 @@ export default async function NodesPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const h = await headers();
+  const renderedAt = serverClock();
   const state = await prefetchDashboard(getAppContext(), { headers: h, url: '/' }, await searchParams).catch(
     () => null,
   );
@@ -25,9 +27,12 @@ export default async function NodesPage({
     <>
       <h1 className="sr-only">Nodes</h1>
       <HydrationBoundary state={state}>
-        <Suspense fallback={<p className="p-4 text-xs text-slate-500">Loading…</p>}>
-          <Dashboard />
-        </Suspense>
+        {/* the rows' ages hydrate from the server's clock (a mismatch re-renders the page in one long task) */}
+        <RenderTime at={renderedAt}>
+          <Suspense fallback={<p className="p-4 text-xs text-slate-500">Loading…</p>}>
+            <Dashboard />
+          </Suspense>
+        </RenderTime>
       </HydrationBoundary>
     </>
   );

@@ -16,6 +16,9 @@ import type { AppContext } from './app-context';
 /** Rows the server renders: a tall screen's worth; the browser's window subscription takes over. */
 export const FIRST_WINDOW_ROWS = 60;
 
+/** The render's time, for RenderTime (lib/client/use-now.ts): ages in the HTML are computed from it. */
+export const serverClock = (): number => Date.now();
+
 type SearchParams = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
