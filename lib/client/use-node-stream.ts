@@ -1,6 +1,6 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useSyncExternalStore } from 'react';
+import { startTransition, useEffect, useState, useSyncExternalStore } from 'react';
 import { useFlashStore } from './flash-store';
 import { useStreamErrorStore } from './stream-error-store';
 import { bindStreamToQueries, followCluster } from './node-stream-binding';
@@ -10,9 +10,15 @@ import { acquireStreamClient, getStreamClient, releaseStreamClient } from './str
 
 const noop = () => () => undefined;
 
-/** The tab's shared client (null during SSR), started while any component uses it. */
+/**
+ * The tab's shared client (null during SSR and hydration), started while any component uses it.
+ * It arrives in a transition after mounting: as an external-store snapshot that differs from the
+ * server's (null), it made React re-render the whole dashboard synchronously right after hydration,
+ * the longest task of a page load; a transition renders it in slices.
+ */
 export function useStreamClient(): StreamClient | null {
-  const client = useSyncExternalStore(noop, getStreamClient, () => null);
+  const [client, setClient] = useState<StreamClient | null>(null);
+  useEffect(() => startTransition(() => setClient(getStreamClient())), []);
   useEffect(() => {
     if (!client) return;
     acquireStreamClient();

@@ -48,8 +48,14 @@ async function open(page: Page, search = '') {
       { timeout: 150_000 },
     )
     .toBe(NODES);
+  // the server-rendered rows hydrate as they are: a mismatch (React error 418, say an age a second
+  // older in the browser) would make React throw the HTML away and re-render the page in one long task
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${server.url}/?cluster=demo${search}`);
   await expect(page.getByTestId('node-count')).toHaveAttribute('data-mode', 'window', { timeout: 30_000 });
+  await expect(page.getByTestId('connection-state')).toHaveText(/Live/);
+  expect(errors).toEqual([]);
 }
 
 /** Names of the rows on screen, by index, once none of them is a placeholder. */
