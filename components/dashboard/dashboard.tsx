@@ -10,9 +10,8 @@ import { useNodeRows } from '@/lib/client/use-node-rows';
 import { useClusters } from '@/lib/client/use-nodes';
 import { Button } from '@/components/ui/button';
 import { ErrorBox } from '@/components/ui/error-box';
-import { NodeDetailView } from '@/components/node/node-detail-panel';
+import dynamic from 'next/dynamic';
 import { BatchActionBar } from './batch-action-bar';
-import { BatchDialog } from './batch-dialog';
 import { ClusterPicker } from './cluster-picker';
 import { UrlQueryFilters } from './collapsible-filters';
 import { ConnectionIndicator } from './connection-indicator';
@@ -24,6 +23,13 @@ import { usePanelInUrl } from './use-panel-in-url';
 import { useTableColumns } from './use-table-columns';
 
 const fmt = new Intl.NumberFormat('en');
+
+// Shown only once a node or a batch is opened: their code (editors, tabs, operation progress) stays out
+// of the first load, whose script evaluation and hydration are one long task on a cold page.
+const NodeDetailView = dynamic(() =>
+  import('@/components/node/node-detail-panel').then((m) => m.NodeDetailView),
+);
+const BatchDialog = dynamic(() => import('./batch-dialog').then((m) => m.BatchDialog));
 
 /** The live node dashboard: cluster picker, filters, windowed table, batch actions and the node panel. */
 export function Dashboard() {
