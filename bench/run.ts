@@ -6,7 +6,18 @@ import type { BenchResult } from './types';
 import { meetsTarget } from './verdict';
 
 // Runs every suite in bench/*-bench.ts (each exports run(): Promise<BenchResult[]>) and writes docs/benchmarks.md.
-const suites = ['sim', 'realtime', 'scale', 'push', 'windows', 'node-api', 'metrics', 'bus', 'browser'];
+const suites = [
+  'sim',
+  'realtime',
+  'scale',
+  'push',
+  'windows',
+  'usage',
+  'node-api',
+  'metrics',
+  'bus',
+  'browser',
+];
 const only = process.argv.slice(2);
 
 const sections: string[] = [];

@@ -126,6 +126,58 @@ describe('NodeMetricsSampler', () => {
     expect(list).toHaveBeenCalledTimes(1);
     expect(sampler.sampling('c')).toBe(false);
   });
+  describe('a large cluster', () => {
+    function large() {
+      const calls: (string[] | 'all')[] = [];
+      let unavailable = false;
+      const list = vi.fn((_c: string, names?: readonly string[]) => {
+        calls.push(names ? [...names].sort() : 'all');
+        if (unavailable) return Promise.reject(Object.assign(new Error('404'), { code: 404 }));
+        const all = names ?? ['n1', 'n2', 'n3', 'n4'];
+        return Promise.resolve(new Map(all.map((n) => [n, { cpuMilli: n.length, memoryBytes: 1 }] as const)));
+      });
+      const sampler = new NodeMetricsSampler({
+        list,
+        node: () => undefined,
+        size: () => 65_000,
+        targetedAbove: 2_000,
+        maxTargeted: 3,
+        intervalMs: 15_000,
+        askTtlMs: 60_000,
+      });
+      return { sampler, calls, fail: () => (unavailable = true) };
+    }
+
+    it('reads only the asked names, and a newly asked name at once', async () => {
+      const { sampler, calls } = large();
+      expect(Object.keys((await sampler.usage('c', ['n1', 'n2'])).usage)).toEqual(['n1', 'n2']);
+      // scrolled: n3 is new, read now on its own; n2 was read
+      expect(Object.keys((await sampler.usage('c', ['n2', 'n3'])).usage)).toEqual(['n2', 'n3']);
+      expect(calls).toEqual([['n1', 'n2'], ['n3']]);
+      // the next sample reads every name asked within askTtl
+      await vi.advanceTimersByTimeAsync(15_000);
+      expect(calls.at(-1)).toEqual(['n1', 'n2', 'n3']);
+      // asked only at the start: after askTtl the names drop out, and sampling stops
+      await sampler.usage('c', ['n3']);
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(calls.at(-1)).toEqual(['n3']);
+      sampler.close();
+    });
+
+    it('lists every node again when more names are asked than maxTargeted', async () => {
+      const { sampler, calls } = large();
+      await sampler.usage('c', ['n1', 'n2', 'n3', 'n4']);
+      expect(calls).toEqual(['all']);
+      sampler.close();
+    });
+
+    it('says the API is not served when the named reads all fail', async () => {
+      const { sampler, fail } = large();
+      fail();
+      expect((await sampler.usage('c', ['n1'])).unavailable?.code).toBe('not_served');
+      sampler.close();
+    });
+  });
 });
 
 describe('UsageRing', () => {

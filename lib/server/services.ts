@@ -175,8 +175,9 @@ export async function createServices(
   const nodes = new NodeService({ source });
   // sampled as the cluster's own identity, like the cache: readers are authorized per cluster by the route
   const nodeMetrics = new NodeMetricsSampler({
-    list: (cluster) => listNodeUsage(source.kubeConfig(cluster)),
+    list: (cluster, names) => listNodeUsage(source.kubeConfig(cluster), names),
     node: (cluster, name) => manager.getCache(cluster)?.getNode(name),
+    size: (cluster) => manager.getCache(cluster)?.size ?? 0,
     logger: logger.child({ component: 'node-metrics' }),
   });
   clusters.onChange((c) => {

@@ -36,7 +36,7 @@ const expectedRules = [
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get'] },
   { apiGroups: [''], resources: ['events'], verbs: ['list'] },
   { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['get'] },
-  { apiGroups: ['metrics.k8s.io'], resources: ['nodes'], verbs: ['get'] },
+  { apiGroups: ['metrics.k8s.io'], resources: ['nodes'], verbs: ['get', 'list'] },
 ];
 
 describe.skipIf(!kubectlBinary())('Kubernetes manifests (deploy/)', () => {

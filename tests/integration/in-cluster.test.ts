@@ -97,6 +97,10 @@ describe.skipIf(!kubectlBinary())(
       expect(list.status).toBe(200);
       expect(list.json.total).toBe(6);
       const node = sim.store.nodeNames().sort()[1]!;
+      // the table's usage column: a small cluster is sampled with one NodeMetrics list
+      const usage = await api('GET', `/api/v1/clusters/in-cluster/node-usage?names=${node}`);
+      expect(usage.json.unavailable, JSON.stringify(usage.json)).toBeUndefined();
+      expect(Object.keys(usage.json.usage)).toEqual([node]);
 
       const ws = await WsTestClient.open(`ws://127.0.0.1:${app.port}/api/v1/ws/nodes?cluster=in-cluster`, {
         headers: { cookie },
