@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { ClusterInfo, NodeListResponse } from '@/lib/protocol/api';
 import type { NodeEventMessage } from '@/lib/protocol/messages';
 import { applyNodeEvents } from './apply-node-event';
+import { Coalescer } from './coalescer';
 import { applyOperationProgress, type OperationStatus } from './operation';
 import { queryKeys } from './query-keys';
 import type { StreamClient } from './stream-client';
@@ -31,10 +32,8 @@ export function bindStreamToQueries(
   const schedule = opts.schedule ?? ((fn, ms) => setTimeout(fn, ms));
   const cancel = opts.cancel ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
   const pending = new Map<string, NodeEventMessage[]>();
-  let timer: unknown = null;
 
   const flush = () => {
-    timer = null;
     for (const [cluster, events] of pending) {
       qc.setQueryData<NodeListResponse>(queryKeys.nodes(cluster), (list) =>
         list ? applyNodeEvents(list, events) : list,
@@ -56,6 +55,7 @@ export function bindStreamToQueries(
     }
     pending.clear();
   };
+  const batch = new Coalescer(flush, { schedule: (fn) => schedule(fn, opts.flushMs ?? 50), cancel });
 
   const off = client.onEvent((e) => {
     if (e.type === 'resync') {
@@ -69,7 +69,7 @@ export function bindStreamToQueries(
         const list = pending.get(m.cluster_name) ?? [];
         list.push(m);
         pending.set(m.cluster_name, list);
-        timer ??= schedule(flush, opts.flushMs ?? 50);
+        batch.poke();
       } else if (m.type === 'operation_progress') {
         qc.setQueryData<OperationStatus>(queryKeys.operation(m.data.operation_id), (prev) =>
           applyOperationProgress(prev, m),
@@ -93,7 +93,7 @@ export function bindStreamToQueries(
 
   return () => {
     off();
-    if (timer !== null) cancel(timer);
+    batch.cancel();
     flush();
   };
 }

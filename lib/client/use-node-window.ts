@@ -2,6 +2,7 @@
 import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import type { NodeRow } from '@/lib/protocol/window';
+import { animationFrames } from './coalescer';
 import { queryKeys } from './query-keys';
 import { useStreamClient } from './use-node-stream';
 import { WindowSubscription } from './window-subscription';
@@ -49,23 +50,15 @@ export function useNodeWindow(
   // one subscription per cluster: a new query re-asks the same window (one request, one snapshot)
   useEffect(() => {
     if (!client || !cluster || !enabled || !live) return;
-    // at most one React Query write (and table render) per frame: under heavy churn diffs arrive far
-    // faster than the screen shows them, and a render per diff made long tasks
-    let latest: WindowState | null = null;
-    let frame: number | null = null;
-    const flush = () => {
-      frame = null;
-      if (latest) qc.setQueryData(queryKeys.window(latest.cluster, latest.query), latest);
-      latest = null;
-    };
-    const s = new WindowSubscription(client, (state) => {
-      latest = state;
-      frame ??= requestAnimationFrame(flush);
-    });
+    // at most one React Query write (and table render) per frame
+    const s = new WindowSubscription(
+      client,
+      (state) => qc.setQueryData(queryKeys.window(state.cluster, state.query), state),
+      { batch: animationFrames },
+    );
     sub.current = s;
     s.start();
     return () => {
-      if (frame !== null) cancelAnimationFrame(frame);
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
       s.stop();

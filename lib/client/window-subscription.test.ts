@@ -33,7 +33,7 @@ const connected = {
 let client: StreamClient | null = null;
 afterEach(() => client?.stop());
 
-function setup() {
+function setup(batched = false) {
   const clock = new FakeClock();
   const t = fakeTransports();
   client = new StreamClient({
@@ -47,6 +47,10 @@ function setup() {
   const sub = new WindowSubscription(client, (s) => seen.push(s), {
     schedule: (fn, ms) => clock.setTimeout(fn, ms),
     cancel: (h) => clock.clearTimeout(h),
+    // a frame, on the fake clock
+    batch: batched
+      ? { schedule: (fn) => clock.setTimeout(fn, 16), cancel: (h) => clock.clearTimeout(h) }
+      : undefined,
   });
   sub.start();
   client.start();
@@ -142,6 +146,27 @@ describe('WindowSubscription', () => {
     clock.advance(1000);
     expect(sent().filter((m) => m.type === 'window')).toHaveLength(2);
     sockets[0]!.receive(snapshot(5, 0, ['a']));
+    expect(seen).toHaveLength(1);
+  });
+
+  it('batched: a burst is delivered once per frame as its latest state; a stop drops what is pending', () => {
+    const { clock, sockets, sub, seen } = setup(true);
+    sub.set({ id: 'table', cluster: 'c1', query: 'sort=-cpu', offset: 0, limit: 3 });
+    sockets[0]!.open();
+    sockets[0]!.receive(connected);
+    sockets[0]!.receive(snapshot(5, 0, ['a', 'b', 'c']));
+    sockets[0]!.receive(diff(6, 5, [{ op: 'move', from: 2, to: 0 }], 101));
+    sockets[0]!.receive(diff(7, 6, [{ op: 'remove', index: 1 }], 100));
+    expect(seen).toHaveLength(0);
+    clock.advance(16);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ seq: 7, total: 100 });
+    expect(seen[0]!.rows.map((r) => r.name)).toEqual(['c', 'b']);
+    clock.advance(100);
+    expect(seen).toHaveLength(1); // nothing new, nothing delivered
+    sockets[0]!.receive(diff(8, 7, [{ op: 'remove', index: 0 }], 99));
+    sub.stop();
+    clock.advance(100);
     expect(seen).toHaveLength(1);
   });
 });

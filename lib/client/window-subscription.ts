@@ -1,4 +1,5 @@
 import type { WindowRequest } from '@/lib/protocol/window';
+import { Coalescer, type BatchScheduler } from './coalescer';
 import type { StreamClient, Transport } from './stream-client';
 import { applyWindowMessage, type WindowState } from './window-state';
 
@@ -9,6 +10,8 @@ export interface WindowSubscriptionOptions {
   retryMs?: number;
   schedule?: (fn: () => void, ms: number) => unknown;
   cancel?: (handle: unknown) => void;
+  /** deliver at most the latest state per run of this scheduler (default: every state at once) */
+  batch?: BatchScheduler;
 }
 
 /**
@@ -23,6 +26,7 @@ export class WindowSubscription {
   private off: (() => void) | null = null;
   private live: { transport: Transport | null } | null = null;
   private retry: unknown = null;
+  private readonly delivery: Coalescer | null;
   private readonly schedule: (fn: () => void, ms: number) => unknown;
   private readonly cancel: (handle: unknown) => void;
 
@@ -33,6 +37,9 @@ export class WindowSubscription {
   ) {
     this.schedule = opts.schedule ?? ((fn, ms) => setTimeout(fn, ms));
     this.cancel = opts.cancel ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    this.delivery = opts.batch
+      ? new Coalescer(() => this.held && this.onChange(this.held), opts.batch)
+      : null;
   }
 
   start(): void {
@@ -74,7 +81,8 @@ export class WindowSubscription {
       const r = applyWindowMessage(this.held, m);
       if (!r.ok) return this.ask(); // missed a message: the server answers with a fresh snapshot
       this.held = r.state;
-      this.onChange(r.state);
+      if (this.delivery) this.delivery.poke();
+      else this.onChange(r.state);
     });
   }
 
@@ -102,6 +110,7 @@ export class WindowSubscription {
     if (this.wanted) this.stream.sendMessage({ type: 'window_close', data: { id: this.wanted.id } });
     if (this.retry !== null) this.cancel(this.retry);
     this.retry = null;
+    this.delivery?.cancel();
     this.off?.();
     this.off = null;
     this.wanted = null;

@@ -167,7 +167,7 @@ export class RealtimeManager implements ChangeSource {
   snapshot(cluster: string, query: NodeQuery): { nodes: NodeSummary[]; seq: number } | undefined {
     const c = this.clusters.get(cluster);
     if (!c?.synced) return undefined;
-    return { nodes: c.cache.listNodes(query).items, seq: c.cache.seq };
+    return { nodes: c.cache.scanNodes(query), seq: c.cache.seq };
   }
 
   getCache(cluster: string): SmartCache | undefined {

@@ -101,6 +101,16 @@ export class QueryView {
     return out;
   }
 
+  /**
+   * Puts `next` in the place of `prev`, the same node with nothing a query reads changed (a newer
+   * resourceVersion the cache keeps without emitting a change), so a slice returns what the cache holds.
+   */
+  swap(prev: NodeSummary, next: NodeSummary): void {
+    if (!this.matches(prev)) return;
+    const before = this.before(sortKeyOf(prev, this.sort), prev.name);
+    if (this.rows.at(this.rows.bound(before))?.name === prev.name) this.rows.replaceSorted(before, next);
+  }
+
   private matches(n: NodeSummary): boolean {
     return !this.filter || this.filter(n);
   }

@@ -15,6 +15,38 @@ function cache(now = { t: 0 }, staticRecheckMs = 3_600_000) {
   return new SmartCache({ cluster: 'c1', now: () => now.t, staticRecheckMs });
 }
 
+/** A seeded generator of integers in [0, n) */
+function seeded(seed: number): (n: number) => number {
+  return (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+}
+
+/** A random change to the node `name`: delete, new pod aggregate, or an update (an add when absent). */
+function churn(c: SmartCache, rnd: (n: number) => number, name: string, step: number, op = rnd(4)): void {
+  if (op === 0) c.deleteNode(name);
+  else if (op === 1)
+    c.setPodStats(name, {
+      count: rnd(50),
+      cpuRequestsMilli: rnd(8000),
+      memoryRequestsBytes: rnd(1e9),
+      phases: {},
+    });
+  else
+    c.upsertNode(
+      rawNode({
+        name,
+        rv: step + 10,
+        ready: rnd(3) === 0 ? 'False' : 'True',
+        unschedulable: rnd(2) === 0,
+        labels: rnd(2) ? { 'node-role.kubernetes.io/worker': '' } : {},
+        kubelet: `v1.${rnd(40)}.0`,
+        created: `2025-0${1 + rnd(9)}-01T00:00:00Z`,
+      }),
+    );
+}
+
 describe('SmartCache updates', () => {
   it('emits add, classified update and delete with increasing seq', () => {
     const c = cache();
@@ -199,43 +231,60 @@ describe('SmartCache.listNodes', () => {
 describe('SmartCache column orders', () => {
   it('stay equal to a fresh sort through random adds, updates, pod changes and deletes', () => {
     const c = cache();
-    let seed = 42;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const rnd = seeded(42);
     for (let i = 0; i < 60; i++) c.upsertNode(rawNode({ name: `n${i}`, cpu: String(1 + rnd(8)) }));
     for (const by of nodeSortColumns) c.listNodes(nodeQuery({ sort: by })); // materialize every order
-    for (let step = 0; step < 600; step++) {
-      const name = `n${rnd(80)}`;
-      const op = rnd(4);
-      if (op === 0) c.deleteNode(name);
-      else if (op === 1)
-        c.setPodStats(name, {
-          count: rnd(50),
-          cpuRequestsMilli: rnd(8000),
-          memoryRequestsBytes: rnd(1e9),
-          phases: {},
-        });
-      else
-        c.upsertNode(
-          rawNode({
-            name,
-            rv: step + 10,
-            ready: rnd(3) === 0 ? 'False' : 'True',
-            unschedulable: rnd(2) === 0,
-            labels: rnd(2) ? { 'node-role.kubernetes.io/worker': '' } : {},
-            kubelet: `v1.${rnd(40)}.0`,
-            created: `2025-0${1 + rnd(9)}-01T00:00:00Z`,
-          }),
-        );
-    }
+    for (let step = 0; step < 600; step++) churn(c, rnd, `n${rnd(80)}`, step);
     for (const by of nodeSortColumns) {
       const got = c.listNodes(nodeQuery({ sort: by })).items.map((n) => n.name);
       const want = evaluateNodeQuery(c.listNodes(nodeQuery()).items, nodeQuery({ sort: by })).items.map(
         (n) => n.name,
       );
       expect(got, by).toEqual(want);
+    }
+  });
+});
+
+describe('SmartCache filtered lists', () => {
+  it('read views that stay equal to a fresh evaluation through churn, heartbeats and evictions', () => {
+    const c = cache();
+    const rnd = seeded(7);
+    // more distinct filtered queries than the cache keeps views for (8), so views are evicted and rebuilt
+    const queries = [
+      'status=Ready',
+      'status=NotReady&sort=-cpu',
+      'schedulable=false&sort=age',
+      'schedulable=true&sort=-pods',
+      'role=worker&sort=version',
+      'labelSelector=node-role.kubernetes.io%2Fworker&sort=-memory',
+      'labelSelector=!node-role.kubernetes.io%2Fworker',
+      'text=n1&sort=-name',
+      'text=n2',
+      'status=Ready&schedulable=true&sort=-age',
+      'role=worker&status=NotReady',
+      'text=n&sort=-pods',
+    ];
+    for (let i = 0; i < 50; i++) churn(c, rnd, `n${i}`, 0, 2);
+    for (let step = 0; step < 1500; step++) {
+      const name = `n${rnd(70)}`;
+      const held = c.getNode(name);
+      // one step in five is a heartbeat: only the resourceVersion moves, no change is emitted
+      if (rnd(5) === 0 && held)
+        expect(c.upsertSummary({ ...held, resourceVersion: `hb${step}` })).toEqual([]);
+      else churn(c, rnd, name, step);
+      const q = queries[rnd(queries.length)]!;
+      const win = `&offset=${rnd(20)}&limit=${1 + rnd(30)}`;
+      const r = parseNodeQuery(q + win);
+      if (!r.ok) throw new Error(r.message);
+      const got = c.listNodes(r.query, r.window);
+      const want = evaluateNodeQuery(c.listNodes(nodeQuery()).items, r.query, r.window);
+      expect(got.total, `${q} at step ${step}`).toBe(want.total);
+      expect(
+        got.items.map((n) => n.name),
+        `${q} at step ${step}`,
+      ).toEqual(want.items.map((n) => n.name));
+      // the cache's current objects (heartbeat resourceVersions included), not what a view held before
+      for (const n of got.items) expect(n).toBe(c.getNode(n.name));
     }
   });
 });

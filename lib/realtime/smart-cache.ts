@@ -6,6 +6,7 @@ import type { NodeQuery, NodeWindow } from '@/lib/protocol/node-query';
 import { compileNodeFilter, type NodePage } from '@/lib/shared/node-query';
 import { summarizeNode } from './summarize';
 import type { NodeChange, ReplayResult } from './types';
+import { ViewCache } from './view-cache';
 
 export interface SmartCacheOptions {
   cluster: string;
@@ -30,6 +31,7 @@ export class SmartCache {
   private readonly nodes = new NodeIndex();
   private readonly staticCheckedAt = new Map<string, number>();
   private readonly log: ChangeLog;
+  private readonly views = new ViewCache();
   private readonly now: () => number;
   private readonly staticRecheckMs: number;
   private readonly podStats: (node: string) => PodStats | undefined;
@@ -99,7 +101,9 @@ export class SmartCache {
       if (incoming.resourceVersion !== prev.resourceVersion) {
         // keep the observed RV current (read-your-writes, digests) without emitting;
         // sort keys cannot change, so the column orders stay valid
-        this.nodes.replaceQuiet({ ...prev, resourceVersion: incoming.resourceVersion });
+        const next = { ...prev, resourceVersion: incoming.resourceVersion };
+        this.nodes.replaceQuiet(next);
+        this.views.swap(prev, next);
       }
       return [];
     }
@@ -155,29 +159,47 @@ export class SmartCache {
     return this.nodes.warmOne();
   }
 
-  /** The query's rows in its order, read off the maintained column order (never re-sorted). */
+  /**
+   * The query's rows in its order, read off the maintained column order (never re-sorted). A
+   * filtered query reads its view, which the changes keep current (built on its first use).
+   */
   listNodes(query: NodeQuery, window?: NodeWindow): NodePage {
-    const filter = compileNodeFilter(query);
     const desc = query.dir === 'desc';
-    const order = this.nodes.order(query.sort);
     const offset = window?.offset ?? 0;
     const limit = window?.limit ?? Number.POSITIVE_INFINITY;
+    const filter = compileNodeFilter(query);
     if (!filter) {
       // no filter: the window is a slice of the maintained order (counted from the end when descending)
+      const order = this.nodes.order(query.sort);
       const total = order.length;
       const start = Math.min(offset, total);
       const end = Math.min(total, offset + limit);
       const entries = desc ? order.slice(total - end, total - start).reverse() : order.slice(start, end);
       return { items: entries.map((e) => e.node), total };
     }
-    const items: NodeSummary[] = [];
-    let total = 0;
-    order.forEach(({ node: n }) => {
-      if (!filter(n)) return;
-      if (total >= offset && items.length < limit) items.push(n);
-      total++;
+    const view = this.views.get(query, this.seqCounter, () => this.matching(query.sort, filter));
+    return { items: view.slice(offset, Math.min(limit, view.total), desc), total: view.total };
+  }
+
+  /**
+   * Every node matching the query's filters, in its order: a walk of the column order, kept nowhere
+   * (the push hub builds its own live views from it). Throws NodeQueryError for a malformed filter.
+   */
+  scanNodes(query: NodeQuery): NodeSummary[] {
+    const filter = compileNodeFilter(query);
+    return this.matching(query.sort, filter ?? (() => true), query.dir === 'desc');
+  }
+
+  private matching(
+    sort: NodeQuery['sort'],
+    filter: (n: NodeSummary) => boolean,
+    desc = false,
+  ): NodeSummary[] {
+    const out: NodeSummary[] = [];
+    this.nodes.order(sort).forEach(({ node }) => {
+      if (filter(node)) out.push(node);
     }, desc);
-    return { items, total };
+    return out;
   }
 
   changesSince(seq: number): ReplayResult {
@@ -226,7 +248,9 @@ export class SmartCache {
     this.log.append(change);
     this.counters.emitted++;
     // the log keeps changes without `prev`: a replay never needs it, and it would hold old summaries alive
-    return prev ? { ...change, prev } : change;
+    const out = prev ? { ...change, prev } : change;
+    this.views.apply(out);
+    return out;
   }
 
   private remove(name: string, last: NodeSummary): NodeChange {
