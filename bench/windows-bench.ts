@@ -111,7 +111,7 @@ export async function run(): Promise<BenchResult[]> {
 
   // 1. one change applied to ten live queries (one window each) vs a fresh evaluation of the ten
   const windows = new WindowHub(
-    (_c, q: NodeQuery) => ({ nodes: src.cache.listNodes(q).items, seq: src.cache.seq }),
+    (_c, q: NodeQuery) => ({ nodes: src.cache.scanNodes(q), seq: src.cache.seq }),
     () => {},
   );
   const build: number[] = [];

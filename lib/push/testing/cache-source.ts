@@ -43,6 +43,6 @@ export class CacheSource implements ChangeSource {
 
   snapshot(cluster: string, query: NodeQuery) {
     if (cluster !== this.cluster) return undefined;
-    return { nodes: this.cache.listNodes(query).items, seq: this.cache.seq };
+    return { nodes: this.cache.scanNodes(query), seq: this.cache.seq };
   }
 }
