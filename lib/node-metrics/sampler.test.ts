@@ -138,7 +138,7 @@ describe('NodeMetricsSampler', () => {
       });
       const sampler = new NodeMetricsSampler({
         list,
-        node: () => undefined,
+        node: (_c, name) => (/^n\d$/.test(name) ? summary(1) : undefined),
         size: () => 65_000,
         targetedAbove: 2_000,
         maxTargeted: 3,
@@ -161,6 +161,16 @@ describe('NodeMetricsSampler', () => {
       await sampler.usage('c', ['n3']);
       await vi.advanceTimersByTimeAsync(61_000);
       expect(calls.at(-1)).toEqual(['n3']);
+      sampler.close();
+    });
+
+    it('never reads names that are not nodes of the cluster', async () => {
+      const { sampler, calls } = large();
+      const r = await sampler.usage('c', ['n1', 'made-up', 'x'.repeat(60)]);
+      expect(Object.keys(r.usage)).toEqual(['n1']);
+      await sampler.usage('c', ['made-up-2']);
+      await vi.advanceTimersByTimeAsync(15_000);
+      expect(calls).toEqual([['n1'], ['n1']]);
       sampler.close();
     });
 

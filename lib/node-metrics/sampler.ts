@@ -94,8 +94,10 @@ export class NodeMetricsSampler {
   async usage(cluster: string, names: readonly string[]): Promise<NodeUsageResponse> {
     const s = this.state(cluster);
     s.lastAsked = this.now();
-    for (const name of names) s.asked.set(name, s.lastAsked);
-    await this.fresh(cluster, s, names);
+    // only the cluster's nodes: made-up names must not become reads of a large cluster
+    const known = names.filter((name) => this.opts.node(cluster, name) !== undefined);
+    for (const name of known) s.asked.set(name, s.lastAsked);
+    await this.fresh(cluster, s, known);
     const usage: Record<string, NodeUsage> = {};
     for (const name of names) {
       const u = s.latest.get(name);
