@@ -105,14 +105,16 @@ export function Dashboard() {
 
   const panelNode = ui.panel?.kind === 'node' ? ui.panel.name : null;
   usePanelInUrl(url, panelNode);
+  // one listener for the page's life: one added when a panel opens could miss an Escape pressed before
+  // that effect ran (a busy main thread runs it after the panel is already on screen)
   useEffect(() => {
-    if (!panelNode) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented) useUiStore.getState().openPanel(null);
+      const st = useUiStore.getState();
+      if (e.key === 'Escape' && !e.defaultPrevented && st.panel?.kind === 'node') st.openPanel(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [panelNode]);
+  }, []);
   const batchAction = ui.panel?.kind === 'batch' ? ui.panel.action : null;
 
   return (
