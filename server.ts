@@ -3,6 +3,7 @@ import next from 'next';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { createLogger } from '@/lib/logger';
 import { observeRequests, observeUpgrades } from '@/lib/http/observe-requests';
+import { bridgePrecompressed } from '@/lib/http/precompressed';
 import { fromTrustedProxy, stampPeer } from '@/lib/http/request-meta';
 import { securityHeaders } from '@/lib/http/security-headers';
 import { startMetricsServer } from '@/lib/metrics/endpoint';
@@ -41,6 +42,7 @@ const trusted = (req: IncomingMessage) => fromTrustedProxy(req.socket.remoteAddr
 const gate = createDrainGate((req, res) => {
   stampPeer(req);
   for (const [name, value] of headers) res.setHeader(name, value);
+  bridgePrecompressed(res);
   void handle(req, res);
 });
 const listener = await createAppServer(

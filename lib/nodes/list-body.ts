@@ -6,6 +6,8 @@ import type { NodeSummary } from '@/lib/protocol/node-summary';
  * are built once and reused by every list until the node changes again.
  */
 const bytesOf = new WeakMap<NodeSummary, Buffer>();
+/** the same bytes without the comma, kept so a list's last node is the same Buffer every time (GzipRuns reuse) */
+const lastBytesOf = new WeakMap<NodeSummary, Buffer>();
 
 /** The node's JSON followed by a comma; the last item of a list drops the comma (a view, no copy). */
 function nodeBytesWithComma(node: NodeSummary): Buffer {
@@ -18,8 +20,13 @@ function nodeBytesWithComma(node: NodeSummary): Buffer {
 }
 
 export function nodeBytes(node: NodeSummary): Buffer {
-  const bytes = nodeBytesWithComma(node);
-  return bytes.subarray(0, bytes.length - 1);
+  let bytes = lastBytesOf.get(node);
+  if (bytes === undefined) {
+    const withComma = nodeBytesWithComma(node);
+    bytes = withComma.subarray(0, withComma.length - 1);
+    lastBytesOf.set(node, bytes);
+  }
+  return bytes;
 }
 
 /** A list's JSON as byte pieces (mostly the nodes' cached bytes), never copied into one big string. */

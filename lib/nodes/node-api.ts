@@ -4,6 +4,8 @@ import type { AppContext } from '@/lib/server/app-context';
 import { NodeOpError } from './errors';
 import type { Actor } from './node-service';
 import { bodyStream, listBody, type ListBody } from './list-body';
+import { GzipRuns } from '@/lib/http/gzip-runs';
+import { acceptsGzip, bytesBody, gzipBody, gzipHeaders } from '@/lib/http/precompressed';
 import { formatNodeQuery, fromQueryParams, nodeQuery, type NodeQueryParams } from '@/lib/protocol/node-query';
 import { loadNodeDetail, type NodeDetail } from './node-detail';
 import { CORDON_AUDIT_ACTIONS, resolveCordon } from './cordon-origin';
@@ -41,12 +43,16 @@ export function listNodes(ctx: Ctx, cluster: string, q: NodeQueryParams): Promis
 interface CachedList {
   seq: number;
   body: ListBody;
+  /** the body gzipped once for every client of this version (made on first ask), and how many runs that took */
+  gzip?: Promise<{ body: Buffer; recompressed: number; runs: number }>;
 }
 /**
  * The unfiltered list per cluster cache, valid while the cluster's seq is unchanged (the UI's
  * most common read). Keyed by the cache object, so a removed cluster's entry goes with it.
  */
 const fullLists = new WeakMap<object, CachedList>();
+/** per cluster cache: the compressed runs of the last full list, reused where its nodes are unchanged */
+const gzippers = new WeakMap<object, GzipRuns>();
 
 function isFullList(q: NodeQueryParams): boolean {
   const { query, window } = fromQueryParams(q);
@@ -57,23 +63,28 @@ async function listBodyFor(
   ctx: Ctx,
   cluster: string,
   q: NodeQueryParams,
-): Promise<{ entry: CachedList; reused: boolean }> {
+): Promise<{ entry: CachedList; reused: boolean; gzipper?: GzipRuns }> {
   const cache = isFullList(q)
     ? await guard(cluster, () => Promise.resolve(ctx.manager.getCache(cluster)))
     : undefined;
   const cached = cache && fullLists.get(cache);
-  if (cached && cached.seq === ctx.manager.currentSeq(cluster)) return { entry: cached, reused: true };
+  let gzipper = cache && gzippers.get(cache);
+  if (cache && !gzipper) gzippers.set(cache, (gzipper = new GzipRuns()));
+  if (cached && cached.seq === ctx.manager.currentSeq(cluster))
+    return { entry: cached, reused: true, gzipper };
   const list = await listNodes(ctx, cluster, q);
   const entry: CachedList = { seq: list.seq, body: listBody(list) };
   if (cache && list.synced) fullLists.set(cache, entry);
-  return { entry, reused: false };
+  return { entry, reused: false, gzipper: cache && list.synced ? gzipper : undefined };
 }
 
 /**
  * The list as a Response. The unfiltered list is rebuilt only when the cluster's seq moved,
  * and carries an ETag so a client holding it gets 304. The body streams the nodes' cached
- * JSON bytes; Server-Timing says how long reading the cache and assembling the body took. Next compresses the body (zlib streams, off the event loop);
- * it drops a Content-Encoding set by a route handler, so the route cannot do it itself.
+ * JSON bytes; Server-Timing says how long reading the cache and assembling the body took.
+ * The unfiltered list is gzipped here, once per version and incrementally (GzipRuns: only the runs
+ * of changed nodes are compressed again), instead of by Next for every request; other lists are
+ * small and Next compresses them.
  */
 export async function listNodesResponse(
   ctx: Ctx,
@@ -82,8 +93,7 @@ export async function listNodesResponse(
   req: Request,
 ): Promise<Response> {
   const started = performance.now();
-  const { entry, reused } = await listBodyFor(ctx, cluster, q);
-  const timing = `list;dur=${(performance.now() - started).toFixed(3)};desc="${reused ? 'reused' : 'built'}"`;
+  const { entry, reused, gzipper } = await listBodyFor(ctx, cluster, q);
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache',
@@ -94,7 +104,27 @@ export async function listNodesResponse(
     if (req.headers.get('if-none-match') === headers.ETag)
       return new Response(null, { status: 304, headers });
   }
-  return new Response(bodyStream(entry.body), { headers: { ...headers, 'Server-Timing': timing } });
+  const listed = `list;dur=${(performance.now() - started).toFixed(3)};desc="${reused ? 'reused' : 'built'}"`;
+  if (!acceptsGzip(req))
+    return new Response(bodyStream(entry.body), { headers: { ...headers, 'Server-Timing': listed } });
+  // Compressed here, not by Next: the full list once per version (incrementally), other lists per request.
+  const zipping = performance.now();
+  const runs = gzipper ? await gzipOnce(entry, gzipper) : undefined;
+  const body = runs
+    ? bytesBody(runs.body)
+    : await gzipBody(entry.body.pieces, entry.body.length, () => bodyStream(entry.body));
+  const how = runs ? `;desc="${runs.recompressed} of ${runs.runs} runs"` : '';
+  const timing = `${listed}, gzip;dur=${(performance.now() - zipping).toFixed(3)}${how}`;
+  return new Response(body, { headers: { ...headers, ...gzipHeaders(), 'Server-Timing': timing } });
+}
+
+/** One compression per list version, shared by concurrent requests; a failure is forgotten so the next request tries again. */
+function gzipOnce(entry: CachedList, gzipper: GzipRuns): NonNullable<CachedList['gzip']> {
+  entry.gzip ??= gzipper.gzip(entry.body.pieces).catch((err: unknown) => {
+    entry.gzip = undefined;
+    throw err;
+  });
+  return entry.gzip;
 }
 
 export function getNodeSummary(ctx: Ctx, cluster: string, node: string): Promise<NodeSummary> {
