@@ -35,8 +35,18 @@ function x2nModP(n: number, k: number): number {
   return p;
 }
 
+/** The operator that moves a CRC past `length` bytes (x^(8·length)); compute it once per part. */
+export function crc32Shift(length: number): number {
+  return x2nModP(length, 3);
+}
+
+/** CRC-32 of A‖B from crc(A), crc(B) and B's shift (crc32Shift of B's length): one multiplication */
+export function crc32CombineShifted(crcA: number, crcB: number, shiftB: number): number {
+  return (multModP(shiftB, crcA) ^ crcB) >>> 0;
+}
+
 /** CRC-32 of A‖B from crc(A), crc(B) and B's length in bytes */
 export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
   if (lengthB === 0) return crcA >>> 0;
-  return (multModP(x2nModP(lengthB, 3), crcA) ^ crcB) >>> 0;
+  return crc32CombineShifted(crcA, crcB, crc32Shift(lengthB));
 }
