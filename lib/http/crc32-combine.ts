@@ -44,9 +44,3 @@ export function crc32Shift(length: number): number {
 export function crc32CombineShifted(crcA: number, crcB: number, shiftB: number): number {
   return (multModP(shiftB, crcA) ^ crcB) >>> 0;
 }
-
-/** CRC-32 of A‖B from crc(A), crc(B) and B's length in bytes */
-export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
-  if (lengthB === 0) return crcA >>> 0;
-  return crc32CombineShifted(crcA, crcB, crc32Shift(lengthB));
-}

@@ -41,8 +41,9 @@ const sameParts = (a: readonly Buffer[], b: readonly Buffer[]) =>
  * Gzips a body given as byte parts that are mostly reused between versions (a node list: one cached
  * Buffer per unchanged node), recompressing only the runs whose parts changed. Runs end where a part's
  * content says so (content-defined chunking), so inserting or removing a part disturbs only its own
- * run, not every run after it. Deflate's 32 KiB window makes the cost of starting each run afresh
- * small (runs average `spacing` parts). A part is unchanged when it is the same Buffer object.
+ * run, not every run after it. Each run starts from the 32 KiB before it as its dictionary (see
+ * compressRun), so cutting costs almost no ratio (runs average `spacing` parts). A part is unchanged
+ * when it is the same Buffer object.
  *
  * `first` parts (a list's head, rebuilt for every version) always form their own run.
  */
@@ -59,7 +60,7 @@ export class GzipRuns {
     this.syncMaxBytes = options.syncMaxBytes ?? 512 * 1024;
   }
 
-  /** the gzip of the parts' concatenation; compression runs on the libuv pool, off the event loop */
+  /** the gzip of the parts' concatenation, and how many of its runs had to be compressed again */
   async gzip(
     parts: readonly Buffer[],
     first = 1,
@@ -67,7 +68,7 @@ export class GzipRuns {
     const groups = this.split(parts, first);
     const stale: { g: number; before: readonly Buffer[] | undefined }[] = [];
     let staleBytes = 0;
-    const reused = groups.map((group, g) => {
+    const runs: (Run | undefined)[] = groups.map((group, g) => {
       // Parts before `first` change with every version: the first run after them starts cold.
       const before = g > 0 && groups[g - 1]![0] !== parts[0] ? groups[g - 1] : undefined;
       const previous = this.runs.get(group[0]!);
@@ -86,33 +87,30 @@ export class GzipRuns {
     // A few changed runs are compressed right here: a pool round trip would cost more than the
     // work (about 0.5 ms per run). Many (a first build, a big change) go to the pool, off the loop.
     const sync = staleBytes <= this.syncMaxBytes;
-    const fresh: Run[] = new Array<Run>(stale.length);
     let next = 0;
     // A few compressions in flight keep the pool's threads busy while only their inputs are joined
     // in memory: all at once, a first list of 65,000 nodes would copy its 145 MB in one go.
     const worker = async () => {
       for (let i = next++; i < stale.length; i = next++) {
         const { g, before } = stale[i]!;
-        fresh[i] = sync ? compressRunSync(groups[g]!, before) : await compressRun(groups[g]!, before);
+        runs[g] = sync ? compressRunSync(groups[g]!, before) : await compressRun(groups[g]!, before);
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    const runs = reused.slice() as Run[];
-    stale.forEach(({ g }, i) => (runs[g] = fresh[i]!));
-    const recompressed = stale.length;
+    const done = runs as Run[]; // every stale run was filled in above
     // Only the latest version's runs are kept: memory stays one compressed body.
-    this.runs = new Map(runs.map((r) => [r.parts[0]!, r]));
+    this.runs = new Map(done.map((r) => [r.parts[0]!, r]));
     let crc = 0;
     let length = 0;
-    for (const r of runs) {
+    for (const r of done) {
       crc = crc32CombineShifted(crc, r.crc, r.shift);
       length += r.length;
     }
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(crc, 0);
     trailer.writeUInt32LE(length % 2 ** 32, 4);
-    const body = Buffer.concat([HEADER, ...runs.map((r) => r.deflated), FINAL_BLOCK, trailer]);
-    return { body, recompressed, runs: runs.length };
+    const body = Buffer.concat([HEADER, ...done.map((r) => r.deflated), FINAL_BLOCK, trailer]);
+    return { body, recompressed: stale.length, runs: done.length };
   }
 
   private split(parts: readonly Buffer[], first: number): Buffer[][] {

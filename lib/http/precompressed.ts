@@ -30,9 +30,9 @@ export function gzipHeaders(): Record<string, string> {
 const ONE_CALL_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
- * A body as gzip. Next's compression costs about 3 ms per response however small (a zlib stream per
- * request, fed chunk by chunk through the pool); one zlib call on the pool costs a fraction of that.
- * Large bodies stream through a CompressionStream so they are never held whole twice.
+ * A body as gzip, for a route that compresses its own responses (once it sends one already-gzip body,
+ * all its bodies go the same way). Small bodies are joined and compressed in one zlib call on the pool;
+ * large ones stream through a CompressionStream so they are never held whole twice.
  */
 export async function gzipBody(
   pieces: readonly Buffer[],

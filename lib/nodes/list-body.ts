@@ -1,3 +1,4 @@
+import { bytesBody } from '@/lib/http/precompressed';
 import type { NodeListResponse } from '@/lib/protocol/api';
 import type { NodeSummary } from '@/lib/protocol/node-summary';
 
@@ -57,8 +58,6 @@ export function listBody(list: NodeListResponse): ListBody {
   return { pieces, length };
 }
 
-const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.length);
-
 /**
  * Streams the pieces in chunks of about `chunkBytes`, joining each byte once, as the socket asks
  * for it. A body streamed to the end keeps its chunks, so a cached list is never joined twice.
@@ -87,7 +86,7 @@ export function bodyStream(body: ListBody, chunkBytes = 512 * 1024): ReadableStr
         size += piece.length;
       }
       if (batch.length) {
-        const chunk = view(Buffer.concat(batch, size));
+        const chunk = bytesBody(Buffer.concat(batch, size));
         made.push(chunk);
         controller.enqueue(chunk);
       }

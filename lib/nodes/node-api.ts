@@ -82,9 +82,8 @@ async function listBodyFor(
  * The list as a Response. The unfiltered list is rebuilt only when the cluster's seq moved,
  * and carries an ETag so a client holding it gets 304. The body streams the nodes' cached
  * JSON bytes; Server-Timing says how long reading the cache and assembling the body took.
- * The unfiltered list is gzipped here, once per version and incrementally (GzipRuns: only the runs
- * of changed nodes are compressed again), instead of by Next for every request; other lists are
- * small and Next compresses them.
+ * Lists are gzipped here, not by Next: the unfiltered list once per version and incrementally
+ * (GzipRuns: only the runs of changed nodes are compressed again), other lists per request.
  */
 export async function listNodesResponse(
   ctx: Ctx,
